@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type Locale = 'en' | 'de';
+
+/**
+ * Typed, validated configuration. Services inject this class; nothing else reads the environment.
+ */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly port: number;
+  /** Public base URL without a trailing slash. */
+  readonly publicUrl: string;
+  readonly database: { readonly url: string; readonly migrateOnBoot: boolean };
+  readonly redis: { readonly url: string };
+  readonly secrets: { readonly cookieSecret: string; readonly secretsKey: Buffer };
+  readonly log: { readonly level: string };
+  readonly defaultLocale: Locale;
+  readonly productName: string;
+  /** Value for Express' `trust proxy` setting. */
+  readonly trustProxy: boolean | number | string;
+  readonly shutdownTimeoutMs: number;
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; messages: string[] }[]) {
+    super(
+      'Moderato cannot start: the configuration is invalid.\n' +
+        problems.map((p) => `  - ${p.variable} ${p.messages.join('; ')}`).join('\n') +
+        '\nSee .env.example for every variable, its default and its meaning.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const asBoolean = (value: string) => ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+
+function describe(errors: ValidationError[], env: Record<string, string | undefined>) {
+  return errors.map((error) => {
+    const raw = env[error.property];
+    const shown = raw === undefined ? 'not set' : SECRET_VARIABLES.has(error.property) ? 'value hidden' : `got "${raw}"`;
+    return {
+      variable: error.property,
+      messages: [`${Object.values(error.constraints ?? {}).join('; ')} (${shown})`],
+    };
+  });
+}
+
+/**
+ * Validates an environment (normally `process.env`) and returns the typed configuration.
+ * Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+ */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const env: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value.trim() !== '') env[key] = value.trim();
+  }
+  const merged: Record<string, string | undefined> = { ...ENV_DEFAULTS, ...env };
+  const vars = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(describe(errors, env));
+
+  const nodeEnv = vars.NODE_ENV as NodeEnv;
+  const isProduction = nodeEnv === 'production';
+  const port = Number(vars.PORT);
+  if (port < 1 || port > 65535) {
+    throw new ConfigError([{ variable: 'PORT', messages: [`must be a TCP port number (1-65535) (got "${vars.PORT}")`] }]);
+  }
+  const trust = vars.TRUST_PROXY;
+  return new AppConfig({
+    nodeEnv,
+    isProduction,
+    port,
+    publicUrl: vars.PUBLIC_URL.replace(/\/+$/, ''),
+    database: {
+      url: vars.DATABASE_URL,
+      migrateOnBoot: vars.DB_MIGRATE_ON_BOOT === undefined ? !isProduction : asBoolean(vars.DB_MIGRATE_ON_BOOT),
+    },
+    redis: { url: vars.REDIS_URL },
+    secrets: {
+      cookieSecret: vars.COOKIE_SECRET ?? DEVELOPMENT_SECRETS.COOKIE_SECRET,
+      secretsKey: Buffer.from(vars.SECRETS_KEY ?? DEVELOPMENT_SECRETS.SECRETS_KEY, 'base64'),
+    },
+    log: { level: vars.LOG_LEVEL },
+    defaultLocale: vars.DEFAULT_LOCALE as Locale,
+    productName: vars.PRODUCT_NAME,
+    trustProxy: trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
+    shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
+  });
+}
+
+/**
+ * The process environment, with a `.env` file in the working directory filling in what the
+ * environment does not set (real environment variables win).
+ */
+export function readProcessEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...process.env };
+}

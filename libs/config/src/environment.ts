@@ -1,0 +1,113 @@
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+
+/** True when `value` is base64 (standard or url-safe) of exactly `bytes` bytes. */
+function IsBase64Key(bytes: number, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isBase64Key',
+      target: target.constructor,
+      propertyName,
+      options: { message: `must be ${bytes} random bytes in base64 (generate one with: openssl rand -base64 ${bytes})`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return false;
+          return Buffer.from(value, 'base64').length === bytes;
+        },
+      },
+    });
+}
+
+const BOOLEAN = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'];
+const isProduction = (env: EnvironmentVariables) => env.NODE_ENV === 'production';
+
+/**
+ * Every environment variable Moderato reads, as strings, exactly as the process sees them.
+ * Defaults live in `ENV_DEFAULTS`; the meaning of each is documented in `.env.example`.
+ * Secrets have no default in production: boot stops and names them.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'test', 'production'], { message: 'must be one of development, test, production' })
+  NODE_ENV: string;
+
+  @Matches(/^\d{1,5}$/, { message: 'must be a TCP port number (1-65535)' })
+  PORT: string;
+
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'must be the absolute http(s) URL people use to reach Moderato, e.g. https://moderato.school.org',
+  })
+  PUBLIC_URL: string;
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/moderato' })
+  DATABASE_URL: string;
+
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  DB_MIGRATE_ON_BOOT?: string;
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a Redis URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL: string;
+
+  @ValidateIf((env: EnvironmentVariables) => isProduction(env) || env.COOKIE_SECRET !== undefined)
+  @IsString({ message: 'is required in production: a random string of at least 32 characters (openssl rand -base64 48)' })
+  @MinLength(32, { message: 'must be at least 32 characters long (openssl rand -base64 48)' })
+  COOKIE_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => isProduction(env) || env.SECRETS_KEY !== undefined)
+  @IsString({ message: 'is required in production: 32 random bytes in base64 (openssl rand -base64 32)' })
+  @IsBase64Key(32)
+  SECRETS_KEY?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL: string;
+
+  @IsIn(['en', 'de'], { message: 'must be one of en, de' })
+  DEFAULT_LOCALE: string;
+
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(60, { message: 'must be at most 60 characters' })
+  PRODUCT_NAME: string;
+
+  @Matches(/^(false|true|\d{1,2}|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'must be false, true, a hop count, loopback, or a comma-separated list of proxy addresses/CIDRs',
+  })
+  TRUST_PROXY: string;
+
+  @Matches(/^\d{3,6}$/, { message: 'must be a number of milliseconds between 100 and 999999' })
+  SHUTDOWN_TIMEOUT_MS: string;
+}
+
+/** Defaults for a developer machine; production must set the secrets itself. */
+export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
+  NODE_ENV: 'development',
+  PORT: '3000',
+  PUBLIC_URL: 'http://localhost:3000',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/moderato',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  LOG_LEVEL: 'info',
+  DEFAULT_LOCALE: 'en',
+  PRODUCT_NAME: 'Moderato',
+  TRUST_PROXY: 'false',
+  SHUTDOWN_TIMEOUT_MS: '10000',
+};
+
+/** Used only outside production, so a fresh clone runs without any setup. Never secret. */
+export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
+  COOKIE_SECRET: 'development-only-cookie-secret-do-not-use-in-production',
+  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+/** Names whose values must never be echoed, even in a validation error. */
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL']);

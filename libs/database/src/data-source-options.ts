@@ -1,0 +1,30 @@
+import type { DataSourceOptions } from 'typeorm';
+
+export interface DatabaseSchema {
+  /** Entity classes. */
+  entities: (new () => object)[];
+  /** Migration classes, in order. */
+  migrations: (new () => object)[];
+}
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** The one place the TypeORM options are built: api, worker, CLI and tests share them. */
+export function buildDataSourceOptions(url: string, schema: DatabaseSchema, extra: { poolSize?: number } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    // The schema is built only by migrations, never synchronized (not even in tests).
+    synchronize: false,
+    migrationsRun: false,
+    dropSchema: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; no extension needed.
+    uuidExtension: 'pgcrypto',
+    poolSize: extra.poolSize ?? 10,
+    logging: ['error', 'warn', 'migration'],
+    extra: { connectionTimeoutMillis: 5000, application_name: 'moderato' },
+  };
+}

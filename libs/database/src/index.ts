@@ -1,0 +1,3 @@
+export { buildDataSourceOptions, MIGRATIONS_TABLE, type DatabaseSchema } from './data-source-options';
+export { runMigrationsWithLock, pendingSchemaChanges, MIGRATION_LOCK_KEY, type SchemaChanges } from './migrations';
+export { DatabaseModule } from './database.module';

@@ -1,0 +1,2 @@
+export { User, type RoleOverride, type RoleOverrides } from './user.entity';
+export { Session } from './session.entity';

@@ -1,0 +1,63 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+/** A local override an admin puts on top of the roles the identity provider gives. */
+export type RoleOverride = 'grant' | 'block';
+export interface RoleOverrides {
+  organizer?: RoleOverride;
+  admin?: RoleOverride;
+}
+
+/** A person, as known from the identity provider (issuer + subject) at their last login. */
+@Entity({ name: 'users' })
+@Unique('uq_users_issuer_subject', ['issuer', 'subject'])
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  issuer: string;
+
+  @Column({ type: 'text' })
+  subject: string;
+
+  /** Always stored lower-case. */
+  @Index('ix_users_email')
+  @Column({ type: 'text' })
+  email: string;
+
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified: boolean;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  @Column({ name: 'avatar_url', type: 'text', nullable: true })
+  avatarUrl: string | null;
+
+  /** Role names mapped from the IdP's claims at the last login. */
+  @Column({ name: 'idp_roles', type: 'text', array: true, default: () => "'{}'" })
+  idpRoles: string[];
+
+  @Column({ name: 'role_overrides', type: 'jsonb', default: () => "'{}'" })
+  roleOverrides: RoleOverrides;
+
+  /** IANA time zone, e.g. Europe/Berlin; null means the organisation default. */
+  @Column({ type: 'text', nullable: true })
+  timezone: string | null;
+
+  /** `en` or `de`; null means "from the browser". */
+  @Column({ type: 'text', nullable: true })
+  locale: string | null;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

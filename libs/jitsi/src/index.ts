@@ -1,0 +1,1 @@
+export { JitsiServer, type SigningMode } from './jitsi-server.entity';

@@ -1,0 +1,1 @@
+export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
