@@ -1,0 +1,44 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
+import { AppConfig, ConfigModule } from '@moderato/config';
+import { DatabaseModule } from '@moderato/database';
+import { HealthModule } from '@moderato/health';
+import { LoggingModule } from '@moderato/logging';
+import { SCHEMA } from '@moderato/schema';
+import { CsrfMiddleware, ProblemFilter, WebContextMiddleware, createValidationPipe } from '@moderato/web';
+import { HomePageController } from './pages/home.page.controller';
+import { PreferencesPageController } from './pages/preferences.page.controller';
+
+export interface ApiModuleOptions {
+  /** Already validated configuration; read from the environment when omitted. */
+  config?: AppConfig;
+  /** Where log lines go (stdout when omitted). */
+  logDestination?: DestinationStream;
+  /** Extra controllers (tests use this to provoke errors). */
+  extraControllers?: Type[];
+}
+
+@Module({})
+export class ApiModule implements NestModule {
+  static forRoot(options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot({ config: options.config }),
+        LoggingModule.forRoot({ destination: options.logDestination }),
+        DatabaseModule.forRoot(SCHEMA, { migrate: true }),
+        HealthModule,
+      ],
+      controllers: [HomePageController, PreferencesPageController, ...(options.extraControllers ?? [])],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(WebContextMiddleware, CsrfMiddleware).forRoutes('{*path}');
+  }
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@moderato/config';
+import { configureViews } from '@moderato/web';
+import { ApiModule, type ApiModuleOptions } from './api.module';
+
+/** apps/api/src (or dist/apps/api/src) → apps/api/views and apps/api/public. */
+const APP_ROOT = join(__dirname, '..');
+
+/** Security headers: a CSP that allows only Moderato's own scripts, styles and forms. */
+export function securityHeaders(config: AppConfig) {
+  const https = config.publicUrl.startsWith('https://');
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    xFrameOptions: { action: 'deny' },
+  });
+}
+
+/** Everything the api needs beyond its module: shared by main.ts and the tests. */
+export async function createApiApp(options: ApiModuleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), { bufferLogs: true });
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(securityHeaders(config));
+  app.use(cookieParser(config.secrets.cookieSecret));
+  app.useStaticAssets(join(APP_ROOT, 'public'), { prefix: '/static/', maxAge: config.isProduction ? '1d' : 0 });
+  configureViews(app, join(APP_ROOT, 'views'), config.isProduction);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,14 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule, type WorkerModuleOptions } from './worker.module';
+
+/** A Nest application context (no HTTP server) running the queue processors. */
+export async function createWorker(options: WorkerModuleOptions = {}): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // SIGTERM/SIGINT: BullMQ workers stop taking jobs and finish the ones in flight,
+  // then the database pool and Redis connections close.
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { AppConfig, ConfigModule } from '@moderato/config';
+import { DatabaseModule } from '@moderato/database';
+import { JobsModule, QUEUES } from '@moderato/jobs';
+import { LoggingModule } from '@moderato/logging';
+import { SCHEMA } from '@moderato/schema';
+import { HealthProcessor } from './health.processor';
+
+export interface WorkerModuleOptions {
+  config?: AppConfig;
+  logDestination?: DestinationStream;
+}
+
+/** The worker: queue processors only, no HTTP. Migrations are the api's job. */
+@Module({})
+export class WorkerModule {
+  static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot({ config: options.config }),
+        LoggingModule.forRoot({ destination: options.logDestination }),
+        DatabaseModule.forRoot(SCHEMA),
+        JobsModule.forRoot([QUEUES.health]),
+      ],
+      providers: [HealthProcessor],
+    };
+  }
+}

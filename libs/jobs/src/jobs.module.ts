@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { AppConfig } from '@moderato/config';
+import { redisOptionsFromUrl } from './redis-connection';
+import { QUEUES, type QueueName } from './queues';
+
+@Module({})
+export class JobsModule {
+  /** BullMQ on REDIS_URL, with the given queues registered (producers and processors). */
+  static forRoot(queues: QueueName[] = Object.values(QUEUES)): DynamicModule {
+    return {
+      module: JobsModule,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            connection: { ...(redisOptionsFromUrl(config.redis.url) as Record<string, unknown>), maxRetriesPerRequest: null },
+            defaultJobOptions: { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+          }),
+        }),
+        BullModule.registerQueue(...queues.map((name) => ({ name }))),
+      ],
+      exports: [BullModule],
+    };
+  }
+}

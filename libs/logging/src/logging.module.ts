@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AppConfig } from '@moderato/config';
+import { REDACT_PATHS, redactUrl } from './redaction';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** pino-http settings: JSON lines, a request id on each, secrets redacted. */
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const options = {
+    level: config.log.level,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    customProps: () => ({ app: 'moderato' }),
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+  };
+  return { pinoHttp: destination ? [options, destination] : options };
+}
+
+@Module({})
+export class LoggingModule {
+  /** Structured logging for an app; pass `destination` to capture log lines (tests). */
+  static forRoot(options: { destination?: DestinationStream } = {}): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => loggerParams(config, options.destination),
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

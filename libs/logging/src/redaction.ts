@@ -1,0 +1,35 @@
+/** Query parameters whose values are credentials (Jitsi tokens, OIDC codes, link codes). */
+const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_token_hint|session_state)=)[^&#]*/gi;
+
+/**
+ * A URL as it may appear in a log: secret query values and personal link codes
+ * (`/j/<code>`) replaced by `[REDACTED]`.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[REDACTED]').replace(/^(\/j\/)[^/?#]+/, '$1[REDACTED]');
+}
+
+/** Object paths pino removes from every log line. */
+export const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'req.headers["proxy-authorization"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.secretEncrypted',
+  '*.privateKey',
+  '*.token',
+  '*.jwt',
+  '*.idToken',
+  '*.id_token',
+  '*.accessToken',
+  '*.access_token',
+  '*.refreshToken',
+  '*.refresh_token',
+  '*.cookie',
+  '*.authorization',
+];

@@ -1,0 +1,41 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AppConfig, type Locale } from '@moderato/config';
+import { COOKIES } from './cookies';
+import { takeFlash } from './flash';
+import { isLocale, negotiateLocale, translator } from './i18n/i18n';
+
+/** What every page template can use (Express merges res.locals into the render data). */
+export interface PageLocals {
+  locale: Locale;
+  t: ReturnType<typeof translator>;
+  csrfToken: string;
+  productName: string;
+  currentPath: string;
+  flash?: ReturnType<typeof takeFlash>;
+  /** Set by the identity layer once someone is signed in. */
+  user?: { displayName: string; email: string };
+}
+
+/** The language a request is answered in: the person's choice, then the browser's, then the default. */
+export function resolveLocale(req: Request, fallback: Locale): Locale {
+  const chosen: unknown = req.cookies?.[COOKIES.locale];
+  if (isLocale(chosen)) return chosen;
+  return negotiateLocale(req.headers['accept-language']) ?? fallback;
+}
+
+@Injectable()
+export class WebContextMiddleware implements NestMiddleware {
+  constructor(private readonly config: AppConfig) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const locale = resolveLocale(req, this.config.defaultLocale);
+    res.locals.locale = locale;
+    res.locals.t = translator(locale);
+    res.locals.productName = this.config.productName;
+    res.locals.currentPath = req.originalUrl;
+    res.locals.flash = req.method === 'GET' ? takeFlash(req, res) : undefined;
+    res.setHeader('Content-Language', locale);
+    next();
+  }
+}
