@@ -24,7 +24,9 @@ export function buildDataSourceOptions(url: string, schema: DatabaseSchema, extr
     // gen_random_uuid() is built into PostgreSQL 13+; no extension needed.
     uuidExtension: 'pgcrypto',
     poolSize: extra.poolSize ?? 10,
-    logging: ['error', 'warn', 'migration'],
+    // Query errors reach the caller (and the error log) as exceptions; TypeORM's own
+    // logging would print query parameters, which can be secrets.
+    logging: false,
     extra: { connectionTimeoutMillis: 5000, application_name: 'moderato' },
   };
 }

@@ -1,0 +1,4 @@
+export { createTestDatabase, templateName, testServerUrl, type TestDatabase } from './test-database';
+export { testConfig, testRedisUrl } from './test-config';
+export { Factories, type MeetingWithInvitations } from './factories';
+export { LogCapture } from './log-capture';
