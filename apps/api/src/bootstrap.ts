@@ -49,6 +49,5 @@ export async function createApiApp(options: ApiModuleOptions = {}): Promise<Nest
   app.use(cookieParser(config.secrets.cookieSecret));
   app.useStaticAssets(join(APP_ROOT, 'public'), { prefix: '/static/', maxAge: config.isProduction ? '1d' : 0 });
   configureViews(app, join(APP_ROOT, 'views'), config.isProduction);
-  app.enableShutdownHooks();
   return app;
 }

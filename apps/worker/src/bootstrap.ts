@@ -7,8 +7,5 @@ import { WorkerModule, type WorkerModuleOptions } from './worker.module';
 export async function createWorker(options: WorkerModuleOptions = {}): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  // SIGTERM/SIGINT: BullMQ workers stop taking jobs and finish the ones in flight,
-  // then the database pool and Redis connections close.
-  app.enableShutdownHooks();
   return app;
 }

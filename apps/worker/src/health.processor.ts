@@ -6,7 +6,7 @@ import { QUEUES, type HealthPingJob, type HealthPingResult } from '@moderato/job
 /** Answers `ping` jobs, so an operator (or `doctor`) can see that a worker is consuming. */
 @Processor(QUEUES.health)
 export class HealthProcessor extends WorkerHost {
-  async process(job: Job<HealthPingJob>): Promise<HealthPingResult> {
+  async process(_job: Job<HealthPingJob>): Promise<HealthPingResult> {
     return { pong: true, worker: `${hostname()}:${process.pid}`, receivedAt: new Date().toISOString() };
   }
 }

@@ -1,25 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, readProcessEnvironment, type AppConfig } from '@moderato/config';
+import { exitGracefullyOnSignals } from '@moderato/core';
+import { loadConfigOrExit } from '@moderato/config';
 import { createWorker } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(readProcessEnvironment());
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const worker = await createWorker({ config });
   await worker.init();
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref());
-  }
-  new Logger('Worker').log('Moderato worker started; processing queues');
+  const logger = new Logger('Worker');
+  // SIGTERM: workers stop taking jobs, finish the ones in flight, connections close, exit 0.
+  exitGracefullyOnSignals(worker, config.shutdownTimeoutMs, (message) => logger.log(message));
+  logger.log('Moderato worker started; processing queues');
 }
 
 main().catch((error: unknown) => {

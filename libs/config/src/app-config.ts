@@ -110,3 +110,19 @@ export function readProcessEnvironment(cwd = process.cwd()): Record<string, stri
   const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
   return { ...fromFile, ...process.env };
 }
+
+/**
+ * For a process entry point: the validated configuration, or — when it is invalid — the one
+ * message naming every bad variable on stderr and exit code 1 (no stack trace).
+ */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig(readProcessEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
