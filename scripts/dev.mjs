@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `npm run dev`: everything a newcomer needs on a machine with PostgreSQL and Redis running.
+// Creates the database if needed, builds once, then runs in watch mode:
+//   api (migrates at boot), worker, a mail catcher with a web inbox, and the TypeScript compiler.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, watch } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { Client } = require('pg');
+
+const fromFile = existsSync(join(root, '.env')) ? parseEnv(readFileSync(join(root, '.env'), 'utf8')) : {};
+const env = { NODE_ENV: 'development', ...fromFile, ...process.env };
+const databaseUrl = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/moderato';
+const publicUrl = (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+const mailWebPort = env.DEV_MAIL_WEB_PORT || '1080';
+const mailSmtpPort = env.DEV_MAIL_SMTP_PORT || '1025';
+env.SMTP_URL ||= `smtp://127.0.0.1:${mailSmtpPort}`;
+
+const colors = { tsc: 90, api: 36, worker: 35, mail: 33, dev: 32 };
+const say = (name, line) => process.stdout.write(`\x1b[${colors[name] ?? 0}m${name.padEnd(6)}\x1b[0m ${line}\n`);
+
+async function ensureDatabase() {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+  } catch (error) {
+    say('dev', `PostgreSQL is not reachable at ${url.host} (${error.message}). Start it, or set DATABASE_URL in .env.`);
+    process.exit(1);
+  }
+  const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (!rowCount) {
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    say('dev', `created database ${name}`);
+  }
+  await client.end();
+}
+
+const children = [];
+function start(name, command, args) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pipe = (stream) => {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop();
+      for (const line of lines) if (line.trim()) say(name, line);
+    });
+  };
+  pipe(child.stdout);
+  pipe(child.stderr);
+  child.on('exit', (code, signal) => say(name, `exited (${signal ?? code})`));
+  children.push(child);
+  return child;
+}
+
+function copyAssetsOnChange() {
+  for (const dir of ['views', 'public']) {
+    const source = join(root, 'apps/api', dir);
+    watch(source, { recursive: true }, () => cpSync(source, join(root, 'dist/apps/api', dir), { recursive: true }));
+  }
+}
+
+async function waitForApi() {
+  for (let i = 0; i < 120; i += 1) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${env.PORT || 3000}/readyz`);
+      if (res.ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+await ensureDatabase();
+say('dev', 'building once…');
+const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, env, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const bin = (name) => join(root, 'node_modules/.bin', name);
+start('tsc', bin('tsc'), ['-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']);
+const hook = ['--watch', '-r', join(root, 'scripts/alias-hook.cjs')];
+start('api', process.execPath, [...hook, 'dist/apps/api/src/main.js']);
+start('worker', process.execPath, [...hook, 'dist/apps/worker/src/main.js']);
+start('mail', bin('maildev'), ['--smtp', mailSmtpPort, '--web', mailWebPort, '--ip', '127.0.0.1', '--web-ip', '127.0.0.1']);
+copyAssetsOnChange();
+
+const stop = () => {
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(0), 1500).unref();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+if (await waitForApi()) {
+  say('dev', '');
+  say('dev', `Moderato      ${publicUrl}`);
+  say('dev', `Mail inbox    http://localhost:${mailWebPort}   (SMTP on 127.0.0.1:${mailSmtpPort})`);
+  say('dev', `Health        ${publicUrl}/readyz`);
+  say('dev', 'Press Ctrl-C to stop everything.');
+} else {
+  say('dev', 'the api did not become ready within a minute: see the api lines above');
+}
