@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -39,12 +40,12 @@ export default tseslint.config(
   },
   {
     // The migration CLI and scripts talk to a terminal.
-    files: ['libs/schema/src/migration-cli.ts', 'scripts/**', 'bench/**'],
+    files: ['libs/schema/src/migration-cli.ts', 'scripts/**', 'bench/**', '**/*.mjs', '**/*.cjs'],
     rules: { 'no-console': 'off' },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

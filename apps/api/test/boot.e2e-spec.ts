@@ -64,7 +64,7 @@ describe('booting the built api', () => {
       expect(proc.output()).toContain('applied InitialSchema');
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status).toBe(200);
-      expect((await res.json()).info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+      expect(((await res.json()) as { info: unknown }).info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
     });

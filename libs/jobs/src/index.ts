@@ -1,3 +1,3 @@
 export { QUEUES, type QueueName, type HealthPingJob, type HealthPingResult } from './queues';
-export { redisOptionsFromUrl } from './redis-connection';
+export { redisOptionsFromUrl, type RedisConnectionSettings } from './redis-connection';
 export { JobsModule } from './jobs.module';

@@ -14,7 +14,7 @@ export class JobsModule {
         BullModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            connection: { ...(redisOptionsFromUrl(config.redis.url) as Record<string, unknown>), maxRetriesPerRequest: null },
+            connection: { ...redisOptionsFromUrl(config.redis.url), maxRetriesPerRequest: null },
             defaultJobOptions: { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
           }),
         }),

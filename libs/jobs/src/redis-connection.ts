@@ -1,7 +1,15 @@
-import type { RedisOptions } from 'ioredis';
+/** Connection settings that both ioredis and BullMQ accept. */
+export interface RedisConnectionSettings {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: Record<string, never>;
+}
 
-/** ioredis options from a redis:// or rediss:// URL (user, password, db number, TLS). */
-export function redisOptionsFromUrl(url: string): RedisOptions {
+/** Connection settings from a redis:// or rediss:// URL (user, password, db number, TLS). */
+export function redisOptionsFromUrl(url: string): RedisConnectionSettings {
   const parsed = new URL(url);
   const db = parsed.pathname.replace(/^\//, '');
   return {
