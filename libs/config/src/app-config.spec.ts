@@ -55,16 +55,19 @@ describe('loadConfig', () => {
 
   it('requires the secrets in production and says how to make them', () => {
     const error = errorOf({ NODE_ENV: 'production' });
-    expect(error.problems.map((p) => p.variable).sort()).toEqual(['COOKIE_SECRET', 'SECRETS_KEY']);
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['COOKIE_SECRET', 'OIDC_ISSUER', 'SECRETS_KEY']);
     expect(error.message).toContain('openssl rand -base64 32');
     expect(error.message).toContain('(not set)');
   });
 
   it('accepts production with proper secrets, and does not migrate at boot unless asked', () => {
-    const config = loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SECRETS_KEY: key32 });
+    const production = { NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SECRETS_KEY: key32, OIDC_ISSUER: 'https://idp.school.test/realms/school' };
+    const config = loadConfig(production);
     expect(config.isProduction).toBe(true);
     expect(config.database.migrateOnBoot).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SECRETS_KEY: key32, DB_MIGRATE_ON_BOOT: 'true' }).database.migrateOnBoot).toBe(true);
+    expect(config.oidc.allowInsecureHttp).toBe(false);
+    expect(config.oidc.clientSecret).toBeUndefined(); // a public client unless a secret is given
+    expect(loadConfig({ ...production, DB_MIGRATE_ON_BOOT: 'true' }).database.migrateOnBoot).toBe(true);
   });
 
   it('never echoes a secret value in the error', () => {
@@ -74,6 +77,25 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('hunter2');
     expect(error.message).not.toContain('not-base64-of-32-bytes');
     expect(error.message).toContain('value hidden');
+  });
+
+  it('maps the identity settings: role lists, claim paths with the client id, session limits', () => {
+    const config = loadConfig({
+      OIDC_CLIENT_ID: 'school-portal',
+      ORGANIZER_ROLES: 'teachers, staff',
+      ADMIN_ROLES: 'it-admins',
+      SESSION_IDLE_MINUTES: '30',
+      SESSION_MAX_HOURS: '12',
+    });
+    expect(config.oidc.roleClaims).toEqual(['realm_access.roles', 'resource_access.school-portal.roles', 'groups', 'roles']);
+    expect(config.roles).toEqual({ organizer: ['teachers', 'staff'], admin: ['it-admins'] });
+    expect(config.session).toEqual({ idleMinutes: 30, maxHours: 12 });
+    expect(config.oidc.issuer).toBe('http://localhost:4000');
+  });
+
+  it('refuses session limits out of range and an OIDC scope list without openid', () => {
+    expect(errorOf({ SESSION_IDLE_MINUTES: '0' }).message).toContain('SESSION_IDLE_MINUTES must be between 1 and 10080');
+    expect(errorOf({ OIDC_SCOPES: 'email profile' }).message).toContain('OIDC_SCOPES must include the scope openid');
   });
 
   it('refuses a SECRETS_KEY of the wrong length', () => {

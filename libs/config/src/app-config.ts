@@ -26,6 +26,20 @@ export class AppConfig {
   /** Value for Express' `trust proxy` setting. */
   readonly trustProxy: boolean | number | string;
   readonly shutdownTimeoutMs: number;
+  readonly oidc: {
+    readonly issuer: string;
+    readonly clientId: string;
+    /** Absent for a public client (PKCE only). */
+    readonly clientSecret?: string;
+    readonly scopes: string;
+    /** Claim paths whose values are role names, `${clientId}` already filled in. */
+    readonly roleClaims: string[];
+    /** Allow an http:// issuer (development only). */
+    readonly allowInsecureHttp: boolean;
+  };
+  readonly roles: { readonly organizer: string[]; readonly admin: string[] };
+  readonly session: { readonly idleMinutes: number; readonly maxHours: number };
+  readonly devIdp: { readonly usersFile?: string };
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -69,7 +83,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   }
   const merged: Record<string, string | undefined> = { ...ENV_DEFAULTS, ...env };
   const vars = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
-  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigError(describe(errors, env));
 
   const nodeEnv = vars.NODE_ENV as NodeEnv;
@@ -79,6 +93,15 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     throw new ConfigError([{ variable: 'PORT', messages: [`must be a TCP port number (1-65535) (got "${vars.PORT}")`] }]);
   }
   const trust = vars.TRUST_PROXY;
+  const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+  const idleMinutes = Number(vars.SESSION_IDLE_MINUTES);
+  const maxHours = Number(vars.SESSION_MAX_HOURS);
+  const rangeProblems = [
+    idleMinutes < 1 || idleMinutes > 10080 ? { variable: 'SESSION_IDLE_MINUTES', messages: [`must be between 1 and 10080 (got "${idleMinutes}")`] } : undefined,
+    maxHours < 1 || maxHours > 720 ? { variable: 'SESSION_MAX_HOURS', messages: [`must be between 1 and 720 (got "${maxHours}")`] } : undefined,
+  ].filter((problem) => problem !== undefined);
+  if (rangeProblems.length) throw new ConfigError(rangeProblems);
+  const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
     nodeEnv,
     isProduction,
@@ -98,6 +121,18 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     productName: vars.PRODUCT_NAME,
     trustProxy: trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
     shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
+    oidc: {
+      issuer,
+      clientId: vars.OIDC_CLIENT_ID,
+      clientSecret: vars.OIDC_CLIENT_SECRET ?? (isProduction ? undefined : DEVELOPMENT_SECRETS.OIDC_CLIENT_SECRET),
+      scopes: vars.OIDC_SCOPES,
+      roleClaims: list(vars.OIDC_ROLE_CLAIMS).map((path) => path.replace(/\$\{clientId\}/g, vars.OIDC_CLIENT_ID)),
+      allowInsecureHttp:
+        vars.OIDC_ALLOW_INSECURE_HTTP === undefined ? !isProduction : asBoolean(vars.OIDC_ALLOW_INSECURE_HTTP),
+    },
+    roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
+    session: { idleMinutes, maxHours },
+    devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
   });
 }
 

@@ -87,6 +87,48 @@ export class EnvironmentVariables {
 
   @Matches(/^\d{3,6}$/, { message: 'must be a number of milliseconds between 100 and 999999' })
   SHUTDOWN_TIMEOUT_MS: string;
+
+  @ValidateIf((env: EnvironmentVariables) => isProduction(env) || env.OIDC_ISSUER !== undefined)
+  @IsString({ message: 'is required in production: the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school' })
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL of the identity provider, e.g. https://keycloak.school.org/realms/school' })
+  OIDC_ISSUER?: string;
+
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the client id registered at the identity provider' })
+  OIDC_CLIENT_ID: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OIDC_CLIENT_SECRET?: string;
+
+  @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'must be space-separated scopes including openid' })
+  @Matches(/(^| )openid( |$)/, { message: 'must include the scope openid' })
+  OIDC_SCOPES: string;
+
+  @Matches(/^[A-Za-z0-9_.${}:/-]+(\s*,\s*[A-Za-z0-9_.${}:/-]+)*$/, {
+    message: 'must be a comma-separated list of claim paths, e.g. realm_access.roles,groups',
+  })
+  OIDC_ROLE_CLAIMS: string;
+
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  OIDC_ALLOW_INSECURE_HTTP?: string;
+
+  @Matches(/^[^,\s]+(\s*,\s*[^,\s]+)*$/, { message: 'must be a comma-separated list of role or group names' })
+  ORGANIZER_ROLES: string;
+
+  @Matches(/^[^,\s]+(\s*,\s*[^,\s]+)*$/, { message: 'must be a comma-separated list of role or group names' })
+  ADMIN_ROLES: string;
+
+  @Matches(/^\d{1,5}$/, { message: 'must be a whole number of minutes (1-10080)' })
+  SESSION_IDLE_MINUTES: string;
+
+  @Matches(/^\d{1,4}$/, { message: 'must be a whole number of hours (1-720)' })
+  SESSION_MAX_HOURS: string;
+
+  @IsOptional()
+  @IsString()
+  DEV_IDP_USERS_FILE?: string;
 }
 
 /** Defaults for a developer machine; production must set the secrets itself. */
@@ -101,13 +143,23 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   PRODUCT_NAME: 'Moderato',
   TRUST_PROXY: 'false',
   SHUTDOWN_TIMEOUT_MS: '10000',
+  OIDC_CLIENT_ID: 'moderato',
+  OIDC_SCOPES: 'openid email profile',
+  OIDC_ROLE_CLAIMS: 'realm_access.roles,resource_access.${clientId}.roles,groups,roles',
+  ORGANIZER_ROLES: 'teachers',
+  ADMIN_ROLES: 'admins',
+  SESSION_IDLE_MINUTES: '60',
+  SESSION_MAX_HOURS: '8',
 };
 
 /** Used only outside production, so a fresh clone runs without any setup. Never secret. */
 export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
   COOKIE_SECRET: 'development-only-cookie-secret-do-not-use-in-production',
   SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  /** The development identity provider of `npm run dev` (apps/dev-idp). */
+  OIDC_ISSUER: 'http://localhost:4000',
+  OIDC_CLIENT_SECRET: 'moderato-dev-secret',
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET']);
