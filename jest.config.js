@@ -24,6 +24,7 @@ module.exports = {
   transformIgnorePatterns: [],
   moduleNameMapper: {
     '^@moderato/migrations$': '<rootDir>/migrations/index.ts',
+    '^@moderato/dev-idp$': '<rootDir>/apps/dev-idp/src/index.ts',
     '^@moderato/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',

@@ -11,7 +11,9 @@ Module._resolveFilename = function resolve(request, ...rest) {
     const target =
       match[1] === 'migrations'
         ? path.join(root, 'dist/migrations/index.js')
-        : path.join(root, 'dist/libs', match[1], 'src/index.js');
+        : match[1] === 'dev-idp'
+          ? path.join(root, 'dist/apps/dev-idp/src/index.js')
+          : path.join(root, 'dist/libs', match[1], 'src/index.js');
     return original.call(this, target, ...rest);
   }
   return original.call(this, request, ...rest);
