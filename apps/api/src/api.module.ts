@@ -1,12 +1,17 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@moderato/config';
+import { type Clock, CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
 import { HealthModule } from '@moderato/health';
+import { AuthGuard, IdentityModule, SessionMiddleware } from '@moderato/identity';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
 import { CsrfMiddleware, ProblemFilter, WebContextMiddleware, createValidationPipe } from '@moderato/web';
+import { SessionsPageController } from './account/sessions.page.controller';
+import { AuthPageController } from './auth/auth.page.controller';
+import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
 import { PreferencesPageController } from './pages/preferences.page.controller';
 
@@ -15,6 +20,8 @@ export interface ApiModuleOptions {
   config?: AppConfig;
   /** Where log lines go (stdout when omitted). */
   logDestination?: DestinationStream;
+  /** The clock (tests pass a FixedClock to move time). */
+  clock?: Clock;
   /** Extra controllers (tests use this to provoke errors). */
   extraControllers?: Type[];
 }
@@ -26,12 +33,22 @@ export class ApiModule implements NestModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot({ config: options.config }),
+        CoreModule.forRoot({ clock: options.clock }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         DatabaseModule.forRoot(SCHEMA, { migrate: true }),
         HealthModule,
+        IdentityModule,
       ],
-      controllers: [HomePageController, PreferencesPageController, ...(options.extraControllers ?? [])],
+      controllers: [
+        HomePageController,
+        PreferencesPageController,
+        AuthPageController,
+        MeController,
+        SessionsPageController,
+        ...(options.extraControllers ?? []),
+      ],
       providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
@@ -39,6 +56,6 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WebContextMiddleware, CsrfMiddleware).forRoutes('{*path}');
+    consumer.apply(WebContextMiddleware, SessionMiddleware, CsrfMiddleware).forRoutes('{*path}');
   }
 }

@@ -24,7 +24,8 @@ export function securityHeaders(config: AppConfig) {
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Chrome applies form-action to the redirect after a form: logout goes on to the IdP.
+        formAction: ["'self'", new URL(config.oidc.issuer).origin],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

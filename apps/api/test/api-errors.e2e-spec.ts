@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { IsEmail, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import request from 'supertest';
-import { ConflictError, NotFoundError } from '@moderato/core';
+import { ConflictError, NotFoundError, Public } from '@moderato/core';
 import { startApi, type RunningApi } from './api-app';
 
 class CreateThingDto {
@@ -19,6 +19,7 @@ class CreateThingDto {
 }
 
 /** A stand-in REST resource that throws what real ones will. */
+@Public()
 @Controller('api/v1/things')
 class ThingsController {
   @Post()

@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '@moderato/core';
 import request from 'supertest';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
 
+@Public()
 @Controller('test-only')
 class ExplodingController {
   @Get('boom')

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { Public } from '@moderato/core';
 import { Controller, Get } from '@nestjs/common';
 import { startApi, type RunningApi } from './api-app';
 
+@Public()
 @Controller('test-only')
 class SlowController {
   @Get('slow')

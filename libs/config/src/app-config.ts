@@ -23,6 +23,8 @@ export class AppConfig {
   readonly log: { readonly level: string };
   readonly defaultLocale: Locale;
   readonly productName: string;
+  /** IANA zone for people whose own zone is not known. */
+  readonly defaultTimezone: string;
   /** Value for Express' `trust proxy` setting. */
   readonly trustProxy: boolean | number | string;
   readonly shutdownTimeoutMs: number;
@@ -119,6 +121,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     log: { level: vars.LOG_LEVEL },
     defaultLocale: vars.DEFAULT_LOCALE as Locale,
     productName: vars.PRODUCT_NAME,
+    defaultTimezone: vars.DEFAULT_TIMEZONE,
     trustProxy: trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
     shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
     oidc: {

@@ -27,6 +27,27 @@ function IsBase64Key(bytes: number, options?: ValidationOptions) {
     });
 }
 
+function IsTimeZone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string' || value === '') return false;
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: value });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
 const BOOLEAN = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'];
 const isProduction = (env: EnvironmentVariables) => env.NODE_ENV === 'production';
 
@@ -79,6 +100,9 @@ export class EnvironmentVariables {
   @MinLength(1, { message: 'must not be empty' })
   @MaxLength(60, { message: 'must be at most 60 characters' })
   PRODUCT_NAME: string;
+
+  @IsTimeZone({ message: 'must be an IANA time zone such as Europe/Berlin or UTC' })
+  DEFAULT_TIMEZONE: string;
 
   @Matches(/^(false|true|\d{1,2}|loopback|linklocal|uniquelocal|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
     message: 'must be false, true, a hop count, loopback, or a comma-separated list of proxy addresses/CIDRs',
@@ -141,6 +165,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'info',
   DEFAULT_LOCALE: 'en',
   PRODUCT_NAME: 'Moderato',
+  DEFAULT_TIMEZONE: 'UTC',
   TRUST_PROXY: 'false',
   SHUTDOWN_TIMEOUT_MS: '10000',
   OIDC_CLIENT_ID: 'moderato',

@@ -1,3 +1,5 @@
 export * from './domain-error';
 export * from './clock';
 export * from './graceful-shutdown';
+export * from './core.module';
+export * from './public.decorator';

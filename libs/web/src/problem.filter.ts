@@ -108,6 +108,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private renderPage(req: Request, res: Response, problem: Problem): void {
+    if (problem.statusCode === 401) {
+      // A page that needs a login: sign in, then come back here.
+      const back = req.method === 'GET' ? req.originalUrl : '/';
+      res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(back)}`);
+      return;
+    }
     if (!res.locals.t) {
       const locale = resolveLocale(req, this.config.defaultLocale);
       Object.assign(res.locals, { locale, t: translator(locale), productName: this.config.productName, currentPath: req.originalUrl });
@@ -117,7 +123,7 @@ export class ProblemFilter implements ExceptionFilter {
     const fields = problem.code === 'VALIDATION_FAILED' ? (problem.details as FieldError[]) : undefined;
     res.status(problem.statusCode).render(
       'error',
-      { status: problem.statusCode, page, code: problem.code, errorId: problem.errorId, fields },
+      { status: problem.statusCode, page, code: problem.code, errorId: problem.errorId, fields, details: problem.details },
       (renderError: Error | null, html?: string) => {
         if (renderError) {
           this.logger.error({ err: renderError }, 'Error page failed to render');

@@ -13,8 +13,10 @@ export interface PageLocals {
   productName: string;
   currentPath: string;
   flash?: ReturnType<typeof takeFlash>;
+  /** Date and time in the viewer's language and time zone. */
+  formatDateTime: (date: Date) => string;
   /** Set by the identity layer once someone is signed in. */
-  user?: { displayName: string; email: string };
+  user?: { displayName: string; email: string; roles: string[]; timezone?: string | null };
 }
 
 /** The language a request is answered in: the person's choice, then the browser's, then the default. */
@@ -35,6 +37,13 @@ export class WebContextMiddleware implements NestMiddleware {
     res.locals.productName = this.config.productName;
     res.locals.currentPath = req.originalUrl;
     res.locals.flash = req.method === 'GET' ? takeFlash(req, res) : undefined;
+    // Read the zone at render time: the session middleware runs after this one.
+    res.locals.formatDateTime = (date: Date) =>
+      new Intl.DateTimeFormat(locale, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: (res.locals.user as PageLocals['user'])?.timezone || this.config.defaultTimezone,
+      }).format(date);
     res.setHeader('Content-Language', locale);
     next();
   }

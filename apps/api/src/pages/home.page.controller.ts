@@ -1,5 +1,7 @@
 import { Controller, Get, Render } from '@nestjs/common';
+import { Public } from '@moderato/core';
 
+@Public()
 @Controller()
 export class HomePageController {
   @Get()

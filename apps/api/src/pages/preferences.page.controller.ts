@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Public } from '@moderato/core';
 import type { Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { COOKIES, safeReturnTo, setCookie, setFlash } from '@moderato/web';
 import { ChangeLanguageDto } from './language.dto';
 
+@Public()
 @Controller('preferences')
 export class PreferencesPageController {
   constructor(private readonly config: AppConfig) {}

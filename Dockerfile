@@ -1,0 +1,43 @@
+# Moderato container image. One image runs both processes:
+#   api     node dist/apps/api/src/main.js       (the default command; HTTP on port 3000)
+#   worker  node dist/apps/worker/src/main.js    (queue processors; no HTTP)
+# Migrations by hand (instead of DB_MIGRATE_ON_BOOT=true):
+#   node dist/libs/schema/src/migration-cli.js run
+#
+#   docker build -t moderato .
+#   docker run --init -p 3000:3000 --env-file production.env moderato
+#   (production.env: DATABASE_URL, REDIS_URL, COOKIE_SECRET, SECRETS_KEY, OIDC_ISSUER, ...)
+#
+# docker-compose.yml in this folder builds and runs it with everything it needs. Configuration is
+# environment variables only (see .env.example); nothing in the image is secret.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- deps: every dependency, the build tools included ------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+# --- build: TypeScript -> dist/ (apps, libs, migrations, plus the api's views and public) ------
+FROM deps AS build
+COPY . .
+RUN npm run build
+
+# --- runtime: production dependencies and the compiled code, run as the unprivileged user ------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The compiled migrations are in dist/migrations. The files stay owned by root: the app only
+# reads them.
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+# Liveness: GET /healthz must answer 200. The slim image has no curl, so node asks.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "require('http').get({ host: '127.0.0.1', port: process.env.PORT || 3000, path: '/healthz', timeout: 4000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
+CMD ["node", "dist/apps/api/src/main.js"]

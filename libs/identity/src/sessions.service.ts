@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { AppConfig } from '@moderato/config';
+import { Clock } from '@moderato/core';
+import { SessionNotFound } from './identity.errors';
+import { Session } from './session.entity';
+import { User } from './user.entity';
+
+export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Writes "last seen" at most this often, so that browsing does not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export type SessionCheck =
+  | { ok: true; session: Session; user: User }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'idle' | 'expired' | 'disabled' };
+
+/**
+ * Server-side sessions: the cookie holds a random token, the table only its SHA-256. A session
+ * ends after SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS after login, when revoked,
+ * or when its user is disabled.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(user: User, details: { idToken?: string | null; userAgent?: string | null; ip?: string | null }) {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    const session = await this.sessions.save(
+      this.sessions.create({
+        tokenHash: hashSessionToken(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + this.config.session.maxHours * 3600_000),
+        idToken: details.idToken ?? null,
+        userAgent: details.userAgent?.slice(0, 512) ?? null,
+        ip: details.ip ?? null,
+      }),
+    );
+    return { token, session };
+  }
+
+  /** Checks the cookie's token; a live session gets its "last seen" moved forward. */
+  async check(token: string): Promise<SessionCheck> {
+    const session = await this.sessions.findOne({ where: { tokenHash: hashSessionToken(token) }, relations: { user: true } });
+    if (!session || !session.user) return { ok: false, reason: 'unknown' };
+    const now = this.clock.now();
+    if (session.revokedAt) return { ok: false, reason: 'revoked' };
+    if (session.user.disabled) return { ok: false, reason: 'disabled' };
+    if (now >= session.expiresAt) return { ok: false, reason: 'expired' };
+    if (now.getTime() - session.lastSeenAt.getTime() >= this.config.session.idleMinutes * 60_000) {
+      return { ok: false, reason: 'idle' };
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      await this.sessions.update(session.id, { lastSeenAt: now });
+      session.lastSeenAt = now;
+    }
+    return { ok: true, session, user: session.user };
+  }
+
+  /** Sessions of a user that can still be used, most recent first. */
+  async listActive(userId: string): Promise<Session[]> {
+    const now = this.clock.now();
+    const idleCutoff = new Date(now.getTime() - this.config.session.idleMinutes * 60_000);
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now), lastSeenAt: MoreThan(idleCutoff) },
+      order: { lastSeenAt: 'DESC' },
+    });
+  }
+
+  /** Ends one session of `userId` (a person can only end their own; admins use revokeById). */
+  async revokeOwn(userId: string, sessionId: string): Promise<Session> {
+    const session = await this.sessions.findOneBy({ id: sessionId, userId, revokedAt: IsNull() });
+    if (!session) throw new SessionNotFound();
+    session.revokedAt = this.clock.now();
+    return this.sessions.save(session);
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** Ends every session of a user; returns how many were open. */
+  async revokeAll(userId: string): Promise<number> {
+    const result = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    return result.affected ?? 0;
+  }
+}
