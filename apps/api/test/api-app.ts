@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Type } from '@nestjs/common';
 import type { AppConfig } from '@moderato/config';
+import type { Clock } from '@moderato/core';
 import { LogCapture, createTestDatabase, testConfig, type TestDatabase } from '@moderato/testing';
 import { createApiApp } from '../src/bootstrap';
 
@@ -18,12 +19,12 @@ export interface RunningApi {
  * with real Redis, capturing the JSON log lines.
  */
 export async function startApi(
-  options: { env?: Record<string, string>; extraControllers?: Type[] } = {},
+  options: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock } = {},
 ): Promise<RunningApi> {
   const db = await createTestDatabase();
   const config = testConfig(db.url, options.env);
   const logs = new LogCapture();
-  const app = await createApiApp({ config, logDestination: logs, extraControllers: options.extraControllers });
+  const app = await createApiApp({ config, logDestination: logs, extraControllers: options.extraControllers, clock: options.clock });
   await app.init();
   return {
     app,

@@ -30,6 +30,8 @@ export class AppConfig {
   readonly shutdownTimeoutMs: number;
   readonly oidc: {
     readonly issuer: string;
+    /** Where to fetch discovery when the IdP is reached at another address than its issuer. */
+    readonly discoveryUrl?: string;
     readonly clientId: string;
     /** Absent for a public client (PKCE only). */
     readonly clientSecret?: string;
@@ -126,6 +128,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
     oidc: {
       issuer,
+      discoveryUrl: vars.OIDC_DISCOVERY_URL,
       clientId: vars.OIDC_CLIENT_ID,
       clientSecret: vars.OIDC_CLIENT_SECRET ?? (isProduction ? undefined : DEVELOPMENT_SECRETS.OIDC_CLIENT_SECRET),
       scopes: vars.OIDC_SCOPES,

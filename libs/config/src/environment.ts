@@ -117,6 +117,12 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL of the identity provider, e.g. https://keycloak.school.org/realms/school' })
   OIDC_ISSUER?: string;
 
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+\/\.well-known\/openid-configuration$/, {
+    message: 'must be the URL of the discovery document, ending in /.well-known/openid-configuration',
+  })
+  OIDC_DISCOVERY_URL?: string;
+
   @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the client id registered at the identity provider' })
   OIDC_CLIENT_ID: string;
 

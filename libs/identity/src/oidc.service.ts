@@ -39,16 +39,24 @@ export class OidcService {
   /** Discovery, once; a failure is retried on a later login (the IdP may start after us). */
   private discover(): Promise<oidc.Configuration> {
     if (!this.configuration || (this.failedAt && Date.now() - this.failedAt > DISCOVERY_RETRY_MS)) {
-      const { issuer, clientId, clientSecret, allowInsecureHttp } = this.config.oidc;
+      const { issuer, discoveryUrl, clientId, clientSecret, allowInsecureHttp } = this.config.oidc;
       this.failedAt = 0;
       this.configuration = oidc
         .discovery(
-          new URL(issuer),
+          new URL(discoveryUrl ?? issuer),
           clientId,
           clientSecret ? { client_secret: clientSecret } : undefined,
           clientSecret ? oidc.ClientSecretPost(clientSecret) : oidc.None(),
           { execute: allowInsecureHttp ? [oidc.allowInsecureRequests] : [], timeout: 10 },
         )
+        .then((configuration) => {
+          // openid-client checks the issuer only when discovering from it; check it ourselves.
+          const announced = configuration.serverMetadata().issuer;
+          if (announced.replace(/\/+$/, '') !== issuer) {
+            throw new Error(`the discovery document names issuer ${announced}, but OIDC_ISSUER is ${issuer}`);
+          }
+          return configuration;
+        })
         .catch((error: unknown) => {
           this.failedAt = Date.now();
           this.logger.error({ err: error }, `OpenID discovery at ${issuer} failed`);

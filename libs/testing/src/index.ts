@@ -2,3 +2,4 @@ export { createTestDatabase, templateName, testServerUrl, type TestDatabase } fr
 export { testConfig, testRedisUrl } from './test-config';
 export { Factories, type MeetingWithInvitations } from './factories';
 export { LogCapture } from './log-capture';
+export { CookieJar, idpBrowser, loginThroughIdp, parseForm, type IdpBrowser, type LoginResult } from './browserless-login';
