@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run dev`: everything a newcomer needs on a machine with PostgreSQL and Redis running.
 // Creates the database if needed, builds once, then runs in watch mode:
-//   api (migrates at boot), worker, a mail catcher with a web inbox, and the TypeScript compiler.
+//   api (migrates at boot), worker, the development identity provider (apps/dev-idp, demo users),
+//   a mail catcher with a web inbox, and the TypeScript compiler.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, watch } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,7 @@ const mailWebPort = env.DEV_MAIL_WEB_PORT || '1080';
 const mailSmtpPort = env.DEV_MAIL_SMTP_PORT || '1025';
 env.SMTP_URL ||= `smtp://127.0.0.1:${mailSmtpPort}`;
 
-const colors = { tsc: 90, api: 36, worker: 35, mail: 33, dev: 32 };
+const colors = { tsc: 90, api: 36, worker: 35, idp: 34, mail: 33, dev: 32 };
 const say = (name, line) => process.stdout.write(`\x1b[${colors[name] ?? 0}m${name.padEnd(6)}\x1b[0m ${line}\n`);
 
 async function ensureDatabase() {
@@ -91,6 +92,7 @@ start('tsc', bin('tsc'), ['-p', 'tsconfig.build.json', '--watch', '--preserveWat
 const hook = ['--watch', '-r', join(root, 'scripts/alias-hook.cjs')];
 start('api', process.execPath, [...hook, 'dist/apps/api/src/main.js']);
 start('worker', process.execPath, [...hook, 'dist/apps/worker/src/main.js']);
+start('idp', process.execPath, [...hook, 'dist/apps/dev-idp/src/main.js']);
 start('mail', bin('maildev'), ['--smtp', mailSmtpPort, '--web', mailWebPort, '--ip', '127.0.0.1', '--web-ip', '127.0.0.1']);
 copyAssetsOnChange();
 
@@ -105,6 +107,7 @@ if (await waitForApi()) {
   say('dev', '');
   say('dev', `Moderato      ${publicUrl}`);
   say('dev', `Mail inbox    http://localhost:${mailWebPort}   (SMTP on 127.0.0.1:${mailSmtpPort})`);
+  say('dev', `Sign in as    teacher@school.test / teacher, student@school.test / student, admin@school.test / admin`);
   say('dev', `Health        ${publicUrl}/readyz`);
   say('dev', 'Press Ctrl-C to stop everything.');
 } else {

@@ -3,3 +3,4 @@ export { testConfig, testRedisUrl } from './test-config';
 export { Factories, type MeetingWithInvitations } from './factories';
 export { LogCapture } from './log-capture';
 export { CookieJar, idpBrowser, loginThroughIdp, parseForm, type IdpBrowser, type LoginResult } from './browserless-login';
+export { CHROMIUM_PATH, freePort, launchChromium } from './browser';
