@@ -1,8 +1,10 @@
 // Every migration, in order. `npm run migration:generate -- <name>` appends to this list.
 // A migration that has landed on main is never edited: write a new one.
+import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-keys';
 import { InitialSchema1795868573284 } from './1795868573284-initial-schema';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialSchema1795868573284,
+  JitsiSigningKeys1795871419729,
 ];

@@ -6,10 +6,16 @@ import { type Clock, CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
 import { HealthModule } from '@moderato/health';
 import { AuthGuard, IdentityModule, SessionMiddleware } from '@moderato/identity';
+import { JitsiModule } from '@moderato/jitsi';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
 import { CsrfMiddleware, ProblemFilter, WebContextMiddleware, createValidationPipe } from '@moderato/web';
 import { SessionsPageController } from './account/sessions.page.controller';
+import { ServersController } from './admin/servers.controller';
+import { ServersPageController } from './admin/servers.page.controller';
+import { TokenInspector } from './admin/token-inspector';
+import { TokensController } from './admin/tokens.controller';
+import { AsapController } from './asap/asap.controller';
 import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
@@ -38,6 +44,7 @@ export class ApiModule implements NestModule {
         DatabaseModule.forRoot(SCHEMA, { migrate: true }),
         HealthModule,
         IdentityModule,
+        JitsiModule,
       ],
       controllers: [
         HomePageController,
@@ -45,10 +52,15 @@ export class ApiModule implements NestModule {
         AuthPageController,
         MeController,
         SessionsPageController,
+        AsapController,
+        ServersController,
+        ServersPageController,
+        TokensController,
         ...(options.extraControllers ?? []),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        TokenInspector,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@moderato/config';
@@ -50,5 +51,15 @@ export async function createApiApp(options: ApiModuleOptions = {}): Promise<Nest
   app.use(cookieParser(config.secrets.cookieSecret));
   app.useStaticAssets(join(APP_ROOT, 'public'), { prefix: '/static/', maxAge: config.isProduction ? '1d' : 0 });
   configureViews(app, join(APP_ROOT, 'views'), config.isProduction);
+  const openApi = new DocumentBuilder()
+    .setTitle(`${config.productName} API`)
+    .setDescription(
+      'REST API of Moderato. Authenticate with the session cookie (state-changing requests then carry the x-csrf-token header from the page\'s <meta name="csrf-token">) or a bearer API token.',
+    )
+    .setVersion('1')
+    .addCookieAuth('moderato_session')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

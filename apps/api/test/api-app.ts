@@ -19,9 +19,9 @@ export interface RunningApi {
  * with real Redis, capturing the JSON log lines.
  */
 export async function startApi(
-  options: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock } = {},
+  options: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock; db?: TestDatabase } = {},
 ): Promise<RunningApi> {
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const config = testConfig(db.url, options.env);
   const logs = new LogCapture();
   const app = await createApiApp({ config, logDestination: logs, extraControllers: options.extraControllers, clock: options.clock });
@@ -34,7 +34,7 @@ export async function startApi(
     logs,
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!options.db) await db.drop(); // a database passed in belongs to the caller
     },
   };
 }

@@ -98,6 +98,15 @@ describe('loadConfig', () => {
     expect(errorOf({ OIDC_SCOPES: 'email profile' }).message).toContain('OIDC_SCOPES must include the scope openid');
   });
 
+  it('takes a Jitsi server to create at boot only complete, and names what is missing', () => {
+    expect(loadConfig({}).jitsiBootstrap).toBeUndefined();
+    const error = errorOf({ JITSI_URL: 'https://meet.school.test' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['JITSI_APP_ID', 'JITSI_APP_SECRET', 'JITSI_DOMAIN']);
+    const config = loadConfig({ JITSI_URL: 'https://meet.school.test/', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'moderato', JITSI_APP_SECRET: 's'.repeat(32) });
+    expect(config.jitsiBootstrap).toEqual({ baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', appSecret: 's'.repeat(32), audience: 'jitsi' });
+    expect(errorOf({ JITSI_URL: 'https://m.test', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'x', JITSI_APP_SECRET: 'short-and-secret' }).message).not.toContain('short-and-secret');
+  });
+
   it('refuses a SECRETS_KEY of the wrong length', () => {
     const error = errorOf({ SECRETS_KEY: Buffer.alloc(16).toString('base64') });
     expect(error.message).toContain('SECRETS_KEY must be 32 random bytes in base64');

@@ -44,6 +44,16 @@ export class AppConfig {
   readonly roles: { readonly organizer: string[]; readonly admin: string[] };
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly devIdp: { readonly usersFile?: string };
+  /** Upper bound of a Jitsi token's lifetime (it also never outlives the meeting's window). */
+  readonly tokenMaxTtlSeconds: number;
+  /** A Jitsi server to create at boot when none exists (simple installs need no clicking). */
+  readonly jitsiBootstrap?: {
+    readonly baseUrl: string;
+    readonly xmppDomain: string;
+    readonly appId: string;
+    readonly appSecret: string;
+    readonly audience: string;
+  };
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -104,6 +114,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     idleMinutes < 1 || idleMinutes > 10080 ? { variable: 'SESSION_IDLE_MINUTES', messages: [`must be between 1 and 10080 (got "${idleMinutes}")`] } : undefined,
     maxHours < 1 || maxHours > 720 ? { variable: 'SESSION_MAX_HOURS', messages: [`must be between 1 and 720 (got "${maxHours}")`] } : undefined,
   ].filter((problem) => problem !== undefined);
+  const ttlMinutes = Number(vars.TOKEN_MAX_TTL_MINUTES);
+  if (ttlMinutes < 5 || ttlMinutes > 1440) {
+    rangeProblems.push({ variable: 'TOKEN_MAX_TTL_MINUTES', messages: [`must be between 5 and 1440 (got "${ttlMinutes}")`] });
+  }
   if (rangeProblems.length) throw new ConfigError(rangeProblems);
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
@@ -139,6 +153,16 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
+    tokenMaxTtlSeconds: ttlMinutes * 60,
+    jitsiBootstrap: vars.JITSI_URL
+      ? {
+          baseUrl: vars.JITSI_URL.replace(/\/+$/, ''),
+          xmppDomain: vars.JITSI_DOMAIN!,
+          appId: vars.JITSI_APP_ID!,
+          appSecret: vars.JITSI_APP_SECRET!,
+          audience: vars.JITSI_AUDIENCE ?? 'jitsi',
+        }
+      : undefined,
   });
 }
 

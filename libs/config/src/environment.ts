@@ -159,6 +159,30 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DEV_IDP_USERS_FILE?: string;
+
+  @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
+  TOKEN_MAX_TTL_MINUTES: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be the Jitsi Meet base URL, e.g. https://meet.school.org' })
+  JITSI_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.JITSI_URL !== undefined)
+  @Matches(/^[a-z0-9.-]+$/i, { message: 'must be the XMPP domain (docker-jitsi-meet: meet.jitsi); required with JITSI_URL' })
+  JITSI_DOMAIN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.JITSI_URL !== undefined)
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the app id (docker JWT_APP_ID); required with JITSI_URL' })
+  JITSI_APP_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.JITSI_URL !== undefined)
+  @IsString({ message: 'is required with JITSI_URL: the shared secret (docker JWT_APP_SECRET), at least 32 characters' })
+  @MinLength(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' })
+  JITSI_APP_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the accepted audience (docker JWT_ACCEPTED_AUDIENCES)' })
+  JITSI_AUDIENCE?: string;
 }
 
 /** Defaults for a developer machine; production must set the secrets itself. */
@@ -181,6 +205,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   ADMIN_ROLES: 'admins',
   SESSION_IDLE_MINUTES: '60',
   SESSION_MAX_HOURS: '8',
+  TOKEN_MAX_TTL_MINUTES: '240',
 };
 
 /** Used only outside production, so a fresh clone runs without any setup. Never secret. */
@@ -193,4 +218,4 @@ export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET']);
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET']);

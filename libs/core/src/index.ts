@@ -3,3 +3,4 @@ export * from './clock';
 export * from './graceful-shutdown';
 export * from './core.module';
 export * from './public.decorator';
+export * from './secret-box';

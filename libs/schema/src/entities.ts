@@ -1,8 +1,8 @@
 import { AuditEvent } from '@moderato/audit';
 import { Session, User } from '@moderato/identity';
-import { JitsiServer } from '@moderato/jitsi';
+import { JitsiServer, JitsiSigningKey } from '@moderato/jitsi';
 import { OutboxMessage } from '@moderato/mail';
 import { Invitation, Meeting } from '@moderato/meetings';
 
 /** Every entity of the application. A new entity is added here, then a migration generated. */
-export const ENTITIES = [User, Session, JitsiServer, Meeting, Invitation, OutboxMessage, AuditEvent];
+export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent];

@@ -8,3 +8,4 @@ export { safeReturnTo } from './safe-redirect';
 export { createValidationPipe, toFieldErrors } from './validation';
 export { configureViews } from './view-engine';
 export { WebContextMiddleware, resolveLocale, type PageLocals } from './web-context.middleware';
+export { validateForm, type FormResult } from './form';

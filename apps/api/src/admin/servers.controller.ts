@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { RequireRoles } from '@moderato/identity';
+import { CreateServerDto, JitsiServersService, UpdateServerDto, type JitsiServer } from '@moderato/jitsi';
+import { actorOf } from './actor';
+
+/** What the API shows of a server: never its secret or private key. */
+export function serverView(server: JitsiServer) {
+  return {
+    id: server.id,
+    name: server.name,
+    baseUrl: server.baseUrl,
+    xmppDomain: server.xmppDomain,
+    appId: server.appId,
+    audience: server.audience,
+    signingMode: server.signingMode,
+    enabled: server.enabled,
+    allowedOrganizerRoles: server.allowedOrganizerRoles,
+    createdAt: server.createdAt,
+    updatedAt: server.updatedAt,
+  };
+}
+
+@ApiTags('servers')
+@ApiCookieAuth()
+@RequireRoles('admin')
+@Controller('api/v1/servers')
+export class ServersController {
+  constructor(private readonly servers: JitsiServersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List Jitsi servers' })
+  async list() {
+    return (await this.servers.list()).map(serverView);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Register a Jitsi server (HS256: the generated secret is returned once)' })
+  async create(@Body() dto: CreateServerDto, @Req() req: Request) {
+    const { server, secret } = await this.servers.create(dto, actorOf(req));
+    return { ...serverView(server), ...(secret && !dto.secret ? { secret } : {}) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One Jitsi server' })
+  async get(@Param('id') id: string) {
+    return serverView(await this.servers.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a Jitsi server (not its signing mode)' })
+  async update(@Param('id') id: string, @Body() dto: UpdateServerDto, @Req() req: Request) {
+    return serverView(await this.servers.update(id, dto, actorOf(req)));
+  }
+
+  @Post(':id/rotate-key')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'RS256: sign with a new key (new kid); the old public key stays served until its tokens expired' })
+  @ApiOkResponse({ description: 'The new kid' })
+  async rotate(@Param('id') id: string, @Req() req: Request) {
+    const key = await this.servers.rotateKey(id, actorOf(req));
+    return { kid: key.kid, createdAt: key.createdAt };
+  }
+
+  @Post(':id/reveal-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'HS256: the shared secret in clear (audited)' })
+  async reveal(@Param('id') id: string, @Req() req: Request) {
+    return { secret: await this.servers.revealSecret(id, actorOf(req)) };
+  }
+}

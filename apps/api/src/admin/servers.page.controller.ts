@@ -1,0 +1,126 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@moderato/config';
+import { RequireRoles } from '@moderato/identity';
+import {
+  CreateServerDto,
+  JitsiServerNameTaken,
+  JitsiServersService,
+  UpdateServerDto,
+  jitsiConfigSnippets,
+  snippetsAsText,
+  type JitsiServer,
+} from '@moderato/jitsi';
+import { setFlash, validateForm } from '@moderato/web';
+import { actorOf } from './actor';
+
+const EMPTY_FORM = { name: '', baseUrl: 'https://', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256', secret: '', allowedOrganizerRoles: '' };
+
+function formOf(server: JitsiServer) {
+  return { ...server, allowedOrganizerRoles: server.allowedOrganizerRoles.join(', ') };
+}
+
+/** Administration → Jitsi servers: the pages. The REST twin is ServersController. */
+@ApiExcludeController()
+@RequireRoles('admin')
+@Controller('admin/servers')
+export class ServersPageController {
+  constructor(
+    private readonly servers: JitsiServersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('admin/servers')
+  async list() {
+    return { servers: await this.servers.list() };
+  }
+
+  @Get('new')
+  @Render('admin/server-form')
+  newForm() {
+    return { mode: 'create', form: EMPTY_FORM, errors: {} };
+  }
+
+  @Post()
+  async create(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await validateForm(CreateServerDto, body);
+    if (!form.ok) return res.status(400).render('admin/server-form', { mode: 'create', form: { ...EMPTY_FORM, ...form.input }, errors: form.errors });
+    try {
+      const { server, secret } = await this.servers.create(form.value, actorOf(req));
+      // The generated secret is shown this once, on the page the browser lands on.
+      res.status(201).render('admin/server', await this.details(server, { secret: form.value.secret ? undefined : secret, created: true }));
+    } catch (error) {
+      if (error instanceof JitsiServerNameTaken) {
+        return res.status(409).render('admin/server-form', { mode: 'create', form: { ...EMPTY_FORM, ...body }, errors: { name: [error.message] } });
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  @Render('admin/server')
+  async show(@Param('id') id: string) {
+    return this.details(await this.servers.get(id));
+  }
+
+  @Get(':id/edit')
+  @Render('admin/server-form')
+  async editForm(@Param('id') id: string) {
+    const server = await this.servers.get(id);
+    return { mode: 'edit', server, form: formOf(server), errors: {} };
+  }
+
+  @Post(':id')
+  async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const server = await this.servers.get(id);
+    const form = await validateForm(UpdateServerDto, { ...body, enabled: body.enabled ?? 'false' });
+    if (!form.ok) return res.status(400).render('admin/server-form', { mode: 'edit', server, form: { ...formOf(server), ...form.input }, errors: form.errors });
+    try {
+      await this.servers.update(id, form.value, actorOf(req));
+    } catch (error) {
+      if (error instanceof JitsiServerNameTaken) {
+        return res.status(409).render('admin/server-form', { mode: 'edit', server, form: { ...formOf(server), ...body }, errors: { name: [error.message] } });
+      }
+      throw error;
+    }
+    setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
+    res.redirect(303, `/admin/servers/${id}`);
+  }
+
+  @Post(':id/reveal-secret')
+  @HttpCode(200)
+  @Render('admin/server')
+  async reveal(@Param('id') id: string, @Req() req: Request) {
+    const secret = await this.servers.revealSecret(id, actorOf(req));
+    return this.details(await this.servers.get(id), { secret });
+  }
+
+  @Post(':id/rotate-key')
+  async rotate(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.servers.rotateKey(id, actorOf(req));
+    setFlash(res, this.config, { type: 'success', key: 'flash.keyRotated' });
+    res.redirect(303, `/admin/servers/${id}`);
+  }
+
+  /** The configuration as a text file (the secret stays a placeholder). */
+  @Get(':id/jitsi-config.txt')
+  async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    const server = await this.servers.get(id);
+    res.attachment(`jitsi-config-${server.name.replace(/[^A-Za-z0-9.-]+/g, '-')}.txt`);
+    res.type('text/plain; charset=utf-8').send(snippetsAsText(jitsiConfigSnippets(server, this.config.publicUrl), server.name));
+  }
+
+  private async details(server: JitsiServer, extra: { secret?: string; created?: boolean } = {}) {
+    const keys = server.signingMode === 'RS256' ? await this.servers.publishedKeys(server.id) : [];
+    return {
+      server,
+      keys,
+      revealedSecret: extra.secret,
+      created: extra.created ?? false,
+      keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,
+      snippets: jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }),
+    };
+  }
+}

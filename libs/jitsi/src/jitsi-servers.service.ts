@@ -1,0 +1,213 @@
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
+import { AuditService } from '@moderato/audit';
+import { AppConfig } from '@moderato/config';
+import { Clock, SecretBox } from '@moderato/core';
+import type { CreateServerDto, UpdateServerDto } from './dto/server.dto';
+import { JitsiServer } from './jitsi-server.entity';
+import { JitsiSigningKey } from './jitsi-signing-key.entity';
+import { JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
+import type { SigningKey, VerificationKey } from './token';
+
+/** Who did it, for the audit log. */
+export interface Actor {
+  id: string | null;
+  label: string | null;
+  ip?: string | null;
+}
+
+export const kidHash = (kid: string) => createHash('sha256').update(kid).digest('hex');
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+
+/**
+ * The registry of Jitsi servers and their signing material. Secrets and private keys are
+ * stored only sealed with SECRETS_KEY, bound to their server id; they leave this service
+ * decrypted only for signing, and for an admin's audited "reveal".
+ */
+@Injectable()
+export class JitsiServersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('JitsiServers');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<JitsiServer[]> {
+    return this.dataSource.getRepository(JitsiServer).find({ order: { name: 'ASC' } });
+  }
+
+  async get(id: string): Promise<JitsiServer> {
+    const server = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(JitsiServer).findOneBy({ id }) : null;
+    if (!server) throw new JitsiServerNotFound(id);
+    return server;
+  }
+
+  /** Creates a server; for HS256 the secret is returned this once (generated unless given). */
+  async create(input: CreateServerDto, actor: Actor): Promise<{ server: JitsiServer; secret?: string }> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const repository = manager.getRepository(JitsiServer);
+        const server = await repository.save(
+          repository.create({
+            name: input.name,
+            baseUrl: input.baseUrl,
+            xmppDomain: input.xmppDomain,
+            appId: input.appId,
+            audience: input.audience,
+            signingMode: input.signingMode,
+            enabled: input.enabled ?? true,
+            allowedOrganizerRoles: input.allowedOrganizerRoles ?? [],
+          }),
+        );
+        let secret: string | undefined;
+        if (server.signingMode === 'HS256') {
+          secret = input.secret ?? randomBytes(32).toString('hex');
+          server.secretEncrypted = this.box.seal(secret, `jitsi-server:${server.id}`);
+          await repository.save(server);
+        } else {
+          await this.addKey(manager, server);
+        }
+        await this.audit.record(
+          {
+            action: 'jitsi.server_created',
+            actor,
+            ip: actor.ip,
+            subject: { type: 'jitsi_server', id: server.id },
+            metadata: { name: server.name, baseUrl: server.baseUrl, signingMode: server.signingMode, secretGenerated: !input.secret },
+          },
+          manager,
+        );
+        return { server, secret };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new JitsiServerNameTaken(input.name);
+      throw error;
+    }
+  }
+
+  async update(id: string, input: UpdateServerDto, actor: Actor): Promise<JitsiServer> {
+    const server = await this.get(id);
+    const before = { ...server };
+    Object.assign(server, Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)));
+    const changed = Object.keys(input).filter((key) => JSON.stringify(before[key as keyof JitsiServer]) !== JSON.stringify(server[key as keyof JitsiServer]));
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const saved = await manager.getRepository(JitsiServer).save(server);
+        if (changed.length) {
+          await this.audit.record(
+            { action: 'jitsi.server_updated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { changed } },
+            manager,
+          );
+        }
+        return saved;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new JitsiServerNameTaken(server.name);
+      throw error;
+    }
+  }
+
+  /** The HS256 shared secret in clear, for an admin who asked for it: audited. */
+  async revealSecret(id: string, actor: Actor): Promise<string> {
+    const server = await this.get(id);
+    if (server.signingMode !== 'HS256' || !server.secretEncrypted) throw new WrongSigningMode('Revealing a shared secret', server.signingMode);
+    const secret = this.box.open(server.secretEncrypted, `jitsi-server:${server.id}`);
+    await this.audit.record({ action: 'jitsi.secret_revealed', actor, ip: actor.ip, subject: { type: 'jitsi_server', id } });
+    return secret;
+  }
+
+  /** RS256: a new key (new kid) signs from now on; the old one stays published until its tokens expired. */
+  async rotateKey(id: string, actor: Actor): Promise<JitsiSigningKey> {
+    const server = await this.get(id);
+    if (server.signingMode !== 'RS256') throw new WrongSigningMode('Key rotation', server.signingMode);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(JitsiSigningKey).update({ serverId: id, retiredAt: IsNull() }, { retiredAt: this.clock.now() });
+      const key = await this.addKey(manager, server);
+      await this.audit.record(
+        { action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } },
+        manager,
+      );
+      return key;
+    });
+  }
+
+  /** Keys Prosody may still need: the active one and retired ones whose tokens may still be valid. */
+  async publishedKeys(serverId: string): Promise<JitsiSigningKey[]> {
+    const keys = await this.dataSource.getRepository(JitsiSigningKey).find({ where: { serverId }, order: { createdAt: 'DESC' } });
+    const now = this.clock.now().getTime();
+    return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + this.config.tokenMaxTtlSeconds * 1000 > now);
+  }
+
+  /** The SPKI PEM Prosody asks for as `<hex(sha256(kid))>.pem`, or null. */
+  async publicKeyPem(serverId: string, hash: string): Promise<string | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(serverId) || !/^[0-9a-f]{64}$/.test(hash)) return null;
+    const keys = await this.publishedKeys(serverId);
+    return keys.find((key) => key.kidHash === hash)?.publicKeyPem ?? null;
+  }
+
+  /** What the minter needs to sign for this server (decrypted in memory only). */
+  async signingKey(server: JitsiServer): Promise<SigningKey> {
+    if (server.signingMode === 'HS256') {
+      if (!server.secretEncrypted) throw new WrongSigningMode('Signing without a secret', server.signingMode);
+      return { alg: 'HS256', secret: this.box.open(server.secretEncrypted, `jitsi-server:${server.id}`) };
+    }
+    const key = await this.dataSource
+      .getRepository(JitsiSigningKey)
+      .findOneOrFail({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    return { alg: 'RS256', kid: key.kid, privateKeyPem: this.box.open(key.privateKeyEncrypted, `jitsi-key:${key.kid}`) };
+  }
+
+  /** What the token inspector verifies signatures with. */
+  async verificationKey(server: JitsiServer): Promise<VerificationKey> {
+    if (server.signingMode === 'HS256') return { alg: 'HS256', secret: (await this.signingKey(server) as { secret: string }).secret };
+    const keys = await this.publishedKeys(server.id);
+    return { alg: 'RS256', publicKeys: keys.map((key) => ({ kid: key.kid, publicKeyPem: key.publicKeyPem })) };
+  }
+
+  /** JITSI_URL & co.: create that server at boot when there is none (docker and simple installs). */
+  async onApplicationBootstrap(): Promise<void> {
+    const wanted = this.config.jitsiBootstrap;
+    if (!wanted) return;
+    if ((await this.dataSource.getRepository(JitsiServer).count()) > 0) return;
+    const name = new URL(wanted.baseUrl).host;
+    try {
+      await this.create(
+        { name, baseUrl: wanted.baseUrl, xmppDomain: wanted.xmppDomain, appId: wanted.appId, audience: wanted.audience, signingMode: 'HS256', secret: wanted.appSecret },
+        { id: null, label: 'JITSI_URL (boot)' },
+      );
+      this.logger.log(`created Jitsi server ${name} from JITSI_URL`);
+    } catch (error) {
+      // Another replica booting at the same moment created it.
+      if (!(error instanceof JitsiServerNameTaken)) throw error;
+    }
+  }
+
+  private async addKey(manager: EntityManager, server: JitsiServer): Promise<JitsiSigningKey> {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const stamp = this.clock.now().toISOString().slice(0, 10).replace(/-/g, '');
+    const kid = `moderato/${server.id.slice(0, 8)}/${stamp}-${randomBytes(4).toString('hex')}`;
+    const repository = manager.getRepository(JitsiSigningKey);
+    return repository.save(
+      repository.create({
+        serverId: server.id,
+        kid,
+        kidHash: kidHash(kid),
+        publicKeyPem: publicKey,
+        privateKeyEncrypted: this.box.seal(privateKey, `jitsi-key:${kid}`),
+        createdAt: this.clock.now(),
+      }),
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { toFieldErrors } from './validation';
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string[]>; input: Record<string, unknown> };
+
+/**
+ * Validates a submitted form with the same DTO (and so the same rules) as the REST API. On
+ * failure the page re-renders the form with `errors` next to each field and the `input` kept.
+ */
+export async function validateForm<T extends object>(dto: new () => T, body: unknown): Promise<FormResult<T>> {
+  const input = body && typeof body === 'object' ? { ...(body as Record<string, unknown>) } : {};
+  delete input._csrf;
+  const value = plainToInstance(dto, input);
+  const problems = await validate(value, { whitelist: true, forbidNonWhitelisted: false });
+  if (problems.length === 0) return { ok: true, value };
+  const errors: Record<string, string[]> = {};
+  for (const { field, messages } of toFieldErrors(problems)) errors[field] = messages;
+  return { ok: false, errors, input };
+}
