@@ -3,11 +3,11 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AuditEvent } from '@moderato/audit';
 import { FixedClock } from '@moderato/core';
-import { startDevIdp } from '@moderato/dev-idp';
 import { RequireRoles, Session, User } from '@moderato/identity';
 import { loginThroughIdp } from '@moderato/testing';
 import { DataSource } from 'typeorm';
-import { csrfTokenOf, startApi, type RunningApi } from './api-app';
+import { csrfTokenOf, type RunningApi } from './api-app';
+import { startSignedInApi, type SignedInApi } from './signed-in';
 
 @Controller('admin-only')
 @RequireRoles('admin')
@@ -27,35 +27,22 @@ const PASSWORDS: Record<string, string> = {
 };
 
 describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards', () => {
-  let idp: Awaited<ReturnType<typeof startDevIdp>>;
+  let env: SignedInApi;
+  let idp: { issuer: string };
   let api: RunningApi;
   let clock: FixedClock;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    idp = await startDevIdp({
-      port: 0,
-      clients: [
-        {
-          clientId: 'moderato',
-          clientSecret: 'test-secret',
-          redirectUris: ['http://localhost:3000/auth/callback'],
-          postLogoutRedirectUris: ['http://localhost:3000/'],
-        },
-      ],
-    });
     clock = new FixedClock(new Date());
-    api = await startApi({
-      clock,
-      extraControllers: [AdminOnlyController],
-      env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'test-secret', SESSION_IDLE_MINUTES: '60', SESSION_MAX_HOURS: '8' },
-    });
+    env = await startSignedInApi({ clock, extraControllers: [AdminOnlyController], env: { SESSION_IDLE_MINUTES: '60', SESSION_MAX_HOURS: '8' } });
+    api = env.api;
+    idp = { issuer: env.issuer };
     dataSource = api.app.get(DataSource);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await idp?.close();
+    await env?.close();
   });
 
   beforeEach(() => clock.set(new Date()));

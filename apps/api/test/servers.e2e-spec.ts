@@ -187,6 +187,10 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
       await request(env.api.server).get(prosodyKeyPath(serverId, firstKid)).expect(404);
       await request(env.api.server).get(prosodyKeyPath(serverId, newKid)).expect(200);
       expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'jitsi.key_rotated', subjectId: serverId })).toBe(1);
+      // An hour passed: the sessions idled out; sign in again for what follows.
+      admin = await env.signIn('admin@school.test');
+      teacher = await env.signIn('teacher@school.test');
+      adminCsrf = await env.csrf(admin);
     });
   });
 

@@ -34,6 +34,7 @@ export class TokensController {
   }
 
   @Post('admin/tokens/inspect')
+  @HttpCode(200)
   @ApiExcludeEndpoint()
   async inspectPage(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const servers = await this.servers.list();

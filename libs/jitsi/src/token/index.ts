@@ -1,0 +1,2 @@
+export * from './mint-room-token';
+export * from './inspect-token';
