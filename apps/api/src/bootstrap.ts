@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -48,13 +49,19 @@ export async function createApiApp(options: ApiModuleOptions = {}): Promise<Nest
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
+  // The OpenAPI UI (swagger-ui) sets inline styles; allow them on its pages only.
+  app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
+    const csp = res.getHeader('Content-Security-Policy');
+    if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+    next();
+  });
   app.use(cookieParser(config.secrets.cookieSecret));
   app.useStaticAssets(join(APP_ROOT, 'public'), { prefix: '/static/', maxAge: config.isProduction ? '1d' : 0 });
   configureViews(app, join(APP_ROOT, 'views'), config.isProduction);
   const openApi = new DocumentBuilder()
     .setTitle(`${config.productName} API`)
     .setDescription(
-      'REST API of Moderato. Authenticate with the session cookie (state-changing requests then carry the x-csrf-token header from the page\'s <meta name="csrf-token">) or a bearer API token.',
+      'REST API of Moderato. Authenticate with the session cookie (state-changing requests then carry the x-csrf-token header, whose value every page exposes in its csrf-token meta tag) or with a bearer API token.',
     )
     .setVersion('1')
     .addCookieAuth('moderato_session')

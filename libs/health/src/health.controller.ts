@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@moderato/core';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
 
 @Public()
+@ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(

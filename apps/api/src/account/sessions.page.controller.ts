@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
@@ -6,6 +7,7 @@ import { CurrentAuth, SESSION_COOKIE, SessionsService, sessionCookieOptions, typ
 import { setFlash } from '@moderato/web';
 import { describeDevice } from './device';
 
+@ApiExcludeController()
 @Controller('account/sessions')
 export class SessionsPageController {
   constructor(

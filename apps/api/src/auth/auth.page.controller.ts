@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
@@ -28,6 +29,7 @@ function readTransaction(req: Request): LoginTransaction | undefined {
   }
 }
 
+@ApiExcludeController()
 @Controller('auth')
 @Public()
 export class AuthPageController {

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@moderato/core';
 import type { Response } from 'express';
 import { AppConfig } from '@moderato/config';
@@ -6,6 +7,7 @@ import { COOKIES, safeReturnTo, setCookie, setFlash } from '@moderato/web';
 import { ChangeLanguageDto } from './language.dto';
 
 @Public()
+@ApiExcludeController()
 @Controller('preferences')
 export class PreferencesPageController {
   constructor(private readonly config: AppConfig) {}

@@ -101,7 +101,7 @@ export const de: Messages = {
   "inspector.noServer": "(keiner: nur allgemeine Regeln)",
   "inspector.inspect": "Prüfen",
   "inspector.header": "Header",
-  "inspector.payload": "Claims",
+  "inspector.payload": "Angaben (Claims)",
   "inspector.signature": "Signatur",
   "inspector.signature.valid": "gültig für diesen Server",
   "inspector.signature.invalid": "passt NICHT zum Schlüssel dieses Servers",

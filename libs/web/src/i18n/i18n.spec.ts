@@ -27,7 +27,9 @@ describe('translator', () => {
   it('has a German text for every English key, and none left untranslated by accident', () => {
     const missing = Object.keys(en).filter((key) => !(de as Record<string, string>)[key]?.trim());
     expect(missing).toEqual([]);
+    // Words that are the same in both languages.
+    const sameOnPurpose = ['servers.name', 'servers.status', 'inspector.token', 'inspector.header'];
     const same = Object.keys(en).filter((key) => (en as Record<string, string>)[key] === (de as Record<string, string>)[key]);
-    expect(same).toEqual([]);
+    expect(same.filter((key) => !sameOnPurpose.includes(key))).toEqual([]);
   });
 });
