@@ -44,6 +44,7 @@ export class AppConfig {
   readonly roles: { readonly organizer: string[]; readonly admin: string[] };
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly devIdp: { readonly usersFile?: string };
+  readonly mail: { readonly smtpUrl: string; readonly from: string };
   /** Upper bound of a Jitsi token's lifetime (it also never outlives the meeting's window). */
   readonly tokenMaxTtlSeconds: number;
   /** A Jitsi server to create at boot when none exists (simple installs need no clicking). */
@@ -153,6 +154,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     tokenMaxTtlSeconds: ttlMinutes * 60,
     jitsiBootstrap: vars.JITSI_URL
       ? {

@@ -163,6 +163,12 @@ export class EnvironmentVariables {
   @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
   TOKEN_MAX_TTL_MINUTES: string;
 
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an SMTP URL, e.g. smtp://user:password@mail.school.org:587 (smtps:// for TLS on connect)' })
+  SMTP_URL: string;
+
+  @Matches(/^(.+<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, { message: 'must be an address, e.g. Moderato <moderato@school.org>' })
+  MAIL_FROM: string;
+
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be the Jitsi Meet base URL, e.g. https://meet.school.org' })
   JITSI_URL?: string;
@@ -206,6 +212,8 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   SESSION_IDLE_MINUTES: '60',
   SESSION_MAX_HOURS: '8',
   TOKEN_MAX_TTL_MINUTES: '240',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  MAIL_FROM: 'Moderato <moderato@localhost>',
 };
 
 /** Used only outside production, so a fresh clone runs without any setup. Never secret. */
@@ -218,4 +226,4 @@ export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET']);
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL']);
