@@ -1,8 +1,7 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { Session, User } from '@moderato/identity';
-import { Invitation, Meeting } from '@moderato/meetings';
-import { OutboxMessage } from '@moderato/mail';
+import { Invitation, Meeting, OutboxMessage } from '@moderato/meetings';
 import { MIGRATIONS, SCHEMA } from '@moderato/schema';
 import { Factories, createTestDatabase, type TestDatabase } from '@moderato/testing';
 import { buildDataSourceOptions, pendingSchemaChanges, runMigrationsWithLock } from './index';

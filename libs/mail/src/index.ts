@@ -1,1 +1,2 @@
-export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
+// Mail delivery: templates, iCalendar, SMTP transport, outbox relay and processor.
+export {};

@@ -54,7 +54,14 @@ export class Invitation {
   @JoinColumn({ name: 'bound_user_id', foreignKeyConstraintName: 'fk_invitations_bound_user' })
   boundUser?: User | null;
 
-  /** Hex SHA-256 of the link code; the code itself is never stored. */
+  /**
+   * Random salt the link code is derived from: code = HMAC(SECRETS_KEY, id + salt). The code
+   * itself is never stored; a new salt (resend with a new link) makes the old link dead.
+   */
+  @Column({ name: 'link_code_salt', type: 'text' })
+  linkCodeSalt: string;
+
+  /** Hex SHA-256 of the link code, to find the invitation from a clicked link. */
   @Index('uq_invitations_link_code_hash', { unique: true })
   @Column({ name: 'link_code_hash', type: 'char', length: 64 })
   linkCodeHash: string;

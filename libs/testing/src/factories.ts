@@ -90,6 +90,7 @@ export class Factories {
       email: `invitee${next()}@school.test`,
       name: 'Invitee',
       role: 'participant',
+      linkCodeSalt: randomBytes(16).toString('base64url'),
       linkCodeHash: createHash('sha256').update(code).digest('hex'),
       ...overrides,
     });

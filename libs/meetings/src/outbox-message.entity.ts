@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Invitation } from '@moderato/meetings';
+import { Invitation } from './invitation.entity';
 
 export type OutboxKind = 'invite' | 'update' | 'cancel' | 'reminder';
 export type OutboxStatus = 'pending' | 'queued' | 'sent' | 'failed';
