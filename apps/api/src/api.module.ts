@@ -7,6 +7,7 @@ import { DatabaseModule } from '@moderato/database';
 import { HealthModule } from '@moderato/health';
 import { AuthGuard, IdentityModule, SessionMiddleware } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
+import { MeetingsModule } from '@moderato/meetings';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
 import { CsrfMiddleware, ProblemFilter, WebContextMiddleware, createValidationPipe } from '@moderato/web';
@@ -16,6 +17,7 @@ import { ServersPageController } from './admin/servers.page.controller';
 import { TokenInspector } from './admin/token-inspector';
 import { TokensController } from './admin/tokens.controller';
 import { AsapController } from './asap/asap.controller';
+import { MeetingsController } from './meetings/meetings.controller';
 import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
@@ -45,6 +47,7 @@ export class ApiModule implements NestModule {
         HealthModule,
         IdentityModule,
         JitsiModule,
+        MeetingsModule,
       ],
       controllers: [
         HomePageController,
@@ -56,6 +59,7 @@ export class ApiModule implements NestModule {
         ServersController,
         ServersPageController,
         TokensController,
+        MeetingsController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

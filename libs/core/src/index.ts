@@ -4,3 +4,4 @@ export * from './graceful-shutdown';
 export * from './core.module';
 export * from './public.decorator';
 export * from './secret-box';
+export * from './validators';

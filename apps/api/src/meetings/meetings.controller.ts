@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { InvalidInputError } from '@moderato/core';
+import { RequireRoles } from '@moderato/identity';
+import { AddInviteesDto, CreateMeetingDto, MeetingsService, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
+
+function callerOf(req: Request): Caller {
+  return { user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null };
+}
+
+export function meetingView(meeting: Meeting) {
+  return {
+    id: meeting.id,
+    title: meeting.title,
+    description: meeting.description,
+    serverId: meeting.serverId,
+    organizerId: meeting.organizerId,
+    roomName: meeting.roomName,
+    startsAt: meeting.startsAt.toISOString(),
+    endsAt: meeting.endsAt.toISOString(),
+    timezone: meeting.timezone,
+    recurrence: meeting.rrule,
+    joinWindowMinutesBefore: meeting.joinBeforeMinutes,
+    joinWindowMinutesAfter: meeting.joinAfterMinutes,
+    options: meeting.options,
+    cancelledAt: meeting.cancelledAt?.toISOString() ?? null,
+    version: meeting.version,
+  };
+}
+
+export function invitationView(invitation: Invitation) {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    name: invitation.name,
+    role: invitation.role,
+    status: invitation.status,
+    sentAt: invitation.sentAt?.toISOString() ?? null,
+    joinedAt: invitation.joinedAt?.toISOString() ?? null,
+  };
+}
+
+/** `If-Match: "3"` (or 3) → 3; the body's version wins when both are given. */
+function versionFrom(ifMatch: string | undefined): number | undefined {
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch?.trim() ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+@ApiTags('meetings')
+@ApiCookieAuth()
+@Controller('api/v1/meetings')
+export class MeetingsController {
+  constructor(private readonly meetings: MeetingsService) {}
+
+  @Post()
+  @RequireRoles('organizer')
+  @ApiOperation({ summary: 'Schedule a meeting (organizers); invitees get their personal link by mail' })
+  async create(@Body() dto: CreateMeetingDto, @Req() req: Request) {
+    const { meeting, invitations } = await this.meetings.create(callerOf(req), dto);
+    return { ...meetingView(meeting), invitations: invitations.map(invitationView) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'My meetings' })
+  @ApiQuery({ name: 'when', required: false, enum: ['upcoming', 'past'] })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'page', required: false })
+  async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
+    if (when !== undefined && when !== 'upcoming' && when !== 'past') throw new InvalidInputError([{ field: 'when', messages: ['when must be upcoming or past'] }]);
+    const pageNumber = page === undefined ? 1 : Number(page);
+    if (!Number.isInteger(pageNumber) || pageNumber < 1) throw new InvalidInputError([{ field: 'page', messages: ['page must be a positive whole number'] }]);
+    const result = await this.meetings.list(callerOf(req), { when: when as 'upcoming' | 'past' | undefined, q: q?.slice(0, 200), page: pageNumber });
+    return { ...result, items: result.items.map(meetingView) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One meeting (yours, or any for admins)' })
+  async get(@Param('id') id: string, @Req() req: Request) {
+    return meetingView(await this.meetings.get(callerOf(req), id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a meeting; send the version you edited (body or If-Match); a stale one is a 409' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async update(@Param('id') id: string, @Body() dto: UpdateMeetingDto, @Req() req: Request, @Headers('if-match') ifMatch?: string) {
+    return meetingView(await this.meetings.update(callerOf(req), id, { ...dto, version: dto.version ?? versionFrom(ifMatch) }));
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a meeting (it is kept; everyone invited is told)' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async cancel(@Param('id') id: string, @Req() req: Request, @Headers('if-match') ifMatch?: string) {
+    return meetingView(await this.meetings.cancel(callerOf(req), id, versionFrom(ifMatch)));
+  }
+
+  @Get(':id/invitations')
+  @ApiOperation({ summary: 'Who is invited, with mail status and whether they joined' })
+  async invitations(@Param('id') id: string, @Req() req: Request) {
+    return (await this.meetings.listInvitations(callerOf(req), id)).map(invitationView);
+  }
+
+  @Post(':id/invitations')
+  @ApiOperation({ summary: 'Invite more people (the same shape as invitees on create)' })
+  async addInvitations(@Param('id') id: string, @Body() dto: AddInviteesDto, @Req() req: Request) {
+    return (await this.meetings.addInvitees(callerOf(req), id, dto)).map(invitationView);
+  }
+}

@@ -1,0 +1,163 @@
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource, In } from 'typeorm';
+import { Invitation, LinkCodes, Meeting, OutboxMessage, hashLinkCode } from '@moderato/meetings';
+import { JitsiServersService } from '@moderato/jitsi';
+import { startSignedInApi, type SignedInApi } from './signed-in';
+
+const inAWeek = (hours: number) => {
+  const date = new Date(Date.now() + 7 * 24 * 3600_000);
+  date.setUTCHours(hours, 0, 0, 0);
+  return date.toISOString().replace('.000Z', '+00:00');
+};
+
+describe('meetings REST API', () => {
+  let env: SignedInApi;
+  let teacher: TestAgent;
+  let teacher2: TestAgent;
+  let student: TestAgent;
+  let admin: TestAgent;
+  const csrf = new Map<TestAgent, string>();
+  let dataSource: DataSource;
+
+  const post = (agent: TestAgent, path: string, body: object) => agent.post(path).set('x-csrf-token', csrf.get(agent)!).send(body);
+  const patch = (agent: TestAgent, path: string, body: object) => agent.patch(path).set('x-csrf-token', csrf.get(agent)!).send(body);
+  const meeting = (overrides: object = {}) => ({
+    title: 'Maths 7b',
+    startsAt: inAWeek(8),
+    endsAt: inAWeek(9),
+    timezone: 'Europe/Berlin',
+    invitees: [
+      { email: 'Student@School.test', name: 'Sam Student', role: 'participant' },
+      { email: 'student2@school.test', role: 'participant' },
+      { email: 'teacher2@school.test', name: 'Tina', role: 'moderator' },
+    ],
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    env = await startSignedInApi();
+    dataSource = env.api.app.get(DataSource);
+    await env.api.app.get(JitsiServersService).create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
+    for (const [email, set] of [
+      ['teacher@school.test', (a: TestAgent) => (teacher = a)],
+      ['teacher2@school.test', (a: TestAgent) => (teacher2 = a)],
+      ['student@school.test', (a: TestAgent) => (student = a)],
+      ['admin@school.test', (a: TestAgent) => (admin = a)],
+    ] as const) {
+      const agent = await env.signIn(email);
+      set(agent);
+      csrf.set(agent, await env.csrf(agent));
+    }
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('schedules a meeting with 3 invitees: personal links stored as hashes, one outbox row each, same transaction', async () => {
+    const res = await post(teacher, '/api/v1/meetings', meeting()).expect(201);
+    expect(res.body).toMatchObject({ title: 'Maths 7b', timezone: 'Europe/Berlin', version: 1, recurrence: null, joinWindowMinutesBefore: 15 });
+    expect(res.body.roomName).toMatch(/^maths-7b-[a-z0-9]{12}$/);
+    expect(res.body.options).toMatchObject({ requireLogin: true, guestAccess: false });
+    expect(res.body.invitations.map((i: { email: string }) => i.email).sort()).toEqual(['student2@school.test', 'student@school.test', 'teacher2@school.test']);
+    const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: res.body.id });
+    const codes = env.api.app.get(LinkCodes);
+    for (const invitation of invitations) {
+      const code = codes.codeFor(invitation);
+      expect(Buffer.from(code, 'base64url').length).toBeGreaterThanOrEqual(16); // ≥ 128 bits
+      expect(invitation.linkCodeHash).toBe(hashLinkCode(code));
+      const [raw] = await dataSource.query('SELECT * FROM invitations WHERE id = $1', [invitation.id]);
+      expect(JSON.stringify(raw)).not.toContain(code);
+    }
+    const outbox = await dataSource.getRepository(OutboxMessage).findBy({ invitationId: In(invitations.map((i) => i.id)) });
+    expect(outbox.map((row) => [row.kind, row.status, row.payload])).toEqual(Array(3).fill(['invite', 'pending', { sequence: 0 }]));
+  });
+
+  it('lists my meetings and my invitations, not other people\'s', async () => {
+    const mine = await teacher.get('/api/v1/meetings').expect(200);
+    expect(mine.body.items.length).toBeGreaterThanOrEqual(1);
+    const other = await teacher2.get('/api/v1/meetings').expect(200);
+    expect(other.body.items).toEqual([]);
+  });
+
+  it('a participant cannot create meetings (403)', async () => {
+    const res = await post(student, '/api/v1/meetings', meeting()).expect(403);
+    expect(res.body.code).toBe('ROLE_REQUIRED');
+  });
+
+  it('another organizer (or a participant) cannot see, edit, cancel or list invitations of my meeting (404)', async () => {
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [] })).expect(201);
+    for (const agent of [teacher2, student]) {
+      await agent.get(`/api/v1/meetings/${body.id}`).expect(404);
+      await patch(agent, `/api/v1/meetings/${body.id}`, { title: 'Mine now', version: 1 }).expect(404);
+      await agent.delete(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(agent)!).expect(404);
+      await agent.get(`/api/v1/meetings/${body.id}/invitations`).expect(404);
+      await post(agent, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'x@school.test' }] }).expect(404);
+    }
+    await admin.get(`/api/v1/meetings/${body.id}`).expect(200); // admins see all
+    expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id: body.id })).title).toBe('Maths 7b');
+  });
+
+  it('edits with optimistic locking: a stale version is a 409 and changes nothing; a real change notifies everyone', async () => {
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'sam@school.test' }] })).expect(201);
+    const edited = await patch(teacher, `/api/v1/meetings/${body.id}`, { title: 'Maths 7b (room 12)', version: 1 }).expect(200);
+    expect(edited.body.version).toBe(2);
+    const stale = await patch(teacher, `/api/v1/meetings/${body.id}`, { title: 'Overwrite', version: 1 }).expect(409);
+    expect(stale.body).toMatchObject({ code: 'MEETING_VERSION_CONFLICT', details: { expected: 1, actual: 2 } });
+    expect((await teacher.get(`/api/v1/meetings/${body.id}`)).body.title).toBe('Maths 7b (room 12)');
+    await teacher.patch(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(teacher)!).set('If-Match', '"2"').send({ description: 'Bring a ruler' }).expect(200);
+    const [invitation] = (await teacher.get(`/api/v1/meetings/${body.id}/invitations`)).body;
+    const rows = await dataSource.getRepository(OutboxMessage).find({ where: { invitationId: invitation.id }, order: { createdAt: 'ASC' } });
+    expect(rows.map((row) => [row.kind, row.payload.sequence])).toEqual([
+      ['invite', 0],
+      ['update', 1],
+      ['update', 2],
+    ]);
+  });
+
+  it('cancel keeps the meeting and tells every invitee (not the revoked)', async () => {
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'a@school.test' }, { email: 'b@school.test' }] })).expect(201);
+    const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
+    await dataSource.getRepository(Invitation).update(invitations[0].id, { status: 'revoked' });
+    const res = await teacher.delete(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(teacher)!).expect(200);
+    expect(res.body.cancelledAt).not.toBeNull();
+    const cancels = await dataSource.getRepository(OutboxMessage).findBy({ kind: 'cancel', invitationId: In(invitations.map((i) => i.id)) });
+    expect(cancels.map((row) => row.invitationId)).toEqual([invitations[1].id]);
+    await patch(teacher, `/api/v1/meetings/${body.id}`, { title: 'x', version: 2 }).expect(410);
+  });
+
+  it('refuses the same email twice, in one request or added later', async () => {
+    const twice = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'x@school.test' }, { email: 'X@school.test' }] })).expect(400);
+    expect(twice.body.details).toEqual([{ field: 'invitees.1.email', messages: ['x@school.test is listed twice (also at 0)'] }]);
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'x@school.test' }] })).expect(201);
+    const again = await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'X@School.test' }, { email: 'y@school.test' }] }).expect(409);
+    expect(again.body).toMatchObject({ code: 'INVITEE_ALREADY_INVITED', details: { emails: ['x@school.test'] } });
+    expect((await teacher.get(`/api/v1/meetings/${body.id}/invitations`)).body.map((i: { email: string }) => i.email)).toEqual(['x@school.test']);
+    await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'y@school.test', role: 'moderator' }] }).expect(201);
+  });
+
+  it.each([
+    ['end before start', { endsAt: inAWeek(7) }, 'endsAt', 'endsAt must be after startsAt'],
+    ['unknown timezone', { timezone: 'Mars/Olympus' }, 'timezone', 'timezone must be an IANA time zone such as Europe/Berlin'],
+    ['10,000-character title', { title: 'x'.repeat(10_000) }, 'title', 'title must be at most 200 characters'],
+    ['malformed email', { invitees: [{ email: 'not-an-address' }] }, 'invitees.0.email', 'email must be an email address'],
+    ['unknown role', { invitees: [{ email: 'a@school.test', role: 'owner' }] }, 'invitees.0.role', 'role must be participant or moderator'],
+    ['a date without offset', { startsAt: '2026-12-01T08:00:00' }, 'startsAt', 'startsAt must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:00:00+01:00'],
+    ['an endless series', { recurrence: 'FREQ=WEEKLY;BYDAY=MO' }, 'recurrence', 'recurrence must end: give COUNT or UNTIL'],
+    ['an unknown field', { room: 'my-own-room' }, 'room', 'property room should not exist'],
+  ])('refuses %s with a field message, and saves nothing', async (_name, overrides, field, message) => {
+    const before = await dataSource.getRepository(Meeting).count();
+    const res = await post(teacher, '/api/v1/meetings', meeting(overrides)).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details).toEqual(expect.arrayContaining([{ field, messages: [message] }]));
+    expect(await dataSource.getRepository(Meeting).count()).toBe(before);
+  });
+
+  it('schedules a weekly series as one meeting with an RRULE', async () => {
+    const res = await post(teacher, '/api/v1/meetings', meeting({ recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10' })).expect(201);
+    expect(res.body.recurrence).toBe('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10');
+    expect(await dataSource.getRepository(Invitation).countBy({ meetingId: res.body.id })).toBe(3); // one per person per series
+  });
+});

@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { ISO_DATE_TIME_WITH_OFFSET, IsTimeZone } from '@moderato/core';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class InviteeDto {
+  @ApiProperty({ example: 'sam@school.test' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiPropertyOptional({ example: 'Sam Student' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiProperty({ enum: ['participant', 'moderator'], default: 'participant' })
+  @IsOptional()
+  @IsIn(['participant', 'moderator'], { message: 'role must be participant or moderator' })
+  role: 'participant' | 'moderator' = 'participant';
+}
+
+export class MeetingOptionsDto {
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() lobby?: boolean;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() requireLogin?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() guestAccess?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() startMuted?: boolean;
+}
+
+export class CreateMeetingDto {
+  @ApiProperty({ example: 'Maths 7b' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'title must not be empty' })
+  @MaxLength(200, { message: 'title must be at most 200 characters' })
+  title: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000, { message: 'description must be at most 5000 characters' })
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Default: the first enabled server the organizer may use' })
+  @IsOptional()
+  @IsUUID('all', { message: 'serverId must be the id of a Jitsi server' })
+  serverId?: string;
+
+  @ApiProperty({ example: '2026-12-01T08:00:00+01:00', description: 'ISO 8601 with offset' })
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'startsAt must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:00:00+01:00' })
+  startsAt: string;
+
+  @ApiProperty({ example: '2026-12-01T08:45:00+01:00', description: 'ISO 8601 with offset; after startsAt' })
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'endsAt must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:45:00+01:00' })
+  endsAt: string;
+
+  @ApiProperty({ example: 'Europe/Berlin' })
+  @IsTimeZone()
+  timezone: string;
+
+  @ApiPropertyOptional({ default: 15, minimum: 0, maximum: 240 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  joinWindowMinutesBefore?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 240 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  joinWindowMinutesAfter?: number;
+
+  @ApiPropertyOptional({ example: 'FREQ=WEEKLY;BYDAY=MO;COUNT=10', description: 'RFC 5545 RRULE (DAILY, WEEKLY or MONTHLY, with COUNT or UNTIL)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  recurrence?: string;
+
+  @ApiPropertyOptional({ type: MeetingOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MeetingOptionsDto)
+  options?: MeetingOptionsDto;
+
+  @ApiPropertyOptional({ type: [InviteeDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => InviteeDto)
+  invitees?: InviteeDto[];
+}
+
+export class UpdateMeetingDto extends PartialType(OmitType(CreateMeetingDto, ['invitees', 'serverId'] as const)) {
+  @ApiPropertyOptional({ description: 'The version you edited (optimistic locking); or send it as If-Match' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'version must be the meeting version you edited' })
+  @Min(1)
+  version?: number;
+}
+
+export class AddInviteesDto {
+  @ApiProperty({ type: [InviteeDto] })
+  @IsArray()
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => InviteeDto)
+  invitees: InviteeDto[];
+}

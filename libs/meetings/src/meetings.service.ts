@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
+import { AuditService } from '@moderato/audit';
+import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
+import type { User } from '@moderato/identity';
+import { JitsiServer } from '@moderato/jitsi';
+import type { AddInviteesDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
+import { Invitation } from './invitation.entity';
+import { LinkCodes } from './link-codes';
+import { DEFAULT_MEETING_OPTIONS, Meeting } from './meeting.entity';
+import { DuplicateInvitees, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
+import { parseRecurrence } from './recurrence';
+import { roomNameFor } from './room-name';
+
+/** Who is asking: the signed-in user and their effective roles. */
+export interface Caller {
+  user: User;
+  roles: string[];
+  ip?: string | null;
+}
+
+const MAX_DURATION_MS = 24 * 3600_000;
+
+/**
+ * Scheduling: meetings and their invitations. Every change that must notify people writes its
+ * outbox rows in the same transaction, so no mail is lost when Redis or SMTP is down.
+ */
+@Injectable()
+export class MeetingsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly linkCodes: LinkCodes,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
+    const { startsAt, endsAt, rrule } = this.checkTimes(dto.startsAt, dto.endsAt, dto.recurrence);
+    this.checkInviteeList(dto.invitees ?? []);
+    return this.dataSource.transaction(async (manager) => {
+      const server = await this.pickServer(manager, caller, dto.serverId);
+      const meeting = await manager.getRepository(Meeting).save(
+        manager.getRepository(Meeting).create({
+          serverId: server.id,
+          organizerId: caller.user.id,
+          title: dto.title,
+          description: dto.description ?? '',
+          roomName: roomNameFor(dto.title),
+          startsAt,
+          endsAt,
+          timezone: dto.timezone,
+          rrule,
+          joinBeforeMinutes: dto.joinWindowMinutesBefore ?? 15,
+          joinAfterMinutes: dto.joinWindowMinutesAfter ?? 0,
+          options: { ...DEFAULT_MEETING_OPTIONS, ...dto.options, guestAccess: false },
+        }),
+      );
+      const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
+      await this.audit.record(
+        { action: 'meeting.created', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meeting.id }, metadata: { title: meeting.title, invitees: invitations.length } },
+        manager,
+      );
+      return { meeting, invitations };
+    });
+  }
+
+  /** The caller's meetings (an admin's too), upcoming or past, newest relevant first. */
+  async list(caller: Caller, query: { when?: 'upcoming' | 'past'; q?: string; page?: number; pageSize?: number } = {}) {
+    const pageSize = Math.min(Math.max(query.pageSize ?? 20, 1), 100);
+    const page = Math.max(query.page ?? 1, 1);
+    const now = this.clock.now();
+    const upcoming = query.when !== 'past';
+    const base = {
+      organizerId: caller.user.id,
+      ...(query.q ? { title: ILike(`%${query.q.replace(/[%_\\]/g, '\\$&')}%`) } : {}),
+    };
+    const cutoff = new Date(now.getTime() - 3600_000);
+    // A series stays among the upcoming ones (its occurrences are computed from the RRULE).
+    const where = upcoming
+      ? [{ ...base, endsAt: MoreThanOrEqual(cutoff) }, { ...base, rrule: Not(IsNull()) }]
+      : [{ ...base, endsAt: LessThan(cutoff), rrule: IsNull() }];
+    const [items, total] = await this.dataSource.getRepository(Meeting).findAndCount({
+      where,
+      order: { startsAt: upcoming ? 'ASC' : 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items, total, page, pageSize };
+  }
+
+  /** A meeting the caller may see: their own, or any for an admin. Others' are "not found". */
+  async get(caller: Caller, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Meeting> {
+    const meeting = /^[0-9a-f-]{36}$/i.test(id)
+      ? await manager.getRepository(Meeting).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })
+      : null;
+    if (!meeting || (meeting.organizerId !== caller.user.id && !caller.roles.includes('admin'))) throw new MeetingNotFound(id);
+    return meeting;
+  }
+
+  async update(caller: Caller, id: string, dto: UpdateMeetingDto): Promise<Meeting> {
+    return this.dataSource.transaction(async (manager) => {
+      const meeting = await this.get(caller, id, manager, true);
+      if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
+      if (meeting.version !== dto.version) throw new MeetingVersionConflict(dto.version, meeting.version);
+      if (meeting.cancelledAt) throw new MeetingCancelled();
+      const { startsAt, endsAt, rrule } = this.checkTimes(
+        dto.startsAt ?? meeting.startsAt.toISOString(),
+        dto.endsAt ?? meeting.endsAt.toISOString(),
+        dto.recurrence === undefined ? (meeting.rrule ?? undefined) : dto.recurrence,
+      );
+      const before = { title: meeting.title, description: meeting.description, startsAt: meeting.startsAt.getTime(), endsAt: meeting.endsAt.getTime(), rrule: meeting.rrule, timezone: meeting.timezone };
+      Object.assign(meeting, {
+        title: dto.title ?? meeting.title,
+        description: dto.description ?? meeting.description,
+        startsAt,
+        endsAt,
+        rrule,
+        timezone: dto.timezone ?? meeting.timezone,
+        joinBeforeMinutes: dto.joinWindowMinutesBefore ?? meeting.joinBeforeMinutes,
+        joinAfterMinutes: dto.joinWindowMinutesAfter ?? meeting.joinAfterMinutes,
+        options: { ...meeting.options, ...dto.options, guestAccess: false },
+      });
+      const saved = await manager.getRepository(Meeting).save(meeting);
+      const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
+      const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
+      if (changed.length) await this.notifyAll(manager, saved, 'update');
+      await this.audit.record({ action: 'meeting.updated', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { changed } }, manager);
+      return saved;
+    });
+  }
+
+  /** Cancels (never deletes): history stays, everyone invited is told. */
+  async cancel(caller: Caller, id: string, version?: number): Promise<Meeting> {
+    return this.dataSource.transaction(async (manager) => {
+      const meeting = await this.get(caller, id, manager, true);
+      if (version !== undefined && meeting.version !== version) throw new MeetingVersionConflict(version, meeting.version);
+      if (meeting.cancelledAt) return meeting;
+      meeting.cancelledAt = this.clock.now();
+      const saved = await manager.getRepository(Meeting).save(meeting);
+      await this.notifyAll(manager, saved, 'cancel');
+      await this.audit.record({ action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } }, manager);
+      return saved;
+    });
+  }
+
+  async listInvitations(caller: Caller, meetingId: string): Promise<Invitation[]> {
+    const meeting = await this.get(caller, meetingId);
+    return this.dataSource.getRepository(Invitation).find({ where: { meetingId: meeting.id }, order: { createdAt: 'ASC', email: 'ASC' } });
+  }
+
+  async addInvitees(caller: Caller, meetingId: string, dto: AddInviteesDto): Promise<Invitation[]> {
+    this.checkInviteeList(dto.invitees);
+    return this.dataSource.transaction(async (manager) => {
+      const meeting = await this.get(caller, meetingId, manager, true);
+      if (meeting.cancelledAt) throw new MeetingCancelled();
+      const existing = await manager.getRepository(Invitation).find({ where: { meetingId, email: In(dto.invitees.map((i) => i.email)) } });
+      if (existing.length) throw new DuplicateInvitees(existing.map((i) => i.email));
+      const invitations = await this.insertInvitations(manager, meeting, dto.invitees);
+      await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
+      return invitations;
+    });
+  }
+
+  private async insertInvitations(manager: EntityManager, meeting: Meeting, invitees: InviteeDto[]): Promise<Invitation[]> {
+    if (!invitees.length) return [];
+    const rows = invitees.map((invitee) => {
+      const id = randomUUID();
+      const salt = this.linkCodes.newSalt();
+      return manager.getRepository(Invitation).create({
+        id,
+        meetingId: meeting.id,
+        email: invitee.email.toLowerCase(),
+        name: invitee.name ?? '',
+        role: invitee.role ?? 'participant',
+        linkCodeSalt: salt,
+        linkCodeHash: this.linkCodes.hashFor({ id, linkCodeSalt: salt }),
+        status: 'pending',
+      });
+    });
+    const invitations = await manager.getRepository(Invitation).save(rows, { chunk: 200 });
+    await this.writeOutbox(manager, invitations, 'invite', meeting.version - 1);
+    return invitations;
+  }
+
+  private async notifyAll(manager: EntityManager, meeting: Meeting, kind: OutboxKind): Promise<void> {
+    const invitations = await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
+    await this.writeOutbox(manager, invitations.filter((i) => i.status !== 'revoked'), kind, meeting.version - 1);
+  }
+
+  private async writeOutbox(manager: EntityManager, invitations: Invitation[], kind: OutboxKind, sequence: number): Promise<void> {
+    if (!invitations.length) return;
+    const now = this.clock.now();
+    await manager
+      .getRepository(OutboxMessage)
+      .save(invitations.map((invitation) => manager.getRepository(OutboxMessage).create({ kind, invitationId: invitation.id, payload: { sequence }, status: 'pending', notBefore: now })), { chunk: 200 });
+  }
+
+  private async pickServer(manager: EntityManager, caller: Caller, serverId?: string): Promise<JitsiServer> {
+    const servers = await manager.getRepository(JitsiServer).find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
+    const usable = servers.filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())));
+    const server = serverId ? usable.find((candidate) => candidate.id === serverId) : usable[0];
+    if (!server) throw new NoServerAvailable();
+    return server;
+  }
+
+  private checkTimes(startsAtText: string, endsAtText: string, recurrence?: string | null) {
+    const problems: FieldError[] = [];
+    const startsAt = new Date(startsAtText);
+    const endsAt = new Date(endsAtText);
+    if (Number.isNaN(startsAt.getTime())) problems.push({ field: 'startsAt', messages: ['startsAt is not a valid date-time'] });
+    if (Number.isNaN(endsAt.getTime())) problems.push({ field: 'endsAt', messages: ['endsAt is not a valid date-time'] });
+    if (!problems.length && endsAt <= startsAt) problems.push({ field: 'endsAt', messages: ['endsAt must be after startsAt'] });
+    if (!problems.length && endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) problems.push({ field: 'endsAt', messages: ['a meeting may last at most 24 hours'] });
+    let rrule: string | null = null;
+    if (recurrence) {
+      const parsed = parseRecurrence(recurrence);
+      if (parsed.ok) rrule = parsed.rrule;
+      else problems.push({ field: 'recurrence', messages: [parsed.message] });
+    }
+    if (problems.length) throw new InvalidInputError(problems);
+    return { startsAt, endsAt, rrule };
+  }
+
+  private checkInviteeList(invitees: InviteeDto[]): void {
+    const seen = new Map<string, number>();
+    const problems: FieldError[] = [];
+    invitees.forEach((invitee, index) => {
+      const email = invitee.email.toLowerCase();
+      if (seen.has(email)) problems.push({ field: `invitees.${index}.email`, messages: [`${email} is listed twice (also at ${seen.get(email)})`] });
+      else seen.set(email, index);
+    });
+    if (problems.length) throw new InvalidInputError(problems);
+  }
+}
