@@ -18,6 +18,7 @@ import { TokenInspector } from './admin/token-inspector';
 import { TokensController } from './admin/tokens.controller';
 import { AsapController } from './asap/asap.controller';
 import { MeetingsController } from './meetings/meetings.controller';
+import { MeetingsPageController } from './meetings/meetings.page.controller';
 import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
@@ -60,6 +61,7 @@ export class ApiModule implements NestModule {
         ServersPageController,
         TokensController,
         MeetingsController,
+        MeetingsPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

@@ -5,3 +5,4 @@ export * from './core.module';
 export * from './public.decorator';
 export * from './secret-box';
 export * from './validators';
+export * from './zoned-time';

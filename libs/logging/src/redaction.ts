@@ -1,5 +1,5 @@
 /** Query parameters whose values are credentials (Jitsi tokens, OIDC codes, link codes). */
-const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_token_hint|session_state)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_token_hint|session_state|_csrf)=)[^&#]*/gi;
 
 /**
  * A URL as it may appear in a log: secret query values and personal link codes

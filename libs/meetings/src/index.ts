@@ -13,3 +13,4 @@ export { MeetingsModule } from './meetings.module';
 export { MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
 export { roomNameFor } from './room-name';
+export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';

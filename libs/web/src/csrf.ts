@@ -51,7 +51,11 @@ export class CsrfMiddleware implements NestMiddleware {
     if (/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) return next();
 
     const body = req.body as Record<string, unknown> | undefined;
-    const sent = req.headers[CSRF_HEADER] ?? (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined);
+    // A multipart form (file upload) is parsed only later, in its route: its token comes in
+    // the form's action URL instead (redacted from logs; Referrer-Policy keeps it on-site).
+    const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+    const fromQuery = multipart ? req.query[CSRF_FIELD] : undefined;
+    const sent = req.headers[CSRF_HEADER] ?? (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined) ?? fromQuery;
     const hadCookie = req.cookies?.[COOKIES.csrf] !== undefined;
     if (!hadCookie || typeof sent !== 'string' || !sameToken(sent, expected)) throw new CsrfTokenInvalid();
     // The token has done its job; keep it out of DTO validation (forbidNonWhitelisted).

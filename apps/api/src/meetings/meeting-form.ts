@@ -1,0 +1,94 @@
+import { isTimeZone, zonedToUtc, isoWithOffset } from '@moderato/core';
+import { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type ParsedInvitee } from '@moderato/meetings';
+
+/** What the "New meeting" form posts (all strings, as browsers send them). */
+export interface MeetingForm {
+  title?: string;
+  description?: string;
+  date?: string;
+  startTime?: string;
+  endTime?: string;
+  timezone?: string;
+  repeat?: string;
+  weekdays?: string | string[];
+  count?: string;
+  joinBefore?: string;
+  participants?: string;
+  moderators?: string;
+}
+
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/**
+ * Turns the form into the API's CreateMeetingDto shape (so the same validation applies), plus
+ * the per-line problems of the pasted lists and the CSV. Field errors use the form's names.
+ */
+export function meetingFormToDto(form: MeetingForm, csv?: string) {
+  const errors: Record<string, string[]> = {};
+  const add = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const timezone = form.timezone || 'UTC';
+  let startsAt: string | undefined;
+  let endsAt: string | undefined;
+  if (!isTimeZone(timezone)) add('timezone', 'timezone must be an IANA time zone such as Europe/Berlin');
+  else {
+    const start = form.date && form.startTime ? zonedToUtc(form.date, form.startTime, timezone) : undefined;
+    const end = form.date && form.endTime ? zonedToUtc(form.date, form.endTime, timezone) : undefined;
+    if (!start) add('date', 'choose a date and a start time');
+    if (!end) add('endTime', 'choose an end time');
+    if (start && end && end <= start) add('endTime', 'the end must be after the start');
+    if (start && end) {
+      startsAt = isoWithOffset(start, timezone);
+      endsAt = isoWithOffset(end, timezone);
+    }
+  }
+  let recurrence: string | undefined;
+  if (form.repeat && form.repeat !== 'none') {
+    const count = Number(form.count || 0);
+    if (!Number.isInteger(count) || count < 2 || count > 500) add('count', 'a series needs 2 to 500 occurrences');
+    const days = (Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : []).filter((day) => WEEKDAYS.includes(day));
+    const freq = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' }[form.repeat];
+    if (!freq) add('repeat', 'repeat must be none, daily, weekly or monthly');
+    else recurrence = `FREQ=${freq}${freq === 'WEEKLY' && days.length ? `;BYDAY=${days.join(',')}` : ''};COUNT=${count}`;
+  }
+  const problems: InviteeListProblem[] = [];
+  const invitees: ParsedInvitee[] = [];
+  const take = (result: { invitees: ParsedInvitee[]; problems: InviteeListProblem[] }, source: string) => {
+    problems.push(...result.problems.map((problem) => ({ ...problem, text: `${source} ${problem.line}: ${problem.text}` })));
+    for (const invitee of result.invitees) {
+      if (invitees.some((existing) => existing.email === invitee.email)) problems.push({ line: 0, text: `${source}: ${invitee.email}`, message: `${invitee.email} is listed twice` });
+      else invitees.push(invitee);
+    }
+  };
+  take(parseInviteeList(form.moderators ?? '', 'moderator'), 'Co-moderators, line');
+  take(parseInviteeList(form.participants ?? '', 'participant'), 'Participants, line');
+  if (csv !== undefined && csv.trim()) {
+    const parsed = parseInviteeCsv(csv);
+    if (parsed.headerError) add('csv', `CSV: ${parsed.headerError}`);
+    else take(parsed, 'CSV, line');
+  }
+  for (const problem of problems) add('participants', `${problem.text} — ${problem.message}`);
+  const joinBefore = form.joinBefore === undefined || form.joinBefore === '' ? undefined : Number(form.joinBefore);
+  return {
+    errors,
+    dto: {
+      title: form.title ?? '',
+      description: form.description || undefined,
+      startsAt: startsAt ?? '',
+      endsAt: endsAt ?? '',
+      timezone,
+      joinWindowMinutesBefore: joinBefore,
+      recurrence,
+      invitees: invitees.map((invitee) => ({ email: invitee.email, name: invitee.name, role: invitee.role })),
+    },
+  };
+}
+
+/** API field names → the form's field names, for showing errors next to the right input. */
+export function formFieldOf(apiField: string): string {
+  if (apiField === 'startsAt') return 'date';
+  if (apiField === 'endsAt') return 'endTime';
+  if (apiField === 'joinWindowMinutesBefore') return 'joinBefore';
+  if (apiField === 'recurrence') return 'repeat';
+  if (apiField.startsWith('invitees')) return 'participants';
+  return apiField;
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Render, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@moderato/config';
+import { DomainError, type FieldError } from '@moderato/core';
+import { RequireRoles } from '@moderato/identity';
+import { CreateMeetingDto, DuplicateInvitees, MeetingsService, type Caller } from '@moderato/meetings';
+import { setFlash, validateForm } from '@moderato/web';
+import { formFieldOf, meetingFormToDto, type MeetingForm } from './meeting-form';
+
+const callerOf = (req: Request): Caller => ({ user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null });
+const TIME_ZONES = Intl.supportedValuesOf('timeZone');
+
+/** "My meetings", "New meeting" and the meeting page. The REST twin is MeetingsController. */
+@ApiExcludeController()
+@Controller('meetings')
+export class MeetingsPageController {
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('meetings/list')
+  async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
+    const tab = when === 'past' ? 'past' : 'upcoming';
+    const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
+    const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
+    return { tab, q: q ?? '', ...result, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
+  }
+
+  @Get('new')
+  @RequireRoles('organizer')
+  @Render('meetings/form')
+  newForm(@Req() req: Request) {
+    return this.formPage({ timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: '15', repeat: 'none', count: '10' }, {});
+  }
+
+  @Post()
+  @RequireRoles('organizer')
+  @UseInterceptors(FileInterceptor('csv', { limits: { fileSize: 1024 * 1024, files: 1 } }))
+  async create(@Body() body: MeetingForm, @UploadedFile() file: { buffer: Buffer } | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'));
+    const validated = await validateForm(CreateMeetingDto, dto);
+    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', this.formPage(body, errors));
+    try {
+      const { meeting } = await this.meetings.create(callerOf(req), validated.value);
+      setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
+      res.redirect(303, `/meetings/${meeting.id}`);
+    } catch (error) {
+      if (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees)) {
+        const fieldErrors: Record<string, string[]> = {};
+        const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [{ field: 'participants', messages: [error.message] }];
+        for (const detail of details) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
+        return res.status(400).render('meetings/form', this.formPage(body, fieldErrors));
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  @Render('meetings/show')
+  async show(@Param('id') id: string, @Req() req: Request) {
+    const caller = callerOf(req);
+    const meeting = await this.meetings.get(caller, id);
+    const invitations = await this.meetings.listInvitations(caller, id);
+    return { meeting, invitations, zoneNote: meeting.timezone };
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(303)
+  async cancel(@Param('id') id: string, @Body('version') version: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.meetings.cancel(callerOf(req), id, version ? Number(version) : undefined);
+    setFlash(res, this.config, { type: 'success', key: 'flash.meetingCancelled' });
+    res.redirect(303, `/meetings/${id}`);
+  }
+
+  private formPage(form: MeetingForm, errors: Record<string, string[]>) {
+    const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
+    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
+  }
+}

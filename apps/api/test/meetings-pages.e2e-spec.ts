@@ -1,0 +1,79 @@
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { JitsiServersService } from '@moderato/jitsi';
+import { Invitation, Meeting } from '@moderato/meetings';
+import { startSignedInApi, type SignedInApi } from './signed-in';
+
+describe('meeting pages (forms)', () => {
+  let env: SignedInApi;
+  let teacher: TestAgent;
+  let token: string;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    env = await startSignedInApi();
+    dataSource = env.api.app.get(DataSource);
+    await env.api.app.get(JitsiServersService).create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
+    teacher = await env.signIn('teacher@school.test');
+    token = await env.csrf(teacher);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const form = (agent: TestAgent, fields: Record<string, string | string[]>, csv?: string) => {
+    let req = agent.post(`/meetings?_csrf=${encodeURIComponent(token)}`).set('Accept-Language', 'en');
+    for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) req = req.field(name, item);
+    if (csv !== undefined) req = req.attach('csv', Buffer.from(csv), { filename: 'class.csv', contentType: 'text/csv' });
+    return req;
+  };
+  const valid = { title: 'Physics 9a', date: '2026-12-07', startTime: '08:00', endTime: '08:45', timezone: 'Europe/Berlin', repeat: 'weekly', weekdays: ['MO', 'TH'], count: '12', joinBefore: '10' };
+
+  it('schedules a weekly meeting from the form, with pasted participants, co-moderators and a CSV', async () => {
+    const res = await form(teacher, { ...valid, participants: 'Sam Student <student@school.test>\nstudent2@school.test', moderators: 'teacher2@school.test' }, 'email,name,role\nkim@school.test,Kim,participant\n').expect(303);
+    const id = /^\/meetings\/([0-9a-f-]{36})$/.exec(res.headers.location)![1];
+    const meeting = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
+    expect(meeting).toMatchObject({ title: 'Physics 9a', timezone: 'Europe/Berlin', rrule: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12', joinBeforeMinutes: 10 });
+    expect(meeting.startsAt.toISOString()).toBe('2026-12-07T07:00:00.000Z'); // 08:00 in Berlin (CET)
+    const invitations = await dataSource.getRepository(Invitation).find({ where: { meetingId: id }, order: { email: 'ASC' } });
+    expect(invitations.map((i) => [i.email, i.role])).toEqual([
+      ['kim@school.test', 'participant'],
+      ['student2@school.test', 'participant'],
+      ['student@school.test', 'participant'],
+      ['teacher2@school.test', 'moderator'],
+    ]);
+    const page = await teacher.get(res.headers.location).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('The meeting is scheduled.');
+    expect(page.text).toContain('data-invitee="student@school.test"');
+    expect(page.text).toContain('FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
+    const list = await teacher.get('/meetings').expect(200);
+    expect(list.text).toContain('Physics 9a');
+  });
+
+  it('re-shows the form with errors next to the fields and the input kept; nothing saved', async () => {
+    const before = await dataSource.getRepository(Meeting).count();
+    const res = await form(teacher, { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' }, 'mail,name\na@b.c').expect(400);
+    expect(res.text).toContain('title must be at most 200 characters');
+    expect(res.text).toContain('the end must be after the start');
+    expect(res.text).toContain('Participants, line 2: not-an-email — not a valid email address');
+    expect(res.text).toContain('ok@school.test is listed twice');
+    expect(res.text).toContain('CSV: the first line must be the header email,name,role');
+    expect(res.text).toMatch(/not-an-email\s+ok@school.test<\/textarea>/);
+    expect(res.text).toContain('value="2026-12-07"');
+    expect(await dataSource.getRepository(Meeting).count()).toBe(before);
+  });
+
+  it('does not let a student open the form or post it', async () => {
+    const student = await env.signIn('student@school.test');
+    await student.get('/meetings/new').expect(403);
+    const csrf = await env.csrf(student);
+    await student.post(`/meetings?_csrf=${encodeURIComponent(csrf)}`).field('title', 'x').expect(403);
+  });
+
+  it('refuses a multipart form without the CSRF token', async () => {
+    await teacher.post('/meetings').field('title', 'x').expect(403);
+  });
+});

@@ -1,0 +1,35 @@
+/** Offset (ms) of `timeZone` from UTC at the instant `date`. */
+export function zoneOffsetMs(date: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time ("2026-03-29", "02:30") has in a time zone. Across a DST gap the
+ * later valid time is used; in a repeated hour, the first.
+ */
+export function zonedToUtc(day: string, time: string, timeZone: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const clock = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match || !clock) return undefined;
+  const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(clock[1]), Number(clock[2]));
+  if (Number.isNaN(wall)) return undefined;
+  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** ISO 8601 with the zone's offset at that instant, e.g. 2026-12-01T08:00:00+01:00. */
+export function isoWithOffset(date: Date, timeZone: string): string {
+  const offset = zoneOffsetMs(date, timeZone);
+  const local = new Date(date.getTime() + offset).toISOString().slice(0, 19);
+  const minutes = Math.round(offset / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
