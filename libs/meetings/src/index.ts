@@ -14,3 +14,4 @@ export { MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
 export { roomNameFor } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
+export { occurrencesOf, type Occurrence } from './occurrences';
