@@ -27,6 +27,7 @@ module.exports = {
     '^@moderato/dev-idp$': '<rootDir>/apps/dev-idp/src/index.ts',
     '^@moderato/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
+  setupFiles: ['<rootDir>/libs/testing/src/jest-setup.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 30000,

@@ -138,6 +138,20 @@ describe('meetings REST API', () => {
     await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'y@school.test', role: 'moderator' }] }).expect(201);
   });
 
+  it('revokes, resends with a new link and changes roles; only the organizer can', async () => {
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'r@school.test' }] })).expect(201);
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
+    const base = `/api/v1/meetings/${body.id}/invitations/${invitation.id}`;
+    await patch(teacher2, base, { role: 'moderator' }).expect(404);
+    expect((await patch(teacher, base, { role: 'moderator' }).expect(200)).body.role).toBe('moderator');
+    await post(teacher, `${base}/resend`, { newLink: true }).expect(200);
+    const resent = await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitation.id });
+    expect(resent.linkCodeHash).not.toBe(invitation.linkCodeHash); // the old link is dead
+    expect(await dataSource.getRepository(OutboxMessage).countBy({ invitationId: invitation.id, kind: 'invite' })).toBe(2);
+    expect((await patch(teacher, base, { status: 'revoked' }).expect(200)).body.status).toBe('revoked');
+    await patch(teacher, base, { status: 'sent' }).expect(400);
+  });
+
   it.each([
     ['end before start', { endsAt: inAWeek(7) }, 'endsAt', 'endsAt must be after startsAt'],
     ['unknown timezone', { timezone: 'Mars/Olympus' }, 'timezone', 'timezone must be an IANA time zone such as Europe/Berlin'],

@@ -7,8 +7,8 @@ export {
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
-export { AddInviteesDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
-export { DuplicateInvitees, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+export { AddInviteesDto, ChangeInvitationDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
+export { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
 export { MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';

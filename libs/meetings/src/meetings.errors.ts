@@ -33,3 +33,9 @@ export class DuplicateInvitees extends ConflictError {
 }
 
 export const fieldError = (field: string, message: string) => new InvalidInputError([{ field, messages: [message] }]);
+
+export class InvitationNotFound extends NotFoundError {
+  constructor(id: string) {
+    super('Invitation', { id });
+  }
+}

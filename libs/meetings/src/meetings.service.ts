@@ -10,7 +10,7 @@ import type { AddInviteesDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } f
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
 import { DEFAULT_MEETING_OPTIONS, Meeting } from './meeting.entity';
-import { DuplicateInvitees, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { parseRecurrence } from './recurrence';
 import { roomNameFor } from './room-name';
@@ -161,6 +161,52 @@ export class MeetingsService {
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees);
       await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
       return invitations;
+    });
+  }
+
+  /** Revoke: the personal link stops working at once. */
+  async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
+    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (manager, invitation) => {
+      invitation.status = 'revoked';
+      return invitation;
+    });
+  }
+
+  /** Resend: a new mail; with `newLink` the old link dies and a new one is sent. */
+  async resendInvitation(caller: Caller, meetingId: string, invitationId: string, newLink = false): Promise<Invitation> {
+    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.resent', async (manager, invitation, meeting) => {
+      if (newLink) {
+        invitation.linkCodeSalt = this.linkCodes.newSalt();
+        invitation.linkCodeHash = this.linkCodes.hashFor(invitation);
+        invitation.boundUserId = null;
+      }
+      invitation.status = 'pending';
+      await this.writeOutbox(manager, [invitation], 'invite', meeting.version - 1);
+      return invitation;
+    });
+  }
+
+  async changeRole(caller: Caller, meetingId: string, invitationId: string, role: 'participant' | 'moderator'): Promise<Invitation> {
+    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.role_changed', async (_manager, invitation) => {
+      invitation.role = role;
+      return invitation;
+    });
+  }
+
+  private async changeInvitation(
+    caller: Caller,
+    meetingId: string,
+    invitationId: string,
+    action: string,
+    change: (manager: EntityManager, invitation: Invitation, meeting: Meeting) => Promise<Invitation>,
+  ): Promise<Invitation> {
+    return this.dataSource.transaction(async (manager) => {
+      const meeting = await this.get(caller, meetingId, manager);
+      const invitation = /^[0-9a-f-]{36}$/i.test(invitationId) ? await manager.getRepository(Invitation).findOneBy({ id: invitationId, meetingId: meeting.id }) : null;
+      if (!invitation) throw new InvitationNotFound(invitationId);
+      const changed = await manager.getRepository(Invitation).save(await change(manager, invitation, meeting));
+      await this.audit.record({ action, actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'invitation', id: invitation.id }, metadata: { meetingId, email: invitation.email, role: changed.role } }, manager);
+      return changed;
     });
   }
 

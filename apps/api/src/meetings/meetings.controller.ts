@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { InvalidInputError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, CreateMeetingDto, MeetingsService, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
+import { AddInviteesDto, ChangeInvitationDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
 
 function callerOf(req: Request): Caller {
   return { user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null };
@@ -98,6 +98,23 @@ export class MeetingsController {
   @ApiOperation({ summary: 'Who is invited, with mail status and whether they joined' })
   async invitations(@Param('id') id: string, @Req() req: Request) {
     return (await this.meetings.listInvitations(callerOf(req), id)).map(invitationView);
+  }
+
+  @Patch(':id/invitations/:invitationId')
+  @ApiOperation({ summary: 'Change an invitee\'s role, or revoke the invitation (status: revoked)' })
+  async changeInvitation(@Param('id') id: string, @Param('invitationId') invitationId: string, @Body() dto: ChangeInvitationDto, @Req() req: Request) {
+    let invitation = undefined;
+    if (dto.role) invitation = await this.meetings.changeRole(callerOf(req), id, invitationId, dto.role);
+    if (dto.status === 'revoked') invitation = await this.meetings.revokeInvitation(callerOf(req), id, invitationId);
+    if (!invitation) throw new InvalidInputError([{ field: 'role', messages: ['give a role or status'] }]);
+    return invitationView(invitation);
+  }
+
+  @Post(':id/invitations/:invitationId/resend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the invitation again (optionally with a new link)' })
+  async resend(@Param('id') id: string, @Param('invitationId') invitationId: string, @Body() dto: ResendInvitationDto, @Req() req: Request) {
+    return invitationView(await this.meetings.resendInvitation(callerOf(req), id, invitationId, dto.newLink ?? false));
   }
 
   @Post(':id/invitations')

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError, type FieldError } from '@moderato/core';
+import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
 import { CreateMeetingDto, DuplicateInvitees, MeetingsService, type Caller } from '@moderato/meetings';
 import { setFlash, validateForm } from '@moderato/web';
@@ -74,6 +74,25 @@ export class MeetingsPageController {
   async cancel(@Param('id') id: string, @Body('version') version: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.meetings.cancel(callerOf(req), id, version ? Number(version) : undefined);
     setFlash(res, this.config, { type: 'success', key: 'flash.meetingCancelled' });
+    res.redirect(303, `/meetings/${id}`);
+  }
+
+  @Post(':id/invitations/:invitationId/:action')
+  @HttpCode(303)
+  async invitationAction(
+    @Param('id') id: string,
+    @Param('invitationId') invitationId: string,
+    @Param('action') action: string,
+    @Body() body: { role?: string; newLink?: string },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const caller = callerOf(req);
+    if (action === 'revoke') await this.meetings.revokeInvitation(caller, id, invitationId);
+    else if (action === 'resend') await this.meetings.resendInvitation(caller, id, invitationId, body.newLink === 'true');
+    else if (action === 'role' && (body.role === 'participant' || body.role === 'moderator')) await this.meetings.changeRole(caller, id, invitationId, body.role);
+    else throw new InvalidInputError([{ field: 'action', messages: ['unknown action'] }]);
+    setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);
   }
 

@@ -133,3 +133,23 @@ export class AddInviteesDto {
   @Type(() => InviteeDto)
   invitees: InviteeDto[];
 }
+
+export class ChangeInvitationDto {
+  @ApiPropertyOptional({ enum: ['participant', 'moderator'] })
+  @IsOptional()
+  @IsIn(['participant', 'moderator'], { message: 'role must be participant or moderator' })
+  role?: 'participant' | 'moderator';
+
+  @ApiPropertyOptional({ enum: ['revoked'], description: 'revoked: the link stops working at once' })
+  @IsOptional()
+  @IsIn(['revoked'], { message: 'status can only be set to revoked' })
+  status?: 'revoked';
+}
+
+export class ResendInvitationDto {
+  @ApiPropertyOptional({ default: false, description: 'Send a new link; the old one stops working' })
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true' || value === 'on')
+  @IsBoolean()
+  newLink?: boolean;
+}
