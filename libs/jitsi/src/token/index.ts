@@ -1,2 +1,3 @@
 export * from './mint-room-token';
+export * from './token-rules';
 export * from './inspect-token';

@@ -108,7 +108,7 @@ export const de: Messages = {
   "inspector.signature.not-checked": "nicht geprüft (Server wählen)",
   "inspector.signature.unknown-kid": "mit einem Schlüssel (kid) signiert, den dieser Server nicht veröffentlicht",
   "inspector.ok": "Kein Problem gefunden: Jitsi sollte dieses Token annehmen.",
-  "inspector.problems": "Probleme, an denen Jitsi das Token ablehnen würde",
+  "inspector.problems": "Gefundene Probleme (jeweils mit dem Hinweis, ob Jitsi das Token deshalb ablehnt)",
   "inspector.malformed": "Das ist kein JWT.",
   "flash.meetingScheduled": "Die Besprechung ist geplant. Die Einladungen sind unterwegs.",
   "flash.meetingCancelled": "Die Besprechung ist abgesagt. Alle Eingeladenen werden benachrichtigt.",

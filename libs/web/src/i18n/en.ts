@@ -107,7 +107,7 @@ export const en = {
   "inspector.signature.not-checked": "not checked (choose a server)",
   "inspector.signature.unknown-kid": "signed with a key (kid) this server does not publish",
   "inspector.ok": "No problem found: Jitsi should accept this token.",
-  "inspector.problems": "Problems Jitsi would reject the token for",
+  "inspector.problems": "Problems found (each says whether Jitsi rejects the token for it)",
   "inspector.malformed": "This is not a JWT.",
   "flash.meetingScheduled": "The meeting is scheduled. Invitations are on their way.",
   "flash.meetingCancelled": "The meeting is cancelled. Everyone invited is told.",
