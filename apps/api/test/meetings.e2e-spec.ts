@@ -174,4 +174,23 @@ describe('meetings REST API', () => {
     expect(res.body.recurrence).toBe('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10');
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: res.body.id })).toBe(3); // one per person per series
   });
+
+  it('lists the occurrences of a series and cancels or moves a single one', async () => {
+    const monday = new Date('2027-03-15T07:00:00Z'); // 08:00 Berlin, a Monday; DST begins on 28 March 2027
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ startsAt: '2027-03-15T08:00:00+01:00', endsAt: '2027-03-15T08:45:00+01:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4', invitees: [{ email: 'o@school.test' }] })).expect(201);
+    const list = await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=2027-03-01T00:00:00Z&to=2027-05-01T00:00:00Z`).expect(200);
+    expect(list.body.map((o: { startsAt: string }) => o.startsAt)).toEqual([monday.toISOString(), '2027-03-22T07:00:00.000Z', '2027-03-29T06:00:00.000Z', '2027-04-05T06:00:00.000Z']);
+    await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-22T07:00:00.000Z`, { cancelled: true, version: 1 }).expect(200);
+    await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-29T06:00:00.000Z`, { startsAt: '2027-03-30T10:00:00+02:00', endsAt: '2027-03-30T11:00:00+02:00', version: 2 }).expect(200);
+    await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-23T07:00:00.000Z`, { cancelled: true, version: 3 }).expect(400);
+    const after = await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=2027-03-01T00:00:00Z&to=2027-05-01T00:00:00Z`).expect(200);
+    expect(after.body.map((o: { startsAt: string; cancelled: boolean }) => [o.startsAt, o.cancelled])).toEqual([
+      [monday.toISOString(), false],
+      ['2027-03-22T07:00:00.000Z', true],
+      ['2027-03-30T08:00:00.000Z', false],
+      ['2027-04-05T06:00:00.000Z', false],
+    ]);
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
+    expect(await dataSource.getRepository(OutboxMessage).countBy({ invitationId: invitation.id, kind: 'update' })).toBe(2);
+  });
 });

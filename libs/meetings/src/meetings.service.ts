@@ -6,10 +6,11 @@ import { AuditService } from '@moderato/audit';
 import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
-import type { AddInviteesDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
+import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
-import { DEFAULT_MEETING_OPTIONS, Meeting } from './meeting.entity';
+import { DEFAULT_MEETING_OPTIONS, Meeting, type OccurrenceException } from './meeting.entity';
+import { occurrencesOf } from './occurrences';
 import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { parseRecurrence } from './recurrence';
@@ -161,6 +162,42 @@ export class MeetingsService {
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees);
       await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
       return invitations;
+    });
+  }
+
+  /** The occurrences of a meeting in a range (cancelled ones marked when asked for). */
+  async occurrences(caller: Caller, id: string, from: Date, to: Date) {
+    const meeting = await this.get(caller, id);
+    return occurrencesOf(meeting, from, to, { includeCancelled: true });
+  }
+
+  /** Cancels or moves one occurrence of a series (an exception); invitees get an update. */
+  async changeOccurrence(caller: Caller, id: string, occurrenceIso: string, dto: ChangeOccurrenceDto): Promise<Meeting> {
+    return this.dataSource.transaction(async (manager) => {
+      const meeting = await this.get(caller, id, manager, true);
+      if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
+      if (meeting.version !== dto.version) throw new MeetingVersionConflict(dto.version, meeting.version);
+      if (meeting.cancelledAt) throw new MeetingCancelled();
+      const occurrence = new Date(occurrenceIso);
+      const exists =
+        meeting.rrule &&
+        !Number.isNaN(occurrence.getTime()) &&
+        occurrencesOf({ ...meeting, recurrenceExceptions: [] }, new Date(occurrence.getTime() - 1), new Date(occurrence.getTime() + 1)).some(
+          (candidate) => candidate.occurrence.getTime() === occurrence.getTime(),
+        );
+      if (!exists) throw new InvalidInputError([{ field: 'occurrence', messages: ['this meeting has no occurrence starting then'] }]);
+      const exception: OccurrenceException = { occurrence: occurrence.toISOString() };
+      if (dto.cancelled) exception.cancelled = true;
+      else {
+        const { startsAt, endsAt } = this.checkTimes(dto.startsAt ?? '', dto.endsAt ?? '');
+        exception.startsAt = startsAt.toISOString();
+        exception.endsAt = endsAt.toISOString();
+      }
+      meeting.recurrenceExceptions = [...meeting.recurrenceExceptions.filter((e) => e.occurrence !== exception.occurrence), exception];
+      const saved = await manager.getRepository(Meeting).save(meeting);
+      await this.notifyAll(manager, saved, 'update');
+      await this.audit.record({ action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { ...exception } }, manager);
+      return saved;
     });
   }
 

@@ -3,7 +3,7 @@ import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nest
 import type { Request } from 'express';
 import { InvalidInputError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, ChangeInvitationDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
+import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
 
 function callerOf(req: Request): Caller {
   return { user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null };
@@ -21,6 +21,7 @@ export function meetingView(meeting: Meeting) {
     endsAt: meeting.endsAt.toISOString(),
     timezone: meeting.timezone,
     recurrence: meeting.rrule,
+    recurrenceExceptions: meeting.recurrenceExceptions,
     joinWindowMinutesBefore: meeting.joinBeforeMinutes,
     joinWindowMinutesAfter: meeting.joinAfterMinutes,
     options: meeting.options,
@@ -92,6 +93,30 @@ export class MeetingsController {
   @ApiHeader({ name: 'If-Match', required: false })
   async cancel(@Param('id') id: string, @Req() req: Request, @Headers('if-match') ifMatch?: string) {
     return meetingView(await this.meetings.cancel(callerOf(req), id, versionFrom(ifMatch)));
+  }
+
+  @Get(':id/occurrences')
+  @ApiOperation({ summary: 'Occurrences between from and to (default: the next 90 days), in UTC; cancelled ones marked' })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  async occurrences(@Param('id') id: string, @Req() req: Request, @Query('from') from?: string, @Query('to') to?: string) {
+    const start = from ? new Date(from) : new Date();
+    const end = to ? new Date(to) : new Date(start.getTime() + 90 * 24 * 3600_000);
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start || end.getTime() - start.getTime() > 800 * 24 * 3600_000) {
+      throw new InvalidInputError([{ field: 'from', messages: ['from and to must be ISO dates, from before to, at most 800 days apart'] }]);
+    }
+    return (await this.meetings.occurrences(callerOf(req), id, start, end)).map((o) => ({
+      occurrence: o.occurrence.toISOString(),
+      startsAt: o.startsAt.toISOString(),
+      endsAt: o.endsAt.toISOString(),
+      cancelled: o.cancelled,
+    }));
+  }
+
+  @Patch(':id/occurrences/:occurrence')
+  @ApiOperation({ summary: 'Cancel ({cancelled: true}) or move ({startsAt, endsAt}) one occurrence of a series' })
+  async changeOccurrence(@Param('id') id: string, @Param('occurrence') occurrence: string, @Body() dto: ChangeOccurrenceDto, @Req() req: Request, @Headers('if-match') ifMatch?: string) {
+    return meetingView(await this.meetings.changeOccurrence(callerOf(req), id, occurrence, { ...dto, version: dto.version ?? versionFrom(ifMatch) }));
   }
 
   @Get(':id/invitations')

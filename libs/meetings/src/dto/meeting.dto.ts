@@ -153,3 +153,27 @@ export class ResendInvitationDto {
   @IsBoolean()
   newLink?: boolean;
 }
+
+export class ChangeOccurrenceDto {
+  @ApiPropertyOptional({ description: 'true: cancel only this occurrence' })
+  @IsOptional()
+  @IsBoolean()
+  cancelled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Move this occurrence: new start (ISO 8601 with offset)' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'startsAt must be an ISO 8601 date-time with offset' })
+  startsAt?: string;
+
+  @ApiPropertyOptional({ description: 'Move this occurrence: new end (ISO 8601 with offset)' })
+  @IsOptional()
+  @Matches(ISO_DATE_TIME_WITH_OFFSET, { message: 'endsAt must be an ISO 8601 date-time with offset' })
+  endsAt?: string;
+
+  @ApiPropertyOptional({ description: 'The meeting version you edited (or If-Match)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
