@@ -19,6 +19,7 @@ import { TokensController } from './admin/tokens.controller';
 import { AsapController } from './asap/asap.controller';
 import { MeetingsController } from './meetings/meetings.controller';
 import { MeetingsPageController } from './meetings/meetings.page.controller';
+import { JoinPageController } from './meetings/join.page.controller';
 import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
@@ -62,6 +63,7 @@ export class ApiModule implements NestModule {
         TokensController,
         MeetingsController,
         MeetingsPageController,
+        JoinPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

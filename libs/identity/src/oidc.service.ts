@@ -67,7 +67,7 @@ export class OidcService {
   }
 
   /** Starts a login: the IdP URL to send the browser to, and the transaction to remember. */
-  async beginLogin(returnTo: string): Promise<{ url: string; transaction: LoginTransaction }> {
+  async beginLogin(returnTo: string, options: { forceLogin?: boolean } = {}): Promise<{ url: string; transaction: LoginTransaction }> {
     const configuration = await this.discover();
     const transaction: LoginTransaction = {
       state: oidc.randomState(),
@@ -85,6 +85,8 @@ export class OidcService {
       nonce: transaction.nonce,
       // Re-authenticate at the IdP once its login is older than our session may live.
       max_age: String(this.config.session.maxHours * 3600),
+      // "Switch account": the IdP must ask for credentials even if its session is alive.
+      ...(options.forceLogin ? { prompt: 'login' } : {}),
     });
     return { url: url.href, transaction };
   }

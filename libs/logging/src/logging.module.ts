@@ -22,6 +22,12 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     customProps: () => ({ app: 'moderato' }),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
     serializers: {
+      // Redirects to Jitsi carry the token in Location (?jwt=…): never log it.
+      res: (res: { statusCode: number; headers?: Record<string, unknown> }) => {
+        const headers = { ...(res.headers ?? {}) };
+        if (typeof headers.location === 'string') headers.location = redactUrl(headers.location);
+        return { statusCode: res.statusCode, headers };
+      },
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,

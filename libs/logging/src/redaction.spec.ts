@@ -8,6 +8,8 @@ describe('redactUrl', () => {
     ['/j/Zm9vYmFyYmF6cXV4', '/j/[REDACTED]'],
     ['/j/Zm9vYmFy?lang=de', '/j/[REDACTED]?lang=de'],
     ['/meetings?page=2', '/meetings?page=2'],
+    ['/auth/login?returnTo=%2Fj%2FSecretCode123', '/auth/login?returnTo=%2Fj%2F[REDACTED]'],
+    ['https://meet.school.test/maths-7b?jwt=eyJ.x.y#userInfo.displayName=%22Sam%22', 'https://meet.school.test/maths-7b?jwt=[REDACTED]#userInfo.displayName=%22Sam%22'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });

@@ -6,7 +6,9 @@ const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_toke
  * (`/j/<code>`) replaced by `[REDACTED]`.
  */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]').replace(/^(\/j\/)[^/?#]+/, '$1[REDACTED]');
+  return url
+    .replace(SECRET_QUERY, '$1[REDACTED]')
+    .replace(/([?&]returnTo=(?:%2F|\/)j(?:%2F|\/))[^&#]*/gi, '$1[REDACTED]').replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]');
 }
 
 /** Object paths pino removes from every log line. */

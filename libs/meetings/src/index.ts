@@ -15,3 +15,4 @@ export { parseRecurrence } from './recurrence';
 export { roomNameFor } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
 export { occurrencesOf, type Occurrence } from './occurrences';
+export { JoinService, maskEmail, type JoinDecision } from './join.service';

@@ -43,8 +43,8 @@ export class AuthPageController {
 
   /** Sends the browser to the identity provider; comes back to `returnTo` (same-origin paths only). */
   @Get('login')
-  async login(@Query('returnTo') returnTo: unknown, @Res() res: Response): Promise<void> {
-    const { url, transaction } = await this.oidc.beginLogin(safeReturnTo(returnTo));
+  async login(@Query('returnTo') returnTo: unknown, @Query('switch') switchAccount: unknown, @Res() res: Response): Promise<void> {
+    const { url, transaction } = await this.oidc.beginLogin(safeReturnTo(returnTo), { forceLogin: switchAccount === '1' });
     res.cookie(LOGIN_COOKIE, JSON.stringify(transaction), loginCookieOptions(this.config));
     res.redirect(302, url);
   }
@@ -85,6 +85,18 @@ export class AuthPageController {
       }
       throw error;
     }
+  }
+
+  /** "Switch account" (e.g. from a link sent to someone else): sign out here, sign in anew. */
+  @Post('switch')
+  @HttpCode(303)
+  async switchAccount(@Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
+    if (req.auth) {
+      await this.sessions.revoke(req.auth.session.id);
+      await this.audit.record({ action: 'auth.logout', actor: { id: req.auth.user.id, label: req.auth.user.email }, subject: { type: 'session', id: req.auth.session.id }, metadata: { switchAccount: true }, ip: req.ip });
+    }
+    res.redirect(303, `/auth/login?switch=1&returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
   }
 
   /** Ends the local session and, when the IdP supports it, the IdP session too. */

@@ -1,0 +1,138 @@
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from '@moderato/audit';
+import { JitsiServersService } from '@moderato/jitsi';
+import { Invitation, LinkCodes } from '@moderato/meetings';
+import { startSignedInApi, type SignedInApi } from './signed-in';
+
+const iso = (date: Date) => date.toISOString().replace('.000Z', '+00:00').replace(/\.\d{3}Z$/, '+00:00');
+const decodeJwt = (url: string) => {
+  const token = new URL(url).searchParams.get('jwt')!;
+  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+  return { header, payload };
+};
+
+describe('the join flow: personal link → login → identity check → Jitsi token', () => {
+  let env: SignedInApi;
+  let teacher: TestAgent;
+  let csrf: string;
+  let dataSource: DataSource;
+  let codes: LinkCodes;
+
+  beforeAll(async () => {
+    env = await startSignedInApi();
+    dataSource = env.api.app.get(DataSource);
+    codes = env.api.app.get(LinkCodes);
+    await env.api.app.get(JitsiServersService).create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
+    teacher = await env.signIn('teacher@school.test');
+    csrf = await env.csrf(teacher);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function schedule(startInMinutes: number, invitees: { email: string; role?: string }[]) {
+    const start = new Date(Date.now() + startInMinutes * 60_000);
+    const { body } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Maths 7b', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 45 * 60_000)), timezone: 'Europe/Berlin', invitees })
+      .expect(201);
+    const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
+    const linkOf = (email: string) => `/j/${codes.codeFor(invitations.find((i) => i.email === email)!)}`;
+    return { meeting: body, invitations, linkOf };
+  }
+
+  it('a signed-out student is sent to log in and comes back to the link', async () => {
+    const { linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
+    const res = await request(env.api.server).get(linkOf('student@school.test')).expect(303);
+    expect(res.headers.location).toBe(`/auth/login?returnTo=${encodeURIComponent(linkOf('student@school.test'))}`);
+  });
+
+  it('the student gets a member token for exactly this room, bounded by the window; the teacher\'s Start gives owner', async () => {
+    const { meeting, linkOf } = await schedule(5, [{ email: 'student@school.test' }, { email: 'teacher2@school.test', role: 'moderator' }]);
+    const student = await env.signIn('student@school.test');
+    const res = await student.get(linkOf('student@school.test')).expect(302);
+    expect(res.headers.location).toMatch(new RegExp(`^https://meet\\.school\\.test/${meeting.roomName}\\?jwt=`));
+    expect(res.headers.location).toContain('#userInfo.displayName=');
+    const { header, payload } = decodeJwt(res.headers.location);
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toMatchObject({ iss: 'moderato', aud: 'jitsi', sub: 'meet.jitsi', room: meeting.roomName });
+    expect(payload.context.user).toMatchObject({ email: 'student@school.test', moderator: false, affiliation: 'member' });
+    expect(payload.exp * 1000).toBeLessThanOrEqual(new Date(meeting.endsAt).getTime());
+    const bound = await dataSource.getRepository(Invitation).findOneByOrFail({ email: 'student@school.test', meetingId: meeting.id });
+    expect(bound.boundUserId).not.toBeNull();
+    expect(bound.joinCount).toBe(1);
+
+    const coModerator = await env.signIn('teacher2@school.test');
+    expect(decodeJwt((await coModerator.get(linkOf('teacher2@school.test')).expect(302)).headers.location).payload.context.user).toMatchObject({ moderator: true, affiliation: 'moderator' });
+
+    const start = await teacher.get(`/meetings/${meeting.id}/start`).expect(302);
+    expect(decodeJwt(start.headers.location).payload.context.user).toMatchObject({ email: 'teacher@school.test', moderator: true, affiliation: 'owner' });
+    const issued = await dataSource.getRepository(AuditEvent).countBy({ action: 'token.issued', subjectId: meeting.id });
+    expect(issued).toBe(3);
+    expect(env.api.logs.text()).not.toMatch(/jwt=eyJ/);
+  });
+
+  it('another person signed in with someone else\'s link gets the 403 page and no token', async () => {
+    const { linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
+    const student2 = await env.signIn('student2@school.test');
+    const res = await student2.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(403);
+    expect(res.text).toContain('This invitation was sent to s…@school.test; you are signed in as s…@school.test.');
+    expect(res.text).toContain('Switch account');
+    expect(res.headers.location).toBeUndefined();
+  });
+
+  it('once bound, the link works only for the person who used it first', async () => {
+    const { invitations, linkOf } = await schedule(5, [{ email: 'student2@school.test' }]);
+    const student2 = await env.signIn('student2@school.test');
+    await student2.get(linkOf('student2@school.test')).expect(302);
+    // Even if the email later matched someone else, the binding wins.
+    const other = await env.signIn('student@school.test');
+    await dataSource.getRepository(Invitation).update(invitations[0].id, { email: 'student@school.test' });
+    await other.get(linkOf('student2@school.test')).expect(403);
+  });
+
+  it('an unverified email gets no token', async () => {
+    const { linkOf } = await schedule(5, [{ email: 'unverified@school.test' }]);
+    const unverified = await env.signIn('unverified@school.test');
+    const res = await unverified.get(linkOf('unverified@school.test')).set('Accept-Language', 'en').expect(403);
+    expect(res.text).toContain('has not confirmed your email address');
+  });
+
+  it('a revoked link, a cancelled meeting and an unknown code get no token', async () => {
+    const revoked = await schedule(5, [{ email: 'student@school.test' }]);
+    const student = await env.signIn('student@school.test');
+    await teacher.patch(`/api/v1/meetings/${revoked.meeting.id}/invitations/${revoked.invitations[0].id}`).set('x-csrf-token', csrf).send({ status: 'revoked' }).expect(200);
+    const page = await student.get(revoked.linkOf('student@school.test')).set('Accept-Language', 'en').expect(410);
+    expect(page.text).toContain('This invitation was withdrawn');
+    expect(page.text).toContain('organized by Tom Teacher');
+
+    const cancelled = await schedule(5, [{ email: 'student@school.test' }]);
+    await teacher.delete(`/api/v1/meetings/${cancelled.meeting.id}`).set('x-csrf-token', csrf).expect(200);
+    expect((await student.get(cancelled.linkOf('student@school.test')).set('Accept-Language', 'en').expect(410)).text).toContain('This meeting was cancelled');
+
+    await student.get('/j/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').expect(404);
+    await student.get('/j/short').expect(404);
+  });
+
+  it('before the window opens, a waiting page counts down and refreshes itself', async () => {
+    const { linkOf } = await schedule(120, [{ email: 'student@school.test' }]);
+    const student = await env.signIn('student@school.test');
+    const res = await student.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(200);
+    expect(res.text).toContain('Not open yet');
+    expect(res.text).toMatch(/<meta http-equiv="refresh" content="\d+">/);
+    expect(res.text).toContain('data-countdown');
+    expect(res.text).toContain('/static/countdown.js');
+  });
+
+  it('another organizer cannot start my meeting', async () => {
+    const { meeting } = await schedule(5, []);
+    const teacher2 = await env.signIn('teacher2@school.test');
+    await teacher2.get(`/meetings/${meeting.id}/start`).expect(404);
+  });
+});

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '@moderato/audit';
+import { AppConfig } from '@moderato/config';
+import { Clock } from '@moderato/core';
+import { User } from '@moderato/identity';
+import { JitsiServer, JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
+import { Invitation } from './invitation.entity';
+import { hashLinkCode } from './link-codes';
+import { Meeting } from './meeting.entity';
+import { occurrencesOf, type Occurrence } from './occurrences';
+
+export interface JoinContext {
+  meeting: Meeting;
+  organizer: User;
+  occurrence?: Occurrence;
+}
+
+/** What happens when someone opens a personal link (or the organizer presses Start). */
+export type JoinDecision =
+  | { outcome: 'not_found' }
+  | ({ outcome: 'revoked' | 'cancelled' | 'ended' } & JoinContext)
+  | ({ outcome: 'login_required' } & JoinContext)
+  | ({ outcome: 'wrong_account'; invitedEmail: string; signedInEmail: string; reason: 'email' | 'unverified' | 'bound' } & JoinContext)
+  | ({ outcome: 'too_early'; opensAt: Date } & JoinContext)
+  | ({ outcome: 'join'; url: string; affiliation: Affiliation; expiresAt: Date } & JoinContext);
+
+/** a…@school.test: enough for a person to recognise an address, not to learn it. */
+export function maskEmail(email: string): string {
+  const [local, domain] = email.split('@');
+  return `${local.slice(0, 1)}…@${domain ?? ''}`;
+}
+
+/**
+ * The join flow: invitation by the code's hash → meeting state → identity check (bound user,
+ * or verified matching email) → join window of the current/next occurrence → a per-room token
+ * with the right affiliation → the Jitsi URL.
+ */
+@Injectable()
+export class JoinService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: JitsiServersService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async viaLink(code: string, user: User | undefined, ip: string | null): Promise<JoinDecision> {
+    const invitation = /^[A-Za-z0-9_-]{16,128}$/.test(code)
+      ? await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } })
+      : null;
+    if (!invitation?.meeting) return { outcome: 'not_found' };
+    const meeting = invitation.meeting;
+    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    const context = { meeting, organizer };
+    const refuse = async (decision: JoinDecision, reason: string) => {
+      await this.audit.record({ action: 'join.refused', actor: user ? { id: user.id, label: user.email } : null, ip, subject: { type: 'invitation', id: invitation.id }, metadata: { reason, meetingId: meeting.id } });
+      return decision;
+    };
+    if (invitation.status === 'revoked') return refuse({ outcome: 'revoked', ...context }, 'revoked');
+    if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
+    const window = this.window(meeting);
+    if (!window.occurrence) return { outcome: 'ended', ...context };
+    if (!user) return { outcome: 'login_required', ...context, occurrence: window.occurrence };
+    const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
+      refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context }, `identity_${reason}`);
+    if (invitation.boundUserId && invitation.boundUserId !== user.id) return mismatch('bound');
+    if (!invitation.boundUserId) {
+      if (user.email.toLowerCase() !== invitation.email.toLowerCase()) return mismatch('email');
+      if (!user.emailVerified) return mismatch('unverified');
+    }
+    if (window.opensAt > this.clock.now()) return { outcome: 'too_early', opensAt: window.opensAt, ...context, occurrence: window.occurrence };
+    const affiliation: Affiliation = user.id === meeting.organizerId ? 'owner' : invitation.role === 'moderator' ? 'moderator' : 'member';
+    const decision = await this.issue(meeting, user, affiliation, window.closesAt, ip, invitation.id);
+    await this.dataSource.getRepository(Invitation).update(invitation.id, {
+      boundUserId: user.id,
+      joinedAt: invitation.joinedAt ?? this.clock.now(),
+      joinCount: () => 'join_count + 1',
+    });
+    return { ...decision, ...context, occurrence: window.occurrence };
+  }
+
+  /** The organizer's (or an admin's) Start button: owner, and allowed before the window opens. */
+  async start(meeting: Meeting, user: User, ip: string | null): Promise<JoinDecision> {
+    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
+    const window = this.window(meeting);
+    if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
+    const decision = await this.issue(meeting, user, 'owner', window.closesAt, ip, null);
+    return { ...decision, meeting, organizer, occurrence: window.occurrence };
+  }
+
+  /** The current or next occurrence and its join window. */
+  private window(meeting: Meeting): { occurrence?: Occurrence; opensAt: Date; closesAt: Date } {
+    const now = this.clock.now();
+    const before = meeting.joinBeforeMinutes * 60_000;
+    const after = meeting.joinAfterMinutes * 60_000;
+    const occurrence = occurrencesOf(meeting, new Date(now.getTime() - after), new Date(now.getTime() + 400 * 24 * 3600_000)).find(
+      (candidate) => candidate.endsAt.getTime() + after > now.getTime(),
+    );
+    return {
+      occurrence,
+      opensAt: new Date((occurrence?.startsAt.getTime() ?? 0) - before),
+      closesAt: new Date((occurrence?.endsAt.getTime() ?? 0) + after),
+    };
+  }
+
+  private async issue(meeting: Meeting, user: User, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null) {
+    const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: meeting.serverId });
+    const now = this.clock.now();
+    const minted = await mintRoomToken({
+      server,
+      signingKey: await this.servers.signingKey(server),
+      room: meeting.roomName,
+      user: { id: user.id, name: user.displayName, email: user.email, avatarUrl: user.avatarUrl },
+      affiliation,
+      // The organizer starting early still gets a token that ends with the window.
+      window: { notAfter: closesAt > now ? closesAt : new Date(now.getTime() + 60_000) },
+      now,
+      maxTtlSeconds: this.config.tokenMaxTtlSeconds,
+    });
+    await this.audit.record({
+      action: 'token.issued',
+      actor: { id: user.id, label: user.email },
+      ip,
+      subject: { type: 'meeting', id: meeting.id },
+      metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId },
+    });
+    const displayName = encodeURIComponent(JSON.stringify(user.displayName));
+    return { outcome: 'join' as const, affiliation, expiresAt: minted.expiresAt, url: `${server.baseUrl}/${meeting.roomName}?jwt=${minted.token}#userInfo.displayName=${displayName}` };
+  }
+}
