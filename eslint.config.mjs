@@ -44,7 +44,13 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Browser scripts served to pages.
+    files: ['apps/api/public/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: ['apps/api/public/**'],
     languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
