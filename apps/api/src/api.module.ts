@@ -10,7 +10,7 @@ import { JitsiModule } from '@moderato/jitsi';
 import { MeetingsModule } from '@moderato/meetings';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
-import { CsrfMiddleware, ProblemFilter, WebContextMiddleware, createValidationPipe } from '@moderato/web';
+import { CsrfMiddleware, ProblemFilter, RateLimitMiddleware, WebContextMiddleware, createValidationPipe } from '@moderato/web';
 import { SessionsPageController } from './account/sessions.page.controller';
 import { ServersController } from './admin/servers.controller';
 import { ServersPageController } from './admin/servers.page.controller';
@@ -76,6 +76,7 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RateLimitMiddleware).forRoutes('j/{*path}', 'auth/{*path}');
     consumer.apply(WebContextMiddleware, SessionMiddleware, CsrfMiddleware).forRoutes('{*path}');
   }
 }

@@ -163,6 +163,9 @@ export class EnvironmentVariables {
   @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
   TOKEN_MAX_TTL_MINUTES: string;
 
+  @Matches(/^\d{1,6}$/, { message: 'must be a whole number of requests per minute (0 turns the limit off)' })
+  RATE_LIMIT_PER_MINUTE: string;
+
   @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an SMTP URL, e.g. smtp://user:password@mail.school.org:587 (smtps:// for TLS on connect)' })
   SMTP_URL: string;
 
@@ -212,6 +215,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   SESSION_IDLE_MINUTES: '60',
   SESSION_MAX_HOURS: '8',
   TOKEN_MAX_TTL_MINUTES: '240',
+  RATE_LIMIT_PER_MINUTE: '60',
   SMTP_URL: 'smtp://127.0.0.1:1025',
   MAIL_FROM: 'Moderato <moderato@localhost>',
 };

@@ -9,6 +9,7 @@ export type DomainErrorKind =
   | 'not_found' // 404
   | 'conflict' // 409: e.g. a stale edit (optimistic locking)
   | 'gone' // 410: e.g. a cancelled meeting
+  | 'rate_limited' // 429: too many requests
   | 'unavailable'; // 503: a dependency is down
 
 export interface FieldError {

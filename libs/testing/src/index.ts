@@ -4,3 +4,4 @@ export { Factories, type MeetingWithInvitations } from './factories';
 export { LogCapture } from './log-capture';
 export { CookieJar, idpBrowser, loginThroughIdp, parseForm, type IdpBrowser, type LoginResult } from './browserless-login';
 export { CHROMIUM_PATH, freePort, launchChromium } from './browser';
+export { startSmtpSink, type SmtpSink } from './smtp-sink';

@@ -23,6 +23,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -118,7 +119,7 @@ export class ProblemFilter implements ExceptionFilter {
       const locale = resolveLocale(req, this.config.defaultLocale);
       Object.assign(res.locals, { locale, t: translator(locale), productName: this.config.productName, currentPath: req.originalUrl });
     }
-    const known = [400, 401, 403, 404, 409, 410, 500, 503];
+    const known = [400, 401, 403, 404, 409, 410, 429, 500, 503];
     const page = known.includes(problem.statusCode) ? problem.statusCode : problem.statusCode >= 500 ? 500 : 400;
     const fields = problem.code === 'VALIDATION_FAILED' ? (problem.details as FieldError[]) : undefined;
     res.status(problem.statusCode).render(

@@ -203,6 +203,8 @@ export const de: Messages = {
   'error.409.body': 'Ihre Änderung wurde nicht gespeichert, weil sich die Daten inzwischen geändert haben. Laden Sie neu und versuchen Sie es erneut.',
   'error.410.title': 'Nicht mehr verfügbar',
   'error.410.body': 'Dies ist nicht mehr verfügbar.',
+  "error.429.title": "Zu viele Versuche",
+  "error.429.body": "Bitte warten Sie eine Minute und versuchen Sie es erneut.",
   'error.500.title': 'Bei uns ist etwas schiefgegangen',
   'error.500.body': 'Der Fehler wurde protokolliert. Wenn er wieder auftritt, nennen Sie Ihrer Administration diese Kennung:',
   'error.503.title': 'Vorübergehend nicht verfügbar',

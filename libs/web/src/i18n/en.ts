@@ -201,6 +201,8 @@ export const en = {
   'error.409.body': 'Your change was not saved because the data changed in the meantime. Reload and try again.',
   'error.410.title': 'No longer available',
   'error.410.body': 'This is no longer available.',
+  "error.429.title": "Too many attempts",
+  "error.429.body": "Please wait a minute and try again.",
   'error.500.title': 'Something went wrong on our side',
   'error.500.body': 'The error has been logged. If it keeps happening, tell your administrator this reference:',
   'error.503.title': 'Temporarily unavailable',
