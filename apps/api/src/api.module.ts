@@ -20,6 +20,7 @@ import { AsapController } from './asap/asap.controller';
 import { MeetingsController } from './meetings/meetings.controller';
 import { MeetingsPageController } from './meetings/meetings.page.controller';
 import { JoinPageController } from './meetings/join.page.controller';
+import { InvitationsPageController } from './meetings/invitations.page.controller';
 import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
@@ -64,6 +65,7 @@ export class ApiModule implements NestModule {
         MeetingsController,
         MeetingsPageController,
         JoinPageController,
+        InvitationsPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

@@ -130,6 +130,20 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(res.text).toContain('/static/countdown.js');
   });
 
+  it('"My invitations" lists what the student may join, with Join lit only inside the window', async () => {
+    const soon = await schedule(5, [{ email: 'student2@school.test' }]);
+    const later = await schedule(180, [{ email: 'student2@school.test' }]);
+    await schedule(5, [{ email: 'someone-else@school.test' }]);
+    const student2 = await env.signIn('student2@school.test');
+    const page = await student2.get('/invitations').set('Accept-Language', 'en').expect(200);
+    expect(page.text).toMatch(new RegExp(`data-meeting="${soon.meeting.id}">[\\s\\S]*?data-join="open"`));
+    expect(page.text).toMatch(new RegExp(`data-meeting="${later.meeting.id}">[\\s\\S]*?data-join="closed"`));
+    expect(page.text).toContain(`href="${soon.linkOf('student2@school.test')}"`);
+    expect(page.text).not.toContain(later.linkOf('student2@school.test'));
+    expect((page.text.match(/data-meeting=/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(page.text).not.toContain('someone-else');
+  });
+
   it('another organizer cannot start my meeting', async () => {
     const { meeting } = await schedule(5, []);
     const teacher2 = await env.signIn('teacher2@school.test');

@@ -10,7 +10,7 @@ import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto,
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type OccurrenceException } from './meeting.entity';
-import { occurrencesOf } from './occurrences';
+import { occurrencesOf, type Occurrence } from './occurrences';
 import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { parseRecurrence } from './recurrence';
@@ -163,6 +163,36 @@ export class MeetingsService {
       await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
       return invitations;
     });
+  }
+
+  /**
+   * The meetings a person is invited to and can still join: invitations bound to them, or sent
+   * to their verified email; with the next occurrence and whether its window is open.
+   */
+  async invitationsFor(user: User): Promise<{ invitation: Invitation; meeting: Meeting; next: Occurrence; open: boolean; link: string }[]> {
+    const query = this.dataSource
+      .getRepository(Invitation)
+      .createQueryBuilder('invitation')
+      .innerJoinAndSelect('invitation.meeting', 'meeting')
+      .where('invitation.status <> :revoked', { revoked: 'revoked' })
+      .andWhere('meeting.cancelled_at IS NULL')
+      .andWhere(user.emailVerified ? '(invitation.bound_user_id = :user OR (invitation.bound_user_id IS NULL AND invitation.email = :email))' : 'invitation.bound_user_id = :user', {
+        user: user.id,
+        email: user.email.toLowerCase(),
+      })
+      .orderBy('meeting.starts_at', 'ASC')
+      .take(200);
+    const now = this.clock.now();
+    const result = [];
+    for (const invitation of await query.getMany()) {
+      const meeting = invitation.meeting!;
+      const after = meeting.joinAfterMinutes * 60_000;
+      const next = occurrencesOf(meeting, new Date(now.getTime() - after), new Date(now.getTime() + 400 * 24 * 3600_000)).find((o) => o.endsAt.getTime() + after > now.getTime());
+      if (!next) continue;
+      const open = next.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000 <= now.getTime();
+      result.push({ invitation, meeting, next, open, link: `/j/${this.linkCodes.codeFor(invitation)}` });
+    }
+    return result.sort((a, b) => a.next.startsAt.getTime() - b.next.startsAt.getTime());
   }
 
   /** The occurrences of a meeting in a range (cancelled ones marked when asked for). */
