@@ -4,12 +4,15 @@ import { AppConfig, ConfigModule } from '@moderato/config';
 import { DatabaseModule } from '@moderato/database';
 import { JobsModule, QUEUES } from '@moderato/jobs';
 import { LoggingModule } from '@moderato/logging';
+import { MailModule, type MailModuleOptions } from '@moderato/mail';
 import { SCHEMA } from '@moderato/schema';
 import { HealthProcessor } from './health.processor';
 
 export interface WorkerModuleOptions {
   config?: AppConfig;
   logDestination?: DestinationStream;
+  /** Mail delivery tuning (tests shorten retry delays and the relay's poll interval). */
+  mail?: MailModuleOptions;
 }
 
 /** The worker: queue processors only, no HTTP. Migrations are the api's job. */
@@ -22,7 +25,9 @@ export class WorkerModule {
         ConfigModule.forRoot({ config: options.config }),
         LoggingModule.forRoot({ destination: options.logDestination }),
         DatabaseModule.forRoot(SCHEMA),
-        JobsModule.forRoot([QUEUES.health]),
+        JobsModule.forRoot([QUEUES.health, QUEUES.mail]),
+        // Mail: the outbox relay (polling loop, safe in every worker) and the mail processor.
+        MailModule.forRoot(options.mail),
       ],
       providers: [HealthProcessor],
     };

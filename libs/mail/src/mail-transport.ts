@@ -1,0 +1,55 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { AppConfig } from '@moderato/config';
+
+/**
+ * Transport options from SMTP_URL: `smtp://` talks plain SMTP and upgrades with STARTTLS when
+ * the server offers it; `smtps://` uses TLS from the first byte (port 465 by default).
+ */
+export function smtpOptionsFromUrl(smtpUrl: string): SMTPTransport.Options {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  };
+}
+
+/** An error message fit for the database and the log: no SMTP credentials, one line, bounded. */
+export function describeMailError(error: unknown, smtpUrl?: string): string {
+  let message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  if (smtpUrl) {
+    const url = new URL(smtpUrl);
+    for (const secret of [url.password, decodeURIComponent(url.password)].filter(Boolean)) message = message.split(secret).join('***');
+  }
+  message = message.replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***@');
+  return message.replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
+/** Sends mail through SMTP_URL, `From: MAIL_FROM`. */
+@Injectable()
+export class MailTransport implements OnModuleDestroy {
+  private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
+
+  constructor(private readonly config: AppConfig) {
+    this.transporter = createTransport(smtpOptionsFromUrl(config.mail.smtpUrl), { from: config.mail.from });
+  }
+
+  send(message: SendMailOptions): Promise<SMTPTransport.SentMessageInfo> {
+    return this.transporter.sendMail(message);
+  }
+
+  describeError(error: unknown): string {
+    return describeMailError(error, this.config.mail.smtpUrl);
+  }
+
+  onModuleDestroy(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { QUEUES } from '@moderato/jobs';
+import { LinkCodes } from '@moderato/meetings';
+import { MailTransport } from './mail-transport';
+import { MAIL_OPTIONS, resolveMailOptions, type MailModuleOptions } from './mail.options';
+import { MailProcessor } from './mail.processor';
+import { OutboxRelayService } from './outbox-relay.service';
+
+/**
+ * Mail delivery for the worker: the outbox relay (polling loop) and the `mail` queue processor.
+ * Needs ConfigModule, DatabaseModule and JobsModule.forRoot([..., QUEUES.mail]) in the application.
+ */
+@Module({})
+export class MailModule {
+  static forRoot(options: MailModuleOptions = {}): DynamicModule {
+    return {
+      module: MailModule,
+      // The Redis connection comes from JobsModule.forRoot(), which the application imports once.
+      imports: [BullModule.registerQueue({ name: QUEUES.mail })],
+      providers: [{ provide: MAIL_OPTIONS, useValue: resolveMailOptions(options) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor],
+      exports: [MailTransport, OutboxRelayService],
+    };
+  }
+}

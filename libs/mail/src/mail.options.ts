@@ -1,0 +1,41 @@
+/** Tuning of mail delivery; the defaults suit production, tests shorten the delays. */
+export interface MailModuleOptions {
+  /** Delay before the first retry of a failed send; doubles with every attempt. Default 10 s. */
+  retryDelayMs?: number;
+  /** Attempts per message before the outbox row is marked failed. Default 5. */
+  attempts?: number;
+  /** How often the outbox relay looks for due rows; 0 turns the loop off. Default 2 s. */
+  pollIntervalMs?: number;
+  /** A `queued` row whose job vanished from Redis is enqueued again after this long. Default 10 min. */
+  stuckAfterMs?: number;
+  /** How often the relay looks for such rows. Default 1 min. */
+  stuckCheckIntervalMs?: number;
+  /** Give up adding to Redis after this long (the transaction rolls back). Default 5 s. */
+  enqueueTimeoutMs?: number;
+}
+
+export type ResolvedMailOptions = Required<MailModuleOptions>;
+
+export const MAIL_OPTIONS = Symbol('MAIL_OPTIONS');
+
+export function resolveMailOptions(options: MailModuleOptions = {}): ResolvedMailOptions {
+  return {
+    retryDelayMs: options.retryDelayMs ?? 10_000,
+    attempts: options.attempts ?? 5,
+    pollIntervalMs: options.pollIntervalMs ?? 2_000,
+    stuckAfterMs: options.stuckAfterMs ?? 10 * 60_000,
+    stuckCheckIntervalMs: options.stuckCheckIntervalMs ?? 60_000,
+    enqueueTimeoutMs: options.enqueueTimeoutMs ?? 5_000,
+  };
+}
+
+/** The payload of a job on the `mail` queue: the outbox row to deliver (also the job id). */
+export interface MailJob {
+  outboxId: string;
+}
+
+export interface MailJobResult {
+  outboxId: string;
+  outcome: 'sent' | 'skipped';
+  reason?: string;
+}

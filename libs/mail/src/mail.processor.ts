@@ -1,0 +1,148 @@
+import { Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig, type Locale } from '@moderato/config';
+import { User } from '@moderato/identity';
+import { QUEUES } from '@moderato/jobs';
+import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
+import { isMailLocale } from './i18n';
+import { buildIcs } from './ics';
+import { MailTransport } from './mail-transport';
+import type { MailJob, MailJobResult } from './mail.options';
+import { renderMail } from './templates';
+
+export const OUTBOX_ID_HEADER = 'X-Moderato-Outbox-Id';
+
+const isTimeZone = (zone: string | null | undefined): zone is string => {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+type Outcome = { result: MailJobResult } | { error: unknown };
+
+/**
+ * Delivers one outbox row. The row stays locked (FOR UPDATE) from the check "not sent yet" until
+ * it is marked sent, so two workers never send it twice; a row already `sent` is left alone.
+ */
+@Processor(QUEUES.mail, { concurrency: 4 })
+export class MailProcessor extends WorkerHost {
+  private readonly logger = new Logger('MailProcessor');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transport: MailTransport,
+    private readonly linkCodes: LinkCodes,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async process(job: Job<MailJob>): Promise<MailJobResult> {
+    const outboxId = job.data.outboxId;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
+      const row = await manager.getRepository(OutboxMessage).findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return { result: { outboxId, outcome: 'skipped', reason: 'no such outbox row' } };
+      if (row.status === 'sent' || row.status === 'failed') return { result: { outboxId, outcome: 'skipped', reason: `already ${row.status}` } };
+      try {
+        return { result: await this.deliver(manager, row) };
+      } catch (error) {
+        const message = this.transport.describeError(error);
+        await manager.update(OutboxMessage, { id: row.id }, { attempts: row.attempts + 1, lastError: message, ...(lastAttempt ? { status: 'failed' as const } : {}) });
+        if (lastAttempt && row.invitationId) {
+          await manager
+            .createQueryBuilder()
+            .update(Invitation)
+            .set({ status: 'failed' })
+            .where('id = :id AND status <> :revoked', { id: row.invitationId, revoked: 'revoked' })
+            .execute();
+        }
+        this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${row.attempts + 1}${lastAttempt ? ', giving up' : ''}): ${message}`);
+        return { error: new Error(message) };
+      }
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  }
+
+  private async skip(manager: EntityManager, row: OutboxMessage, reason: string): Promise<MailJobResult> {
+    await manager.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: new Date(), lastError: `skipped: ${reason}` });
+    return { outboxId: row.id, outcome: 'skipped', reason };
+  }
+
+  private async deliver(manager: EntityManager, row: OutboxMessage): Promise<MailJobResult> {
+    const invitation = row.invitationId ? await manager.findOne(Invitation, { where: { id: row.invitationId } }) : null;
+    if (!invitation) return this.skip(manager, row, 'no invitation');
+    const meeting = await manager.findOneOrFail(Meeting, { where: { id: invitation.meetingId } });
+    const organizer = await manager.findOneOrFail(User, { where: { id: meeting.organizerId } });
+    const occurrence = typeof row.payload.occurrence === 'string' ? row.payload.occurrence : undefined;
+    const sequence = typeof row.payload.sequence === 'number' ? row.payload.sequence : 0;
+
+    if (invitation.status === 'revoked' && row.kind !== 'cancel') return this.skip(manager, row, 'revoked');
+    if (meeting.cancelledAt && row.kind !== 'cancel') return this.skip(manager, row, 'meeting cancelled');
+    if (row.kind === 'reminder' && occurrence) {
+      const at = new Date(occurrence).getTime();
+      if (meeting.recurrenceExceptions.some((e) => e.cancelled && new Date(e.occurrence).getTime() === at)) return this.skip(manager, row, 'occurrence cancelled');
+    }
+
+    // The invitee's own language and zone when they have an account, else the organizer's language.
+    const invitee = await manager
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.email = :email', { email: invitation.email.toLowerCase() })
+      .orderBy('u.last_login_at', 'DESC', 'NULLS LAST')
+      .getOne();
+    const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer.locale) ? organizer.locale : this.config.defaultLocale;
+    const timezone = isTimeZone(invitee?.timezone) ? invitee.timezone : meeting.timezone;
+    const link = this.linkCodes.linkFor(invitation);
+    const organizerContact = { name: organizer.displayName, email: organizer.email };
+
+    const mail = renderMail({
+      kind: row.kind,
+      locale,
+      productName: this.config.productName,
+      invitation,
+      meeting,
+      organizer: organizerContact,
+      link,
+      timezone,
+      occurrence,
+    });
+    const method = row.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
+    const ics =
+      row.kind === 'reminder'
+        ? undefined
+        : buildIcs({
+            method,
+            meeting,
+            organizer: organizerContact,
+            attendee: { name: invitation.name, email: invitation.email, role: invitation.role },
+            sequence,
+            link,
+            productName: this.config.productName,
+            occurrence: occurrence ? new Date(occurrence) : undefined,
+          });
+
+    await this.transport.send({
+      to: invitation.name ? { name: invitation.name, address: invitation.email } : invitation.email,
+      replyTo: { name: organizer.displayName, address: organizer.email },
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: { [OUTBOX_ID_HEADER]: row.id },
+      icalEvent: ics ? { method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: ics } : undefined,
+    });
+
+    const now = new Date();
+    await manager.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1 });
+    if (invitation.status !== 'revoked') await manager.update(Invitation, { id: invitation.id }, { status: 'sent', sentAt: now });
+    return { outboxId: row.id, outcome: 'sent' };
+  }
+}

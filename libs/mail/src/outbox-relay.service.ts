@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { QUEUES } from '@moderato/jobs';
+import { MAIL_OPTIONS, type MailJob, type ResolvedMailOptions } from './mail.options';
+
+interface DueRow {
+  id: string;
+  kind: string;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms (is Redis reachable?)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Moves due outbox rows to the BullMQ `mail` queue. Rows are claimed with FOR UPDATE SKIP LOCKED,
+ * so every worker can run the relay; the job id is the row id, so adding twice is a no-op. The
+ * rows become `queued` only in the transaction that enqueued them: when Redis is unreachable the
+ * transaction rolls back and the rows stay `pending` for the next round.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private generation = 0;
+  private lastStuckCheck = 0;
+  private lastFailure: string | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.mail) private readonly queue: Queue<MailJob>,
+    @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
+  ) {}
+
+  /** Enqueues up to `limit` due `pending` rows; returns how many. */
+  async relayDue(limit = 100): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: DueRow[] = await manager.query(
+        `SELECT id, kind FROM outbox_messages
+          WHERE status = 'pending' AND not_before <= now()
+          ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (!rows.length) return 0;
+      await this.enqueue(rows);
+      await manager.query(`UPDATE outbox_messages SET status = 'queued' WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Enqueues again the `queued` rows whose job no longer exists in Redis (e.g. Redis lost its
+   * data), once they have been due for `stuckAfterMs`. Returns how many.
+   */
+  async requeueStuck(limit = 500): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: DueRow[] = await manager.query(
+        `SELECT id, kind FROM outbox_messages
+          WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2)
+          ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit, this.options.stuckAfterMs / 1000],
+      );
+      if (!rows.length) return 0;
+      const jobs = await withTimeout(Promise.all(rows.map((row) => this.queue.getJob(row.id))), this.options.enqueueTimeoutMs, 'looking up mail jobs');
+      const lost = rows.filter((_row, index) => !jobs[index]);
+      if (!lost.length) return 0;
+      await this.enqueue(lost);
+      this.logger.warn(`re-enqueued ${lost.length} outbox row(s) whose job was gone from Redis`);
+      return lost.length;
+    });
+  }
+
+  private async enqueue(rows: DueRow[]): Promise<void> {
+    const work = async () => {
+      // A row sent again after a final failure (resend) still has its old, finished job under the
+      // same id; remove it, or the add would be a no-op.
+      const existing = await Promise.all(rows.map((row) => this.queue.getJob(row.id)));
+      for (const job of existing) {
+        if (job && ((await job.isFailed()) || (await job.isCompleted()))) await job.remove();
+      }
+      await this.queue.addBulk(
+        rows.map((row) => ({
+          name: row.kind,
+          data: { outboxId: row.id },
+          opts: {
+            jobId: row.id,
+            attempts: this.options.attempts,
+            backoff: { type: 'exponential', delay: this.options.retryDelayMs },
+          },
+        })),
+      );
+    };
+    await withTimeout(work(), this.options.enqueueTimeoutMs, 'adding mail jobs');
+  }
+
+  /** Relays until nothing is due (and looks for stuck rows now and then). */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    try {
+      for (;;) {
+        const count = await this.relayDue(100);
+        total += count;
+        if (count < 100 || this.stopped) break;
+      }
+      if (Date.now() - this.lastStuckCheck >= this.options.stuckCheckIntervalMs) {
+        this.lastStuckCheck = Date.now();
+        total += await this.requeueStuck();
+      }
+      if (this.lastFailure) this.logger.log('outbox relay works again');
+      this.lastFailure = undefined;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Log a failure once, not every two seconds while Redis or PostgreSQL is down.
+      if (message !== this.lastFailure) this.logger.warn(`outbox relay failed, rows stay pending: ${message}`);
+      this.lastFailure = message;
+    }
+    return total;
+  }
+
+  /** Starts the polling loop (the worker does this at boot unless pollIntervalMs is 0). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.generation += 1;
+    this.schedule(0, this.generation);
+  }
+
+  /** Stops the loop and waits for a round in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.pollIntervalMs > 0) this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  private schedule(delay: number, generation: number): void {
+    if (this.stopped || generation !== this.generation) return;
+    this.timer = setTimeout(() => {
+      this.running = (this.running ?? Promise.resolve()).then(() => this.runOnce()).then(() => {
+        this.running = undefined;
+        this.schedule(this.options.pollIntervalMs, generation);
+      });
+    }, delay);
+    this.timer.unref();
+  }
+}

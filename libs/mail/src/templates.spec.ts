@@ -1,0 +1,93 @@
+import { MAIL_DE, MAIL_EN } from './i18n';
+import { escapeHtml, renderMail, type RenderMailInput } from './templates';
+
+const input: RenderMailInput = {
+  kind: 'invite',
+  locale: 'en',
+  productName: 'Moderato',
+  invitation: { email: 'sam@school.test', name: 'Sam', role: 'participant' },
+  meeting: {
+    title: 'Maths <7b> & "friends"',
+    description: 'Bring <b>books</b>.',
+    startsAt: new Date('2026-12-01T07:00:00Z'),
+    endsAt: new Date('2026-12-01T08:00:00Z'),
+    rrule: null,
+  },
+  organizer: { name: 'Tina Teacher', email: 'teacher@school.test' },
+  link: 'https://moderato.school.test/j/abc?x=1&y=2',
+  timezone: 'Europe/Berlin',
+};
+
+describe('renderMail', () => {
+  it('has the same keys in English and German', () => {
+    expect(Object.keys(MAIL_DE).sort()).toEqual(Object.keys(MAIL_EN).sort());
+  });
+
+  it('renders an English invitation: organizer, title, time in the zone (named), personal link', () => {
+    const mail = renderMail(input);
+    expect(mail.subject).toBe('Invitation: Maths <7b> & "friends"');
+    expect(mail.text).toContain('Tina Teacher invites you to "Maths <7b> & "friends"".');
+    expect(mail.text).toContain('Tuesday, 1 December 2026');
+    expect(mail.text).toMatch(/08:00\s*–\s*09:00/);
+    expect(mail.text).toContain('Central European Standard Time, Europe/Berlin');
+    expect(mail.text).toContain(input.link);
+    expect(mail.html).toContain('href="https://moderato.school.test/j/abc?x=1&amp;y=2"');
+  });
+
+  it('escapes HTML in every value', () => {
+    const mail = renderMail(input);
+    expect(mail.html).toContain('Maths &lt;7b&gt; &amp; &quot;friends&quot;');
+    expect(mail.html).toContain('Bring &lt;b&gt;books&lt;/b&gt;.');
+    expect(mail.html).not.toContain('<7b>');
+    expect(mail.html).not.toContain('<b>books');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('renders German, in the invitee time zone', () => {
+    const mail = renderMail({ ...input, locale: 'de', timezone: 'America/New_York' });
+    expect(mail.subject).toBe('Einladung: Maths <7b> & "friends"');
+    expect(mail.text).toContain('Tina Teacher lädt Sie zu „Maths <7b> & "friends"“ ein.');
+    expect(mail.text).toContain('Dienstag, 1. Dezember 2026');
+    expect(mail.text).toMatch(/02:00\s*–\s*03:00/);
+    expect(mail.text).toContain('America/New_York');
+    expect(mail.text).toContain('Nordamerikanische Ostküsten-Normalzeit');
+    expect(mail.html).toContain('<html lang="de">');
+  });
+
+  it('says clearly that a meeting is cancelled, without a link', () => {
+    const en = renderMail({ ...input, kind: 'cancel' });
+    expect(en.subject).toBe('Cancelled: Maths <7b> & "friends"');
+    expect(en.text).toContain('Tina Teacher has cancelled');
+    expect(en.text).toContain('The meeting will not take place.');
+    expect(en.text).not.toContain(input.link);
+    const de = renderMail({ ...input, kind: 'cancel', locale: 'de' });
+    expect(de.subject).toBe('Abgesagt: Maths <7b> & "friends"');
+    expect(de.text).toContain('Der Termin findet nicht statt.');
+  });
+
+  it('renders updates and reminders with the link; a reminder shows the occurrence it is about', () => {
+    const update = renderMail({ ...input, kind: 'update' });
+    expect(update.subject).toBe('Updated: Maths <7b> & "friends"');
+    expect(update.text).toContain(input.link);
+    const reminder = renderMail({
+      ...input,
+      kind: 'reminder',
+      meeting: {
+        ...input.meeting,
+        rrule: 'FREQ=WEEKLY;COUNT=5',
+        recurrenceExceptions: [{ occurrence: '2026-12-08T07:00:00.000Z', startsAt: '2026-12-08T10:00:00.000Z', endsAt: '2026-12-08T11:00:00.000Z' }],
+      },
+      occurrence: '2026-12-08T07:00:00.000Z',
+    });
+    expect(reminder.subject).toBe('Reminder: Maths <7b> & "friends"');
+    expect(reminder.text).toContain('Tuesday, 8 December 2026');
+    expect(reminder.text).toMatch(/11:00\s*–\s*12:00/);
+    expect(reminder.text).toContain(input.link);
+  });
+
+  it('notes a series and names a moderator role', () => {
+    const mail = renderMail({ ...input, invitation: { ...input.invitation, role: 'moderator' }, meeting: { ...input.meeting, rrule: 'FREQ=WEEKLY;COUNT=5' } });
+    expect(mail.text).toContain('This is a recurring meeting');
+    expect(mail.text).toContain('Your role: Moderator');
+  });
+});

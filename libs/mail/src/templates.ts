@@ -1,0 +1,128 @@
+import type { Locale } from '@moderato/config';
+import type { InvitationRole, OccurrenceException, OutboxKind } from '@moderato/meetings';
+import { mailText, type MailKey } from './i18n';
+
+export interface RenderMailInput {
+  kind: OutboxKind;
+  locale: Locale;
+  productName: string;
+  invitation: { email: string; name: string; role: InvitationRole };
+  meeting: {
+    title: string;
+    description: string;
+    startsAt: Date;
+    endsAt: Date;
+    rrule: string | null;
+    recurrenceExceptions?: OccurrenceException[];
+  };
+  organizer: { name: string; email: string };
+  /** The invitee's personal link (shown for invite, update and reminder). */
+  link: string;
+  /** IANA zone the times are shown in (the invitee's, else the meeting's). */
+  timezone: string;
+  /** ISO start of the one occurrence this mail is about (reminders, single cancellations). */
+  occurrence?: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
+
+/** The zone's name in the language (e.g. "Central European Standard Time"), at that instant. */
+function zoneName(date: Date, locale: Locale, timeZone: string): string {
+  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? timeZone;
+}
+
+/** "Tuesday, 1 December 2026, 08:00 – 09:00 (Central European Standard Time, Europe/Berlin)". */
+export function formatWhen(start: Date, end: Date, locale: Locale, timeZone: string): string {
+  const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    timeZone,
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const name = zoneName(start, locale, timeZone);
+  return `${format.formatRange(start, end)} (${name === timeZone ? name : `${name}, ${timeZone}`})`;
+}
+
+/** Start and end of the occurrence that starts (originally) at `occurrence`, moves applied. */
+function occurrenceTimes(meeting: RenderMailInput['meeting'], occurrence: string): { start: Date; end: Date } {
+  const original = new Date(occurrence);
+  const duration = meeting.endsAt.getTime() - meeting.startsAt.getTime();
+  const exception = (meeting.recurrenceExceptions ?? []).find((e) => new Date(e.occurrence).getTime() === original.getTime());
+  const start = exception?.startsAt ? new Date(exception.startsAt) : original;
+  const end = exception?.endsAt ? new Date(exception.endsAt) : new Date(start.getTime() + duration);
+  return { start, end };
+}
+
+/** Subject, plain text and HTML of one mail, in the invitee's language and time zone. */
+export function renderMail(input: RenderMailInput): RenderedMail {
+  const { kind, locale, meeting, invitation } = input;
+  const t = (key: MailKey, params: Record<string, string> = {}) => mailText(locale, key, params);
+  const organizer = oneLine(input.organizer.name || input.organizer.email);
+  const title = oneLine(meeting.title);
+  const params = { organizer, title, product: input.productName, email: invitation.email };
+
+  const single = input.occurrence ? occurrenceTimes(meeting, input.occurrence) : undefined;
+  const when = single
+    ? formatWhen(single.start, single.end, locale, input.timezone)
+    : formatWhen(meeting.startsAt, meeting.endsAt, locale, input.timezone);
+  const withLink = kind !== 'cancel';
+  const seriesNote = meeting.rrule && !single && kind !== 'cancel' ? t('series.text') : undefined;
+
+  // Paragraphs as [label?, value] so plain text and HTML say the same thing.
+  const facts: [string, string][] = [[t('label.when'), when]];
+  if (seriesNote) facts.push([t('label.series'), seriesNote]);
+  if (kind !== 'cancel') facts.push([t('label.role'), t(invitation.role === 'moderator' ? 'role.moderator' : 'role.participant')]);
+  const description = meeting.description.trim();
+
+  const intro = t(`${kind}.intro` as MailKey, params);
+  const cancelLines = kind === 'cancel' ? [single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
+  const subject = oneLine(t(`${kind}.subject` as MailKey, params));
+
+  const text = [
+    intro,
+    ...cancelLines,
+    facts.map(([label, value]) => `${label}: ${value}`).join('\n'),
+    description && kind !== 'cancel' ? `${t('label.description')}:\n${description}` : '',
+    withLink ? `${t('link.intro')}\n${input.link}\n\n${t('link.personal', params)}` : '',
+    kind === 'reminder' ? '' : t('ics.hint'),
+    `-- \n${t('footer', params)}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+
+  const e = escapeHtml;
+  const paragraph = (value: string) => `<p>${e(value).replace(/\n/g, '<br>')}</p>`;
+  const html = [
+    '<!doctype html>',
+    `<html lang="${locale}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em; margin: 0 auto; padding: 1em;">',
+    `<p style="font-size: 1.1em;">${e(intro)}</p>`,
+    ...cancelLines.map((line) => `<p><strong>${e(line)}</strong></p>`),
+    '<table role="presentation" style="border-collapse: collapse;">',
+    ...facts.map(([label, value]) => `<tr><th style="text-align: left; vertical-align: top; padding: 0.2em 1em 0.2em 0;">${e(label)}</th><td style="padding: 0.2em 0;">${e(value)}</td></tr>`),
+    '</table>',
+    description && kind !== 'cancel' ? `<h2 style="font-size: 1em;">${e(t('label.description'))}</h2>${paragraph(description)}` : '',
+    withLink
+      ? `<p>${e(t('link.intro'))}</p><p><a href="${e(input.link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #0b5fff; color: #fff; text-decoration: none; border-radius: 4px;">${e(t('link.button'))}</a></p><p style="word-break: break-all;"><a href="${e(input.link)}">${e(input.link)}</a></p><p style="color: #555;">${e(t('link.personal', params))}</p>`
+      : '',
+    kind === 'reminder' ? '' : `<p style="color: #555;">${e(t('ics.hint'))}</p>`,
+    `<hr><p style="color: #777; font-size: 0.9em;">${e(t('footer', params))}</p>`,
+    '</body></html>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+
+  return { subject, text, html };
+}
