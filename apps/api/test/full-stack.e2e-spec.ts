@@ -1,0 +1,93 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { JitsiServersService } from '@moderato/jitsi';
+import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
+import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+// The full-stack test boots the worker app beside the api, the way an operator runs both.
+// eslint-disable-next-line no-restricted-imports
+import { createWorker } from '../../worker/src/bootstrap';
+import { startSignedInApi, type SignedInApi } from './signed-in';
+
+// Redis database 12 belongs to this file: its worker must not take other files' jobs.
+const redisUrl = (() => {
+  const url = new URL(testRedisUrl());
+  url.pathname = '/12';
+  return url.toString();
+})();
+
+const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+
+/** api + worker + dev-idp + SMTP sink + PostgreSQL + Redis: from scheduling to the Jitsi room. */
+describe('the whole way: schedule → mail → link → login → token', () => {
+  let env: SignedInApi;
+  let worker: INestApplicationContext;
+  let sink: SmtpSink;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    env = await startSignedInApi({ env: { REDIS_URL: redisUrl, SMTP_URL: sink.url } });
+    worker = await createWorker({
+      config: testConfig(env.api.db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url }),
+      logDestination: new LogCapture(),
+      mail: { pollIntervalMs: 100, retryDelayMs: 200 },
+    });
+    await worker.init();
+    await env.api.app.get(JitsiServersService).create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await env?.close();
+    await sink?.stop();
+  });
+
+  it('the student reads the invitation, follows the link, signs in and gets a member token; student2 cannot use it', async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    const csrf = await env.csrf(teacher);
+    const start = new Date(Date.now() + 5 * 60_000);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({
+        title: 'Maths 7b',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 45 * 60_000)),
+        timezone: 'Europe/Berlin',
+        invitees: [{ email: 'student@school.test', name: 'Sam Student' }, { email: 'student2@school.test' }],
+      })
+      .expect(201);
+
+    const mails = await sink.waitFor(2, 15_000);
+    const toStudent = mails.find((mail) => mail.to && JSON.stringify(mail.to).includes('student@school.test'))!;
+    expect(toStudent.subject).toContain('Maths 7b');
+    const link = /http:\/\/localhost:3000(\/j\/[A-Za-z0-9_-]+)/.exec(toStudent.text ?? '')![1];
+
+    const student = await env.signIn('student@school.test');
+    const res = await student.get(link).expect(302);
+    const url = new URL(res.headers.location);
+    expect(`${url.origin}${url.pathname}`).toBe(`https://meet.school.test/${meeting.roomName}`);
+    const payload = JSON.parse(Buffer.from(url.searchParams.get('jwt')!.split('.')[1], 'base64url').toString());
+    expect(payload).toMatchObject({ iss: 'moderato', aud: 'jitsi', sub: 'meet.jitsi', room: meeting.roomName });
+    expect(payload.context.user).toMatchObject({ affiliation: 'member', moderator: false });
+    expect(payload.exp * 1000).toBeLessThanOrEqual(new Date(meeting.endsAt).getTime());
+
+    const student2 = await env.signIn('student2@school.test');
+    const refused = await student2.get(link).expect(403);
+    expect(refused.headers.location).toBeUndefined();
+
+    // The organizer sees both invitations as sent, and one joined.
+    const invitations = (await teacher.get(`/api/v1/meetings/${meeting.id}/invitations`).expect(200)).body as { email: string; status: string; joinedAt: string | null }[];
+    expect(invitations.map((i) => [i.email, i.status, i.joinedAt !== null]).sort()).toEqual([
+      ['student2@school.test', 'sent', false],
+      ['student@school.test', 'sent', true],
+    ]);
+    const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text.match(/data-status="sent"/g)).toHaveLength(2);
+  });
+});
