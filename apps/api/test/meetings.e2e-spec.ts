@@ -4,6 +4,7 @@ import { Invitation, LinkCodes, Meeting, OutboxMessage, hashLinkCode } from '@mo
 import { JitsiServersService } from '@moderato/jitsi';
 import { startSignedInApi, type SignedInApi } from './signed-in';
 
+const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 const inAWeek = (hours: number) => {
   const date = new Date(Date.now() + 7 * 24 * 3600_000);
   date.setUTCHours(hours, 0, 0, 0);
@@ -71,7 +72,7 @@ describe('meetings REST API', () => {
       const [raw] = await dataSource.query('SELECT * FROM invitations WHERE id = $1', [invitation.id]);
       expect(JSON.stringify(raw)).not.toContain(code);
     }
-    const outbox = await dataSource.getRepository(OutboxMessage).findBy({ invitationId: In(invitations.map((i) => i.id)) });
+    const outbox = await dataSource.getRepository(OutboxMessage).findBy({ invitationId: In(invitations.map((i) => i.id)), kind: 'invite' });
     expect(outbox.map((row) => [row.kind, row.status, row.payload])).toEqual(Array(3).fill(['invite', 'pending', { sequence: 0 }]));
   });
 
@@ -109,7 +110,7 @@ describe('meetings REST API', () => {
     expect((await teacher.get(`/api/v1/meetings/${body.id}`)).body.title).toBe('Maths 7b (room 12)');
     await teacher.patch(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(teacher)!).set('If-Match', '"2"').send({ description: 'Bring a ruler' }).expect(200);
     const [invitation] = (await teacher.get(`/api/v1/meetings/${body.id}/invitations`)).body;
-    const rows = await dataSource.getRepository(OutboxMessage).find({ where: { invitationId: invitation.id }, order: { createdAt: 'ASC' } });
+    const rows = await dataSource.getRepository(OutboxMessage).find({ where: { invitationId: invitation.id, kind: In(['invite', 'update', 'cancel']) }, order: { createdAt: 'ASC' } });
     expect(rows.map((row) => [row.kind, row.payload.sequence])).toEqual([
       ['invite', 0],
       ['update', 1],
@@ -173,6 +174,23 @@ describe('meetings REST API', () => {
     const res = await post(teacher, '/api/v1/meetings', meeting({ recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10' })).expect(201);
     expect(res.body.recurrence).toBe('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10');
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: res.body.id })).toBe(3); // one per person per series
+  });
+
+  it('schedules reminders before each occurrence, moves them on edit, and drops them on cancel or revoke', async () => {
+    const start = new Date(Date.now() + 3 * 24 * 3600_000);
+    start.setUTCMinutes(0, 0, 0);
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 3600_000)), recurrence: 'FREQ=DAILY;COUNT=3', invitees: [{ email: 'r1@school.test' }, { email: 'r2@school.test' }] })).expect(201);
+    const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
+    const reminders = () => dataSource.getRepository(OutboxMessage).find({ where: { invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' }, order: { notBefore: 'ASC' } });
+    expect((await reminders()).map((r) => r.notBefore.toISOString())).toEqual(
+      [0, 0, 1, 1, 2, 2].map((day) => new Date(start.getTime() + day * 24 * 3600_000 - 15 * 60_000).toISOString()),
+    );
+    await patch(teacher, `/api/v1/meetings/${body.id}`, { options: { reminderMinutes: 60 }, version: 1 }).expect(200);
+    expect((await reminders())[0].notBefore.toISOString()).toBe(new Date(start.getTime() - 60 * 60_000).toISOString());
+    await patch(teacher, `/api/v1/meetings/${body.id}/invitations/${invitations[0].id}`, { status: 'revoked' }).expect(200);
+    expect((await reminders()).every((r) => r.invitationId === invitations[1].id)).toBe(true);
+    await teacher.delete(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(teacher)!).expect(200);
+    expect(await reminders()).toEqual([]);
   });
 
   it('lists the occurrences of a series and cancels or moves a single one', async () => {

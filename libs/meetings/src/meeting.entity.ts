@@ -22,6 +22,8 @@ export interface MeetingOptions {
   guestAccess: boolean;
   startMuted: boolean;
   screenSharing: 'everyone' | 'moderators';
+  /** Minutes before each occurrence a reminder mail goes out; null = no reminders. Default 15. */
+  reminderMinutes?: number | null;
 }
 
 export const DEFAULT_MEETING_OPTIONS: MeetingOptions = {

@@ -24,6 +24,7 @@ export interface Caller {
 }
 
 const MAX_DURATION_MS = 24 * 3600_000;
+const REMINDER_HORIZON_MS = 60 * 24 * 3600_000;
 
 /**
  * Scheduling: meetings and their invitations. Every change that must notify people writes its
@@ -60,6 +61,7 @@ export class MeetingsService {
         }),
       );
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
+      await this.scheduleReminders(manager, meeting);
       await this.audit.record(
         { action: 'meeting.created', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meeting.id }, metadata: { title: meeting.title, invitees: invitations.length } },
         manager,
@@ -128,6 +130,7 @@ export class MeetingsService {
       const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
       if (changed.length) await this.notifyAll(manager, saved, 'update');
+      await this.scheduleReminders(manager, saved);
       await this.audit.record({ action: 'meeting.updated', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { changed } }, manager);
       return saved;
     });
@@ -142,6 +145,7 @@ export class MeetingsService {
       meeting.cancelledAt = this.clock.now();
       const saved = await manager.getRepository(Meeting).save(meeting);
       await this.notifyAll(manager, saved, 'cancel');
+      await this.scheduleReminders(manager, saved);
       await this.audit.record({ action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } }, manager);
       return saved;
     });
@@ -160,6 +164,7 @@ export class MeetingsService {
       const existing = await manager.getRepository(Invitation).find({ where: { meetingId, email: In(dto.invitees.map((i) => i.email)) } });
       if (existing.length) throw new DuplicateInvitees(existing.map((i) => i.email));
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees);
+      await this.scheduleReminders(manager, meeting);
       await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
       return invitations;
     });
@@ -226,6 +231,7 @@ export class MeetingsService {
       meeting.recurrenceExceptions = [...meeting.recurrenceExceptions.filter((e) => e.occurrence !== exception.occurrence), exception];
       const saved = await manager.getRepository(Meeting).save(meeting);
       await this.notifyAll(manager, saved, 'update');
+      await this.scheduleReminders(manager, saved);
       await this.audit.record({ action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { ...exception } }, manager);
       return saved;
     });
@@ -235,6 +241,7 @@ export class MeetingsService {
   async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (manager, invitation) => {
       invitation.status = 'revoked';
+      await manager.getRepository(OutboxMessage).delete({ invitationId: invitation.id, kind: 'reminder', status: 'pending' });
       return invitation;
     });
   }
@@ -296,6 +303,29 @@ export class MeetingsService {
     const invitations = await manager.getRepository(Invitation).save(rows, { chunk: 200 });
     await this.writeOutbox(manager, invitations, 'invite', meeting.version - 1);
     return invitations;
+  }
+
+  /**
+   * Reminder mails as outbox rows due `reminderMinutes` before each occurrence of the next
+   * REMINDER_HORIZON: rewritten on every change (so an edit moves them, a cancel removes them).
+   * A daily top-up for longer series is still to come.
+   */
+  private async scheduleReminders(manager: EntityManager, meeting: Meeting): Promise<void> {
+    const invitations = await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
+    if (!invitations.length) return;
+    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' });
+    const minutes = meeting.options.reminderMinutes === undefined ? 15 : meeting.options.reminderMinutes;
+    if (meeting.cancelledAt || !minutes) return;
+    const now = this.clock.now();
+    const rows: OutboxMessage[] = [];
+    for (const occurrence of occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS))) {
+      const due = new Date(occurrence.startsAt.getTime() - minutes * 60_000);
+      if (due <= now) continue;
+      for (const invitation of invitations.filter((i) => i.status !== 'revoked')) {
+        rows.push(manager.getRepository(OutboxMessage).create({ kind: 'reminder', invitationId: invitation.id, payload: { sequence: meeting.version - 1, occurrence: occurrence.occurrence.toISOString() }, status: 'pending', notBefore: due }));
+      }
+    }
+    if (rows.length) await manager.getRepository(OutboxMessage).save(rows, { chunk: 500 });
   }
 
   private async notifyAll(manager: EntityManager, meeting: Meeting, kind: OutboxKind): Promise<void> {

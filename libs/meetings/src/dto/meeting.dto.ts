@@ -46,6 +46,12 @@ export class MeetingOptionsDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() requireLogin?: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() guestAccess?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() startMuted?: boolean;
+  @ApiPropertyOptional({ default: 15, nullable: true, description: 'Minutes before each occurrence a reminder is mailed; null: none' })
+  @IsOptional()
+  @IsInt({ message: 'reminderMinutes must be a whole number of minutes, or null for no reminders' })
+  @Min(1)
+  @Max(1440)
+  reminderMinutes?: number | null;
 }
 
 export class CreateMeetingDto {
