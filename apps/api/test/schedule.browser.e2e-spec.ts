@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Browser } from 'playwright-core';
+import { startDevIdp } from '@moderato/dev-idp';
+import { JitsiServersService } from '@moderato/jitsi';
+import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
+import { LogCapture, freePort, launchChromium, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+// The browser test runs the worker app beside the api, as an operator does.
+// eslint-disable-next-line no-restricted-imports
+import { createWorker } from '../../worker/src/bootstrap';
+import { startApi, type RunningApi } from './api-app';
+
+const redisUrl = (() => {
+  const url = new URL(testRedisUrl());
+  url.pathname = '/11';
+  return url.toString();
+})();
+
+describe('a teacher schedules a weekly meeting in Chromium', () => {
+  let idp: Awaited<ReturnType<typeof startDevIdp>>;
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let sink: SmtpSink;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    sink = await startSmtpSink();
+    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    idp = await startDevIdp({
+      port: 0,
+      clients: [{ clientId: 'moderato', clientSecret: 'browser-secret', redirectUris: [`${baseUrl}/auth/callback`], postLogoutRedirectUris: [`${baseUrl}/`] }],
+    });
+    const env = { PUBLIC_URL: baseUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'browser-secret', REDIS_URL: redisUrl, SMTP_URL: sink.url };
+    api = await startApi({ env });
+    await api.app.listen(port, '127.0.0.1');
+    worker = await createWorker({ config: testConfig(api.db.url, env), logDestination: new LogCapture(), mail: { pollIntervalMs: 100, retryDelayMs: 200 } });
+    await worker.init();
+    await api.app.get(JitsiServersService).create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await api?.close();
+    await idp?.close();
+    await sink?.stop();
+  });
+
+  it('fills the form, sees the meeting page, and the two invitees turn "sent"', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${baseUrl}/meetings/new`);
+    await page.getByLabel(/email/i).fill('teacher@school.test');
+    await page.getByLabel(/password/i).fill('teacher');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.waitForURL(`${baseUrl}/meetings/new`);
+
+    await page.getByLabel('Title').fill('Chemistry 8c');
+    await page.getByLabel('Date').fill('2027-01-11');
+    await page.getByLabel('Starts at').fill('09:50');
+    await page.getByLabel('Ends at').fill('10:35');
+    await page.getByLabel('Time zone').selectOption('Europe/Berlin');
+    await page.getByLabel('Repeat').selectOption('weekly');
+    await page.getByRole('checkbox', { name: 'Monday' }).check();
+    await page.getByLabel('Number of meetings in the series').fill('8');
+    await page.getByLabel('Participants').fill('Sam Student <student@school.test>\nstudent2@school.test');
+    await page.getByRole('button', { name: 'Schedule and send invitations' }).click();
+
+    await page.getByRole('heading', { name: 'Chemistry 8c' }).waitFor();
+    await page.getByText('The meeting is scheduled.').waitFor();
+    expect(await page.locator('tr[data-invitee]').count()).toBe(2);
+    await sink.waitFor(2, 15_000);
+    // The mail status is shown as it is when the page loads: reload until both went out.
+    for (let i = 0; i < 20 && (await page.locator('td[data-status="sent"]').count()) < 2; i += 1) {
+      await page.waitForTimeout(250);
+      await page.reload();
+    }
+    expect(await page.locator('td[data-status="sent"]').allTextContents()).toEqual(['sent', 'sent']);
+    expect(await page.getByText('FREQ=WEEKLY;BYDAY=MO;COUNT=8').count()).toBe(1);
+    const dir = join(__dirname, '../../../test-results/screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'meeting-scheduled.png'), fullPage: true });
+    await page.close();
+  });
+});
