@@ -1,12 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { JitsiServersService } from '@moderato/jitsi';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
 // The full-stack test boots the worker app beside the api, the way an operator runs both.
 // eslint-disable-next-line no-restricted-imports
 import { createWorker } from '../../worker/src/bootstrap';
-import { startSignedInApi, type SignedInApi } from './signed-in';
+import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 // Redis database 12 belongs to this file: its worker must not take other files' jobs.
 const redisUrl = (() => {
@@ -35,10 +34,7 @@ describe('the whole way: schedule → mail → link → login → token', () => 
       mail: { pollIntervalMs: 100, retryDelayMs: 200 },
     });
     await worker.init();
-    await env.api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(env.api);
   });
 
   afterAll(async () => {

@@ -1,42 +1,30 @@
 import type { Browser } from 'playwright-core';
-import { startDevIdp } from '@moderato/dev-idp';
-import { JitsiServersService } from '@moderato/jitsi';
 import { LinkCodes, MeetingsService } from '@moderato/meetings';
 import { User } from '@moderato/identity';
-import { Factories, freePort, launchChromium } from '@moderato/testing';
+import { Factories, launchChromium } from '@moderato/testing';
 import { DataSource } from 'typeorm';
-import { startApi, type RunningApi } from './api-app';
+import type { RunningApi } from './api-app';
+import { registerJitsiServer, startListeningApi } from './signed-in';
 
 /** The student's path in Chromium: personal link → sign-in at the IdP → into the Jitsi room. */
 describe('joining from a personal link in a real browser (Chromium)', () => {
-  let idp: Awaited<ReturnType<typeof startDevIdp>>;
+  let stack: Awaited<ReturnType<typeof startListeningApi>>;
   let api: RunningApi;
   let browser: Browser;
-  let baseUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    idp = await startDevIdp({
-      port: 0,
-      clients: [{ clientId: 'moderato', clientSecret: 'browser-secret', redirectUris: [`${baseUrl}/auth/callback`], postLogoutRedirectUris: [`${baseUrl}/`] }],
-    });
-    api = await startApi({ env: { PUBLIC_URL: baseUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'browser-secret' } });
-    await api.app.listen(port, '127.0.0.1');
+    stack = await startListeningApi();
+    api = stack.api;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await idp?.close();
+    await stack?.close();
   });
 
   it('student: mail link → dev-idp → redirect to Jitsi with a member token for the room', async () => {
-    await api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(api);
     const teacher = await new Factories(api.app.get(DataSource)).organizer({ email: 'teacher@school.test', displayName: 'Tom Teacher' });
     const start = new Date(Date.now() + 5 * 60_000);
     const { meeting, invitations } = await api.app.get(MeetingsService).create(
@@ -52,7 +40,7 @@ describe('joining from a personal link in a real browser (Chromium)', () => {
       await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Jitsi</title><h1>Jitsi room</h1>' });
     });
     await page.goto(link);
-    await page.waitForURL((url) => url.origin === new URL(idp.issuer).origin);
+    await page.waitForURL((url) => url.origin === new URL(stack.issuer).origin);
     await page.getByLabel(/email/i).fill('student@school.test');
     await page.getByLabel(/password/i).fill('student');
     await page.getByRole('button', { name: /sign in/i }).click();

@@ -2,9 +2,8 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
-import { JitsiServersService } from '@moderato/jitsi';
 import { Invitation, LinkCodes } from '@moderato/meetings';
-import { startSignedInApi, type SignedInApi } from './signed-in';
+import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 const iso = (date: Date) => date.toISOString().replace('.000Z', '+00:00').replace(/\.\d{3}Z$/, '+00:00');
 const decodeJwt = (url: string) => {
@@ -24,10 +23,7 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     env = await startSignedInApi();
     dataSource = env.api.app.get(DataSource);
     codes = env.api.app.get(LinkCodes);
-    await env.api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(env.api);
     teacher = await env.signIn('teacher@school.test');
     csrf = await env.csrf(teacher);
   });

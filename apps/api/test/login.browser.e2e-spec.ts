@@ -1,37 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startDevIdp } from '@moderato/dev-idp';
-import { freePort, launchChromium } from '@moderato/testing';
-import { startApi, type RunningApi } from './api-app';
+import { launchChromium } from '@moderato/testing';
+import { startListeningApi } from './signed-in';
 
 /** A person in Chromium: opens Moderato, signs in at the dev IdP, sees the dashboard, signs out. */
 describe('signing in and out in a real browser (Chromium)', () => {
-  let idp: Awaited<ReturnType<typeof startDevIdp>>;
-  let api: RunningApi;
+  let stack: Awaited<ReturnType<typeof startListeningApi>>;
   let browser: Browser;
   let baseUrl: string;
+  let idp: { issuer: string };
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    idp = await startDevIdp({
-      port: 0,
-      clients: [
-        { clientId: 'moderato', clientSecret: 'browser-secret', redirectUris: [`${baseUrl}/auth/callback`], postLogoutRedirectUris: [`${baseUrl}/`] },
-      ],
-    });
-    api = await startApi({
-      env: { PUBLIC_URL: baseUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'browser-secret' },
-    });
-    await api.app.listen(port, '127.0.0.1');
+    stack = await startListeningApi();
+    baseUrl = stack.baseUrl;
+    idp = { issuer: stack.issuer };
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await idp?.close();
+    await stack?.close();
   });
 
   it('teacher: Sign in → dev-idp form → dashboard with name and role → Sign out', async () => {

@@ -1,8 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { JitsiServersService } from '@moderato/jitsi';
 import { Invitation, Meeting } from '@moderato/meetings';
-import { startSignedInApi, type SignedInApi } from './signed-in';
+import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 describe('meeting pages (forms)', () => {
   let env: SignedInApi;
@@ -13,10 +12,7 @@ describe('meeting pages (forms)', () => {
   beforeAll(async () => {
     env = await startSignedInApi();
     dataSource = env.api.app.get(DataSource);
-    await env.api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(env.api);
     teacher = await env.signIn('teacher@school.test');
     token = await env.csrf(teacher);
   });

@@ -1,8 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource, In } from 'typeorm';
 import { Invitation, LinkCodes, Meeting, OutboxMessage, hashLinkCode } from '@moderato/meetings';
-import { JitsiServersService } from '@moderato/jitsi';
-import { startSignedInApi, type SignedInApi } from './signed-in';
+import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 const inAWeek = (hours: number) => {
@@ -38,10 +37,7 @@ describe('meetings REST API', () => {
   beforeAll(async () => {
     env = await startSignedInApi();
     dataSource = env.api.app.get(DataSource);
-    await env.api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(env.api);
     for (const [email, set] of [
       ['teacher@school.test', (a: TestAgent) => (teacher = a)],
       ['teacher2@school.test', (a: TestAgent) => (teacher2 = a)],

@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Browser } from 'playwright-core';
-import { startDevIdp } from '@moderato/dev-idp';
-import { JitsiServersService } from '@moderato/jitsi';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
-import { LogCapture, freePort, launchChromium, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+import { LogCapture, launchChromium, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
 // The browser test runs the worker app beside the api, as an operator does.
 // eslint-disable-next-line no-restricted-imports
 import { createWorker } from '../../worker/src/bootstrap';
-import { startApi, type RunningApi } from './api-app';
+import { registerJitsiServer, startListeningApi } from './signed-in';
 
 const redisUrl = (() => {
   const url = new URL(testRedisUrl());
@@ -19,41 +17,29 @@ const redisUrl = (() => {
 })();
 
 describe('a teacher schedules a weekly meeting in Chromium', () => {
-  let idp: Awaited<ReturnType<typeof startDevIdp>>;
-  let api: RunningApi;
+  let stack: Awaited<ReturnType<typeof startListeningApi>>;
   let worker: INestApplicationContext;
   let sink: SmtpSink;
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
     sink = await startSmtpSink();
     const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
     await queue.obliterate({ force: true });
     await queue.close();
-    idp = await startDevIdp({
-      port: 0,
-      clients: [{ clientId: 'moderato', clientSecret: 'browser-secret', redirectUris: [`${baseUrl}/auth/callback`], postLogoutRedirectUris: [`${baseUrl}/`] }],
-    });
-    const env = { PUBLIC_URL: baseUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'browser-secret', REDIS_URL: redisUrl, SMTP_URL: sink.url };
-    api = await startApi({ env });
-    await api.app.listen(port, '127.0.0.1');
-    worker = await createWorker({ config: testConfig(api.db.url, env), logDestination: new LogCapture(), mail: { pollIntervalMs: 100, retryDelayMs: 200 } });
+    stack = await startListeningApi({ REDIS_URL: redisUrl, SMTP_URL: sink.url });
+    baseUrl = stack.baseUrl;
+    worker = await createWorker({ config: testConfig(stack.api.db.url, stack.env), logDestination: new LogCapture(), mail: { pollIntervalMs: 100, retryDelayMs: 200 } });
     await worker.init();
-    await api.app.get(JitsiServersService).create(
-      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-      { id: null, label: 'test' },
-    );
+    await registerJitsiServer(stack.api);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await worker?.close();
-    await api?.close();
-    await idp?.close();
+    await stack?.close();
     await sink?.stop();
   });
 

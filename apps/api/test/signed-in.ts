@@ -3,7 +3,8 @@ import type TestAgent from 'supertest/lib/agent';
 import type { Type } from '@nestjs/common';
 import type { Clock } from '@moderato/core';
 import { startDevIdp } from '@moderato/dev-idp';
-import { loginThroughIdp } from '@moderato/testing';
+import { JitsiServersService } from '@moderato/jitsi';
+import { freePort, loginThroughIdp } from '@moderato/testing';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
 
 export interface SignedInApi {
@@ -45,6 +46,41 @@ export async function startSignedInApi(options: { env?: Record<string, string>; 
     async csrf(agent) {
       return csrfTokenOf((await agent.get('/')).text);
     },
+    async close() {
+      await api.close();
+      await idp.close();
+    },
+  };
+}
+
+/** Registers the HS256 Jitsi server meetings in tests are scheduled on. */
+export async function registerJitsiServer(api: RunningApi) {
+  const { server } = await api.app.get(JitsiServersService).create(
+    { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+    { id: null, label: 'test' },
+  );
+  return server;
+}
+
+/**
+ * The api listening on a real port (browsers follow redirects to it) with the dev IdP, whose
+ * client knows that port's callback.
+ */
+export async function startListeningApi(env: Record<string, string> = {}) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const idp = await startDevIdp({
+    port: 0,
+    clients: [{ clientId: 'moderato', clientSecret: 'browser-secret', redirectUris: [`${baseUrl}/auth/callback`], postLogoutRedirectUris: [`${baseUrl}/`] }],
+  });
+  const fullEnv = { PUBLIC_URL: baseUrl, OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'browser-secret', ...env };
+  const api = await startApi({ env: fullEnv });
+  await api.app.listen(port, '127.0.0.1');
+  return {
+    api,
+    baseUrl,
+    issuer: idp.issuer,
+    env: fullEnv,
     async close() {
       await api.close();
       await idp.close();
