@@ -47,6 +47,11 @@ describe('meeting pages (forms)', () => {
     expect(page.text).toContain('FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
     const list = await teacher.get('/meetings').expect(200);
     expect(list.text).toContain('Physics 9a');
+    const ics = await teacher.get(`/meetings/${id}/calendar.ics`).expect(200);
+    expect(ics.headers['content-type']).toMatch(/text\/calendar/);
+    expect(ics.text).toContain(`UID:${id}@moderato`);
+    expect(ics.text).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
+    expect(ics.text).toMatch(/DTSTART;TZID=Europe\/Berlin:20261207T080000/);
   });
 
   it('re-shows the form with errors next to the fields and the input kept; nothing saved', async () => {

@@ -6,6 +6,7 @@ import { AppConfig } from '@moderato/config';
 import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
 import { CreateMeetingDto, DuplicateInvitees, MeetingsService, type Caller } from '@moderato/meetings';
+import { buildIcs } from '@moderato/mail';
 import { setFlash, validateForm } from '@moderato/web';
 import { formFieldOf, meetingFormToDto, type MeetingForm } from './meeting-form';
 
@@ -67,6 +68,24 @@ export class MeetingsPageController {
     const meeting = await this.meetings.get(caller, id);
     const invitations = await this.meetings.listInvitations(caller, id);
     return { meeting, invitations, zoneNote: meeting.timezone };
+  }
+
+  /** The organizer's own calendar entry (the Start link inside); invitees get theirs by mail. */
+  @Get(':id/calendar.ics')
+  async calendar(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const meeting = await this.meetings.get(callerOf(req), id);
+    const user = req.auth!.user;
+    const ics = buildIcs({
+      method: 'REQUEST',
+      meeting,
+      organizer: { name: user.displayName, email: user.email },
+      attendee: { name: user.displayName, email: user.email, role: 'moderator' },
+      sequence: meeting.version - 1,
+      link: `${this.config.publicUrl}/meetings/${meeting.id}/start`,
+      productName: this.config.productName,
+    });
+    res.attachment(`${meeting.roomName}.ics`);
+    res.type('text/calendar; charset=utf-8').send(ics);
   }
 
   @Post(':id/cancel')

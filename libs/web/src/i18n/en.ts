@@ -193,6 +193,7 @@ export const en = {
   "invitations.join": "Join",
   "invitations.notYet": "Opens shortly before the start",
   "nav.invitations": "Invitations",
+  "meeting.downloadIcs": "Download .ics",
   'error.400.title': 'Something in the request is not right',
   'error.400.body': 'Please check what you entered and try again.',
   'error.401.title': 'Please sign in',
