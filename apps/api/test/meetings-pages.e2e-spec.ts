@@ -67,6 +67,24 @@ describe('meeting pages (forms)', () => {
     expect(await dataSource.getRepository(Meeting).count()).toBe(before);
   });
 
+  it('edits through the form; a stale form is refused with 409 and the input kept', async () => {
+    const res = await form(teacher, { ...valid, title: 'Biology 6a', participants: 'student@school.test' }).expect(303);
+    const id = res.headers.location.split('/').pop()!;
+    const edit = await teacher.get(`/meetings/${id}/edit`).set('Accept-Language', 'en').expect(200);
+    expect(edit.text).toContain('value="Biology 6a"');
+    expect(edit.text).toContain('value="2026-12-07"');
+    expect(edit.text).toContain('value="08:00"');
+    const fields = { _csrf: token, version: '1', title: 'Biology 6a (lab)', date: '2026-12-08', startTime: '09:00', endTime: '09:45', timezone: 'Europe/Berlin', repeat: 'none', joinBefore: '15' };
+    await teacher.post(`/meetings/${id}`).type('form').send(fields).expect(303);
+    const saved = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
+    expect(saved).toMatchObject({ title: 'Biology 6a (lab)', version: 2, rrule: null });
+    expect(saved.startsAt.toISOString()).toBe('2026-12-08T08:00:00.000Z');
+    const stale = await teacher.post(`/meetings/${id}`).type('form').set('Accept-Language', 'en').send({ ...fields, title: 'Overwritten' }).expect(409);
+    expect(stale.text).toContain('Someone changed this meeting in the meantime');
+    expect(stale.text).toContain('value="Overwritten"');
+    expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id })).title).toBe('Biology 6a (lab)');
+  });
+
   it('does not let a student open the form or post it', async () => {
     const student = await env.signIn('student@school.test');
     await student.get('/meetings/new').expect(403);

@@ -92,3 +92,21 @@ export function formFieldOf(apiField: string): string {
   if (apiField.startsWith('invitees')) return 'participants';
   return apiField;
 }
+
+/** A meeting as the form shows it: date and times on the meeting's own wall clock. */
+export function formOfMeeting(meeting: { title: string; description: string; startsAt: Date; endsAt: Date; timezone: string; rrule: string | null; joinBeforeMinutes: number }): MeetingForm {
+  const local = (date: Date) => isoWithOffset(date, meeting.timezone);
+  const rule = Object.fromEntries((meeting.rrule ?? '').split(';').filter(Boolean).map((part) => part.split('=') as [string, string]));
+  return {
+    title: meeting.title,
+    description: meeting.description,
+    date: local(meeting.startsAt).slice(0, 10),
+    startTime: local(meeting.startsAt).slice(11, 16),
+    endTime: local(meeting.endsAt).slice(11, 16),
+    timezone: meeting.timezone,
+    repeat: rule.FREQ ? rule.FREQ.toLowerCase() : 'none',
+    weekdays: rule.BYDAY ? rule.BYDAY.split(',') : [],
+    count: rule.COUNT ?? '10',
+    joinBefore: String(meeting.joinBeforeMinutes),
+  };
+}

@@ -5,10 +5,10 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { CreateMeetingDto, DuplicateInvitees, MeetingsService, type Caller } from '@moderato/meetings';
+import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, type Caller, type Meeting } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { setFlash, validateForm } from '@moderato/web';
-import { formFieldOf, meetingFormToDto, type MeetingForm } from './meeting-form';
+import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
 
 const callerOf = (req: Request): Caller => ({ user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null });
 const TIME_ZONES = Intl.supportedValuesOf('timeZone');
@@ -70,6 +70,37 @@ export class MeetingsPageController {
     return { meeting, invitations, zoneNote: meeting.timezone };
   }
 
+  @Get(':id/edit')
+  @Render('meetings/form')
+  async editForm(@Param('id') id: string, @Req() req: Request) {
+    const meeting = await this.meetings.get(callerOf(req), id);
+    return { ...this.formPage(formOfMeeting(meeting), {}), meeting };
+  }
+
+  @Post(':id')
+  async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const meeting = await this.meetings.get(callerOf(req), id);
+    const again = (status: number, errors: Record<string, string[]>) => res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
+    const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' });
+    const { invitees: _invitees, ...changes } = dto;
+    const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
+    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (Object.keys(errors).length || !validated.ok) return again(400, errors);
+    try {
+      await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
+    } catch (error) {
+      if (error instanceof MeetingVersionConflict) return again(409, { title: [error.message] });
+      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
+        const fieldErrors: Record<string, string[]> = {};
+        for (const detail of error.details as FieldError[]) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
+        return again(400, fieldErrors);
+      }
+      throw error;
+    }
+    setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
+    res.redirect(303, `/meetings/${id}`);
+  }
+
   /** The organizer's own calendar entry (the Start link inside); invitees get theirs by mail. */
   @Get(':id/calendar.ics')
   async calendar(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -115,8 +146,8 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
-  private formPage(form: MeetingForm, errors: Record<string, string[]>) {
+  private formPage(form: MeetingForm, errors: Record<string, string[]>, meeting?: Meeting) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
+    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES, meeting };
   }
 }
