@@ -86,4 +86,23 @@ describe('the whole way: schedule → mail → link → login → token', () => 
     const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
     expect(page.text.match(/data-status="sent"/g)).toHaveLength(2);
   });
+
+  it('mails a reminder when it is due (reminderMinutes before the start), to every invitee', async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    const csrf = await env.csrf(teacher);
+    sink.messages.length = 0;
+    // Starts in 62 s with a 1-minute reminder: due in about 2 s.
+    const start = new Date(Date.now() + 62_000);
+    await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Quick check-in', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 15 * 60_000)), timezone: 'Europe/Berlin', options: { reminderMinutes: 1 }, invitees: [{ email: 'student@school.test' }] })
+      .expect(201);
+    const mails = await sink.waitFor(2, 20_000); // the invitation, then the reminder
+    const subjects = mails.map((mail) => mail.subject ?? '');
+    expect(subjects.some((subject) => /remind|erinner/i.test(subject))).toBe(true);
+    const reminder = mails.find((mail) => /remind|erinner/i.test(mail.subject ?? ''))!;
+    expect(reminder.text).toMatch(/http:\/\/localhost:3000\/j\/[A-Za-z0-9_-]+/);
+    expect(reminder.date!.getTime()).toBeLessThan(start.getTime());
+  });
 });

@@ -45,6 +45,8 @@ describe('meeting pages (forms)', () => {
     expect(page.text).toContain('The meeting is scheduled.');
     expect(page.text).toContain('data-invitee="student@school.test"');
     expect(page.text).toContain('FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
+    expect(page.text).toContain('Monday, December 7, 2026 at 8:00');
+    expect(page.text).toContain('Thursday, December 10, 2026 at 8:00');
     const list = await teacher.get('/meetings').expect(200);
     expect(list.text).toContain('Physics 9a');
     const ics = await teacher.get(`/meetings/${id}/calendar.ics`).expect(200);

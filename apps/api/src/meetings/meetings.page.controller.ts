@@ -67,7 +67,9 @@ export class MeetingsPageController {
     const caller = callerOf(req);
     const meeting = await this.meetings.get(caller, id);
     const invitations = await this.meetings.listInvitations(caller, id);
-    return { meeting, invitations, zoneNote: meeting.timezone };
+    const now = new Date();
+    const occurrences = meeting.rrule ? (await this.meetings.occurrences(caller, id, now, new Date(now.getTime() + 400 * 24 * 3600_000))).slice(0, 12) : [];
+    return { meeting, invitations, occurrences };
   }
 
   @Get(':id/edit')

@@ -195,6 +195,7 @@ export const de: Messages = {
   "invitations.notYet": "Öffnet kurz vor Beginn",
   "nav.invitations": "Einladungen",
   "meeting.downloadIcs": ".ics herunterladen",
+  "meeting.nextDates": "Nächste Termine",
   'error.400.title': 'Mit der Anfrage stimmt etwas nicht',
   'error.400.body': 'Bitte prüfen Sie Ihre Eingaben und versuchen Sie es erneut.',
   'error.401.title': 'Bitte melden Sie sich an',

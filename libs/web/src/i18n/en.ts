@@ -194,6 +194,7 @@ export const en = {
   "invitations.notYet": "Opens shortly before the start",
   "nav.invitations": "Invitations",
   "meeting.downloadIcs": "Download .ics",
+  "meeting.nextDates": "Next dates",
   'error.400.title': 'Something in the request is not right',
   'error.400.body': 'Please check what you entered and try again.',
   'error.401.title': 'Please sign in',
