@@ -2,6 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
+import { JitsiServersService } from '@moderato/jitsi';
 import { Invitation, LinkCodes } from '@moderato/meetings';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -138,6 +139,35 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(page.text).not.toContain(later.linkOf('student2@school.test'));
     expect((page.text.match(/data-meeting=/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(page.text).not.toContain('someone-else');
+  });
+
+  it('lets invited members skip the lobby where the server runs token_lobby_bypass', async () => {
+    const service = env.api.app.get(JitsiServersService);
+    const [server] = await service.list();
+    await service.update(server.id, { lobbyBypass: true }, { id: null, label: 'test' });
+    const start = new Date(Date.now() + 5 * 60_000);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Lobby', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', options: { lobby: true }, invitees: [{ email: 'student@school.test' }] })
+      .expect(201);
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
+    const student = await env.signIn('student@school.test');
+    const res = await student.get(`/j/${codes.codeFor(invitation)}`).expect(302);
+    expect(decodeJwt(res.headers.location).payload.context.user.lobby_bypass).toBe(true);
+    await service.update(server.id, { lobbyBypass: false }, { id: null, label: 'test' });
+    const again = await student.get(`/j/${codes.codeFor(invitation)}`).expect(302);
+    expect(decodeJwt(again.headers.location).payload.context.user).not.toHaveProperty('lobby_bypass');
+  });
+
+  it('refuses guest access unless the organisation allows it', async () => {
+    const start = new Date(Date.now() + 5 * 60_000);
+    const res = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Open day', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', options: { guestAccess: true } })
+      .expect(400);
+    expect(res.body.details).toEqual([{ field: 'options.guestAccess', messages: ['guest access is not allowed by your organisation'] }]);
   });
 
   it('another organizer cannot start my meeting', async () => {

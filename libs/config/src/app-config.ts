@@ -45,6 +45,8 @@ export class AppConfig {
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly devIdp: { readonly usersFile?: string };
   readonly mail: { readonly smtpUrl: string; readonly from: string };
+  /** Organisation policy: may organizers open meetings to guests without an account? */
+  readonly guestAccessAllowed: boolean;
   /** Requests per minute per client IP (and per link code) on /j/* and /auth/*; 0 = off. */
   readonly rateLimitPerMinute: number;
   /** Upper bound of a Jitsi token's lifetime (it also never outlives the meeting's window). */
@@ -158,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
+    guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),
     tokenMaxTtlSeconds: ttlMinutes * 60,
     jitsiBootstrap: vars.JITSI_URL
       ? {

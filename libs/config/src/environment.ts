@@ -163,6 +163,10 @@ export class EnvironmentVariables {
   @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
   TOKEN_MAX_TTL_MINUTES: string;
 
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  GUEST_ACCESS_ALLOWED?: string;
+
   @Matches(/^\d{1,6}$/, { message: 'must be a whole number of requests per minute (0 turns the limit off)' })
   RATE_LIMIT_PER_MINUTE: string;
 

@@ -23,13 +23,13 @@ export const SECRET_PLACEHOLDER = '<shared secret: press "Reveal secret" on the 
  * auto-owner switch. Pass `secret` only after an admin revealed it.
  */
 export function jitsiConfigSnippets(
-  server: Pick<JitsiServer, 'id' | 'xmppDomain' | 'appId' | 'audience' | 'signingMode'>,
+  server: Pick<JitsiServer, 'id' | 'xmppDomain' | 'appId' | 'audience' | 'signingMode'> & { lobbyBypass?: boolean },
   publicUrl: string,
   options: { secret?: string; ownerParty?: boolean } = {},
 ): SnippetSection[] {
   const secret = options.secret ?? SECRET_PLACEHOLDER;
   const keyServer = `${publicUrl}/asap/${server.id}`;
-  const modules = options.ownerParty === false ? 'token_affiliation' : 'token_affiliation,token_owner_party';
+  const modules = ['token_affiliation', ...(options.ownerParty === false ? [] : ['token_owner_party']), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])].join(',');
   const hs = server.signingMode === 'HS256';
   return [
     {
@@ -46,7 +46,7 @@ export function jitsiConfigSnippets(
         { line: `JWT_ACCEPTED_AUDIENCES=${server.audience}`, why: 'Prosody accepts only tokens whose "aud" is this audience.' },
         {
           line: `XMPP_MUC_MODULES=${modules}`,
-          why: 'token_affiliation makes the token\'s owner/moderator the room\'s moderator and everyone else a plain member; token_owner_party keeps a room closed until its organizer is in, so students cannot open rooms.',
+          why: 'token_affiliation makes the token\'s owner/moderator the room\'s moderator and everyone else a plain member; token_owner_party keeps a room closed until its organizer is in, so students cannot open rooms' + (server.lobbyBypass ? '; token_lobby_bypass (contrib) lets invited members skip the lobby, guests still wait.' : '.'),
         },
         { line: 'ENABLE_AUTO_OWNER=0', why: 'Otherwise Jicofo makes whoever enters first a moderator, whatever the token says.' },
         { line: 'JICOFO_ENABLE_AUTH=0', why: 'Jicofo must not grant owner rights by its own authentication either.' },
@@ -68,7 +68,7 @@ export function jitsiConfigSnippets(
         { line: '    allow_empty_token = false', why: 'A connection without a token is refused.' },
         { line: `Component "conference.${server.xmppDomain}" "muc"`, why: 'The conference (MUC) component of the same host.' },
         {
-          line: `    modules_enabled = { "token_verification"; "token_affiliation";${options.ownerParty === false ? '' : ' "token_owner_party";'} }`,
+          line: `    modules_enabled = { "token_verification"; "token_affiliation";${options.ownerParty === false ? '' : ' "token_owner_party";'}${server.lobbyBypass ? ' "token_lobby_bypass";' : ''} }`,
           why: 'Checks the token\'s room on entry, turns its affiliation into moderator rights, and (token_owner_party) keeps rooms closed until an owner is in. Add these to the modules the component already lists.',
         },
       ],

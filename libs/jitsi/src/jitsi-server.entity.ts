@@ -39,6 +39,10 @@ export class JitsiServer {
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 
+  /** The server runs the contrib token_lobby_bypass plugin: invited members skip the lobby. */
+  @Column({ name: 'lobby_bypass', type: 'boolean', default: false })
+  lobbyBypass: boolean;
+
   /** Roles/groups whose organizers may schedule on this server; empty = every organizer. */
   @Column({ name: 'allowed_organizer_roles', type: 'text', array: true, default: () => "'{}'" })
   allowedOrganizerRoles: string[];

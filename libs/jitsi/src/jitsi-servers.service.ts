@@ -64,6 +64,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
             audience: input.audience,
             signingMode: input.signingMode,
             enabled: input.enabled ?? true,
+            lobbyBypass: input.lobbyBypass ?? false,
             allowedOrganizerRoles: input.allowedOrganizerRoles ?? [],
           }),
         );

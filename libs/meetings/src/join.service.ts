@@ -22,6 +22,7 @@ export type JoinDecision =
   | { outcome: 'not_found' }
   | ({ outcome: 'revoked' | 'cancelled' | 'ended' } & JoinContext)
   | ({ outcome: 'login_required' } & JoinContext)
+  | ({ outcome: 'choose' } & JoinContext)
   | ({ outcome: 'wrong_account'; invitedEmail: string; signedInEmail: string; reason: 'email' | 'unverified' | 'bound' } & JoinContext)
   | ({ outcome: 'too_early'; opensAt: Date } & JoinContext)
   | ({ outcome: 'join'; url: string; affiliation: Affiliation; expiresAt: Date } & JoinContext);
@@ -63,7 +64,7 @@ export class JoinService {
     if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
     const window = this.window(meeting);
     if (!window.occurrence) return { outcome: 'ended', ...context };
-    if (!user) return { outcome: 'login_required', ...context, occurrence: window.occurrence };
+    if (!user) return { outcome: this.guestAllowed(meeting) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
       refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context }, `identity_${reason}`);
     if (invitation.boundUserId && invitation.boundUserId !== user.id) return mismatch('bound');
@@ -80,6 +81,33 @@ export class JoinService {
       joinCount: () => 'join_count + 1',
     });
     return { ...decision, ...context, occurrence: window.occurrence };
+  }
+
+  /** Whether a link may be used without an account (meeting option and organisation policy). */
+  guestAllowed(meeting: Meeting): boolean {
+    return this.config.guestAccessAllowed && meeting.options.guestAccess === true && meeting.options.requireLogin === false;
+  }
+
+  /**
+   * Guest mode: a person without an account enters a display name. Always a plain member, never
+   * moderator, never bound to the invitation, never past the lobby.
+   */
+  async asGuest(code: string, displayName: string, ip: string | null): Promise<JoinDecision> {
+    const invitation = /^[A-Za-z0-9_-]{16,128}$/.test(code)
+      ? await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } })
+      : null;
+    if (!invitation?.meeting) return { outcome: 'not_found' };
+    const meeting = invitation.meeting;
+    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
+    if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
+    if (!this.guestAllowed(meeting)) return { outcome: 'login_required', meeting, organizer };
+    const window = this.window(meeting);
+    if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
+    if (window.opensAt > this.clock.now()) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
+    const guest = { id: `guest-${invitation.id.slice(0, 8)}-${Date.now().toString(36)}`, displayName, email: '', avatarUrl: null };
+    const decision = await this.issue(meeting, guest, 'member', window.closesAt, ip, invitation.id, true);
+    return { ...decision, meeting, organizer, occurrence: window.occurrence };
   }
 
   /** The organizer's (or an admin's) Start button: owner, and allowed before the window opens. */
@@ -107,9 +135,11 @@ export class JoinService {
     };
   }
 
-  private async issue(meeting: Meeting, user: User, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null) {
+  private async issue(meeting: Meeting, user: Pick<User, 'id' | 'displayName' | 'email' | 'avatarUrl'>, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null, guest = false) {
     const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: meeting.serverId });
     const now = this.clock.now();
+    // Invited members skip the lobby where the server runs token_lobby_bypass; guests never do.
+    const lobbyBypass = meeting.options.lobby && server.lobbyBypass ? !guest && affiliation === 'member' : undefined;
     const minted = await mintRoomToken({
       server,
       signingKey: await this.servers.signingKey(server),
@@ -120,13 +150,14 @@ export class JoinService {
       window: { notAfter: closesAt > now ? closesAt : new Date(now.getTime() + 60_000) },
       now,
       maxTtlSeconds: this.config.tokenMaxTtlSeconds,
+      lobbyBypass,
     });
     await this.audit.record({
       action: 'token.issued',
-      actor: { id: user.id, label: user.email },
+      actor: guest ? { id: null, label: `guest: ${user.displayName}` } : { id: user.id, label: user.email },
       ip,
       subject: { type: 'meeting', id: meeting.id },
-      metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId },
+      metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId, guest },
     });
     const displayName = encodeURIComponent(JSON.stringify(user.displayName));
     return { outcome: 'join' as const, affiliation, expiresAt: minted.expiresAt, url: `${server.baseUrl}/${meeting.roomName}?jwt=${minted.token}#userInfo.displayName=${displayName}` };

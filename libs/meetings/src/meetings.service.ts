@@ -3,13 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '@moderato/audit';
+import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
-import { DEFAULT_MEETING_OPTIONS, Meeting, type OccurrenceException } from './meeting.entity';
+import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { occurrencesOf, type Occurrence } from './occurrences';
 import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
@@ -37,6 +38,7 @@ export class MeetingsService {
     private readonly linkCodes: LinkCodes,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
@@ -57,7 +59,7 @@ export class MeetingsService {
           rrule,
           joinBeforeMinutes: dto.joinWindowMinutesBefore ?? 15,
           joinAfterMinutes: dto.joinWindowMinutesAfter ?? 0,
-          options: { ...DEFAULT_MEETING_OPTIONS, ...dto.options, guestAccess: false },
+          options: this.checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }),
         }),
       );
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
@@ -124,7 +126,7 @@ export class MeetingsService {
         timezone: dto.timezone ?? meeting.timezone,
         joinBeforeMinutes: dto.joinWindowMinutesBefore ?? meeting.joinBeforeMinutes,
         joinAfterMinutes: dto.joinWindowMinutesAfter ?? meeting.joinAfterMinutes,
-        options: { ...meeting.options, ...dto.options, guestAccess: false },
+        options: this.checkOptions({ ...meeting.options, ...dto.options }),
       });
       const saved = await manager.getRepository(Meeting).save(meeting);
       const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
@@ -365,6 +367,15 @@ export class MeetingsService {
     }
     if (problems.length) throw new InvalidInputError(problems);
     return { startsAt, endsAt, rrule };
+  }
+
+  /** Guest access only where the organisation allows it, and it implies "login not required". */
+  private checkOptions(options: MeetingOptions): MeetingOptions {
+    if (options.guestAccess && !this.config.guestAccessAllowed) {
+      throw new InvalidInputError([{ field: 'options.guestAccess', messages: ['guest access is not allowed by your organisation'] }]);
+    }
+    if (!options.guestAccess) return { ...options, guestAccess: false, requireLogin: true };
+    return { ...options, requireLogin: false };
   }
 
   private checkInviteeList(invitees: InviteeDto[]): void {

@@ -75,7 +75,7 @@ export class ServersPageController {
   @Post(':id')
   async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const server = await this.servers.get(id);
-    const form = await validateForm(UpdateServerDto, { ...body, enabled: body.enabled ?? 'false' });
+    const form = await validateForm(UpdateServerDto, { ...body, enabled: body.enabled ?? 'false', lobbyBypass: body.lobbyBypass ?? 'false' });
     if (!form.ok) return res.status(400).render('admin/server-form', { mode: 'edit', server, form: { ...formOf(server), ...form.input }, errors: form.errors });
     try {
       await this.servers.update(id, form.value, actorOf(req));

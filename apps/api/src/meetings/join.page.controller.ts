@@ -1,8 +1,18 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@moderato/core';
 import { JoinService, MeetingsService, type JoinDecision } from '@moderato/meetings';
+
+export class GuestJoinDto {
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MinLength(2, { message: 'displayName must be at least 2 characters' })
+  @MaxLength(80, { message: 'displayName must be at most 80 characters' })
+  displayName: string;
+}
 
 const STATUS: Record<JoinDecision['outcome'], number> = {
   not_found: 404,
@@ -10,6 +20,7 @@ const STATUS: Record<JoinDecision['outcome'], number> = {
   cancelled: 410,
   ended: 410,
   login_required: 303,
+  choose: 200,
   wrong_account: 403,
   too_early: 200,
   join: 302,
@@ -29,6 +40,13 @@ export class JoinPageController {
   async viaLink(@Param('code') code: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const decision = await this.join.viaLink(code, req.auth?.user, req.ip ?? null);
     this.answer(decision, `/j/${encodeURIComponent(code)}`, res);
+  }
+
+  /** Guest mode (where the meeting and the organisation allow it): a display name, no account. */
+  @Public()
+  @Post('j/:code/guest')
+  async asGuest(@Param('code') code: string, @Body() dto: GuestJoinDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    this.answer(await this.join.asGuest(code, dto.displayName, req.ip ?? null), `/j/${encodeURIComponent(code)}`, res);
   }
 
   @Get('meetings/:id/start')

@@ -54,6 +54,12 @@ export class CreateServerDto {
   @IsBoolean()
   enabled?: boolean;
 
+  @ApiPropertyOptional({ default: false, description: 'The server runs the token_lobby_bypass plugin: invited members skip the lobby' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  lobbyBypass?: boolean;
+
   @ApiPropertyOptional({ type: [String], example: ['teachers'], description: 'Roles/groups whose organizers may use it; empty = all' })
   @IsOptional()
   @Transform(toList)
