@@ -3,6 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { JitsiServersService } from '@moderato/jitsi';
+import { User } from '@moderato/identity';
 import { Invitation, LinkCodes } from '@moderato/meetings';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -94,6 +95,19 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     await other.get(linkOf('student2@school.test')).expect(403);
   });
 
+  it('a disabled user gets no token: the session ends and the login refuses them', async () => {
+    const { linkOf } = await schedule(5, [{ email: 'student2@school.test' }]);
+    const student2 = await env.signIn('student2@school.test');
+    await dataSource.getRepository(User).update({ email: 'student2@school.test' }, { disabled: true });
+    try {
+      const res = await student2.get(linkOf('student2@school.test')).expect(303);
+      expect(res.headers.location).toMatch(/^\/auth\/login\?returnTo=/);
+      await expect(env.signIn('student2@school.test')).rejects.toThrow(/failed with 403/);
+    } finally {
+      await dataSource.getRepository(User).update({ email: 'student2@school.test' }, { disabled: false });
+    }
+  });
+
   it('an unverified email gets no token', async () => {
     const { linkOf } = await schedule(5, [{ email: 'unverified@school.test' }]);
     const unverified = await env.signIn('unverified@school.test');
@@ -168,6 +182,14 @@ describe('the join flow: personal link → login → identity check → Jitsi to
       .send({ title: 'Open day', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', options: { guestAccess: true } })
       .expect(400);
     expect(res.body.details).toEqual([{ field: 'options.guestAccess', messages: ['guest access is not allowed by your organisation'] }]);
+  });
+
+  it('"My meetings" shows Start only for meetings whose window is open', async () => {
+    const open = await schedule(5, []);
+    const later = await schedule(240, []);
+    const list = await teacher.get('/meetings').expect(200);
+    expect(list.text).toContain(`data-start="${open.meeting.id}"`);
+    expect(list.text).not.toContain(`data-start="${later.meeting.id}"`);
   });
 
   it('another organizer cannot start my meeting', async () => {

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, type Caller, type Meeting } from '@moderato/meetings';
+import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, occurrencesOf, type Caller, type Meeting } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { setFlash, validateForm } from '@moderato/web';
 import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
@@ -28,7 +28,17 @@ export class MeetingsPageController {
     const tab = when === 'past' ? 'past' : 'upcoming';
     const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
-    return { tab, q: q ?? '', ...result, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
+    const now = Date.now();
+    // "Start" shows for meetings whose join window is open right now.
+    const openIds = result.items
+      .filter((meeting) => !meeting.cancelledAt)
+      .filter((meeting) =>
+        occurrencesOf(meeting, new Date(now - meeting.joinAfterMinutes * 60_000), new Date(now + meeting.joinBeforeMinutes * 60_000)).some(
+          (o) => o.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000 <= now && o.endsAt.getTime() + meeting.joinAfterMinutes * 60_000 > now,
+        ),
+      )
+      .map((meeting) => meeting.id);
+    return { tab, q: q ?? '', ...result, openIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
   @Get('new')
