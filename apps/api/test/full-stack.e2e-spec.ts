@@ -8,11 +8,7 @@ import { createWorker } from '../../worker/src/bootstrap';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 // Redis database 12 belongs to this file: its worker must not take other files' jobs.
-const redisUrl = (() => {
-  const url = new URL(testRedisUrl());
-  url.pathname = '/12';
-  return url.toString();
-})();
+const redisUrl = testRedisUrl(12);
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 

@@ -10,11 +10,7 @@ import { LogCapture, launchChromium, startSmtpSink, testConfig, testRedisUrl, ty
 import { createWorker } from '../../worker/src/bootstrap';
 import { registerJitsiServer, startListeningApi } from './signed-in';
 
-const redisUrl = (() => {
-  const url = new URL(testRedisUrl());
-  url.pathname = '/11';
-  return url.toString();
-})();
+const redisUrl = testRedisUrl(11);
 
 describe('a teacher schedules a weekly meeting in Chromium', () => {
   let stack: Awaited<ReturnType<typeof startListeningApi>>;

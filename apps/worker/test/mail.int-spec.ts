@@ -10,11 +10,7 @@ import { createWorker } from '../src/bootstrap';
 
 // Redis database 13 is this file's alone: worker.int-spec (database 14) boots a worker with a mail
 // processor too, which would take these jobs and not find their rows in its own database.
-const redisUrl = (() => {
-  const url = new URL(testRedisUrl());
-  url.pathname = '/13';
-  return url.toString();
-})();
+const redisUrl = testRedisUrl(13);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,11 +5,7 @@ import { LogCapture, createTestDatabase, testConfig, testRedisUrl, type TestData
 import { createWorker } from '../src/bootstrap';
 
 // Redis database 14 keeps these queues apart from a `npm run dev` worker on the same machine.
-const redisUrl = (() => {
-  const url = new URL(testRedisUrl());
-  url.pathname = '/14';
-  return url.toString();
-})();
+const redisUrl = testRedisUrl(14);
 
 describe('worker (real Redis through BullMQ)', () => {
   let db: TestDatabase;

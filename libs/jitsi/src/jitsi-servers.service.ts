@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditService } from '@moderato/audit';
@@ -45,7 +46,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
   }
 
   async get(id: string): Promise<JitsiServer> {
-    const server = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(JitsiServer).findOneBy({ id }) : null;
+    const server = isUUID(id) ? await this.dataSource.getRepository(JitsiServer).findOneBy({ id }) : null;
     if (!server) throw new JitsiServerNotFound(id);
     return server;
   }
@@ -149,7 +150,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
 
   /** The SPKI PEM Prosody asks for as `<hex(sha256(kid))>.pem`, or null. */
   async publicKeyPem(serverId: string, hash: string): Promise<string | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(serverId) || !/^[0-9a-f]{64}$/.test(hash)) return null;
+    if (!isUUID(serverId) || !/^[0-9a-f]{64}$/.test(hash)) return null;
     const keys = await this.publishedKeys(serverId);
     return keys.find((key) => key.kidHash === hash)?.publicKeyPem ?? null;
   }

@@ -14,5 +14,5 @@ export { MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
 export { roomNameFor } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
-export { occurrencesOf, type Occurrence } from './occurrences';
+export { joinWindowOf, occurrencesOf, type JoinWindow, type Occurrence } from './occurrences';
 export { JoinService, maskEmail, type JoinDecision } from './join.service';

@@ -9,7 +9,7 @@ import { JitsiServer, JitsiServersService, mintRoomToken, type Affiliation } fro
 import { Invitation } from './invitation.entity';
 import { hashLinkCode } from './link-codes';
 import { Meeting } from './meeting.entity';
-import { occurrencesOf, type Occurrence } from './occurrences';
+import { joinWindowOf, type Occurrence } from './occurrences';
 
 export interface JoinContext {
   meeting: Meeting;
@@ -48,13 +48,19 @@ export class JoinService {
     private readonly clock: Clock,
   ) {}
 
+  /** The invitation behind a link code (by its SHA-256), with its meeting and organizer. */
+  private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
+    if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
+    const invitation = await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } });
+    if (!invitation?.meeting) return undefined;
+    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: invitation.meeting.organizerId });
+    return { invitation, meeting: invitation.meeting, organizer };
+  }
+
   async viaLink(code: string, user: User | undefined, ip: string | null): Promise<JoinDecision> {
-    const invitation = /^[A-Za-z0-9_-]{16,128}$/.test(code)
-      ? await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } })
-      : null;
-    if (!invitation?.meeting) return { outcome: 'not_found' };
-    const meeting = invitation.meeting;
-    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    const link = await this.findLink(code);
+    if (!link) return { outcome: 'not_found' };
+    const { invitation, meeting, organizer } = link;
     const context = { meeting, organizer };
     const refuse = async (decision: JoinDecision, reason: string) => {
       await this.audit.record({ action: 'join.refused', actor: user ? { id: user.id, label: user.email } : null, ip, subject: { type: 'invitation', id: invitation.id }, metadata: { reason, meetingId: meeting.id } });
@@ -62,7 +68,7 @@ export class JoinService {
     };
     if (invitation.status === 'revoked') return refuse({ outcome: 'revoked', ...context }, 'revoked');
     if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
-    const window = this.window(meeting);
+    const window = joinWindowOf(meeting, this.clock.now());
     if (!window.occurrence) return { outcome: 'ended', ...context };
     if (!user) return { outcome: this.guestAllowed(meeting) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
@@ -72,7 +78,7 @@ export class JoinService {
       if (user.email.toLowerCase() !== invitation.email.toLowerCase()) return mismatch('email');
       if (!user.emailVerified) return mismatch('unverified');
     }
-    if (window.opensAt > this.clock.now()) return { outcome: 'too_early', opensAt: window.opensAt, ...context, occurrence: window.occurrence };
+    if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, ...context, occurrence: window.occurrence };
     const affiliation: Affiliation = user.id === meeting.organizerId ? 'owner' : invitation.role === 'moderator' ? 'moderator' : 'member';
     const decision = await this.issue(meeting, user, affiliation, window.closesAt, ip, invitation.id);
     await this.dataSource.getRepository(Invitation).update(invitation.id, {
@@ -93,18 +99,15 @@ export class JoinService {
    * moderator, never bound to the invitation, never past the lobby.
    */
   async asGuest(code: string, displayName: string, ip: string | null): Promise<JoinDecision> {
-    const invitation = /^[A-Za-z0-9_-]{16,128}$/.test(code)
-      ? await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } })
-      : null;
-    if (!invitation?.meeting) return { outcome: 'not_found' };
-    const meeting = invitation.meeting;
-    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    const link = await this.findLink(code);
+    if (!link) return { outcome: 'not_found' };
+    const { invitation, meeting, organizer } = link;
     if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
     if (!this.guestAllowed(meeting)) return { outcome: 'login_required', meeting, organizer };
-    const window = this.window(meeting);
+    const window = joinWindowOf(meeting, this.clock.now());
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
-    if (window.opensAt > this.clock.now()) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
+    if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
     const guest = { id: `guest-${invitation.id.slice(0, 8)}-${Date.now().toString(36)}`, displayName, email: '', avatarUrl: null };
     const decision = await this.issue(meeting, guest, 'member', window.closesAt, ip, invitation.id, true);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
@@ -114,25 +117,10 @@ export class JoinService {
   async start(meeting: Meeting, user: User, ip: string | null): Promise<JoinDecision> {
     const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
-    const window = this.window(meeting);
+    const window = joinWindowOf(meeting, this.clock.now());
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
     const decision = await this.issue(meeting, user, 'owner', window.closesAt, ip, null);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
-  }
-
-  /** The current or next occurrence and its join window. */
-  private window(meeting: Meeting): { occurrence?: Occurrence; opensAt: Date; closesAt: Date } {
-    const now = this.clock.now();
-    const before = meeting.joinBeforeMinutes * 60_000;
-    const after = meeting.joinAfterMinutes * 60_000;
-    const occurrence = occurrencesOf(meeting, new Date(now.getTime() - after), new Date(now.getTime() + 400 * 24 * 3600_000)).find(
-      (candidate) => candidate.endsAt.getTime() + after > now.getTime(),
-    );
-    return {
-      occurrence,
-      opensAt: new Date((occurrence?.startsAt.getTime() ?? 0) - before),
-      closesAt: new Date((occurrence?.endsAt.getTime() ?? 0) + after),
-    };
   }
 
   private async issue(meeting: Meeting, user: Pick<User, 'id' | 'displayName' | 'email' | 'avatarUrl'>, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null, guest = false) {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '@moderato/audit';
+import { isUUID } from 'class-validator';
 import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
@@ -11,7 +12,7 @@ import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto,
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
-import { occurrencesOf, type Occurrence } from './occurrences';
+import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
 import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { parseRecurrence } from './recurrence';
@@ -98,7 +99,7 @@ export class MeetingsService {
 
   /** A meeting the caller may see: their own, or any for an admin. Others' are "not found". */
   async get(caller: Caller, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Meeting> {
-    const meeting = /^[0-9a-f-]{36}$/i.test(id)
+    const meeting = isUUID(id)
       ? await manager.getRepository(Meeting).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })
       : null;
     if (!meeting || (meeting.organizerId !== caller.user.id && !caller.roles.includes('admin'))) throw new MeetingNotFound(id);
@@ -131,8 +132,8 @@ export class MeetingsService {
       const saved = await manager.getRepository(Meeting).save(meeting);
       const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
-      if (changed.length) await this.notifyAll(manager, saved, 'update');
-      await this.scheduleReminders(manager, saved);
+      const invitations = changed.length ? await this.notifyAll(manager, saved, 'update') : undefined;
+      await this.scheduleReminders(manager, saved, invitations);
       await this.audit.record({ action: 'meeting.updated', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { changed } }, manager);
       return saved;
     });
@@ -146,8 +147,7 @@ export class MeetingsService {
       if (meeting.cancelledAt) return meeting;
       meeting.cancelledAt = this.clock.now();
       const saved = await manager.getRepository(Meeting).save(meeting);
-      await this.notifyAll(manager, saved, 'cancel');
-      await this.scheduleReminders(manager, saved);
+      await this.scheduleReminders(manager, saved, await this.notifyAll(manager, saved, 'cancel'));
       await this.audit.record({ action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } }, manager);
       return saved;
     });
@@ -193,11 +193,9 @@ export class MeetingsService {
     const result = [];
     for (const invitation of await query.getMany()) {
       const meeting = invitation.meeting!;
-      const after = meeting.joinAfterMinutes * 60_000;
-      const next = occurrencesOf(meeting, new Date(now.getTime() - after), new Date(now.getTime() + 400 * 24 * 3600_000)).find((o) => o.endsAt.getTime() + after > now.getTime());
-      if (!next) continue;
-      const open = next.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000 <= now.getTime();
-      result.push({ invitation, meeting, next, open, link: `/j/${this.linkCodes.codeFor(invitation)}` });
+      const window = joinWindowOf(meeting, now);
+      if (!window.occurrence) continue;
+      result.push({ invitation, meeting, next: window.occurrence, open: window.open, link: `/j/${this.linkCodes.codeFor(invitation)}` });
     }
     return result.sort((a, b) => a.next.startsAt.getTime() - b.next.startsAt.getTime());
   }
@@ -232,8 +230,7 @@ export class MeetingsService {
       }
       meeting.recurrenceExceptions = [...meeting.recurrenceExceptions.filter((e) => e.occurrence !== exception.occurrence), exception];
       const saved = await manager.getRepository(Meeting).save(meeting);
-      await this.notifyAll(manager, saved, 'update');
-      await this.scheduleReminders(manager, saved);
+      await this.scheduleReminders(manager, saved, await this.notifyAll(manager, saved, 'update'));
       await this.audit.record({ action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { ...exception } }, manager);
       return saved;
     });
@@ -278,7 +275,7 @@ export class MeetingsService {
   ): Promise<Invitation> {
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, meetingId, manager);
-      const invitation = /^[0-9a-f-]{36}$/i.test(invitationId) ? await manager.getRepository(Invitation).findOneBy({ id: invitationId, meetingId: meeting.id }) : null;
+      const invitation = isUUID(invitationId) ? await manager.getRepository(Invitation).findOneBy({ id: invitationId, meetingId: meeting.id }) : null;
       if (!invitation) throw new InvitationNotFound(invitationId);
       const changed = await manager.getRepository(Invitation).save(await change(manager, invitation, meeting));
       await this.audit.record({ action, actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'invitation', id: invitation.id }, metadata: { meetingId, email: invitation.email, role: changed.role } }, manager);
@@ -312,8 +309,8 @@ export class MeetingsService {
    * REMINDER_HORIZON: rewritten on every change (so an edit moves them, a cancel removes them).
    * A daily top-up for longer series is still to come.
    */
-  private async scheduleReminders(manager: EntityManager, meeting: Meeting): Promise<void> {
-    const invitations = await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
+  private async scheduleReminders(manager: EntityManager, meeting: Meeting, known?: Invitation[]): Promise<void> {
+    const invitations = known ?? (await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } }));
     if (!invitations.length) return;
     await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' });
     const minutes = meeting.options.reminderMinutes === undefined ? 15 : meeting.options.reminderMinutes;
@@ -330,9 +327,11 @@ export class MeetingsService {
     if (rows.length) await manager.getRepository(OutboxMessage).save(rows, { chunk: 500 });
   }
 
-  private async notifyAll(manager: EntityManager, meeting: Meeting, kind: OutboxKind): Promise<void> {
+  /** Tells every invitee (not the revoked) about a change; returns the meeting's invitations. */
+  private async notifyAll(manager: EntityManager, meeting: Meeting, kind: OutboxKind): Promise<Invitation[]> {
     const invitations = await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
     await this.writeOutbox(manager, invitations.filter((i) => i.status !== 'revoked'), kind, meeting.version - 1);
+    return invitations;
   }
 
   private async writeOutbox(manager: EntityManager, invitations: Invitation[], kind: OutboxKind, sequence: number): Promise<void> {

@@ -53,3 +53,30 @@ export function occurrencesOf(meeting: Schedulable, from: Date, to: Date, option
   }
   return result.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
+
+export interface JoinWindow {
+  /** The current or next occurrence; absent when the meeting is over. */
+  occurrence?: Occurrence;
+  opensAt: Date;
+  closesAt: Date;
+  open: boolean;
+}
+
+/**
+ * The join window that applies now: that of the current or next occurrence, from
+ * `joinBeforeMinutes` before its start to `joinAfterMinutes` after its end.
+ */
+export function joinWindowOf(
+  meeting: Schedulable & { joinBeforeMinutes: number; joinAfterMinutes: number },
+  now: Date,
+  horizonMs = 400 * 24 * 3600_000,
+): JoinWindow {
+  const before = meeting.joinBeforeMinutes * 60_000;
+  const after = meeting.joinAfterMinutes * 60_000;
+  const occurrence = occurrencesOf(meeting, new Date(now.getTime() - after), new Date(now.getTime() + horizonMs)).find(
+    (candidate) => candidate.endsAt.getTime() + after > now.getTime(),
+  );
+  const opensAt = new Date((occurrence?.startsAt.getTime() ?? 0) - before);
+  const closesAt = new Date((occurrence?.endsAt.getTime() ?? 0) + after);
+  return { occurrence, opensAt, closesAt, open: !!occurrence && opensAt <= now };
+}

@@ -1,8 +1,15 @@
 import { loadConfig, type AppConfig } from '@moderato/config';
 
-/** Redis for tests: REDIS_URL, or the local default. */
-export function testRedisUrl(): string {
-  return process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+/**
+ * Redis for tests: REDIS_URL, or the local default. Pass a database number to keep a file's
+ * queues apart from other files' workers.
+ */
+export function testRedisUrl(database?: number): string {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (database === undefined) return url;
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 /** A validated configuration for tests, pointing at the given database. */

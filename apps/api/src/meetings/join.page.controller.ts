@@ -5,6 +5,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@moderato/core';
 import { JoinService, MeetingsService, type JoinDecision } from '@moderato/meetings';
+import { callerOf } from './caller';
 
 export class GuestJoinDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
@@ -51,7 +52,7 @@ export class JoinPageController {
 
   @Get('meetings/:id/start')
   async start(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const meeting = await this.meetings.get({ user: req.auth!.user, roles: req.auth!.roles }, id);
+    const meeting = await this.meetings.get(callerOf(req), id);
     this.answer(await this.join.start(meeting, req.auth!.user, req.ip ?? null), `/meetings/${id}/start`, res);
   }
 

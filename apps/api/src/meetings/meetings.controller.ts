@@ -3,11 +3,9 @@ import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nest
 import type { Request } from 'express';
 import { InvalidInputError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Caller, type Invitation, type Meeting } from '@moderato/meetings';
+import { callerOf } from './caller';
+import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Invitation, type Meeting } from '@moderato/meetings';
 
-function callerOf(req: Request): Caller {
-  return { user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null };
-}
 
 export function meetingView(meeting: Meeting) {
   return {

@@ -5,12 +5,12 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
-import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, occurrencesOf, type Caller, type Meeting } from '@moderato/meetings';
+import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { setFlash, validateForm } from '@moderato/web';
+import { callerOf } from './caller';
 import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
 
-const callerOf = (req: Request): Caller => ({ user: req.auth!.user, roles: req.auth!.roles, ip: req.ip ?? null });
 const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 
 /** "My meetings", "New meeting" and the meeting page. The REST twin is MeetingsController. */
@@ -28,16 +28,9 @@ export class MeetingsPageController {
     const tab = when === 'past' ? 'past' : 'upcoming';
     const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
-    const now = Date.now();
+    const now = new Date();
     // "Start" shows for meetings whose join window is open right now.
-    const openIds = result.items
-      .filter((meeting) => !meeting.cancelledAt)
-      .filter((meeting) =>
-        occurrencesOf(meeting, new Date(now - meeting.joinAfterMinutes * 60_000), new Date(now + meeting.joinBeforeMinutes * 60_000)).some(
-          (o) => o.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000 <= now && o.endsAt.getTime() + meeting.joinAfterMinutes * 60_000 > now,
-        ),
-      )
-      .map((meeting) => meeting.id);
+    const openIds = result.items.filter((meeting) => !meeting.cancelledAt && joinWindowOf(meeting, now).open).map((meeting) => meeting.id);
     return { tab, q: q ?? '', ...result, openIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
@@ -158,8 +151,8 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
-  private formPage(form: MeetingForm, errors: Record<string, string[]>, meeting?: Meeting) {
+  private formPage(form: MeetingForm, errors: Record<string, string[]>) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES, meeting };
+    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
   }
 }
