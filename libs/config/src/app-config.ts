@@ -51,6 +51,8 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   /** Upper bound of a Jitsi token's lifetime (it also never outlives the meeting's window). */
   readonly tokenMaxTtlSeconds: number;
+  /** Environment defaults of the organisation policy for meetings (admins may change them). */
+  readonly meetingDefaults: { readonly joinWindowMinutes: number; readonly maxMinutes: number };
   /** A Jitsi server to create at boot when none exists (simple installs need no clicking). */
   readonly jitsiBootstrap?: {
     readonly baseUrl: string;
@@ -123,6 +125,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   if (ttlMinutes < 5 || ttlMinutes > 1440) {
     rangeProblems.push({ variable: 'TOKEN_MAX_TTL_MINUTES', messages: [`must be between 5 and 1440 (got "${ttlMinutes}")`] });
   }
+  const joinWindowMinutes = Number(vars.DEFAULT_JOIN_WINDOW_MINUTES);
+  if (joinWindowMinutes > 240) rangeProblems.push({ variable: 'DEFAULT_JOIN_WINDOW_MINUTES', messages: [`must be between 0 and 240 (got "${joinWindowMinutes}")`] });
+  const maxMeetingMinutes = Number(vars.MAX_MEETING_MINUTES);
+  if (maxMeetingMinutes < 15 || maxMeetingMinutes > 1440) rangeProblems.push({ variable: 'MAX_MEETING_MINUTES', messages: [`must be between 15 and 1440 (got "${maxMeetingMinutes}")`] });
   if (rangeProblems.length) throw new ConfigError(rangeProblems);
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
@@ -162,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),
     tokenMaxTtlSeconds: ttlMinutes * 60,
+    meetingDefaults: { joinWindowMinutes, maxMinutes: maxMeetingMinutes },
     jitsiBootstrap: vars.JITSI_URL
       ? {
           baseUrl: vars.JITSI_URL.replace(/\/+$/, ''),

@@ -167,6 +167,12 @@ export class EnvironmentVariables {
   @IsIn(BOOLEAN, { message: 'must be true or false' })
   GUEST_ACCESS_ALLOWED?: string;
 
+  @Matches(/^\d{1,3}$/, { message: 'must be a whole number of minutes (0-240)' })
+  DEFAULT_JOIN_WINDOW_MINUTES: string;
+
+  @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (15-1440)' })
+  MAX_MEETING_MINUTES: string;
+
   @Matches(/^\d{1,6}$/, { message: 'must be a whole number of requests per minute (0 turns the limit off)' })
   RATE_LIMIT_PER_MINUTE: string;
 
@@ -219,6 +225,8 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   SESSION_IDLE_MINUTES: '60',
   SESSION_MAX_HOURS: '8',
   TOKEN_MAX_TTL_MINUTES: '240',
+  DEFAULT_JOIN_WINDOW_MINUTES: '15',
+  MAX_MEETING_MINUTES: '1440',
   RATE_LIMIT_PER_MINUTE: '60',
   SMTP_URL: 'smtp://127.0.0.1:1025',
   MAIL_FROM: 'Moderato <moderato@localhost>',

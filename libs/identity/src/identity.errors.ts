@@ -40,3 +40,37 @@ export class SessionNotFound extends DomainError {
     super('SESSION_NOT_FOUND', 'not_found', 'Session not found');
   }
 }
+
+/** A bearer token that is unknown, revoked, expired or belongs to a disabled account. */
+export class ApiTokenRejected extends DomainError {
+  constructor(reason: string) {
+    super('API_TOKEN_INVALID', 'unauthenticated', 'The API token is invalid, expired or revoked', { reason });
+  }
+}
+
+/** The API token lacks the scope this request needs (or the route takes no tokens at all). */
+export class ApiTokenScopeMissing extends DomainError {
+  constructor(needed: string | null) {
+    super(
+      'API_TOKEN_SCOPE_MISSING',
+      'forbidden',
+      needed ? `This API token lacks the scope ${needed}` : 'This route cannot be used with an API token',
+      { needed },
+    );
+  }
+}
+
+/** An admin tried to take away their own admin rights or disable themselves. */
+export class SelfLockout extends DomainError {
+  constructor(field: string) {
+    super('SELF_LOCKOUT', 'invalid', 'You cannot remove your own administrator rights or disable yourself', [
+      { field, messages: ['you cannot remove your own administrator rights or disable yourself'] },
+    ]);
+  }
+}
+
+export class UserNotFound extends DomainError {
+  constructor() {
+    super('USER_NOT_FOUND', 'not_found', 'User not found');
+  }
+}

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@moderato/audit';
+import { PolicyModule } from '@moderato/policy';
+import { ApiToken } from './api-token.entity';
+import { ApiTokensService } from './api-tokens.service';
+import { RoleGrant } from './role-grant.entity';
 import { AuthGuard } from './auth.guard';
 import { OidcService } from './oidc.service';
 import { Session } from './session.entity';
@@ -10,8 +14,8 @@ import { User } from './user.entity';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Session]), AuditModule],
-  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard],
-  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, AuditModule],
+  imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
+  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService],
+  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule],
 })
 export class IdentityModule {}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AppConfig } from '@moderato/config';
+import { PolicyService } from '@moderato/policy';
 import { LoginFailed, SignInUnavailable } from './identity.errors';
 import { rolesFromClaims } from './role-mapping';
 import type { IdentityProfile } from './users.service';
@@ -30,7 +31,10 @@ export class OidcService {
   private configuration?: Promise<oidc.Configuration>;
   private failedAt = 0;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
+  ) {}
 
   get redirectUri(): string {
     return `${this.config.publicUrl}/auth/callback`;
@@ -75,6 +79,7 @@ export class OidcService {
       codeVerifier: oidc.randomPKCECodeVerifier(),
       returnTo,
     };
+    const { sessionMaxHours } = await this.policy.current();
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.redirectUri,
       scope: this.config.oidc.scopes,
@@ -84,7 +89,7 @@ export class OidcService {
       state: transaction.state,
       nonce: transaction.nonce,
       // Re-authenticate at the IdP once its login is older than our session may live.
-      max_age: String(this.config.session.maxHours * 3600),
+      max_age: String(sessionMaxHours * 3600),
       // "Switch account": the IdP must ask for credentials even if its session is alive.
       ...(options.forceLogin ? { prompt: 'login' } : {}),
     });
@@ -99,6 +104,7 @@ export class OidcService {
     if (params.get('state') !== transaction.state) throw new LoginFailed('state_mismatch');
     const configuration = await this.discover();
 
+    const { sessionMaxHours } = await this.policy.current();
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
@@ -106,7 +112,7 @@ export class OidcService {
         expectedState: transaction.state,
         expectedNonce: transaction.nonce,
         idTokenExpected: true,
-        maxAge: this.config.session.maxHours * 3600,
+        maxAge: sessionMaxHours * 3600,
       });
     } catch (error) {
       if (error instanceof TypeError) throw new SignInUnavailable('The identity provider did not answer the token request');

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, type Repository } from 'typeorm';
-import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
+import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
 import { Session } from './session.entity';
 import { User } from './user.entity';
@@ -19,27 +19,28 @@ export type SessionCheck =
 
 /**
  * Server-side sessions: the cookie holds a random token, the table only its SHA-256. A session
- * ends after SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS after login, when revoked,
+ * ends after the policy's idle time without a request, its maximum length after login, when revoked,
  * or when its user is disabled.
  */
 @Injectable()
 export class SessionsService {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
 
   async create(user: User, details: { idToken?: string | null; userAgent?: string | null; ip?: string | null }) {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
+    const { sessionMaxHours } = await this.policy.current();
     const session = await this.sessions.save(
       this.sessions.create({
         tokenHash: hashSessionToken(token),
         userId: user.id,
         createdAt: now,
         lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + this.config.session.maxHours * 3600_000),
+        expiresAt: new Date(now.getTime() + sessionMaxHours * 3600_000),
         idToken: details.idToken ?? null,
         userAgent: details.userAgent?.slice(0, 512) ?? null,
         ip: details.ip ?? null,
@@ -56,7 +57,8 @@ export class SessionsService {
     if (session.revokedAt) return { ok: false, reason: 'revoked' };
     if (session.user.disabled) return { ok: false, reason: 'disabled' };
     if (now >= session.expiresAt) return { ok: false, reason: 'expired' };
-    if (now.getTime() - session.lastSeenAt.getTime() >= this.config.session.idleMinutes * 60_000) {
+    const { sessionIdleMinutes } = await this.policy.current();
+    if (now.getTime() - session.lastSeenAt.getTime() >= sessionIdleMinutes * 60_000) {
       return { ok: false, reason: 'idle' };
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
@@ -68,12 +70,31 @@ export class SessionsService {
 
   /** Sessions of a user that can still be used, most recent first. */
   async listActive(userId: string): Promise<Session[]> {
-    const now = this.clock.now();
-    const idleCutoff = new Date(now.getTime() - this.config.session.idleMinutes * 60_000);
-    return this.sessions.find({
-      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now), lastSeenAt: MoreThan(idleCutoff) },
+    return this.sessions.find({ where: { userId, ...(await this.liveConditions()) }, order: { lastSeenAt: 'DESC' } });
+  }
+
+  /** Every live session (administration), most recently used first, with its user. */
+  async listAllActive(options: { page: number; pageSize: number }): Promise<{ sessions: Session[]; total: number }> {
+    const [sessions, total] = await this.sessions.findAndCount({
+      where: await this.liveConditions(),
+      relations: { user: true },
       order: { lastSeenAt: 'DESC' },
+      skip: (options.page - 1) * options.pageSize,
+      take: options.pageSize,
     });
+    return { sessions, total };
+  }
+
+  /** The live session with this id, or null. */
+  async findActive(sessionId: string): Promise<Session | null> {
+    return this.sessions.findOne({ where: { id: sessionId, ...(await this.liveConditions()) }, relations: { user: true } });
+  }
+
+  private async liveConditions() {
+    const now = this.clock.now();
+    const { sessionIdleMinutes } = await this.policy.current();
+    const idleCutoff = new Date(now.getTime() - sessionIdleMinutes * 60_000);
+    return { revokedAt: IsNull(), expiresAt: MoreThan(now), lastSeenAt: MoreThan(idleCutoff) };
   }
 
   /** Ends one session of `userId` (a person can only end their own; admins use revokeById). */

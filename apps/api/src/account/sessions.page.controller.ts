@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { CurrentAuth, SESSION_COOKIE, SessionsService, sessionCookieOptions, type AuthContext } from '@moderato/identity';
+import { PolicyService } from '@moderato/policy';
 import { setFlash } from '@moderato/web';
 import { describeDevice } from './device';
 
@@ -14,7 +15,13 @@ export class SessionsPageController {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly policy: PolicyService,
   ) {}
+
+  private async sessionLimits() {
+    const policy = await this.policy.current();
+    return { idle: policy.sessionIdleMinutes, max: policy.sessionMaxHours };
+  }
 
   /** "My sessions": where I am signed in, with a way out of each. */
   @Get()
@@ -22,10 +29,10 @@ export class SessionsPageController {
   async list(@CurrentAuth() auth: AuthContext) {
     const sessions = await this.sessions.listActive(auth.user.id);
     return {
-      sessionLimits: { idle: this.config.session.idleMinutes, max: this.config.session.maxHours },
+      sessionLimits: await this.sessionLimits(),
       sessions: sessions.map((session) => ({
         id: session.id,
-        current: session.id === auth.session.id,
+        current: session.id === auth.session!.id,
         device: describeDevice(session.userAgent),
         ip: session.ip ?? '—',
         lastSeenAt: session.lastSeenAt,
@@ -47,10 +54,10 @@ export class SessionsPageController {
       action: 'session.revoked',
       actor: { id: auth.user.id, label: auth.user.email },
       subject: { type: 'session', id },
-      metadata: { by: 'owner', current: id === auth.session.id },
+      metadata: { by: 'owner', current: id === auth.session!.id },
       ip: req.ip,
     });
-    if (id === auth.session.id) {
+    if (id === auth.session!.id) {
       res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
       setFlash(res, this.config, { type: 'success', key: 'flash.signedOut' });
       res.redirect(303, '/');

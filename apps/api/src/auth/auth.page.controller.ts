@@ -60,7 +60,7 @@ export class AuthPageController {
       const user = await this.users.upsertFromLogin(profile);
       // No session fixation: whatever session the browser had ends; a new id is issued.
       const previous: unknown = req.signedCookies?.[SESSION_COOKIE];
-      if (req.auth) await this.sessions.revoke(req.auth.session.id);
+      if (req.auth?.session) await this.sessions.revoke(req.auth.session.id);
       const { token, session } = await this.sessions.create(user, {
         idToken,
         userAgent: req.headers['user-agent'] ?? null,
@@ -92,7 +92,7 @@ export class AuthPageController {
   @HttpCode(303)
   async switchAccount(@Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
-    if (req.auth) {
+    if (req.auth?.session) {
       await this.sessions.revoke(req.auth.session.id);
       await this.audit.record({ action: 'auth.logout', actor: { id: req.auth.user.id, label: req.auth.user.email }, subject: { type: 'session', id: req.auth.session.id }, metadata: { switchAccount: true }, ip: req.ip });
     }
@@ -104,7 +104,7 @@ export class AuthPageController {
   @HttpCode(303)
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
-    if (!req.auth) {
+    if (!req.auth?.session) {
       res.redirect(303, '/');
       return;
     }

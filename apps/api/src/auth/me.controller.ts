@@ -1,12 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
-import { CurrentAuth, type AuthContext } from '@moderato/identity';
+import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentAuth, TokenScope, type AuthContext } from '@moderato/identity';
 
+@ApiTags('me')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@TokenScope('any')
 @Controller('api/v1/me')
 export class MeController {
   /** The signed-in person and what they may do. */
   @Get()
   me(@CurrentAuth() auth: AuthContext) {
-    const { user, roles, session } = auth;
+    const { user, roles, session, apiToken } = auth;
     return {
       id: user.id,
       email: user.email,
@@ -17,7 +22,8 @@ export class MeController {
       idpRoles: user.idpRoles,
       locale: user.locale,
       timezone: user.timezone,
-      session: { id: session.id, expiresAt: session.expiresAt },
+      session: session ? { id: session.id, expiresAt: session.expiresAt } : null,
+      apiToken: apiToken ? { id: apiToken.id, scopes: apiToken.scopes } : null,
     };
   }
 }

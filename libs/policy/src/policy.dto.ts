@@ -1,0 +1,109 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
+const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === 'on' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
+const toList = ({ value }: { value: unknown }) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * The organisation policy as the settings page and `PUT /api/v1/admin/policy` take it. Every field
+ * is optional: what is left out keeps its current value.
+ */
+export class UpdatePolicyDto {
+  @ApiPropertyOptional({ type: [String], description: 'Servers organizers may choose; empty = every enabled server' })
+  @IsOptional()
+  @Transform(toList)
+  @IsUUID('all', { each: true, message: 'each server must be a server id' })
+  organizerServerIds?: string[];
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 240, description: 'Default minutes the room opens before a meeting starts' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(0)
+  @Max(240)
+  joinWindowBeforeMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 240, description: 'Default minutes the room stays open after a meeting ends' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(0)
+  @Max(240)
+  joinWindowAfterMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 15, maximum: 1440, description: 'Longest meeting an organizer may schedule, in minutes' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(15)
+  @Max(1440)
+  maxMeetingMinutes?: number;
+
+  @ApiPropertyOptional({ description: 'Whether organizers may open a meeting to guests without an account' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  guestAccessAllowed?: boolean;
+
+  @ApiPropertyOptional({ minimum: 5, maximum: 1440, description: 'Upper bound of a Jitsi token lifetime, in minutes' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(5)
+  @Max(1440)
+  tokenMaxTtlMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 5, maximum: 10080, description: 'A session ends after this many minutes without a request' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(5)
+  @Max(10080)
+  sessionIdleMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 720, description: 'A session ends this many hours after login' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of hours' })
+  @Min(1)
+  @Max(720)
+  sessionMaxHours?: number;
+
+  @ApiPropertyOptional({ enum: ['en', 'de'] })
+  @IsOptional()
+  @IsIn(['en', 'de'], { message: 'must be en or de' })
+  defaultLocale?: 'en' | 'de';
+
+  @ApiPropertyOptional({ maxLength: 60 })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(60)
+  productName?: string;
+
+  @ApiPropertyOptional({ description: 'https URL of a logo shown in the page header and mails; empty = none' })
+  @IsOptional()
+  @Transform(trimmed)
+  @ValidateIf((_o, value) => value !== '')
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  @MaxLength(500)
+  logoUrl?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Who people contact for help (email, phone, or a short text)' })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(200)
+  supportContact?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: 'Text at the end of every mail' })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(1000)
+  mailFooter?: string;
+}
