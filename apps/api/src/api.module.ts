@@ -11,7 +11,11 @@ import { MeetingsModule } from '@moderato/meetings';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
 import { CsrfMiddleware, ProblemFilter, RateLimitMiddleware, WebContextMiddleware, createValidationPipe } from '@moderato/web';
+import { ApiTokensController } from './account/api-tokens.controller';
+import { ApiTokensPageController } from './account/api-tokens.page.controller';
 import { SessionsPageController } from './account/sessions.page.controller';
+import { AdminController } from './admin/admin.controller';
+import { AdminPageController } from './admin/admin.page.controller';
 import { ServersController } from './admin/servers.controller';
 import { ServersPageController } from './admin/servers.page.controller';
 import { TokenInspector } from './admin/token-inspector';
@@ -66,6 +70,10 @@ export class ApiModule implements NestModule {
         MeetingsPageController,
         JoinPageController,
         InvitationsPageController,
+        AdminController,
+        AdminPageController,
+        ApiTokensController,
+        ApiTokensPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

@@ -13,6 +13,20 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface AuditFilter {
+  /** The actor's email (part of it) or id. */
+  actor?: string;
+  /** An exact action (`token.issued`) or a family ending in a dot (`token.`). */
+  action?: string;
+  from?: Date;
+  /** Exclusive upper bound. */
+  to?: Date;
+  subjectType?: string;
+  subjectId?: string;
+}
+
 /** Writes security-relevant events to the append-only audit log. */
 @Injectable()
 export class AuditService {
@@ -36,5 +50,57 @@ export class AuditService {
         createdAt: this.clock.now(),
       }),
     );
+  }
+
+  /** One page of events matching the filter, newest first. */
+  async search(filter: AuditFilter, page: { page: number; pageSize: number }): Promise<{ events: AuditEvent[]; total: number }> {
+    const [events, total] = await this.query(filter)
+      .orderBy('e.created_at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .skip((page.page - 1) * page.pageSize)
+      .take(page.pageSize)
+      .getManyAndCount();
+    return { events, total };
+  }
+
+  /** Every matching event, newest first, in batches (for the CSV export); stops after `limit`. */
+  async *stream(filter: AuditFilter, limit = 100_000, batch = 1000): AsyncGenerator<AuditEvent[]> {
+    let after: { createdAt: Date; id: string } | null = null;
+    let sent = 0;
+    while (sent < limit) {
+      const query = this.query(filter);
+      if (after) query.andWhere('(e.created_at, e.id) < (:afterAt, :afterId)', { afterAt: after.createdAt, afterId: after.id });
+      const rows = await query.orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').take(Math.min(batch, limit - sent)).getMany();
+      if (!rows.length) return;
+      yield rows;
+      sent += rows.length;
+      const last = rows[rows.length - 1];
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
+  /** Distinct action names seen so far (for the filter's choices). */
+  async actions(): Promise<string[]> {
+    const rows: { action: string }[] = await this.events.query('SELECT DISTINCT action FROM audit_events ORDER BY action');
+    return rows.map((row) => row.action);
+  }
+
+  private query(filter: AuditFilter) {
+    const query = this.events.createQueryBuilder('e');
+    const actor = filter.actor?.trim();
+    if (actor) {
+      if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(actor)) query.andWhere('e.actor_id = :actorId', { actorId: actor });
+      else query.andWhere('lower(e.actor_label) LIKE :actorLabel', { actorLabel: `%${escapeLike(actor.toLowerCase())}%` });
+    }
+    const action = filter.action?.trim();
+    if (action) {
+      if (action.endsWith('.')) query.andWhere('e.action LIKE :actionPrefix', { actionPrefix: `${escapeLike(action)}%` });
+      else query.andWhere('e.action = :action', { action });
+    }
+    if (filter.from) query.andWhere('e.created_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('e.created_at < :to', { to: filter.to });
+    if (filter.subjectType?.trim()) query.andWhere('e.subject_type = :subjectType', { subjectType: filter.subjectType.trim() });
+    if (filter.subjectId?.trim()) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId.trim() });
+    return query;
   }
 }

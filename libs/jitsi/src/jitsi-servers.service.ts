@@ -29,6 +29,9 @@ const isUniqueViolation = (error: unknown) =>
  * stored only sealed with SECRETS_KEY, bound to their server id; they leave this service
  * decrypted only for signing, and for an admin's audited "reveal".
  */
+/** The longest token lifetime the policy allows (TOKEN_MAX_TTL_MINUTES ≤ 1440). */
+const RETIRED_KEY_SERVED_MS = 1440 * 60_000;
+
 @Injectable()
 export class JitsiServersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('JitsiServers');
@@ -141,11 +144,14 @@ export class JitsiServersService implements OnApplicationBootstrap {
     });
   }
 
-  /** Keys Prosody may still need: the active one and retired ones whose tokens may still be valid. */
+  /**
+   * Keys Prosody may still need: the active one and retired ones whose tokens may still be valid
+   * (kept for a day: the longest token lifetime the organisation policy allows).
+   */
   async publishedKeys(serverId: string): Promise<JitsiSigningKey[]> {
     const keys = await this.dataSource.getRepository(JitsiSigningKey).find({ where: { serverId }, order: { createdAt: 'DESC' } });
     const now = this.clock.now().getTime();
-    return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + this.config.tokenMaxTtlSeconds * 1000 > now);
+    return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + RETIRED_KEY_SERVED_MS > now);
   }
 
   /** The SPKI PEM Prosody asks for as `<hex(sha256(kid))>.pem`, or null. */

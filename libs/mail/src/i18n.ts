@@ -24,6 +24,7 @@ export const MAIL_EN = {
   'series.text': 'This is a recurring meeting; every date is in the attached calendar entry.',
   'ics.hint': 'The attached calendar entry adds or updates the meeting in your calendar.',
   'footer': 'Sent by {product} on behalf of {organizer}.',
+  'support': 'Questions? Contact {contact}.',
 } as const;
 
 export type MailKey = keyof typeof MAIL_EN;
@@ -51,6 +52,7 @@ export const MAIL_DE: Record<MailKey, string> = {
   'series.text': 'Dies ist ein Serientermin; alle Termine stehen im angehängten Kalendereintrag.',
   'ics.hint': 'Der angehängte Kalendereintrag trägt den Termin in Ihren Kalender ein oder aktualisiert ihn.',
   'footer': 'Gesendet von {product} im Auftrag von {organizer}.',
+  'support': 'Fragen? Wenden Sie sich an {contact}.',
 };
 
 const CATALOGS: Record<Locale, Record<MailKey, string>> = { en: MAIL_EN, de: MAIL_DE };

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { QUEUES } from '@moderato/jobs';
 import { LinkCodes } from '@moderato/meetings';
+import { PolicyModule } from '@moderato/policy';
 import { MailTransport } from './mail-transport';
 import { MAIL_OPTIONS, resolveMailOptions, type MailModuleOptions } from './mail.options';
 import { MailProcessor } from './mail.processor';
@@ -17,7 +18,7 @@ export class MailModule {
     return {
       module: MailModule,
       // The Redis connection comes from JobsModule.forRoot(), which the application imports once.
-      imports: [BullModule.registerQueue({ name: QUEUES.mail })],
+      imports: [BullModule.registerQueue({ name: QUEUES.mail }), PolicyModule],
       providers: [{ provide: MAIL_OPTIONS, useValue: resolveMailOptions(options) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor],
       exports: [MailTransport, OutboxRelayService],
     };

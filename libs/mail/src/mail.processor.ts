@@ -3,10 +3,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AppConfig, type Locale } from '@moderato/config';
+import type { Locale } from '@moderato/config';
 import { User } from '@moderato/identity';
 import { QUEUES } from '@moderato/jobs';
 import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
+import { PolicyService } from '@moderato/policy';
 import { isMailLocale } from './i18n';
 import { buildIcs } from './ics';
 import { MailTransport } from './mail-transport';
@@ -39,7 +40,7 @@ export class MailProcessor extends WorkerHost {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
     private readonly linkCodes: LinkCodes,
-    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
   ) {
     super();
   }
@@ -99,7 +100,8 @@ export class MailProcessor extends WorkerHost {
       .where('u.email = :email', { email: invitation.email.toLowerCase() })
       .orderBy('u.last_login_at', 'DESC', 'NULLS LAST')
       .getOne();
-    const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer.locale) ? organizer.locale : this.config.defaultLocale;
+    const policy = await this.policy.current();
+    const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer.locale) ? organizer.locale : policy.defaultLocale;
     const timezone = isTimeZone(invitee?.timezone) ? invitee.timezone : meeting.timezone;
     const link = this.linkCodes.linkFor(invitation);
     const organizerContact = { name: organizer.displayName, email: organizer.email };
@@ -107,7 +109,8 @@ export class MailProcessor extends WorkerHost {
     const mail = renderMail({
       kind: row.kind,
       locale,
-      productName: this.config.productName,
+      productName: policy.productName,
+      branding: { logoUrl: policy.logoUrl, supportContact: policy.supportContact, mailFooter: policy.mailFooter },
       invitation,
       meeting,
       organizer: organizerContact,
@@ -126,7 +129,7 @@ export class MailProcessor extends WorkerHost {
             attendee: { name: invitation.name, email: invitation.email, role: invitation.role },
             sequence,
             link,
-            productName: this.config.productName,
+            productName: policy.productName,
             occurrence: occurrence ? new Date(occurrence) : undefined,
           });
 

@@ -22,6 +22,8 @@ export interface RenderMailInput {
   timezone: string;
   /** ISO start of the one occurrence this mail is about (reminders, single cancellations). */
   occurrence?: string;
+  /** The organisation's branding from its policy (all optional). */
+  branding?: { logoUrl?: string; supportContact?: string; mailFooter?: string };
 }
 
 export interface RenderedMail {
@@ -87,6 +89,9 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   const description = meeting.description.trim();
 
   const intro = t(`${kind}.intro` as MailKey, params);
+  const supportLine = input.branding?.supportContact ? t('support', { contact: oneLine(input.branding.supportContact) }) : '';
+  const mailFooter = input.branding?.mailFooter?.trim() ?? '';
+  const logoUrl = input.branding?.logoUrl && /^https?:\/\//.test(input.branding.logoUrl) ? input.branding.logoUrl : '';
   const cancelLines = kind === 'cancel' ? [single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
   const subject = oneLine(t(`${kind}.subject` as MailKey, params));
 
@@ -97,7 +102,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
     description && kind !== 'cancel' ? `${t('label.description')}:\n${description}` : '',
     withLink ? `${t('link.intro')}\n${input.link}\n\n${t('link.personal', params)}` : '',
     kind === 'reminder' ? '' : t('ics.hint'),
-    `-- \n${t('footer', params)}`,
+    `-- \n${[t('footer', params), supportLine, mailFooter].filter(Boolean).join('\n')}`,
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -108,6 +113,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
     '<!doctype html>',
     `<html lang="${locale}"><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
     '<body style="font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em; margin: 0 auto; padding: 1em;">',
+    logoUrl ? `<p><img src="${e(logoUrl)}" alt="${e(input.productName)}" style="max-height: 48px;"></p>` : '',
     `<p style="font-size: 1.1em;">${e(intro)}</p>`,
     ...cancelLines.map((line) => `<p><strong>${e(line)}</strong></p>`),
     '<table role="presentation" style="border-collapse: collapse;">',
@@ -119,6 +125,8 @@ export function renderMail(input: RenderMailInput): RenderedMail {
       : '',
     kind === 'reminder' ? '' : `<p style="color: #555;">${e(t('ics.hint'))}</p>`,
     `<hr><p style="color: #777; font-size: 0.9em;">${e(t('footer', params))}</p>`,
+    supportLine ? `<p style="color: #777; font-size: 0.9em;">${e(supportLine)}</p>` : '',
+    mailFooter ? `<div style="color: #777; font-size: 0.9em;">${paragraph(mailFooter)}</div>` : '',
     '</body></html>',
   ]
     .filter(Boolean)

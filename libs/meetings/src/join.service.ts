@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
-import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
 import { User } from '@moderato/identity';
 import { JitsiServer, JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
+import { PolicyService } from '@moderato/policy';
 import { Invitation } from './invitation.entity';
 import { hashLinkCode } from './link-codes';
 import { Meeting } from './meeting.entity';
@@ -44,7 +44,7 @@ export class JoinService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly servers: JitsiServersService,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
 
@@ -70,7 +70,7 @@ export class JoinService {
     if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
     const window = joinWindowOf(meeting, this.clock.now());
     if (!window.occurrence) return { outcome: 'ended', ...context };
-    if (!user) return { outcome: this.guestAllowed(meeting) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
+    if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
       refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context }, `identity_${reason}`);
     if (invitation.boundUserId && invitation.boundUserId !== user.id) return mismatch('bound');
@@ -90,8 +90,9 @@ export class JoinService {
   }
 
   /** Whether a link may be used without an account (meeting option and organisation policy). */
-  guestAllowed(meeting: Meeting): boolean {
-    return this.config.guestAccessAllowed && meeting.options.guestAccess === true && meeting.options.requireLogin === false;
+  async guestAllowed(meeting: Meeting): Promise<boolean> {
+    if (meeting.options.guestAccess !== true) return false;
+    return (await this.policy.current()).guestAccessAllowed && meeting.options.guestAccess === true && meeting.options.requireLogin === false;
   }
 
   /**
@@ -104,7 +105,7 @@ export class JoinService {
     const { invitation, meeting, organizer } = link;
     if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
-    if (!this.guestAllowed(meeting)) return { outcome: 'login_required', meeting, organizer };
+    if (!(await this.guestAllowed(meeting))) return { outcome: 'login_required', meeting, organizer };
     const window = joinWindowOf(meeting, this.clock.now());
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
     if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
@@ -137,7 +138,7 @@ export class JoinService {
       // The organizer starting early still gets a token that ends with the window.
       window: { notAfter: closesAt > now ? closesAt : new Date(now.getTime() + 60_000) },
       now,
-      maxTtlSeconds: this.config.tokenMaxTtlSeconds,
+      maxTtlSeconds: (await this.policy.current()).tokenMaxTtlMinutes * 60,
       lobbyBypass,
     });
     await this.audit.record({

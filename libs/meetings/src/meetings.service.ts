@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
-import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
+import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
@@ -25,7 +25,6 @@ export interface Caller {
   ip?: string | null;
 }
 
-const MAX_DURATION_MS = 24 * 3600_000;
 const REMINDER_HORIZON_MS = 60 * 24 * 3600_000;
 
 /**
@@ -39,14 +38,15 @@ export class MeetingsService {
     private readonly linkCodes: LinkCodes,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
   ) {}
 
   async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
-    const { startsAt, endsAt, rrule } = this.checkTimes(dto.startsAt, dto.endsAt, dto.recurrence);
+    const policy = await this.policy.current();
+    const { startsAt, endsAt, rrule } = this.checkTimes(dto.startsAt, dto.endsAt, dto.recurrence, policy);
     this.checkInviteeList(dto.invitees ?? []);
     return this.dataSource.transaction(async (manager) => {
-      const server = await this.pickServer(manager, caller, dto.serverId);
+      const server = await this.pickServer(manager, caller, dto.serverId, policy);
       const meeting = await manager.getRepository(Meeting).save(
         manager.getRepository(Meeting).create({
           serverId: server.id,
@@ -58,9 +58,9 @@ export class MeetingsService {
           endsAt,
           timezone: dto.timezone,
           rrule,
-          joinBeforeMinutes: dto.joinWindowMinutesBefore ?? 15,
-          joinAfterMinutes: dto.joinWindowMinutesAfter ?? 0,
-          options: this.checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }),
+          joinBeforeMinutes: dto.joinWindowMinutesBefore ?? policy.joinWindowBeforeMinutes,
+          joinAfterMinutes: dto.joinWindowMinutesAfter ?? policy.joinWindowAfterMinutes,
+          options: this.checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }, policy),
         }),
       );
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
@@ -107,6 +107,7 @@ export class MeetingsService {
   }
 
   async update(caller: Caller, id: string, dto: UpdateMeetingDto): Promise<Meeting> {
+    const policy = await this.policy.current();
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, id, manager, true);
       if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
@@ -116,6 +117,7 @@ export class MeetingsService {
         dto.startsAt ?? meeting.startsAt.toISOString(),
         dto.endsAt ?? meeting.endsAt.toISOString(),
         dto.recurrence === undefined ? (meeting.rrule ?? undefined) : dto.recurrence,
+        policy,
       );
       const before = { title: meeting.title, description: meeting.description, startsAt: meeting.startsAt.getTime(), endsAt: meeting.endsAt.getTime(), rrule: meeting.rrule, timezone: meeting.timezone };
       Object.assign(meeting, {
@@ -127,7 +129,7 @@ export class MeetingsService {
         timezone: dto.timezone ?? meeting.timezone,
         joinBeforeMinutes: dto.joinWindowMinutesBefore ?? meeting.joinBeforeMinutes,
         joinAfterMinutes: dto.joinWindowMinutesAfter ?? meeting.joinAfterMinutes,
-        options: this.checkOptions({ ...meeting.options, ...dto.options }),
+        options: this.checkOptions({ ...meeting.options, ...dto.options }, policy, meeting.options),
       });
       const saved = await manager.getRepository(Meeting).save(meeting);
       const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
@@ -208,6 +210,7 @@ export class MeetingsService {
 
   /** Cancels or moves one occurrence of a series (an exception); invitees get an update. */
   async changeOccurrence(caller: Caller, id: string, occurrenceIso: string, dto: ChangeOccurrenceDto): Promise<Meeting> {
+    const policy = await this.policy.current();
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, id, manager, true);
       if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
@@ -224,7 +227,7 @@ export class MeetingsService {
       const exception: OccurrenceException = { occurrence: occurrence.toISOString() };
       if (dto.cancelled) exception.cancelled = true;
       else {
-        const { startsAt, endsAt } = this.checkTimes(dto.startsAt ?? '', dto.endsAt ?? '');
+        const { startsAt, endsAt } = this.checkTimes(dto.startsAt ?? '', dto.endsAt ?? '', undefined, policy);
         exception.startsAt = startsAt.toISOString();
         exception.endsAt = endsAt.toISOString();
       }
@@ -342,22 +345,39 @@ export class MeetingsService {
       .save(invitations.map((invitation) => manager.getRepository(OutboxMessage).create({ kind, invitationId: invitation.id, payload: { sequence }, status: 'pending', notBefore: now })), { chunk: 200 });
   }
 
-  private async pickServer(manager: EntityManager, caller: Caller, serverId?: string): Promise<JitsiServer> {
+  /** Administration: how many meetings a person organized, and the latest ones. */
+  async organizedBy(userId: string, limit = 10): Promise<{ total: number; recent: Meeting[] }> {
+    const [recent, total] = await this.dataSource.getRepository(Meeting).findAndCount({ where: { organizerId: userId }, order: { startsAt: 'DESC' }, take: limit });
+    return { total, recent };
+  }
+
+  /** Servers this organizer may schedule on: enabled, allowed by the organisation policy and by the server's own role list. */
+  async usableServers(caller: Caller, manager: EntityManager = this.dataSource.manager, policy?: OrgPolicy): Promise<JitsiServer[]> {
+    const { organizerServerIds } = policy ?? (await this.policy.current());
     const servers = await manager.getRepository(JitsiServer).find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
-    const usable = servers.filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())));
+    return servers
+      .filter((server) => !organizerServerIds.length || organizerServerIds.includes(server.id))
+      .filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())));
+  }
+
+  private async pickServer(manager: EntityManager, caller: Caller, serverId: string | undefined, policy: OrgPolicy): Promise<JitsiServer> {
+    const usable = await this.usableServers(caller, manager, policy);
     const server = serverId ? usable.find((candidate) => candidate.id === serverId) : usable[0];
     if (!server) throw new NoServerAvailable();
     return server;
   }
 
-  private checkTimes(startsAtText: string, endsAtText: string, recurrence?: string | null) {
+  private checkTimes(startsAtText: string, endsAtText: string, recurrence: string | null | undefined, policy: OrgPolicy) {
     const problems: FieldError[] = [];
     const startsAt = new Date(startsAtText);
     const endsAt = new Date(endsAtText);
     if (Number.isNaN(startsAt.getTime())) problems.push({ field: 'startsAt', messages: ['startsAt is not a valid date-time'] });
     if (Number.isNaN(endsAt.getTime())) problems.push({ field: 'endsAt', messages: ['endsAt is not a valid date-time'] });
     if (!problems.length && endsAt <= startsAt) problems.push({ field: 'endsAt', messages: ['endsAt must be after startsAt'] });
-    if (!problems.length && endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) problems.push({ field: 'endsAt', messages: ['a meeting may last at most 24 hours'] });
+    if (!problems.length && endsAt.getTime() - startsAt.getTime() > policy.maxMeetingMinutes * 60_000) {
+      const limit = policy.maxMeetingMinutes % 60 === 0 ? `${policy.maxMeetingMinutes / 60} hours` : `${policy.maxMeetingMinutes} minutes`;
+      problems.push({ field: 'endsAt', messages: [`a meeting may last at most ${limit} (organisation policy)`] });
+    }
     let rrule: string | null = null;
     if (recurrence) {
       const parsed = parseRecurrence(recurrence);
@@ -369,8 +389,9 @@ export class MeetingsService {
   }
 
   /** Guest access only where the organisation allows it, and it implies "login not required". */
-  private checkOptions(options: MeetingOptions): MeetingOptions {
-    if (options.guestAccess && !this.config.guestAccessAllowed) {
+  private checkOptions(options: MeetingOptions, policy: OrgPolicy, previous?: MeetingOptions): MeetingOptions {
+    // A meeting that already had guests keeps its setting when other fields change; turning it on needs the policy.
+    if (options.guestAccess && !policy.guestAccessAllowed && !previous?.guestAccess) {
       throw new InvalidInputError([{ field: 'options.guestAccess', messages: ['guest access is not allowed by your organisation'] }]);
     }
     if (!options.guestAccess) return { ...options, guestAccess: false, requireLogin: true };

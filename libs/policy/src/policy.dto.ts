@@ -89,7 +89,7 @@ export class UpdatePolicyDto {
   @IsOptional()
   @Transform(trimmed)
   @ValidateIf((_o, value) => value !== '')
-  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: false }, { message: 'must be an https:// URL' })
   @MaxLength(500)
   logoUrl?: string;
 

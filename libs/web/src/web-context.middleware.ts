@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
+import { PolicyService } from '@moderato/policy';
 import { COOKIES } from './cookies';
 import { takeFlash } from './flash';
 import { isLocale, negotiateLocale, translator } from './i18n/i18n';
@@ -11,6 +12,9 @@ export interface PageLocals {
   t: ReturnType<typeof translator>;
   csrfToken: string;
   productName: string;
+  /** Organisation branding from the policy ('' when not set). */
+  logoUrl: string;
+  supportContact: string;
   currentPath: string;
   flash?: ReturnType<typeof takeFlash>;
   /** Date and time in the viewer's language and time zone. */
@@ -28,13 +32,20 @@ export function resolveLocale(req: Request, fallback: Locale): Locale {
 
 @Injectable()
 export class WebContextMiddleware implements NestMiddleware {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly policy: PolicyService,
+  ) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
-    const locale = resolveLocale(req, this.config.defaultLocale);
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    // Pages still render (in the environment's defaults) while the database is unreachable.
+    const policy = await this.policy.current().catch(() => this.policy.defaults());
+    const locale = resolveLocale(req, policy.defaultLocale);
     res.locals.locale = locale;
     res.locals.t = translator(locale);
-    res.locals.productName = this.config.productName;
+    res.locals.productName = policy.productName;
+    res.locals.logoUrl = policy.logoUrl;
+    res.locals.supportContact = policy.supportContact;
     res.locals.currentPath = req.originalUrl;
     res.locals.flash = req.method === 'GET' ? takeFlash(req, res) : undefined;
     // Read the zone at render time: the session middleware runs after this one.

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { RequireRoles } from '@moderato/identity';
+import { RequireRoles, TokenScope } from '@moderato/identity';
 import { CreateServerDto, JitsiServersService, UpdateServerDto, type JitsiServer } from '@moderato/jitsi';
 import { actorOf } from './actor';
 
@@ -25,7 +25,9 @@ export function serverView(server: JitsiServer) {
 @ApiTags('servers')
 @ApiCookieAuth()
 @RequireRoles('admin')
-@Controller('api/v1/servers')
+@ApiBearerAuth()
+@TokenScope('admin')
+@Controller(['api/v1/admin/servers', 'api/v1/servers'])
 export class ServersController {
   constructor(private readonly servers: JitsiServersService) {}
 

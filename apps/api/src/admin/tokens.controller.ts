@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Render, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { RequireRoles } from '@moderato/identity';
+import { RequireRoles, TokenScope } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { validateForm } from '@moderato/web';
 import { InspectTokenDto } from './inspect-token.dto';
@@ -18,7 +18,8 @@ export class TokensController {
     private readonly servers: JitsiServersService,
   ) {}
 
-  @Post('api/v1/tokens/inspect')
+  @TokenScope('admin')
+  @Post(['api/v1/admin/tokens/inspect', 'api/v1/tokens/inspect'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Decode a Jitsi token and list the TOKENS.md rules it breaks' })
   async inspectApi(@Body() dto: InspectTokenDto) {

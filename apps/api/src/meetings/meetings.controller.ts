@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { InvalidInputError } from '@moderato/core';
-import { RequireRoles } from '@moderato/identity';
+import { RequireRoles, TokenScope } from '@moderato/identity';
 import { callerOf } from './caller';
 import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Invitation, type Meeting } from '@moderato/meetings';
 
@@ -48,6 +48,8 @@ function versionFrom(ifMatch: string | undefined): number | undefined {
 
 @ApiTags('meetings')
 @ApiCookieAuth()
+@ApiBearerAuth()
+@TokenScope('meetings')
 @Controller('api/v1/meetings')
 export class MeetingsController {
   constructor(private readonly meetings: MeetingsService) {}

@@ -1,0 +1,265 @@
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuditService } from '@moderato/audit';
+import { AppConfig } from '@moderato/config';
+import { DomainError } from '@moderato/core';
+import { ApiTokensService, RequireRoles, SelfLockout, SessionNotFound, SessionsService, UsersService, type User } from '@moderato/identity';
+import { JitsiServersService } from '@moderato/jitsi';
+import { MeetingsService } from '@moderato/meetings';
+import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
+import { setFlash, validateForm } from '@moderato/web';
+import { actorOf } from './actor';
+import { AuditQueryDto, PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto, auditFilterOf } from './admin.dto';
+import { PAGE_SIZE, pagination } from './admin-views';
+import { streamAuditCsv } from './admin.controller';
+
+/** Keeps the list filters when paging: `?q=…&role=…&page=N`. */
+function pageLink(base: string, params: object, page: number): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (key !== 'page' && value !== undefined && value !== '') search.set(key, String(value));
+  search.set('page', String(page));
+  return `${base}?${search.toString()}`;
+}
+
+/** Administration pages: dashboard, users and roles, sessions, policy, audit log. */
+@ApiExcludeController()
+@RequireRoles('admin')
+@Controller('admin')
+export class AdminPageController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly apiTokens: ApiTokensService,
+    private readonly meetings: MeetingsService,
+    private readonly servers: JitsiServersService,
+    private readonly policy: PolicyService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('admin/dashboard')
+  async dashboard() {
+    const [users, admins, sessions, servers, events] = await Promise.all([
+      this.users.search({ page: 1, pageSize: 1 }),
+      this.users.search({ role: 'admin', page: 1, pageSize: 1 }),
+      this.sessions.listAllActive({ page: 1, pageSize: 1 }),
+      this.servers.list(),
+      this.audit.search({}, { page: 1, pageSize: 10 }),
+    ]);
+    return {
+      counts: { users: users.total, admins: admins.total, sessions: sessions.total, servers: servers.length, enabledServers: servers.filter((s) => s.enabled).length },
+      events: events.events,
+    };
+  }
+
+  // ---- users ---------------------------------------------------------------------------
+
+  @Get('users')
+  async listUsers(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const query = await validateForm(UsersQueryDto, rawQuery);
+    const filters = query.ok ? query.value : { q: undefined, role: undefined, page: 1 };
+    const page = filters.page ?? 1;
+    const { users, total } = await this.users.search({ q: filters.q, role: filters.role, page, pageSize: PAGE_SIZE });
+    res.status(query.ok ? 200 : 400).render('admin/users', {
+      users: users.map((user) => ({ user, roles: this.users.rolesOf(user) })),
+      filters: query.ok ? { q: filters.q ?? '', role: filters.role ?? '' } : { q: String(rawQuery.q ?? ''), role: String(rawQuery.role ?? '') },
+      errors: query.ok ? {} : query.errors,
+      roleFilters: ROLE_FILTERS,
+      paging: pagination(page, total),
+      previousLink: pageLink('/admin/users', filters, page - 1),
+      nextLink: pageLink('/admin/users', filters, page + 1),
+      grant: { email: '', organizer: '', admin: '' },
+      grantErrors: {},
+      pendingGrants: await this.users.pendingGrants(),
+    });
+  }
+
+  @Post('role-grants')
+  async grant(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await validateForm(RoleGrantDto, body);
+    const grantErrors: Record<string, string[]> = form.ok ? {} : { ...form.errors };
+    if (form.ok && !form.value.organizer && !form.value.admin) grantErrors.organizer = [res.locals.t('admin.grant.chooseOne')];
+    if (!form.ok || Object.keys(grantErrors).length) {
+      const { users, total } = await this.users.search({ page: 1, pageSize: PAGE_SIZE });
+      return res.status(400).render('admin/users', {
+        users: users.map((user) => ({ user, roles: this.users.rolesOf(user) })),
+        filters: { q: '', role: '' },
+        errors: {},
+        roleFilters: ROLE_FILTERS,
+        paging: pagination(1, total),
+        previousLink: '',
+        nextLink: pageLink('/admin/users', {}, 2),
+        grant: { email: String(body.email ?? ''), organizer: String(body.organizer ?? ''), admin: String(body.admin ?? '') },
+        grantErrors,
+        pendingGrants: await this.users.pendingGrants(),
+      });
+    }
+    const { value } = form as { ok: true; value: RoleGrantDto };
+    const result = await this.users.grantByEmail(value.email, { ...(value.organizer ? { organizer: value.organizer } : {}), ...(value.admin ? { admin: value.admin } : {}) }, actorOf(req));
+    setFlash(res, this.config, { type: 'success', key: result.pending ? 'flash.grantPending' : 'flash.grantApplied', params: { email: value.email } });
+    res.redirect(303, '/admin/users');
+  }
+
+  @Get('users/:id')
+  @Render('admin/user')
+  async showUser(@Param('id') id: string) {
+    return this.userPage(await this.users.getById(id));
+  }
+
+  @Post('users/:id/roles')
+  async changeRoles(@Param('id') id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = await this.users.getById(id);
+    const form = await validateForm(UpdateUserDto, { organizer: body.organizer, admin: body.admin });
+    if (!form.ok) return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: form.errors });
+    try {
+      await this.users.setRoleOverrides(id, { organizer: form.value.organizer, admin: form.value.admin }, actorOf(req));
+    } catch (error) {
+      if (error instanceof SelfLockout) return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { admin: [res.locals.t('admin.user.selfLockout')] } });
+      throw error;
+    }
+    setFlash(res, this.config, { type: 'success', key: 'flash.rolesChanged' });
+    res.redirect(303, `/admin/users/${id}`);
+  }
+
+  @Post('users/:id/disable')
+  async disable(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.setDisabled(id, true, req, res);
+  }
+
+  @Post('users/:id/enable')
+  async enable(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.setDisabled(id, false, req, res);
+  }
+
+  @Post('users/:id/sessions/revoke')
+  async revokeUserSessions(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = await this.users.getById(id);
+    const count = await this.sessions.revokeAll(user.id);
+    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { by: 'admin', all: true, count, email: user.email } });
+    setFlash(res, this.config, { type: 'success', key: 'flash.userSessionsRevoked', params: { count: String(count) } });
+    res.redirect(303, `/admin/users/${id}`);
+  }
+
+  @Post('users/:id/api-tokens/:tokenId/revoke')
+  async revokeUserToken(@Param('id') id: string, @Param('tokenId') tokenId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = await this.users.getById(id);
+    await this.apiTokens.revoke(tokenId, actorOf(req), user.id);
+    setFlash(res, this.config, { type: 'success', key: 'flash.apiTokenRevoked' });
+    res.redirect(303, `/admin/users/${id}`);
+  }
+
+  // ---- sessions ------------------------------------------------------------------------
+
+  @Get('sessions')
+  async listSessions(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const query = await validateForm(PageQueryDto, rawQuery);
+    const page = query.ok ? (query.value.page ?? 1) : 1;
+    const { sessions, total } = await this.sessions.listAllActive({ page, pageSize: PAGE_SIZE });
+    res.status(query.ok ? 200 : 400).render('admin/sessions', {
+      sessions,
+      paging: pagination(page, total),
+      previousLink: pageLink('/admin/sessions', {}, page - 1),
+      nextLink: pageLink('/admin/sessions', {}, page + 1),
+      currentSessionId: res.req.auth?.session?.id,
+    });
+  }
+
+  @Post('sessions/:id/revoke')
+  async revokeSession(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = /^[0-9a-f-]{36}$/i.test(id) ? await this.sessions.findActive(id) : null;
+    if (!session) throw new SessionNotFound();
+    await this.sessions.revoke(session.id);
+    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'session', id: session.id }, metadata: { by: 'admin', userId: session.userId, email: session.user?.email } });
+    setFlash(res, this.config, { type: 'success', key: 'flash.sessionRevoked' });
+    res.redirect(303, typeof req.body?.returnTo === 'string' && req.body.returnTo.startsWith('/admin/users/') ? req.body.returnTo.replace(/[^A-Za-z0-9/-]/g, '') : '/admin/sessions');
+  }
+
+  // ---- policy --------------------------------------------------------------------------
+
+  @Get('policy')
+  @Render('admin/policy')
+  async showPolicy() {
+    const described = await this.policy.describe();
+    return { ...described, form: this.policyForm(described.policy), errors: {}, servers: await this.servers.list() };
+  }
+
+  @Post('policy')
+  async savePolicy(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // An unticked checkbox sends nothing: the form always means "exactly these".
+    const input = { ...body, guestAccessAllowed: body.guestAccessAllowed ?? 'false', organizerServerIds: body.organizerServerIds ?? [] };
+    const form = await validateForm(UpdatePolicyDto, input);
+    const rerender = async (errors: Record<string, string[]>) => {
+      const described = await this.policy.describe();
+      res.status(400).render('admin/policy', { ...described, form: { ...this.policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
+    };
+    if (!form.ok) return rerender(form.errors);
+    try {
+      await this.policy.update(form.value, actorOf(req));
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
+        return rerender(Object.fromEntries(error.details.map((d) => [d.field, d.messages])));
+      }
+      throw error;
+    }
+    setFlash(res, this.config, { type: 'success', key: 'flash.policySaved' });
+    res.redirect(303, '/admin/policy');
+  }
+
+  @Post('policy/reset')
+  async resetPolicy(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.policy.reset(actorOf(req));
+    setFlash(res, this.config, { type: 'success', key: 'flash.policyReset' });
+    res.redirect(303, '/admin/policy');
+  }
+
+  // ---- audit log -----------------------------------------------------------------------
+
+  @Get('audit')
+  async showAudit(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const query = await validateForm(AuditQueryDto, rawQuery);
+    const filters: AuditQueryDto = query.ok ? query.value : {};
+    const page = filters.page ?? 1;
+    const { events, total } = await this.audit.search(auditFilterOf(filters), { page, pageSize: PAGE_SIZE });
+    const shown = Object.fromEntries(['actor', 'action', 'from', 'to', 'subjectType', 'subjectId'].map((key) => [key, String(rawQuery[key] ?? '')]));
+    res.status(query.ok ? 200 : 400).render('admin/audit', {
+      events: query.ok ? events : [],
+      filters: shown,
+      errors: query.ok ? {} : query.errors,
+      actions: await this.audit.actions(),
+      paging: pagination(page, query.ok ? total : 0),
+      previousLink: pageLink('/admin/audit', shown, page - 1),
+      nextLink: pageLink('/admin/audit', shown, page + 1),
+      csvLink: pageLink('/admin/audit.csv', shown, 1).replace(/[?&]page=1$/, ''),
+    });
+  }
+
+  @Get('audit.csv')
+  async exportAudit(@Query() query: AuditQueryDto, @Res() res: Response): Promise<void> {
+    await streamAuditCsv(this.audit, query, res);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------
+
+  private async setDisabled(id: string, disabled: boolean, req: Request, res: Response): Promise<void> {
+    const user = await this.users.getById(id);
+    try {
+      const result = await this.users.setDisabled(id, disabled, actorOf(req));
+      setFlash(res, this.config, { type: 'success', key: disabled ? 'flash.userDisabled' : 'flash.userEnabled', params: { count: String(result.sessionsRevoked) } });
+    } catch (error) {
+      if (error instanceof SelfLockout) return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { disabled: [res.locals.t('admin.user.selfLockout')] } });
+      throw error;
+    }
+    res.redirect(303, `/admin/users/${id}`);
+  }
+
+  private async userPage(user: User) {
+    const [sessions, tokens, organized] = await Promise.all([this.sessions.listActive(user.id), this.apiTokens.list(user.id), this.meetings.organizedBy(user.id)]);
+    return { target: user, roles: this.users.rolesOf(user), overrides: user.roleOverrides ?? {}, sessions, tokens, organized, errors: {} };
+  }
+
+  private policyForm(policy: Awaited<ReturnType<PolicyService['current']>>) {
+    return Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
+  }
+}
