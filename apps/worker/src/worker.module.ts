@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@moderato/config';
+import { CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
 import { JobsModule, QUEUES } from '@moderato/jobs';
 import { LoggingModule } from '@moderato/logging';
@@ -23,6 +24,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot({ config: options.config }),
+        CoreModule.forRoot(),
         LoggingModule.forRoot({ destination: options.logDestination }),
         DatabaseModule.forRoot(SCHEMA),
         JobsModule.forRoot([QUEUES.health, QUEUES.mail]),

@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditService } from '@moderato/audit';
+import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, SecretBox } from '@moderato/core';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto';
@@ -29,9 +30,6 @@ const isUniqueViolation = (error: unknown) =>
  * stored only sealed with SECRETS_KEY, bound to their server id; they leave this service
  * decrypted only for signing, and for an admin's audited "reveal".
  */
-/** The longest token lifetime the policy allows (TOKEN_MAX_TTL_MINUTES ≤ 1440). */
-const RETIRED_KEY_SERVED_MS = 1440 * 60_000;
-
 @Injectable()
 export class JitsiServersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('JitsiServers');
@@ -42,6 +40,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly policy: PolicyService,
   ) {}
 
   list(): Promise<JitsiServer[]> {
@@ -146,12 +145,13 @@ export class JitsiServersService implements OnApplicationBootstrap {
 
   /**
    * Keys Prosody may still need: the active one and retired ones whose tokens may still be valid
-   * (kept for a day: the longest token lifetime the organisation policy allows).
+   * (the longest token lifetime of the policy and of the environment).
    */
   async publishedKeys(serverId: string): Promise<JitsiSigningKey[]> {
     const keys = await this.dataSource.getRepository(JitsiSigningKey).find({ where: { serverId }, order: { createdAt: 'DESC' } });
     const now = this.clock.now().getTime();
-    return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + RETIRED_KEY_SERVED_MS > now);
+    const servedMs = Math.max((await this.policy.current()).tokenMaxTtlMinutes * 60_000, this.config.tokenMaxTtlSeconds * 1000);
+    return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + servedMs > now);
   }
 
   /** The SPKI PEM Prosody asks for as `<hex(sha256(kid))>.pem`, or null. */
