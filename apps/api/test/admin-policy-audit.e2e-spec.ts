@@ -81,6 +81,21 @@ describe('Administration: organisation policy and audit log', () => {
       await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [] }).expect(200);
     });
 
+    it('a shorter token lifetime bounds the Jitsi tokens minted from then on', async () => {
+      const soon = { ...meeting(45), startsAt: new Date(clock.now().getTime() + 5 * 60_000).toISOString(), endsAt: new Date(clock.now().getTime() + 50 * 60_000).toISOString() };
+      const created = (await teacher.post('/api/v1/meetings').set('x-csrf-token', teacherCsrf).send(soon).expect(201)).body;
+      const exp = async () => {
+        const start = await teacher.get(`/meetings/${created.id}/start`).expect(302);
+        const token = new URL(start.headers.location).searchParams.get('jwt')!;
+        return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number;
+      };
+      const now = Math.floor(clock.now().getTime() / 1000);
+      expect(await exp()).toBeGreaterThan(now + 20 * 60);
+      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ tokenMaxTtlMinutes: 10 }).expect(200);
+      expect(await exp()).toBeLessThanOrEqual(now + 10 * 60);
+      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ tokenMaxTtlMinutes: 90 }).expect(200);
+    });
+
     it('session lifetimes: a shorter idle time signs people out sooner', async () => {
       const student = await env.signIn('student@school.test');
       await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ sessionIdleMinutes: 30 }).expect(200);

@@ -34,6 +34,18 @@ describe('renderMail', () => {
     expect(mail.html).toContain('href="https://moderato.school.test/j/abc?x=1&amp;y=2"');
   });
 
+  it("carries the organisation's branding from its policy: logo, support contact, footer (escaped)", () => {
+    const branded = renderMail({ ...input, productName: 'Schulkonferenz', branding: { logoUrl: 'https://school.test/logo.png?a=1&b=2', supportContact: 'it@school.test', mailFooter: 'Gymnasium <Musterstadt>' } });
+    expect(branded.text).toContain('Sent by Schulkonferenz on behalf of Tina Teacher.\nQuestions? Contact it@school.test.\nGymnasium <Musterstadt>');
+    expect(branded.html).toContain('<img src="https://school.test/logo.png?a=1&amp;b=2" alt="Schulkonferenz"');
+    expect(branded.html).toContain('Gymnasium &lt;Musterstadt&gt;');
+    expect(renderMail({ ...input, locale: 'de', branding: { supportContact: 'it@school.test' } }).text).toContain('Fragen? Wenden Sie sich an it@school.test.');
+    const plain = renderMail(input);
+    expect(plain.html).not.toContain('<img');
+    expect(plain.text).not.toContain('Questions?');
+    expect(renderMail({ ...input, branding: { logoUrl: 'javascript:alert(1)' } }).html).not.toContain('<img');
+  });
+
   it('escapes HTML in every value', () => {
     const mail = renderMail(input);
     expect(mail.html).toContain('Maths &lt;7b&gt; &amp; &quot;friends&quot;');
