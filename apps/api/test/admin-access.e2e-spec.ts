@@ -110,6 +110,16 @@ describe('Administration is for admins only (every admin page and API, table-dri
     }
   });
 
+  it('the admin API and API tokens are in the OpenAPI document', async () => {
+    const request = (await import('supertest')).default;
+    const doc = (await request(env.api.server).get('/api/docs-json').expect(200)).body;
+    for (const path of ['/api/v1/admin/users', '/api/v1/admin/users/{id}', '/api/v1/admin/sessions', '/api/v1/admin/sessions/{id}', '/api/v1/admin/policy', '/api/v1/admin/audit', '/api/v1/admin/audit.csv', '/api/v1/admin/role-grants', '/api/v1/admin/servers', '/api/v1/account/api-tokens']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(Object.keys(doc.paths['/api/v1/admin/policy'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
   it('without a session: the API says 401, pages send the browser to the login', async () => {
     const request = (await import('supertest')).default;
     await request(env.api.server).get('/api/v1/admin/users').expect(401);
