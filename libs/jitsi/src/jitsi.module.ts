@@ -3,13 +3,15 @@ import { AuditModule } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { SecretBox } from '@moderato/core';
 import { JitsiServersService } from './jitsi-servers.service';
+import { JitsiInteropService } from './interop/interop.service';
 
 @Module({
   imports: [AuditModule],
   providers: [
     JitsiServersService,
+    JitsiInteropService,
     { provide: SecretBox, inject: [AppConfig], useFactory: (config: AppConfig) => new SecretBox(config.secrets.secretsKey) },
   ],
-  exports: [JitsiServersService],
+  exports: [JitsiServersService, JitsiInteropService],
 })
 export class JitsiModule {}
