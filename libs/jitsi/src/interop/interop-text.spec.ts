@@ -66,7 +66,7 @@ describe('formatInteropCheck (the CLI text)', () => {
     for (const link of links) expect(text).toContain(`   ${link.url}\n`);
     expect(text).toMatch(/1\. Organizer \(owner token\)[\s\S]*2\. Participant \(member token\)[\s\S]*3\. No token[\s\S]*4\. Wrong room/);
     expect(text).toContain('Must happen: Enters the same room as a plain participant, WITHOUT moderator rights');
-    expect(text).toContain('If instead "Entered WITH moderator rights"');
+    expect(text).toContain('If instead: Entered WITH moderator rights\n     Everyone who joins becomes moderator');
     expect(text).toMatch(/docker-jitsi-meet install — docker-jitsi-meet \.env \(then: docker compose up -d\):\n {9}ENABLE_AUTO_OWNER=0/);
     expect(text).toContain('Token inspector');
 

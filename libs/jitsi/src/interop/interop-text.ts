@@ -30,7 +30,7 @@ export function formatInteropCheck(input: InteropTextInput, t: InteropTranslate)
     out.push(`   ${t('interop.text.expected')}: ${t(expectation.expect)}`);
     for (const failure of expectation.failures) {
       const label = expectation.outcomes.find((outcome) => outcome.value === failure.outcome)?.label;
-      out.push(`   ${t('interop.text.ifNot', { outcome: label ? t(label) : failure.outcome })}: ${t(failure.meaning)}`);
+      out.push(`   ${t('interop.text.ifNot', { outcome: label ? t(label) : failure.outcome })}`, `     ${t(failure.meaning)}`);
       for (const cause of failure.causes) {
         out.push(`     - ${t(cause.key, cause.params)}`);
         for (const fix of cause.fixes) {

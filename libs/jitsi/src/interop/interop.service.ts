@@ -121,6 +121,7 @@ export class JitsiInteropService {
       .where('check.recorded_at IS NOT NULL')
       .orderBy('check.server_id')
       .addOrderBy('check.recorded_at', 'DESC')
+      .addOrderBy('check.started_at', 'DESC')
       .getMany();
     return new Map(checks.map((check) => [check.serverId, check]));
   }

@@ -236,7 +236,7 @@ export const de: Messages = {
   "interop.text.title": "Zusammenspiel-Test des Jitsi-Servers „{server}“",
   "interop.text.window": "Testraum {room}, offen bis {until} (15 Minuten). Er ist kein Meeting.",
   "interop.text.expected": "Muss passieren",
-  "interop.text.ifNot": "Falls stattdessen „{outcome}“",
+  "interop.text.ifNot": "Falls stattdessen: {outcome}",
   "interop.text.docker": "docker-jitsi-meet-Installation",
   "interop.text.debian": "Debian/Ubuntu-Installation",
   "interop.text.inspect": "Fügen Sie das Token dieses Links unter Administration → Token-Inspektor ein (diesen Server wählen): Er nennt den Claim, den Jitsi ablehnt.",

@@ -235,7 +235,7 @@ export const en = {
   "interop.text.title": "Interop check of the Jitsi server \"{server}\"",
   "interop.text.window": "Test room {room}, open until {until} (15 minutes). It is not a meeting.",
   "interop.text.expected": "Must happen",
-  "interop.text.ifNot": "If instead \"{outcome}\"",
+  "interop.text.ifNot": "If instead: {outcome}",
   "interop.text.docker": "docker-jitsi-meet install",
   "interop.text.debian": "Debian/Ubuntu install",
   "interop.text.inspect": "Paste this link's token into Administration → Token inspector (choose this server): it names the claim Jitsi refuses.",
