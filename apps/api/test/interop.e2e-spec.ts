@@ -98,7 +98,7 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
     // In German too.
     const german = await admin.get('/admin/servers').set('Accept-Language', 'de').expect(200);
     expect(german.text).toContain('Noch nie geprüft');
-    expect(german.text).toContain('Noch nicht geprüft');
+    expect(german.text).toContain('Zu testende Jitsi-Server');
   });
 
   describe('a check', () => {
@@ -282,6 +282,34 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
     expect((await admin.get('/admin/servers').expect(200)).text).not.toContain(`data-unverified-server="${other.id}"`);
   });
 
+  it('a verification goes out of date when a token setting or the signing key changes, not when the name does', async () => {
+    const row = async () => {
+      const list = (await admin.get('/admin/servers').expect(200)).text;
+      return { row: new RegExp(`<tr data-server="${other.id}">[\\s\\S]*?</tr>`).exec(list)![0], list };
+    };
+    await admin.patch(`/api/v1/servers/${other.id}`).set('x-csrf-token', adminCsrf).send({ name: 'Second Jitsi (renamed)' }).expect(200);
+    let { row: line, list } = await row();
+    expect(line).toContain('data-check-status="verified"');
+    expect(line).not.toContain('data-changed-since');
+    expect(list).not.toContain(`data-unverified-server="${other.id}"`);
+
+    await admin.post(`/api/v1/servers/${other.id}/rotate-key`).set('x-csrf-token', adminCsrf).expect(200);
+    ({ row: line, list } = await row());
+    expect(line).toContain('data-check-status="verified"');
+    expect(line).toContain("(the server&#39;s settings changed since: test again)");
+    expect(list).toMatch(new RegExp(`data-unverified-server="${other.id}">[\\s\\S]*?settings changed since it was verified on`));
+
+    clock.advance(60_000);
+    const started = await admin.post(`/api/v1/servers/${other.id}/checks`).set('x-csrf-token', adminCsrf).expect(201);
+    await admin.post(`/api/v1/servers/${other.id}/checks/${started.body.id}/result`).set('x-csrf-token', adminCsrf).send(EXPECTED).expect(200);
+    ({ row: line, list } = await row());
+    expect(line).not.toContain('data-changed-since');
+    expect(list).not.toContain(`data-unverified-server="${other.id}"`);
+
+    await admin.patch(`/api/v1/servers/${other.id}`).set('x-csrf-token', adminCsrf).send({ audience: 'jitsi-new' }).expect(200);
+    expect((await row()).row).toContain('data-changed-since');
+  });
+
   it('a check of another server, an unknown or malformed check id: 404', async () => {
     const { checkId } = await startCheck(server.id);
     await admin.get(`/admin/servers/${other.id}/checks/${checkId}`).expect(404);
@@ -292,6 +320,7 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
   });
 
   it('never logs a token', () => {
+    expect(env.api.logs.text()).toContain('/checks/');
     expect(env.api.logs.text()).not.toMatch(/eyJhbGciOi/);
   });
 });

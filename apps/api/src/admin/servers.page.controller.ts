@@ -117,12 +117,12 @@ export class ServersPageController {
 
   private async details(server: JitsiServer, extra: { secret?: string; created?: boolean } = {}) {
     const keys = server.signingMode === 'RS256' ? await this.servers.publishedKeys(server.id) : [];
-    const latestCheck = (await this.interop.latestResults()).get(server.id);
+    const latest = (await this.interop.latestResults()).get(server.id);
     return {
       server,
       keys,
-      latestCheck,
-      unverified: server.enabled && latestCheck?.status !== 'verified' ? [{ server, latest: latestCheck }] : [],
+      latest,
+      unverified: server.enabled && (latest?.check.status !== 'verified' || latest.settingsChanged) ? [{ server, latest }] : [],
       revealedSecret: extra.secret,
       created: extra.created ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,

@@ -7,6 +7,7 @@ export {
   INTEROP_TEST_MINUTES,
   INTEROP_TEST_SECONDS,
   interopRoomName,
+  interopSettingsFingerprint,
   interopStatusOf,
   isInteropRoom,
   mintInteropLinks,
@@ -25,4 +26,4 @@ export {
   type InteropTranslate,
 } from './interop-expectations';
 export { formatInteropCheck, type InteropTextInput } from './interop-text';
-export { JitsiInteropService, type InteropTest, type UnverifiedServer } from './interop.service';
+export { JitsiInteropService, type InteropResult, type InteropTest, type UnverifiedServer } from './interop.service';

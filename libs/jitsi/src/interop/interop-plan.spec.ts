@@ -6,6 +6,7 @@ import {
   INTEROP_OUTCOMES,
   INTEROP_TEST_SECONDS,
   interopRoomName,
+  interopSettingsFingerprint,
   interopStatusOf,
   isInteropRoom,
   mintInteropLinks,
@@ -31,6 +32,19 @@ describe('interop test rooms', () => {
   it('can never be the room of a meeting ("<slug>-<12 characters>")', () => {
     for (const meetingRoom of ['moderato-test-abcdefghjkmn', 'moderato-test-abcdefghijkm-abcdefghjkmn', 'math-7b-abcdefghjkmn', 'meeting-abcdefghjkmn']) {
       expect(isInteropRoom(meetingRoom)).toBe(false);
+    }
+  });
+});
+
+describe('interopSettingsFingerprint', () => {
+  const settings = { baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'RS256' };
+  it('is stable, and changes with every setting that goes into the tokens and with the signing key', () => {
+    const base = interopSettingsFingerprint(settings, 'kid-1');
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(interopSettingsFingerprint({ ...settings }, 'kid-1')).toBe(base);
+    expect(interopSettingsFingerprint(settings, 'kid-2')).not.toBe(base);
+    for (const key of Object.keys(settings)) {
+      expect(interopSettingsFingerprint({ ...settings, [key]: `${settings[key as keyof typeof settings]}x` }, 'kid-1')).not.toBe(base);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mintRoomToken, type SigningKey, type TokenServer } from '../token';
 import type { InteropCheckStatus, InteropLinkKind } from './jitsi-server-check.entity';
 
@@ -107,4 +107,17 @@ export async function mintInteropLinks(input: InteropLinksInput): Promise<Intero
     { kind: 'noToken', url: roomUrl, room },
     { kind: 'wrongRoom', url: `${roomUrl}?jwt=${stranger.token}${named(TEST_PARTICIPANT_NAME)}`, room, token: stranger.token, tokenRoom: otherRoom, affiliation: 'member', expiresAt: stranger.expiresAt },
   ];
+}
+
+/**
+ * What a check's result depends on: the settings that go into the tokens and their URL, and the
+ * key that signs them (the RS256 kid; an HS256 secret cannot be changed). A result whose
+ * fingerprint differs from the server's current one is out of date.
+ */
+export function interopSettingsFingerprint(
+  server: { baseUrl: string; xmppDomain: string; appId: string; audience: string; signingMode: string },
+  activeKid: string | null,
+): string {
+  const settings = [server.baseUrl, server.xmppDomain, server.appId, server.audience, server.signingMode, activeKid ?? ''];
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
 }

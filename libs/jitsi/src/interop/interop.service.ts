@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
 import type { RecordInteropResultDto } from '../dto/interop.dto';
 import type { JitsiServer } from '../jitsi-server.entity';
+import { JitsiSigningKey } from '../jitsi-signing-key.entity';
 import { JitsiServersService, type Actor } from '../jitsi-servers.service';
 import { InteropCheckAlreadyRecorded, InteropCheckNotFound } from '../jitsi.errors';
 import { interopExpectations, type InteropExpectation } from './interop-expectations';
-import { INTEROP_LINKS, INTEROP_TEST_SECONDS, interopRoomName, interopStatusOf, mintInteropLinks, type InteropLink, type InteropOutcomes } from './interop-plan';
+import { INTEROP_LINKS, INTEROP_TEST_SECONDS, interopRoomName, interopSettingsFingerprint, interopStatusOf, mintInteropLinks, type InteropLink, type InteropOutcomes } from './interop-plan';
 import { JitsiServerCheck } from './jitsi-server-check.entity';
 
 /** A check as the admin sees it: the links (while its window is open) and what each must do. */
@@ -23,10 +24,16 @@ export interface InteropTest {
   expectations: InteropExpectation[];
 }
 
-/** A server whose latest recorded check is not "verified" (never checked, or problems found). */
+/** The latest recorded check of a server, and whether the server's settings changed since. */
+export interface InteropResult {
+  check: JitsiServerCheck;
+  settingsChanged: boolean;
+}
+
+/** An enabled server that needs a (new) test: never verified, problems found, or changed since. */
 export interface UnverifiedServer {
   server: JitsiServer;
-  latest?: JitsiServerCheck;
+  latest?: InteropResult;
 }
 
 /**
@@ -55,6 +62,7 @@ export class JitsiInteropService {
           serverId: server.id,
           room: interopRoomName(),
           otherRoom: interopRoomName(),
+          settingsFingerprint: await this.fingerprint(server),
           startedAt: now,
           expiresAt: new Date(now.getTime() + INTEROP_TEST_SECONDS * 1000),
           startedById: actor.id,
@@ -113,7 +121,36 @@ export class JitsiInteropService {
   }
 
   /** The latest recorded check of each server that has one, by server id. */
-  async latestResults(): Promise<Map<string, JitsiServerCheck>> {
+  async latestResults(): Promise<Map<string, InteropResult>> {
+    const [servers, checks] = await Promise.all([this.servers.list(), this.latestChecks()]);
+    const results = new Map<string, InteropResult>();
+    for (const server of servers) {
+      const check = checks.get(server.id);
+      if (check) results.set(server.id, { check, settingsChanged: check.settingsFingerprint !== (await this.fingerprint(server)) });
+    }
+    return results;
+  }
+
+  /** Enabled servers whose latest result is not a "verified" for their current settings. */
+  async unverified(): Promise<UnverifiedServer[]> {
+    const [servers, latest] = await Promise.all([this.servers.list(), this.latestResults()]);
+    return servers
+      .filter((server) => {
+        const result = latest.get(server.id);
+        return server.enabled && (result?.check.status !== 'verified' || result.settingsChanged);
+      })
+      .map((server) => ({ server, latest: latest.get(server.id) }));
+  }
+
+  private async fingerprint(server: JitsiServer): Promise<string> {
+    const key =
+      server.signingMode === 'RS256'
+        ? await this.dataSource.getRepository(JitsiSigningKey).findOne({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } })
+        : null;
+    return interopSettingsFingerprint(server, key?.kid ?? null);
+  }
+
+  private async latestChecks(): Promise<Map<string, JitsiServerCheck>> {
     const checks = await this.dataSource
       .getRepository(JitsiServerCheck)
       .createQueryBuilder('check')
@@ -124,14 +161,6 @@ export class JitsiInteropService {
       .addOrderBy('check.started_at', 'DESC')
       .getMany();
     return new Map(checks.map((check) => [check.serverId, check]));
-  }
-
-  /** Enabled servers whose latest recorded check is not "verified": they need a (new) test. */
-  async unverified(): Promise<UnverifiedServer[]> {
-    const [servers, latest] = await Promise.all([this.servers.list(), this.latestResults()]);
-    return servers
-      .filter((server) => server.enabled && latest.get(server.id)?.status !== 'verified')
-      .map((server) => ({ server, latest: latest.get(server.id) }));
   }
 
   private async find(serverId: string, checkId: string): Promise<JitsiServerCheck> {

@@ -32,6 +32,10 @@ export class JitsiServerCheck {
   @Column({ name: 'other_room', type: 'text' })
   otherRoom: string;
 
+  /** SHA-256 of the server settings the tokens depended on (see interopSettingsFingerprint). */
+  @Column({ name: 'settings_fingerprint', type: 'char', length: 64 })
+  settingsFingerprint: string;
+
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;
 
