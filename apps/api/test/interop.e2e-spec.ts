@@ -147,6 +147,10 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
         expect(html).toContain(text);
       }
       expect(html).not.toContain(otherRoom + '"');
+      const german = (await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).set('Accept-Language', 'de').expect(200)).text;
+      for (const text of ['Muss passieren', 'Was ist passiert?', 'Falls stattdessen: MIT Moderatorrechten eingetreten', '/etc/jitsi/jicofo/jicofo.conf (danach: systemctl restart jicofo)', 'Ergebnis speichern']) {
+        expect(german).toContain(text);
+      }
     });
 
     it('organizer and participant tokens carry owner/member for the test room; wrong room a member token for another room', async () => {

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { RequireRoles } from '@moderato/identity';
-import { JitsiInteropService, RecordInteropResultDto, type InteropTest } from '@moderato/jitsi';
+import { JitsiInteropService, RecordInteropResultDto, whereOf, type InteropTest } from '@moderato/jitsi';
 import { setFlash, translator, validateForm, type PageLocals } from '@moderato/web';
 import { actorOf } from './actor';
 import { qrSvg } from './qr-svg';
@@ -43,6 +43,6 @@ export class InteropPageController {
     const t = (res.locals as Partial<PageLocals>).t ?? translator(this.config.defaultLocale);
     const qr: Record<string, string> = {};
     for (const link of test.links) qr[link.kind] = await qrSvg(link.url, `${t('interop.qr')}: ${t(`interop.link.${link.kind}`)}`);
-    return { ...test, qr, form, errors };
+    return { ...test, qr, form, errors, whereOf };
   }
 }

@@ -25,5 +25,5 @@ export {
   type InteropMessageKey,
   type InteropTranslate,
 } from './interop-expectations';
-export { formatInteropCheck, type InteropTextInput } from './interop-text';
+export { formatInteropCheck, whereOf, type InteropTextInput } from './interop-text';
 export { JitsiInteropService, type InteropResult, type InteropTest, type UnverifiedServer } from './interop.service';

@@ -48,15 +48,20 @@ export type InteropMessageKey =
   | 'interop.text.docker'
   | 'interop.text.debian'
   | 'interop.text.inspect'
-  | 'interop.text.expired';
+  | 'interop.text.expired'
+  | 'interop.where.shell'
+  | 'interop.where.then';
 
 export type InteropTranslate = (key: InteropMessageKey, params?: Record<string, string | number>) => string;
 
-/** Lines to change on one kind of install, in one file. */
+/** Lines to change on one kind of install, in one file (or commands to run in a shell). */
 export interface InteropFixLines {
   /** docker-jitsi-meet, or a Debian/Ubuntu (Prosody/Jicofo/Jitsi Meet packages) install. */
   install: 'docker' | 'debian';
-  file: string;
+  /** The file the lines go into; absent when the lines are shell commands on the Jitsi host. */
+  file?: string;
+  /** The command that applies the change, e.g. `docker compose up -d`. */
+  apply?: string;
   lines: string[];
 }
 
@@ -96,16 +101,14 @@ export function interopExpectations(
   server: Pick<JitsiServer, 'id' | 'baseUrl' | 'xmppDomain' | 'appId' | 'audience' | 'signingMode'>,
   publicUrl: string,
 ): InteropExpectation[] {
-  const env = 'docker-jitsi-meet .env (then: docker compose up -d)';
-  const prosody = `/etc/prosody/conf.avail/${server.xmppDomain}.cfg.lua (then: systemctl restart prosody)`;
-  const jicofo = '/etc/jitsi/jicofo/jicofo.conf (then: systemctl restart jicofo)';
-  const host = hostOf(server.baseUrl);
-  const meetConfig = `/etc/jitsi/meet/${host}-config.js`;
+  const prosody = { file: `/etc/prosody/conf.avail/${server.xmppDomain}.cfg.lua`, apply: 'systemctl restart prosody' };
+  const jicofo = { file: '/etc/jitsi/jicofo/jicofo.conf', apply: 'systemctl restart jicofo' };
+  const meetConfig = { file: `/etc/jitsi/meet/${hostOf(server.baseUrl)}-config.js` };
   const hs = server.signingMode === 'HS256';
   const keyServer = `${publicUrl}/asap/${server.id}`;
   const component = `Component "conference.${server.xmppDomain}" "muc"`;
-  const docker = (...lines: string[]): InteropFixLines => ({ install: 'docker', file: env, lines });
-  const debian = (file: string, ...lines: string[]): InteropFixLines => ({ install: 'debian', file, lines });
+  const docker = (...lines: string[]): InteropFixLines => ({ install: 'docker', file: '.env', apply: 'docker compose up -d', lines });
+  const debian = (where: { file: string; apply?: string }, ...lines: string[]): InteropFixLines => ({ install: 'debian', ...where, lines });
 
   const failures: Record<InteropLinkKind, InteropFailure[]> = {
     organizer: [
@@ -145,8 +148,8 @@ export function interopExpectations(
           {
             key: 'interop.cause.clock',
             fixes: [
-              { install: 'docker', file: 'the Docker host (shell)', lines: ['timedatectl set-ntp true', 'timedatectl status'] },
-              debian('the Jitsi server (shell)', 'timedatectl set-ntp true', 'timedatectl status'),
+              { install: 'docker', lines: ['timedatectl set-ntp true', 'timedatectl status'] },
+              { install: 'debian', lines: ['timedatectl set-ntp true', 'timedatectl status'] },
             ],
           },
         ],

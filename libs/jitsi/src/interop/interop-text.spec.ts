@@ -67,12 +67,16 @@ describe('formatInteropCheck (the CLI text)', () => {
     expect(text).toMatch(/1\. Organizer \(owner token\)[\s\S]*2\. Participant \(member token\)[\s\S]*3\. No token[\s\S]*4\. Wrong room/);
     expect(text).toContain('Must happen: Enters the same room as a plain participant, WITHOUT moderator rights');
     expect(text).toContain('If instead: Entered WITH moderator rights\n     Everyone who joins becomes moderator');
-    expect(text).toMatch(/docker-jitsi-meet install — docker-jitsi-meet \.env \(then: docker compose up -d\):\n {9}ENABLE_AUTO_OWNER=0/);
+    expect(text).toMatch(/docker-jitsi-meet install — \.env \(then: docker compose up -d\):\n {9}ENABLE_AUTO_OWNER=0/);
+    expect(text).toMatch(/Debian\/Ubuntu install — \/etc\/jitsi\/jicofo\/jicofo\.conf \(then: systemctl restart jicofo\):\n {9}jicofo\.conference\.enable-auto-owner = false/);
+    expect(text).toMatch(/docker-jitsi-meet install — in a shell on the Jitsi host:\n {9}timedatectl set-ntp true/);
     expect(text).toContain('Token inspector');
 
     const german = formatInteropCheck({ serverName: 'School Jitsi', room, expiresAt: EXPIRES, links: [], expectations: interopExpectations(server, 'https://moderato.school.test') }, translator('de'));
     expect(german).toContain('Das Testfenster ist vorbei');
     expect(german).toContain('Muss passieren: Abgewiesen');
     expect(german).not.toContain('?jwt=');
+    expect(german).toContain('Debian/Ubuntu-Installation — /etc/jitsi/jicofo/jicofo.conf (danach: systemctl restart jicofo):');
+    expect(german).toContain('in einer Shell auf dem Jitsi-Host:');
   });
 });

@@ -1,4 +1,4 @@
-import type { InteropExpectation, InteropTranslate } from './interop-expectations';
+import type { InteropExpectation, InteropFixLines, InteropTranslate } from './interop-expectations';
 import type { InteropLink } from './interop-plan';
 
 export interface InteropTextInput {
@@ -34,7 +34,7 @@ export function formatInteropCheck(input: InteropTextInput, t: InteropTranslate)
       for (const cause of failure.causes) {
         out.push(`     - ${t(cause.key, cause.params)}`);
         for (const fix of cause.fixes) {
-          out.push(`       ${t(fix.install === 'docker' ? 'interop.text.docker' : 'interop.text.debian')} — ${fix.file}:`);
+          out.push(`       ${t(fix.install === 'docker' ? 'interop.text.docker' : 'interop.text.debian')} — ${whereOf(fix, t)}:`);
           for (const line of fix.lines) out.push(`         ${line}`);
         }
       }
@@ -43,4 +43,10 @@ export function formatInteropCheck(input: InteropTextInput, t: InteropTranslate)
     out.push('');
   });
   return out.join('\n');
+}
+
+/** Where fix lines go: "<file> (then: <command>)", or "in a shell on the Jitsi host". */
+export function whereOf(fix: InteropFixLines, t: InteropTranslate): string {
+  if (!fix.file) return t('interop.where.shell');
+  return fix.apply ? `${fix.file} (${t('interop.where.then')}: ${fix.apply})` : fix.file;
 }

@@ -243,6 +243,8 @@ export const de: Messages = {
   "interop.text.debian": "Debian/Ubuntu-Installation",
   "interop.text.inspect": "Fügen Sie das Token dieses Links unter Administration → Token-Inspektor ein (diesen Server wählen): Er nennt den Claim, den Jitsi ablehnt.",
   "interop.text.expired": "Das Testfenster ist vorbei: Starten Sie einen neuen Test für funktionierende Links.",
+  "interop.where.shell": "in einer Shell auf dem Jitsi-Host",
+  "interop.where.then": "danach",
   "interop.link.organizer": "Organisation (Owner-Token)",
   "interop.link.participant": "Teilnehmer (Member-Token)",
   "interop.link.noToken": "Ohne Token (die reine Raum-Adresse)",

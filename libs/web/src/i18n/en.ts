@@ -242,6 +242,8 @@ export const en = {
   "interop.text.debian": "Debian/Ubuntu install",
   "interop.text.inspect": "Paste this link's token into Administration → Token inspector (choose this server): it names the claim Jitsi refuses.",
   "interop.text.expired": "The test window is over: start a new test for working links.",
+  "interop.where.shell": "in a shell on the Jitsi host",
+  "interop.where.then": "then",
   "interop.link.organizer": "Organizer (owner token)",
   "interop.link.participant": "Participant (member token)",
   "interop.link.noToken": "No token (the plain room URL)",
