@@ -109,7 +109,9 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
 
     beforeAll(async () => {
       ({ checkId } = await startCheck(server.id));
-      html = (await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).expect(200)).text;
+      const res = await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      html = res.text;
       links = linksOf(html);
     });
 
@@ -279,7 +281,9 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
     // RS256: the token carries the kid Prosody fetches the public key by.
     const header = JSON.parse(Buffer.from(tokenOf(started.body.links[0].url)!.split('.')[0], 'base64url').toString('utf8'));
     expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: expect.stringMatching(/^moderato\//) });
+    expect(started.headers['cache-control']).toBe('no-store');
     const read = await admin.get(`/api/v1/servers/${other.id}/checks/${started.body.id}`).expect(200);
+    expect(read.headers['cache-control']).toBe('no-store');
     expect(read.body).toMatchObject({ id: started.body.id, status: 'pending', expired: false });
     const recorded = await admin.post(`/api/v1/servers/${other.id}/checks/${started.body.id}/result`).set('x-csrf-token', adminCsrf).send(EXPECTED).expect(200);
     expect(recorded.body).toMatchObject({ status: 'verified', recordedBy: 'admin@school.test' });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequireRoles } from '@moderato/identity';
@@ -39,12 +39,14 @@ export class InteropController {
   constructor(private readonly interop: JitsiInteropService) {}
 
   @Post()
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Start an interop check: a 15-minute test room and four links (organizer, participant, no token, wrong room)' })
   async start(@Param('id') id: string, @Req() req: Request) {
     return testView(await this.interop.start(id, actorOf(req)));
   }
 
   @Get(':checkId')
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'One interop check, with its links while the test window is open' })
   async get(@Param('id') id: string, @Param('checkId') checkId: string) {
     return testView(await this.interop.view(id, checkId));

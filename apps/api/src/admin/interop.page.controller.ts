@@ -40,6 +40,8 @@ export class InteropPageController {
   }
 
   private async page(test: InteropTest, res: Response, form: Record<string, unknown>, errors: Record<string, string[]>) {
+    // The page carries live tokens: never from a cache.
+    res.setHeader('Cache-Control', 'no-store');
     const t = (res.locals as Partial<PageLocals>).t ?? translator(this.config.defaultLocale);
     const qr: Record<string, string> = {};
     for (const link of test.links) qr[link.kind] = await qrSvg(link.url, `${t('interop.qr')}: ${t(`interop.link.${link.kind}`)}`);
