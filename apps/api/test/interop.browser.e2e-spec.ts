@@ -46,6 +46,9 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     // The server's page: notice, then "Test this server".
     await row.getByRole('link', { name: 'Jitsi' }).click();
     await page.getByRole('heading', { name: 'Check your setup' }).waitFor();
+    const dir = join(__dirname, '../../../test-results/screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'interop-server-page.png'), fullPage: true });
     await page.getByRole('button', { name: 'Test this server' }).click();
     await page.getByRole('heading', { name: 'Test of Jitsi' }).waitFor();
 
@@ -62,8 +65,6 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     }
     expect(await page.locator('li[data-link="participant"] .expectation').textContent()).toContain('as a plain participant, WITHOUT moderator rights');
 
-    const dir = join(__dirname, '../../../test-results/screenshots');
-    mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'interop-check-links.png'), fullPage: true });
 
     // The participant link opens the real room URL with a member token.
