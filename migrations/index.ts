@@ -1,6 +1,7 @@
 // Every migration, in order. `npm run migration:generate -- <name>` appends to this list.
 // A migration that has landed on main is never edited: write a new one.
 import { AdminApiTokensPolicy1796218119940 } from './1796218119940-admin-api-tokens-policy';
+import { JitsiServerChecks1796218616460 } from './1796218616460-jitsi-server-checks';
 import { JitsiServerLobbyBypass1795875167537 } from './1795875167537-jitsi-server-lobby-bypass';
 import { InvitationLinkCodeSalt1795872697898 } from './1795872697898-invitation-link-code-salt';
 import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-keys';
@@ -13,4 +14,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InvitationLinkCodeSalt1795872697898,
   JitsiServerLobbyBypass1795875167537,
   AdminApiTokensPolicy1796218119940,
+  JitsiServerChecks1796218616460,
 ];

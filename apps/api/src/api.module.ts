@@ -20,6 +20,8 @@ import { ServersController } from './admin/servers.controller';
 import { ServersPageController } from './admin/servers.page.controller';
 import { TokenInspector } from './admin/token-inspector';
 import { TokensController } from './admin/tokens.controller';
+import { InteropController } from './admin/interop.controller';
+import { InteropPageController } from './admin/interop.page.controller';
 import { AsapController } from './asap/asap.controller';
 import { MeetingsController } from './meetings/meetings.controller';
 import { MeetingsPageController } from './meetings/meetings.page.controller';
@@ -74,6 +76,8 @@ export class ApiModule implements NestModule {
         AdminPageController,
         ApiTokensController,
         ApiTokensPageController,
+        InteropController,
+        InteropPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [

@@ -17,3 +17,15 @@ export class WrongSigningMode extends DomainError {
     super('WRONG_SIGNING_MODE', 'invalid', `${action} is not possible for a server that signs with ${mode}`);
   }
 }
+
+export class InteropCheckNotFound extends NotFoundError {
+  constructor(id: string) {
+    super('Server check', { id });
+  }
+}
+
+export class InteropCheckAlreadyRecorded extends ConflictError {
+  constructor(id: string) {
+    super('INTEROP_ALREADY_RECORDED', 'The result of this server check has already been recorded; start a new test to record another', { id });
+  }
+}

@@ -1,8 +1,8 @@
 import { AuditEvent } from '@moderato/audit';
 import { ApiToken, RoleGrant, Session, User } from '@moderato/identity';
-import { JitsiServer, JitsiSigningKey } from '@moderato/jitsi';
+import { JitsiServer, JitsiServerCheck, JitsiSigningKey } from '@moderato/jitsi';
 import { Invitation, Meeting, OutboxMessage } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
 
 /** Every entity of the application. A new entity is added here, then a migration generated. */
-export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent, ApiToken, RoleGrant, OrgSettings];
+export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent, ApiToken, RoleGrant, OrgSettings, JitsiServerCheck];

@@ -5,7 +5,7 @@ import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { DomainError } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SelfLockout, SessionNotFound, SessionsService, UsersService, type User } from '@moderato/identity';
-import { JitsiServersService } from '@moderato/jitsi';
+import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { MeetingsService } from '@moderato/meetings';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { setFlash, validateForm } from '@moderato/web';
@@ -33,6 +33,7 @@ export class AdminPageController {
     private readonly apiTokens: ApiTokensService,
     private readonly meetings: MeetingsService,
     private readonly servers: JitsiServersService,
+    private readonly interop: JitsiInteropService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -41,16 +42,18 @@ export class AdminPageController {
   @Get()
   @Render('admin/dashboard')
   async dashboard() {
-    const [users, admins, sessions, servers, events] = await Promise.all([
+    const [users, admins, sessions, servers, events, unverified] = await Promise.all([
       this.users.search({ page: 1, pageSize: 1 }),
       this.users.search({ role: 'admin', page: 1, pageSize: 1 }),
       this.sessions.listAllActive({ page: 1, pageSize: 1 }),
       this.servers.list(),
       this.audit.search({}, { page: 1, pageSize: 10 }),
+      this.interop.unverified(),
     ]);
     return {
       counts: { users: users.total, admins: admins.total, sessions: sessions.total, servers: servers.length, enabledServers: servers.filter((s) => s.enabled).length },
       events: events.events,
+      unverified,
     };
   }
 

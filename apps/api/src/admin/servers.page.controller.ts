@@ -5,6 +5,7 @@ import { AppConfig } from '@moderato/config';
 import { RequireRoles } from '@moderato/identity';
 import {
   CreateServerDto,
+  JitsiInteropService,
   JitsiServerNameTaken,
   JitsiServersService,
   UpdateServerDto,
@@ -29,12 +30,14 @@ export class ServersPageController {
   constructor(
     private readonly servers: JitsiServersService,
     private readonly config: AppConfig,
+    private readonly interop: JitsiInteropService,
   ) {}
 
   @Get()
   @Render('admin/servers')
   async list() {
-    return { servers: await this.servers.list() };
+    const [servers, checks, unverified] = await Promise.all([this.servers.list(), this.interop.latestResults(), this.interop.unverified()]);
+    return { servers, checks: Object.fromEntries(checks), unverified };
   }
 
   @Get('new')
@@ -114,9 +117,12 @@ export class ServersPageController {
 
   private async details(server: JitsiServer, extra: { secret?: string; created?: boolean } = {}) {
     const keys = server.signingMode === 'RS256' ? await this.servers.publishedKeys(server.id) : [];
+    const latest = (await this.interop.latestResults()).get(server.id);
     return {
       server,
       keys,
+      latest,
+      unverified: server.enabled && (latest?.check.status !== 'verified' || latest.settingsChanged) ? [{ server, latest }] : [],
       revealedSecret: extra.secret,
       created: extra.created ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,

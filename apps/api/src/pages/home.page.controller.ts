@@ -1,14 +1,20 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Controller, Get, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Public } from '@moderato/core';
+import { JitsiInteropService } from '@moderato/jitsi';
 
 @Public()
 @ApiExcludeController()
 @Controller()
 export class HomePageController {
+  constructor(private readonly interop: JitsiInteropService) {}
+
   @Get()
   @Render('home')
-  home() {
-    return { title: 'home.title' };
+  async home(@Req() req: Request) {
+    // Admins see which Jitsi servers still need "Test this server".
+    const unverified = req.auth?.roles.includes('admin') ? await this.interop.unverified() : [];
+    return { title: 'home.title', unverified };
   }
 }

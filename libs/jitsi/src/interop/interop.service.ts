@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { IsNull, type DataSource } from 'typeorm';
+import { AuditService } from '@moderato/audit';
+import { AppConfig } from '@moderato/config';
+import { Clock } from '@moderato/core';
+import type { RecordInteropResultDto } from '../dto/interop.dto';
+import type { JitsiServer } from '../jitsi-server.entity';
+import { JitsiSigningKey } from '../jitsi-signing-key.entity';
+import { JitsiServersService, type Actor } from '../jitsi-servers.service';
+import { InteropCheckAlreadyRecorded, InteropCheckNotFound } from '../jitsi.errors';
+import { interopExpectations, type InteropExpectation } from './interop-expectations';
+import { INTEROP_LINKS, INTEROP_TEST_SECONDS, interopRoomName, interopSettingsFingerprint, interopStatusOf, mintInteropLinks, type InteropLink, type InteropOutcomes } from './interop-plan';
+import { JitsiServerCheck } from './jitsi-server-check.entity';
+
+/** A check as the admin sees it: the links (while its window is open) and what each must do. */
+export interface InteropTest {
+  server: JitsiServer;
+  check: JitsiServerCheck;
+  /** Freshly minted while the test window is open; empty after it. */
+  links: InteropLink[];
+  expired: boolean;
+  expectations: InteropExpectation[];
+}
+
+/** The latest recorded check of a server, and whether the server's settings changed since. */
+export interface InteropResult {
+  check: JitsiServerCheck;
+  settingsChanged: boolean;
+}
+
+/** An enabled server that needs a (new) test: never verified, problems found, or changed since. */
+export interface UnverifiedServer {
+  server: JitsiServer;
+  latest?: InteropResult;
+}
+
+/**
+ * "Test this server": a short-lived test room with four links (organizer, participant, no
+ * token, wrong room) whose tokens Moderato mints exactly as for meetings, and the admin's
+ * record of what Jitsi did with each. Test rooms are never meetings: they live only here.
+ */
+@Injectable()
+export class JitsiInteropService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: JitsiServersService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens a test window of 15 minutes for the server; audited as server.interop_started. */
+  async start(serverId: string, actor: Actor): Promise<InteropTest> {
+    const server = await this.servers.get(serverId);
+    const now = this.clock.now();
+    const check = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(JitsiServerCheck);
+      const saved = await repository.save(
+        repository.create({
+          serverId: server.id,
+          room: interopRoomName(),
+          otherRoom: interopRoomName(),
+          settingsFingerprint: await this.fingerprint(server),
+          startedAt: now,
+          expiresAt: new Date(now.getTime() + INTEROP_TEST_SECONDS * 1000),
+          startedById: actor.id,
+          startedByLabel: actor.label,
+          status: 'pending',
+        }),
+      );
+      await this.audit.record(
+        {
+          action: 'server.interop_started',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id: server.id },
+          metadata: { checkId: saved.id, room: saved.room, otherRoom: saved.otherRoom, expiresAt: saved.expiresAt.toISOString() },
+        },
+        manager,
+      );
+      return saved;
+    });
+    return this.present(server, check);
+  }
+
+  /** One check of the server, with its links minted now if its window is still open. */
+  async view(serverId: string, checkId: string): Promise<InteropTest> {
+    const server = await this.servers.get(serverId);
+    return this.present(server, await this.find(server.id, checkId));
+  }
+
+  /** Stores what happened with each link (once per check); audited as server.interop_recorded. */
+  async record(serverId: string, checkId: string, input: RecordInteropResultDto, actor: Actor): Promise<JitsiServerCheck> {
+    const server = await this.servers.get(serverId);
+    const check = await this.find(server.id, checkId);
+    const outcomes = Object.fromEntries(INTEROP_LINKS.map((kind) => [kind, input[kind]])) as InteropOutcomes;
+    const status = interopStatusOf(outcomes);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(JitsiServerCheck)
+        .set({ status, outcomes, note: input.note || null, recordedAt: now, recordedById: actor.id, recordedByLabel: actor.label })
+        .where('id = :id AND recorded_at IS NULL', { id: check.id })
+        .execute();
+      if (result.affected !== 1) throw new InteropCheckAlreadyRecorded(check.id);
+      await this.audit.record(
+        {
+          action: 'server.interop_recorded',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id: server.id },
+          metadata: { checkId: check.id, status, outcomes, ...(input.note ? { note: input.note } : {}) },
+        },
+        manager,
+      );
+      return manager.getRepository(JitsiServerCheck).findOneByOrFail({ id: check.id });
+    });
+  }
+
+  /** The latest recorded check of each server that has one, by server id. */
+  async latestResults(): Promise<Map<string, InteropResult>> {
+    const [servers, checks] = await Promise.all([this.servers.list(), this.latestChecks()]);
+    const results = new Map<string, InteropResult>();
+    for (const server of servers) {
+      const check = checks.get(server.id);
+      if (check) results.set(server.id, { check, settingsChanged: check.settingsFingerprint !== (await this.fingerprint(server)) });
+    }
+    return results;
+  }
+
+  /** Enabled servers whose latest result is not a "verified" for their current settings. */
+  async unverified(): Promise<UnverifiedServer[]> {
+    const [servers, latest] = await Promise.all([this.servers.list(), this.latestResults()]);
+    return servers
+      .filter((server) => {
+        const result = latest.get(server.id);
+        return server.enabled && (result?.check.status !== 'verified' || result.settingsChanged);
+      })
+      .map((server) => ({ server, latest: latest.get(server.id) }));
+  }
+
+  private async fingerprint(server: JitsiServer): Promise<string> {
+    const key =
+      server.signingMode === 'RS256'
+        ? await this.dataSource.getRepository(JitsiSigningKey).findOne({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } })
+        : null;
+    return interopSettingsFingerprint(server, key?.kid ?? null);
+  }
+
+  private async latestChecks(): Promise<Map<string, JitsiServerCheck>> {
+    const checks = await this.dataSource
+      .getRepository(JitsiServerCheck)
+      .createQueryBuilder('check')
+      .distinctOn(['check.server_id'])
+      .where('check.recorded_at IS NOT NULL')
+      .orderBy('check.server_id')
+      .addOrderBy('check.recorded_at', 'DESC')
+      .addOrderBy('check.started_at', 'DESC')
+      .getMany();
+    return new Map(checks.map((check) => [check.serverId, check]));
+  }
+
+  private async find(serverId: string, checkId: string): Promise<JitsiServerCheck> {
+    const check = isUUID(checkId) ? await this.dataSource.getRepository(JitsiServerCheck).findOneBy({ id: checkId, serverId }) : null;
+    if (!check) throw new InteropCheckNotFound(checkId);
+    return check;
+  }
+
+  private async present(server: JitsiServer, check: JitsiServerCheck): Promise<InteropTest> {
+    const now = this.clock.now();
+    const expired = now.getTime() >= check.expiresAt.getTime() - 1000;
+    const links = expired
+      ? []
+      : await mintInteropLinks({
+          server,
+          signingKey: await this.servers.signingKey(server),
+          room: check.room,
+          otherRoom: check.otherRoom,
+          expiresAt: check.expiresAt,
+          now,
+          maxTtlSeconds: this.config.tokenMaxTtlSeconds,
+          organizer: {
+            id: check.startedById ?? 'moderato-test-organizer',
+            email: check.startedByLabel?.includes('@') ? check.startedByLabel : '',
+          },
+        });
+    return { server, check, links, expired, expectations: interopExpectations(server, this.config.publicUrl) };
+  }
+}
