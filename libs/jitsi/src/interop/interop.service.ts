@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { IsNull, type DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
+import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
 import type { RecordInteropResultDto } from '../dto/interop.dto';
@@ -49,6 +50,7 @@ export class JitsiInteropService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly policy: PolicyService,
   ) {}
 
   /** Opens a test window of 15 minutes for the server; audited as server.interop_started. */
@@ -181,7 +183,7 @@ export class JitsiInteropService {
           otherRoom: check.otherRoom,
           expiresAt: check.expiresAt,
           now,
-          maxTtlSeconds: this.config.tokenMaxTtlSeconds,
+          maxTtlSeconds: (await this.policy.current()).tokenMaxTtlMinutes * 60,
           organizer: {
             id: check.startedById ?? 'moderato-test-organizer',
             email: check.startedByLabel?.includes('@') ? check.startedByLabel : '',
