@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validate, type ValidationError } from 'class-validator';
 import { affiliationFor, formatAccessList, parseAccessList, slugOf, type AccessEntry } from './access-list';
 import { CreateRoomDto } from './dto/room.dto';
 
@@ -85,13 +85,12 @@ describe('slugOf', () => {
 });
 
 describe('CreateRoomDto', () => {
-  const check = async (body: object) => {
-    const errors = await validate(plainToInstance(CreateRoomDto, body), { whitelist: true, forbidNonWhitelisted: true });
-    return Object.fromEntries(errors.flatMap(function flat(e, _i, _a, prefix = ''): [string, string[]][] {
-      const field = prefix ? `${prefix}.${e.property}` : e.property;
-      return [...(e.constraints ? [[field, Object.values(e.constraints)] as [string, string[]]] : []), ...(e.children ?? []).flatMap((c) => flat(c, 0, [], field))];
-    }));
-  };
+  const flatten = (errors: ValidationError[], prefix = ''): [string, string[]][] =>
+    errors.flatMap((error) => {
+      const field = prefix ? `${prefix}.${error.property}` : error.property;
+      return [...(error.constraints ? [[field, Object.values(error.constraints)] as [string, string[]]] : []), ...flatten(error.children ?? [], field)];
+    });
+  const check = async (body: object) => Object.fromEntries(flatten(await validate(plainToInstance(CreateRoomDto, body), { whitelist: true, forbidNonWhitelisted: true })));
   const serverId = '6f1c2a1e-7a49-4f7c-9d36-0f5d3b1f2a10';
 
   it('accepts a valid room and normalises access values', async () => {
