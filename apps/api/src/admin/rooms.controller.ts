@@ -13,7 +13,7 @@ export class RoomView {
   @ApiProperty({ example: 'staff-room' }) slug: string;
   @ApiProperty({ example: 'https://moderato.school.test/r/staff-room', description: 'The address people open (sign-in forced)' }) url: string;
   @ApiProperty({ format: 'uuid' }) serverId: string;
-  @ApiPropertyOptional({ example: 'School Jitsi' }) serverName: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'School Jitsi' }) serverName: string | null;
   @ApiProperty({ example: 'staff-room-k3x9q2m7p4ab', description: 'The Jitsi room (token "room"); never changes' }) roomName: string;
   @ApiProperty({ type: [AccessEntryDto] }) access: AccessEntryDto[];
   @ApiProperty() enabled: boolean;
