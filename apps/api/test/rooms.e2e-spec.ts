@@ -62,6 +62,7 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       const before = Math.floor(Date.now() / 1000);
       const res = await teacher.get('/r/staff-room').expect(302);
       expect(res.headers.location).toMatch(new RegExp(`^https://meet\\.school\\.test/${staffRoom.roomName}\\?jwt=[^#]+#userInfo\\.displayName=`));
+      expect(res.headers['cache-control']).toBe('no-store');
       const { token, header, payload } = decodeJwt(res.headers.location);
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
       expect(payload).toMatchObject({ iss: 'moderato', aud: 'jitsi', sub: 'meet.jitsi', room: staffRoom.roomName });
@@ -323,6 +324,8 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
         .expect(409);
       expect(stale.text).toContain('Someone changed this room in the meantime');
       expect(stale.text).toContain('value="Overwritten"');
+      // The form keeps the version edited: saving it again is refused too, until the admin reloads.
+      expect(stale.text).toContain(`name="version" value="${room.version}"`);
       expect((await dataSource.getRepository(PermanentRoom).findOneByOrFail({ id: room.id })).name).toBe('Lehrerzimmer Süd');
 
       const confirm = await admin.get(`/admin/rooms/${room.id}/delete`).set('Accept-Language', 'en').expect(200);

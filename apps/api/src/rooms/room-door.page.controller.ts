@@ -16,8 +16,9 @@ export class RoomDoorPageController {
   @Get('r/:slug')
   async open(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const decision = await this.rooms.join(slug, req.auth!.user, req.ip ?? null);
-    if (decision.outcome === 'join') return res.redirect(302, decision.url);
+    // Per person and per moment: never cached (the redirect carries a token).
     res.setHeader('Cache-Control', 'no-store');
+    if (decision.outcome === 'join') return res.redirect(302, decision.url);
     const path = `/r/${encodeURIComponent(slug)}`;
     if (decision.outcome === 'not_found') return res.status(404).render('rooms/status', { outcome: 'not_found', path });
     const closed = decision.reason === 'room_disabled' || decision.reason === 'server_disabled';
