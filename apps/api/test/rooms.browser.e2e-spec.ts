@@ -22,7 +22,7 @@ describe('permanent rooms in a real browser (Chromium)', () => {
   });
 
   /** Opens a path; the sign-in at the dev IdP happens on the way (login forced). */
-  async function openSignedIn(path: string, email: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
+  async function openSignedIn(path: string, email: string, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
     const page = await browser.newPage({ locale: 'en-US' });
     await prepare?.(page);
     await page.goto(`${stack.baseUrl}${path}`);
