@@ -8,7 +8,7 @@ import { Clock, InvalidInputError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer, JitsiServersService, mintRoomToken } from '@moderato/jitsi';
 import { roomNameFor } from '@moderato/meetings';
-import { SLUG_PATTERN, affiliationFor, formatAccessEntry, slugOf, type AccessEntry, type RoomAffiliation } from './access-list';
+import { SLUG_PATTERN, affiliationFor, formatAccessEntry, normaliseAccessValue, slugOf, type AccessEntry, type RoomAffiliation } from './access-list';
 import type { CreateRoomDto, UpdateRoomDto } from './dto/room.dto';
 import { PermanentRoom } from './permanent-room.entity';
 import { RoomNotFound, RoomSlugTaken, RoomVersionConflict, roomFieldError } from './rooms.errors';
@@ -34,6 +34,10 @@ export type RoomJoinDecision =
 const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
 const entryKeys = (entries: AccessEntry[]) => new Set(entries.map(formatAccessEntry));
+
+/** Exactly the stored shape (no stray fields), values in the form they are compared in. */
+const storedEntries = (entries: AccessEntry[]): AccessEntry[] =>
+  entries.map(({ kind, value, affiliation }) => ({ kind, value: normaliseAccessValue(kind, value) as string, affiliation }));
 
 /**
  * Permanent rooms: the admin's CRUD (every change audited) and the door — who on the access
@@ -76,7 +80,7 @@ export class RoomsService {
             slug,
             serverId: server.id,
             roomName: roomNameFor(slug),
-            access: (input.access ?? []).map(({ kind, value, affiliation }) => ({ kind, value, affiliation })),
+            access: storedEntries(input.access ?? []),
             enabled: input.enabled ?? true,
             createdById: actor.id,
             updatedById: actor.id,
@@ -115,7 +119,7 @@ export class RoomsService {
           slug: input.slug ?? room.slug,
           serverId: input.serverId ?? room.serverId,
           enabled: input.enabled ?? room.enabled,
-          access: input.access ? input.access.map(({ kind, value, affiliation }) => ({ kind, value, affiliation })) : room.access,
+          access: input.access ? storedEntries(input.access) : room.access,
         };
         const changed = (Object.keys(after) as (keyof typeof after)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
         if (!changed.length) return room;
