@@ -270,9 +270,12 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       expect(res.text).toContain('Line 3 (user:not-an-email member): &quot;not-an-email&quot; is not an email address');
       expect(res.text).toContain('Line 4 (group:teachers member): group:teachers is listed twice');
       expect(res.text).toContain('value="Parents evening"');
+      expect(res.text).toContain('name="enabled" value="true" checked');
       expect(res.text).toContain('>group:teachers moderator\nteachers\nuser:not-an-email member\ngroup:teachers member</textarea>');
       const noName = await admin.post('/admin/rooms').type('form').send({ _csrf: adminCsrf, name: '  ', serverId: server.id, access: '' }).expect(400);
       expect(noName.text).toContain('name must not be empty');
+      // An unticked checkbox stays unticked on the re-shown form.
+      expect(noName.text).toContain('name="enabled" value="true">');
       const taken = await admin.post('/admin/rooms').type('form').send({ _csrf: adminCsrf, name: 'Another', slug: 'staff-room', serverId: server.id, access: '' }).expect(409);
       expect(taken.text).toContain('Another room already uses the address /r/staff-room');
       expect(taken.text).toContain('value="Another"');
