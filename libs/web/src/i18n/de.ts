@@ -236,7 +236,7 @@ export const de: Messages = {
   "rooms.server.none": "Noch kein Jitsi-Server: bitte zuerst einen anlegen",
   "rooms.access": "Zugangsliste",
   "rooms.access.hint": "Ein Eintrag pro Zeile: group:<Gruppenname> oder user:<E-Mail-Adresse>, danach member (Teilnehmer) oder moderator (ohne Angabe: member). Gruppennamen sind die Gruppen oder Rollen aus Ihrem Identitätsanbieter.",
-  "rooms.access.count": "{count} Einträge",
+  "rooms.access.count": "Einträge: {count}",
   "rooms.enabled": "Geöffnet (die Personen auf der Liste können eintreten)",
   "rooms.status": "Zustand",
   "rooms.status.enabled": "Geöffnet",

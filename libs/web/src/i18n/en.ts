@@ -234,7 +234,7 @@ export const en = {
   "rooms.server.none": "No Jitsi server yet: add one first",
   "rooms.access": "Access list",
   "rooms.access.hint": "One entry per line: group:<group name> or user:<email address>, then member or moderator (member if left out). Group names are the groups or roles from your identity provider.",
-  "rooms.access.count": "{count} entries",
+  "rooms.access.count": "Entries: {count}",
   "rooms.enabled": "Open (the people on the list can enter)",
   "rooms.status": "State",
   "rooms.status.enabled": "Open",
