@@ -1,5 +1,6 @@
 // Every migration, in order. `npm run migration:generate -- <name>` appends to this list.
 // A migration that has landed on main is never edited: write a new one.
+import { PermanentRooms1796218114234 } from './1796218114234-permanent-rooms';
 import { AdminApiTokensPolicy1796218119940 } from './1796218119940-admin-api-tokens-policy';
 import { JitsiServerChecks1796218616460 } from './1796218616460-jitsi-server-checks';
 import { JitsiServerLobbyBypass1795875167537 } from './1795875167537-jitsi-server-lobby-bypass';
@@ -13,6 +14,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   JitsiSigningKeys1795871419729,
   InvitationLinkCodeSalt1795872697898,
   JitsiServerLobbyBypass1795875167537,
+  PermanentRooms1796218114234,
   AdminApiTokensPolicy1796218119940,
   JitsiServerChecks1796218616460,
 ];

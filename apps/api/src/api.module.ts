@@ -31,6 +31,10 @@ import { AuthPageController } from './auth/auth.page.controller';
 import { MeController } from './auth/me.controller';
 import { HomePageController } from './pages/home.page.controller';
 import { PreferencesPageController } from './pages/preferences.page.controller';
+import { RoomsModule } from '@moderato/rooms';
+import { RoomsController } from './admin/rooms.controller';
+import { RoomsPageController } from './admin/rooms.page.controller';
+import { RoomDoorPageController } from './rooms/room-door.page.controller';
 
 export interface ApiModuleOptions {
   /** Already validated configuration; read from the environment when omitted. */
@@ -57,6 +61,7 @@ export class ApiModule implements NestModule {
         IdentityModule,
         JitsiModule,
         MeetingsModule,
+        RoomsModule,
       ],
       controllers: [
         HomePageController,
@@ -78,6 +83,9 @@ export class ApiModule implements NestModule {
         ApiTokensPageController,
         InteropController,
         InteropPageController,
+        RoomsController,
+        RoomsPageController,
+        RoomDoorPageController,
         ...(options.extraControllers ?? []),
       ],
       providers: [
