@@ -37,4 +37,12 @@ export class AuditService {
       }),
     );
   }
+
+  /** How many `action` events since `since` have metadata containing `metadata` (e.g. failed logins of one username). */
+  async countSince(action: string, since: Date, metadata: Record<string, unknown>): Promise<number> {
+    return this.events
+      .createQueryBuilder('event')
+      .where('event.action = :action AND event.created_at >= :since AND event.metadata @> CAST(:metadata AS jsonb)', { action, since, metadata: JSON.stringify(metadata) })
+      .getCount();
+  }
 }

@@ -28,10 +28,10 @@ export class LoginFailed extends DomainError {
   }
 }
 
-/** The identity provider cannot be reached. */
+/** The identity provider (or, with `source: 'ldap'`, the directory) cannot be reached. */
 export class SignInUnavailable extends DomainError {
-  constructor(detail: string) {
-    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail });
+  constructor(detail: string, source: 'oidc' | 'ldap' = 'oidc') {
+    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail, source });
   }
 }
 

@@ -68,7 +68,7 @@ export class LdapService {
     // eslint-disable-next-line no-control-regex -- control characters are never part of a login name
     if (!login || login.length > MAX_USERNAME_LENGTH || /[\u0000-\u001f\u007f]/.test(login)) throw new InvalidCredentials('invalid_username');
 
-    const unavailable = (detail: string) => new SignInUnavailable(detail);
+    const unavailable = (detail: string) => new SignInUnavailable(detail, 'ldap');
     return this.withServiceClient(unavailable, async (service) => {
       const { attributes } = settings;
       const wanted = [attributes.email, attributes.name, attributes.unique, attributes.username];

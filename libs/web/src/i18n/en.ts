@@ -222,6 +222,16 @@ export const en = {
   'error.fields': 'Please correct the following:',
   'error.home': 'Go to the start page',
   'error.reference': 'Reference',
+  "login.title": "Sign in",
+  "login.lead": "Sign in with the username and password of your school or organisation account.",
+  "login.username": "Username",
+  "login.password": "Password",
+  "login.submit": "Sign in",
+  "login.invalid": "Wrong username or password.",
+  "login.tooMany": "Too many failed sign-ins for this username. Please wait 15 minutes and try again.",
+  "login.or": "or",
+  "login.withIdp": "Sign in with your organisation’s single sign-on",
+  "error.login.directoryUnavailable": "Sign-in is unavailable right now: the directory (LDAP) does not answer. Please try again in a few minutes.",
 } as const;
 
 export type MessageKey = keyof typeof en;
