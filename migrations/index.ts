@@ -1,5 +1,6 @@
 // Every migration, in order. `npm run migration:generate -- <name>` appends to this list.
 // A migration that has landed on main is never edited: write a new one.
+import { InvitationGroupName1796218448726 } from './1796218448726-invitation-group-name';
 import { JitsiServerLobbyBypass1795875167537 } from './1795875167537-jitsi-server-lobby-bypass';
 import { InvitationLinkCodeSalt1795872697898 } from './1795872697898-invitation-link-code-salt';
 import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-keys';
@@ -11,4 +12,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   JitsiSigningKeys1795871419729,
   InvitationLinkCodeSalt1795872697898,
   JitsiServerLobbyBypass1795875167537,
+  InvitationGroupName1796218448726,
 ];

@@ -17,7 +17,8 @@ import { ServersPageController } from './admin/servers.page.controller';
 import { TokenInspector } from './admin/token-inspector';
 import { TokensController } from './admin/tokens.controller';
 import { AsapController } from './asap/asap.controller';
-import { MeetingsController } from './meetings/meetings.controller';
+import { DirectoryController, MeetingsController } from './meetings/meetings.controller';
+import { GroupInvitations } from './meetings/group-invitations';
 import { MeetingsPageController } from './meetings/meetings.page.controller';
 import { JoinPageController } from './meetings/join.page.controller';
 import { InvitationsPageController } from './meetings/invitations.page.controller';
@@ -66,11 +67,13 @@ export class ApiModule implements NestModule {
         MeetingsPageController,
         JoinPageController,
         InvitationsPageController,
+        DirectoryController,
         ...(options.extraControllers ?? []),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         TokenInspector,
+        GroupInvitations,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
