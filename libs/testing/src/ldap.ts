@@ -20,7 +20,7 @@ export async function startTestLdap(): Promise<{ url: string; env: Record<string
     await run('bash', [TEST_LDAP_SCRIPT, 'start'], { env: { ...process.env, LDAP_TEST_PORT: String(TEST_LDAP_PORT) }, timeout: 60_000 });
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`the test OpenLDAP did not start (${TEST_LDAP_SCRIPT} start): ${stderr || (error as Error).message}`);
+    throw new Error(`the test OpenLDAP did not start (${TEST_LDAP_SCRIPT} start): ${stderr || (error as Error).message}`, { cause: error });
   }
   const url = `ldap://127.0.0.1:${TEST_LDAP_PORT}`;
   return {

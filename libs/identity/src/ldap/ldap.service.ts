@@ -285,9 +285,13 @@ export class LdapService {
 
 const directoryUnavailable = (detail: string) => new DirectoryUnavailable(detail);
 
-/** An attribute's values as strings, whatever case the server spells its name in. */
+/**
+ * An attribute's values as strings, whatever case the server spells its name in (and the first
+ * range Active Directory returns of a large `member;range=0-1499`).
+ */
 function values(entry: Entry, attribute: string): string[] {
-  const key = Object.keys(entry).find((name) => name.toLowerCase() === attribute.toLowerCase());
+  const wanted = attribute.toLowerCase();
+  const key = Object.keys(entry).find((name) => name.toLowerCase() === wanted) ?? Object.keys(entry).find((name) => name.toLowerCase().startsWith(`${wanted};range=`));
   const raw = key ? entry[key] : undefined;
   if (raw === undefined) return [];
   return (Array.isArray(raw) ? raw : [raw]).map((value) => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value)));
