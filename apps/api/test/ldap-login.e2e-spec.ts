@@ -89,10 +89,15 @@ describe('sign-in with LDAP directly (real OpenLDAP), next to OpenID Connect', (
     expect(failed[0].metadata).toMatchObject({ method: 'ldap', username: username.trim().toLowerCase(), details: { failure: 'invalid_credentials' } });
   });
 
-  it('keeps the username but never the password when the form comes back', async () => {
-    const res = await ldapSignIn(request.agent(api.server), 'teacher', 'not-it');
+  it('keeps the username but never the password when the form comes back, and logs no password', async () => {
+    const res = await ldapSignIn(request.agent(api.server), 'teacher', 'Secret-Guess-4711');
     expect(res.text).toContain('value="teacher"');
-    expect(res.text).not.toContain('not-it');
+    expect(res.text).not.toContain('Secret-Guess-4711');
+    expect(api.logs.text()).not.toContain('Secret-Guess-4711');
+    expect(api.logs.text()).not.toContain('teacher-pw');
+    const audit = JSON.stringify(await dataSource.getRepository(AuditEvent).find());
+    expect(audit).not.toContain('Secret-Guess-4711');
+    expect(audit).not.toContain('teacher-pw');
   });
 
   it('refuses a form without the CSRF token', async () => {
