@@ -6,12 +6,12 @@ import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { Invitation, MeetingsService, OutboxMessage } from '@moderato/meetings';
-import { Factories, LogCapture, startSmtpSink, startTestLdap, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+import { Factories, LogCapture, freePort, startSmtpSink, startTestLdap, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
 // The mails are sent by the real worker, the way an operator runs both.
 // eslint-disable-next-line no-restricted-imports
 import { createWorker } from '../../worker/src/bootstrap';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
-import { ldapSignIn, registerJitsiServer } from './signed-in';
+import { ldapSignIn, registerJitsiServer, startSignedInApi } from './signed-in';
 
 // Redis database 8 belongs to this file: its worker must not take other files' jobs.
 const redisUrl = testRedisUrl(8);
@@ -186,5 +186,32 @@ describe('a 1,000-member group', () => {
     const tooMany = Array.from({ length: 2001 }, (_, i) => ({ email: `big${i}@school.test` }));
     await expect(meetings.addGroupInvitees(caller, meeting.id, { name: 'Everyone', members: tooMany })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(1000);
+  });
+});
+
+describe('the directory down while an OpenID Connect teacher invites', () => {
+  it('says so (503 for the API, a note on the page) and writes nothing', async () => {
+    const { env: ldapEnv } = await startTestLdap();
+    const env = await startSignedInApi({ env: { ...ldapEnv, LDAP_URL: `ldap://127.0.0.1:${await freePort()}` } });
+    try {
+      await registerJitsiServer(env.api);
+      const teacher = await env.signIn('teacher@school.test');
+      const csrf = await env.csrf(teacher);
+      const start = new Date(Date.now() + 2 * 24 * 3600_000);
+      const { body: meeting } = await teacher
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', csrf)
+        .send({ title: 'Offline', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 3600_000)), timezone: 'UTC' })
+        .expect(201);
+      const search = await teacher.get('/api/v1/directory/search?q=7b').expect(503);
+      expect(search.body.code).toBe('DIRECTORY_UNAVAILABLE');
+      const page = await teacher.get(`/meetings/${meeting.id}?find=7b`).set('Accept-Language', 'en').expect(200);
+      expect(page.text).toContain('The directory does not answer right now.');
+      const invite = await teacher.post(`/meetings/${meeting.id}/invitations/group`).set('Accept-Language', 'en').type('form').send({ _csrf: csrf, group: '7b' }).expect(503);
+      expect(invite.text).toContain('Temporarily unavailable');
+      expect(await env.api.app.get(DataSource).getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(0);
+    } finally {
+      await env.close();
+    }
   });
 });

@@ -80,7 +80,11 @@ export class LdapService {
         explicitBufferAttributes: this.bufferAttributes(),
         sizeLimit: 2,
       });
-      if (searchEntries.length === 0) throw new InvalidCredentials('unknown_user');
+      if (searchEntries.length === 0) {
+        // Same work as for a wrong password (a bind that fails), so timing does not tell who exists.
+        await this.bindAs(settings, `cn=moderato-no-such-user,${settings.userBaseDn}`, password).catch(() => undefined);
+        throw new InvalidCredentials('unknown_user');
+      }
       if (searchEntries.length > 1) {
         this.logger.warn(`LDAP_USER_FILTER finds ${searchEntries.length} entries for one login name; refusing the sign-in`);
         throw new InvalidCredentials('ambiguous_user');
