@@ -89,6 +89,33 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     expect(audit.metadata).toMatchObject({ group: '7b', count: 30, skipped: 0 });
   });
 
+  it('a member of an invited group follows the mailed link, signs in with LDAP and gets into the room; others do not', async () => {
+    const start = new Date(Date.now() + 5 * 60_000);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Staff briefing', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 30 * 60_000)), timezone: 'Europe/Berlin' })
+      .expect(201);
+    const before = sink.messages.length;
+    await teacher.post(`/api/v1/meetings/${meeting.id}/invitations/group`).set('x-csrf-token', csrf).send({ group: 'admins' }).expect(201);
+    const mail = (await sink.waitFor(before + 1, 15_000)).slice(before).find((m) => m.subject?.includes('Staff briefing'))!;
+    const link = /http:\/\/localhost:3000(\/j\/[A-Za-z0-9_-]+)/.exec(mail.text ?? '')![1];
+
+    const admin = request.agent(api.server);
+    const toLogin = await admin.get(link).expect(303);
+    expect(toLogin.headers.location).toBe(`/auth/login?returnTo=${encodeURIComponent(link)}`);
+    const signedIn = await ldapSignIn(admin, 'admin', 'admin-pw', link);
+    expect(signedIn.headers.location).toBe(link);
+    const room = new URL((await admin.get(link).expect(302)).headers.location);
+    expect(`${room.origin}${room.pathname}`).toBe(`https://meet.school.test/${meeting.roomName}`);
+    const payload = JSON.parse(Buffer.from(room.searchParams.get('jwt')!.split('.')[1], 'base64url').toString());
+    expect(payload.context.user).toMatchObject({ affiliation: 'member', moderator: false, email: 'ada.admin@school.test' });
+
+    const other = request.agent(api.server);
+    expect((await ldapSignIn(other, 'k7b02', 'k7b02-pw')).status).toBe(303);
+    await other.get(link).expect(403);
+  });
+
   it('through the REST API: a second group skips who is invited already; the same group again adds nobody', async () => {
     const id = await scheduleMeeting('Assembly');
     const first = await teacher.post(`/api/v1/meetings/${id}/invitations/group`).set('x-csrf-token', csrf).send({ group: '7b' }).expect(201);
