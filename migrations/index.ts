@@ -2,6 +2,7 @@
 // A migration that has landed on main is never edited: write a new one.
 import { PermanentRooms1796218114234 } from './1796218114234-permanent-rooms';
 import { AdminApiTokensPolicy1796218119940 } from './1796218119940-admin-api-tokens-policy';
+import { InvitationGroupName1796218448726 } from './1796218448726-invitation-group-name';
 import { JitsiServerChecks1796218616460 } from './1796218616460-jitsi-server-checks';
 import { JitsiServerLobbyBypass1795875167537 } from './1795875167537-jitsi-server-lobby-bypass';
 import { InvitationLinkCodeSalt1795872697898 } from './1795872697898-invitation-link-code-salt';
@@ -16,5 +17,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   JitsiServerLobbyBypass1795875167537,
   PermanentRooms1796218114234,
   AdminApiTokensPolicy1796218119940,
+  InvitationGroupName1796218448726,
   JitsiServerChecks1796218616460,
 ];

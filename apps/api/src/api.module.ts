@@ -23,7 +23,8 @@ import { TokensController } from './admin/tokens.controller';
 import { InteropController } from './admin/interop.controller';
 import { InteropPageController } from './admin/interop.page.controller';
 import { AsapController } from './asap/asap.controller';
-import { MeetingsController } from './meetings/meetings.controller';
+import { DirectoryController, MeetingsController } from './meetings/meetings.controller';
+import { GroupInvitations } from './meetings/group-invitations';
 import { MeetingsPageController } from './meetings/meetings.page.controller';
 import { JoinPageController } from './meetings/join.page.controller';
 import { InvitationsPageController } from './meetings/invitations.page.controller';
@@ -86,11 +87,13 @@ export class ApiModule implements NestModule {
         RoomsController,
         RoomsPageController,
         RoomDoorPageController,
+        DirectoryController,
         ...(options.extraControllers ?? []),
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         TokenInspector,
+        GroupInvitations,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

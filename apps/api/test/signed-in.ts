@@ -87,3 +87,13 @@ export async function startListeningApi(env: Record<string, string> = {}) {
     },
   };
 }
+
+/** Signs `agent` in through the LDAP login form (GET for the CSRF token, then POST). */
+export async function ldapSignIn(agent: TestAgent, username: string, password: string, returnTo?: string) {
+  const page = await agent.get('/auth/login').set('Accept-Language', 'en').expect(200);
+  return agent
+    .post('/auth/login')
+    .set('Accept-Language', 'en')
+    .type('form')
+    .send({ _csrf: csrfTokenOf(page.text), username, password, ...(returnTo === undefined ? {} : { returnTo }) });
+}

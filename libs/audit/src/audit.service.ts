@@ -103,4 +103,12 @@ export class AuditService {
     if (filter.subjectId?.trim()) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId.trim() });
     return query;
   }
+
+  /** How many `action` events since `since` have metadata containing `metadata` (e.g. failed logins of one username). */
+  async countSince(action: string, since: Date, metadata: Record<string, unknown>): Promise<number> {
+    return this.events
+      .createQueryBuilder('event')
+      .where('event.action = :action AND event.created_at >= :since AND event.metadata @> CAST(:metadata AS jsonb)', { action, since, metadata: JSON.stringify(metadata) })
+      .getCount();
+  }
 }

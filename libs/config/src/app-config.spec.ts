@@ -107,6 +107,52 @@ describe('loadConfig', () => {
     expect(errorOf({ JITSI_URL: 'https://m.test', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'x', JITSI_APP_SECRET: 'short-and-secret' }).message).not.toContain('short-and-secret');
   });
 
+  describe('direct LDAP', () => {
+    const ldap = { LDAP_URL: 'ldaps://ldap.school.test', LDAP_USER_BASE_DN: 'ou=people,dc=school,dc=test' };
+    const production = { NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SECRETS_KEY: key32 };
+
+    it('is off by default, and OpenID Connect on', () => {
+      const config = loadConfig({});
+      expect(config.ldap).toBeUndefined();
+      expect(config.oidc.enabled).toBe(true);
+    });
+
+    it('maps the settings, with a stable server id; LDAP alone turns OpenID Connect off', () => {
+      const config = loadConfig({ ...ldap, LDAP_BIND_DN: 'cn=moderato,dc=school,dc=test', LDAP_BIND_PASSWORD: 'pw', LDAP_GROUP_BASE_DN: 'ou=groups,dc=school,dc=test' });
+      expect(config.ldap).toMatchObject({
+        url: 'ldaps://ldap.school.test',
+        serverId: 'ldap:ldap.school.test:636/ou=people,dc=school,dc=test',
+        userFilter: '(&(objectClass=person)(uid={username}))',
+        attributes: { username: 'uid', email: 'mail', name: 'cn', unique: 'entryUUID' },
+        groups: { membership: 'memberOf', baseDn: 'ou=groups,dc=school,dc=test', nameAttribute: 'cn' },
+        startTls: false,
+        timeoutMs: 5000,
+      });
+      expect(config.oidc.enabled).toBe(false);
+      expect(loadConfig({ ...ldap, OIDC_ISSUER: 'https://idp.school.test' }).oidc.enabled).toBe(true);
+    });
+
+    it('needs no OIDC_ISSUER in production when LDAP is the sign-in', () => {
+      expect(loadConfig({ ...production, ...ldap }).oidc.enabled).toBe(false);
+    });
+
+    it('refuses plain ldap:// in production unless StartTLS or explicitly allowed', () => {
+      const plain = { ...production, ...ldap, LDAP_URL: 'ldap://ldap.school.test' };
+      expect(errorOf(plain).problems.map((p) => p.variable)).toEqual(['LDAP_URL']);
+      expect(loadConfig({ ...plain, LDAP_STARTTLS: 'true' }).ldap?.startTls).toBe(true);
+      expect(loadConfig({ ...plain, LDAP_ALLOW_PLAINTEXT: 'true' }).ldap?.serverId).toBe('ldap:ldap.school.test:389/ou=people,dc=school,dc=test');
+      expect(errorOf({ ...ldap, LDAP_STARTTLS: 'true' }).problems.map((p) => p.variable)).toEqual(['LDAP_STARTTLS']);
+    });
+
+    it('names what is missing or malformed', () => {
+      const error = errorOf({ LDAP_URL: 'http://ldap', LDAP_BIND_DN: 'cn=x', LDAP_USER_FILTER: '(uid=alice)', LDAP_GROUP_MEMBERSHIP: 'member' });
+      expect(error.problems.map((p) => p.variable).sort()).toEqual(['LDAP_BIND_PASSWORD', 'LDAP_GROUP_BASE_DN', 'LDAP_URL', 'LDAP_USER_BASE_DN', 'LDAP_USER_FILTER']);
+      const hidden = errorOf({ ...ldap, LDAP_BIND_DN: 'cn=x', LDAP_BIND_PASSWORD: 's3cret-value', LDAP_TIMEOUT_MS: '99' });
+      expect(hidden.problems.map((p) => p.variable)).toEqual(['LDAP_TIMEOUT_MS']);
+      expect(errorOf({ ...ldap, LDAP_CA_FILE: '/nonexistent/ca.pem' }).problems.map((p) => p.variable)).toEqual(['LDAP_CA_FILE']);
+    });
+  });
+
   it('refuses a SECRETS_KEY of the wrong length', () => {
     const error = errorOf({ SECRETS_KEY: Buffer.alloc(16).toString('base64') });
     expect(error.message).toContain('SECRETS_KEY must be 32 random bytes in base64');

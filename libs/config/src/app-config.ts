@@ -8,6 +8,26 @@ import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABL
 export type NodeEnv = 'development' | 'test' | 'production';
 export type Locale = 'en' | 'de';
 
+export type LdapGroupMembership = 'memberOf' | 'member' | 'uniqueMember' | 'memberUid';
+
+export interface LdapSettings {
+  readonly url: string;
+  /** Stable id of the directory, the users' `issuer`: ldap:<host:port>/<user base DN>. */
+  readonly serverId: string;
+  /** The search account; anonymous search when absent. */
+  readonly bindDn?: string;
+  readonly bindPassword?: string;
+  readonly userBaseDn: string;
+  /** Filter with `{username}` where the (escaped) login name goes. */
+  readonly userFilter: string;
+  readonly attributes: { readonly username: string; readonly email: string; readonly name: string; readonly unique: string };
+  readonly groups: { readonly membership: LdapGroupMembership; readonly baseDn?: string; readonly filter: string; readonly nameAttribute: string };
+  readonly startTls: boolean;
+  /** PEM file with the CA(s) to trust for ldaps:// and StartTLS (default: the system's). */
+  readonly caFile?: string;
+  readonly timeoutMs: number;
+}
+
 /**
  * Typed, validated configuration. Services inject this class; nothing else reads the environment.
  */
@@ -29,6 +49,8 @@ export class AppConfig {
   readonly trustProxy: boolean | number | string;
   readonly shutdownTimeoutMs: number;
   readonly oidc: {
+    /** False when LDAP is the only sign-in (LDAP_URL set, OIDC_ISSUER not). */
+    readonly enabled: boolean;
     readonly issuer: string;
     /** Where to fetch discovery when the IdP is reached at another address than its issuer. */
     readonly discoveryUrl?: string;
@@ -61,6 +83,9 @@ export class AppConfig {
     readonly appSecret: string;
     readonly audience: string;
   };
+
+  /** Direct LDAP sign-in (and directory search for invitations); absent when LDAP_URL is unset. */
+  readonly ldap?: LdapSettings;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -129,6 +154,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   if (joinWindowMinutes > 240) rangeProblems.push({ variable: 'DEFAULT_JOIN_WINDOW_MINUTES', messages: [`must be between 0 and 240 (got "${joinWindowMinutes}")`] });
   const maxMeetingMinutes = Number(vars.MAX_MEETING_MINUTES);
   if (maxMeetingMinutes < 15 || maxMeetingMinutes > 1440) rangeProblems.push({ variable: 'MAX_MEETING_MINUTES', messages: [`must be between 15 and 1440 (got "${maxMeetingMinutes}")`] });
+  const ldapTimeout = Number(vars.LDAP_TIMEOUT_MS);
+  if (ldapTimeout < 100 || ldapTimeout > 60000) {
+    rangeProblems.push({ variable: 'LDAP_TIMEOUT_MS', messages: [`must be between 100 and 60000 (got "${ldapTimeout}")`] });
+  }
+  const ldap = vars.LDAP_URL ? ldapSettings(vars, isProduction, rangeProblems) : undefined;
   if (rangeProblems.length) throw new ConfigError(rangeProblems);
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
@@ -152,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     trustProxy: trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
     shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
     oidc: {
+      enabled: vars.OIDC_ISSUER !== undefined || !ldap,
       issuer,
       discoveryUrl: vars.OIDC_DISCOVERY_URL,
       clientId: vars.OIDC_CLIENT_ID,
@@ -169,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),
     tokenMaxTtlSeconds: ttlMinutes * 60,
     meetingDefaults: { joinWindowMinutes, maxMinutes: maxMeetingMinutes },
+    ldap,
     jitsiBootstrap: vars.JITSI_URL
       ? {
           baseUrl: vars.JITSI_URL.replace(/\/+$/, ''),
@@ -179,6 +211,32 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
         }
       : undefined,
   });
+}
+
+function ldapSettings(vars: EnvironmentVariables, isProduction: boolean, problems: { variable: string; messages: string[] }[]): LdapSettings {
+  const url = new URL(vars.LDAP_URL!);
+  const secure = url.protocol === 'ldaps:';
+  const startTls = vars.LDAP_STARTTLS === undefined ? false : asBoolean(vars.LDAP_STARTTLS);
+  const allowPlaintext = vars.LDAP_ALLOW_PLAINTEXT === undefined ? !isProduction : asBoolean(vars.LDAP_ALLOW_PLAINTEXT);
+  if (secure && startTls) problems.push({ variable: 'LDAP_STARTTLS', messages: ['must not be true with an ldaps:// LDAP_URL (that is TLS already)'] });
+  if (!secure && !startTls && !allowPlaintext) {
+    problems.push({ variable: 'LDAP_URL', messages: ['sends passwords in clear text: use ldaps://, or LDAP_STARTTLS=true, or (on a trusted network only) LDAP_ALLOW_PLAINTEXT=true'] });
+  }
+  if (vars.LDAP_CA_FILE && !existsSync(vars.LDAP_CA_FILE)) problems.push({ variable: 'LDAP_CA_FILE', messages: [`names no readable file (got "${vars.LDAP_CA_FILE}")`] });
+  const hostPort = url.port ? url.host : `${url.host}:${secure ? 636 : 389}`;
+  return {
+    url: `${url.protocol}//${url.host}`,
+    serverId: `ldap:${hostPort.toLowerCase()}/${vars.LDAP_USER_BASE_DN!.toLowerCase()}`,
+    bindDn: vars.LDAP_BIND_DN,
+    bindPassword: vars.LDAP_BIND_PASSWORD,
+    userBaseDn: vars.LDAP_USER_BASE_DN!,
+    userFilter: vars.LDAP_USER_FILTER,
+    attributes: { username: vars.LDAP_USERNAME_ATTRIBUTE, email: vars.LDAP_EMAIL_ATTRIBUTE, name: vars.LDAP_NAME_ATTRIBUTE, unique: vars.LDAP_UNIQUE_ATTRIBUTE },
+    groups: { membership: vars.LDAP_GROUP_MEMBERSHIP as LdapGroupMembership, baseDn: vars.LDAP_GROUP_BASE_DN, filter: vars.LDAP_GROUP_FILTER, nameAttribute: vars.LDAP_GROUP_NAME_ATTRIBUTE },
+    startTls,
+    caFile: vars.LDAP_CA_FILE,
+    timeoutMs: Number(vars.LDAP_TIMEOUT_MS),
+  };
 }
 
 /**

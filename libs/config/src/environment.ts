@@ -112,8 +112,8 @@ export class EnvironmentVariables {
   @Matches(/^\d{3,6}$/, { message: 'must be a number of milliseconds between 100 and 999999' })
   SHUTDOWN_TIMEOUT_MS: string;
 
-  @ValidateIf((env: EnvironmentVariables) => isProduction(env) || env.OIDC_ISSUER !== undefined)
-  @IsString({ message: 'is required in production: the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school' })
+  @ValidateIf((env: EnvironmentVariables) => (isProduction(env) && env.LDAP_URL === undefined) || env.OIDC_ISSUER !== undefined)
+  @IsString({ message: 'is required in production (unless LDAP_URL is set): the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school' })
   @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL of the identity provider, e.g. https://keycloak.school.org/realms/school' })
   OIDC_ISSUER?: string;
 
@@ -202,6 +202,70 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the accepted audience (docker JWT_ACCEPTED_AUDIENCES)' })
   JITSI_AUDIENCE?: string;
+
+  @IsOptional()
+  @Matches(/^ldaps?:\/\/[^\s/?#]+\/?$/, { message: 'must be an LDAP URL without a path, e.g. ldaps://ldap.school.org or ldap://ldap.school.org:389' })
+  LDAP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  LDAP_BIND_DN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.LDAP_BIND_DN !== undefined)
+  @IsString({ message: 'is required with LDAP_BIND_DN: the password of the search account' })
+  @MinLength(1)
+  LDAP_BIND_PASSWORD?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.LDAP_URL !== undefined)
+  @IsString({ message: 'is required with LDAP_URL: where people are searched, e.g. ou=people,dc=school,dc=org' })
+  @Matches(/^[^=,\s][^=,]*=.+$/, { message: 'must be a DN, e.g. ou=people,dc=school,dc=org' })
+  LDAP_USER_BASE_DN?: string;
+
+  @Matches(/^\(.*\{username\}.*\)$/, { message: 'must be an LDAP filter in parentheses containing {username}, e.g. (&(objectClass=person)(uid={username}))' })
+  LDAP_USER_FILTER: string;
+
+  @Matches(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an attribute name, e.g. uid or sAMAccountName' })
+  LDAP_USERNAME_ATTRIBUTE: string;
+
+  @Matches(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an attribute name, e.g. mail' })
+  LDAP_EMAIL_ATTRIBUTE: string;
+
+  @Matches(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an attribute name, e.g. cn or displayName' })
+  LDAP_NAME_ATTRIBUTE: string;
+
+  @Matches(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an attribute name, e.g. entryUUID (OpenLDAP) or objectGUID (Active Directory)' })
+  LDAP_UNIQUE_ATTRIBUTE: string;
+
+  @IsIn(['memberOf', 'member', 'uniqueMember', 'memberUid'], { message: 'must be one of memberOf, member, uniqueMember, memberUid' })
+  LDAP_GROUP_MEMBERSHIP: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.LDAP_GROUP_BASE_DN !== undefined || (env.LDAP_URL !== undefined && env.LDAP_GROUP_MEMBERSHIP !== 'memberOf'))
+  @IsString({ message: 'is required when LDAP_GROUP_MEMBERSHIP is not memberOf: where groups are searched, e.g. ou=groups,dc=school,dc=org' })
+  @Matches(/^[^=,\s][^=,]*=.+$/, { message: 'must be a DN, e.g. ou=groups,dc=school,dc=org' })
+  LDAP_GROUP_BASE_DN?: string;
+
+  @Matches(/^\(.*\)$/, { message: 'must be an LDAP filter in parentheses, e.g. (objectClass=groupOfNames)' })
+  LDAP_GROUP_FILTER: string;
+
+  @Matches(/^[A-Za-z][A-Za-z0-9-]*$/, { message: 'must be an attribute name, e.g. cn' })
+  LDAP_GROUP_NAME_ATTRIBUTE: string;
+
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  LDAP_STARTTLS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  LDAP_CA_FILE?: string;
+
+  @Matches(/^\d{3,5}$/, { message: 'must be a number of milliseconds between 100 and 60000' })
+  LDAP_TIMEOUT_MS: string;
+
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  LDAP_ALLOW_PLAINTEXT?: string;
 }
 
 /** Defaults for a developer machine; production must set the secrets itself. */
@@ -230,6 +294,15 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_MINUTE: '60',
   SMTP_URL: 'smtp://127.0.0.1:1025',
   MAIL_FROM: 'Moderato <moderato@localhost>',
+  LDAP_USER_FILTER: '(&(objectClass=person)(uid={username}))',
+  LDAP_USERNAME_ATTRIBUTE: 'uid',
+  LDAP_EMAIL_ATTRIBUTE: 'mail',
+  LDAP_NAME_ATTRIBUTE: 'cn',
+  LDAP_UNIQUE_ATTRIBUTE: 'entryUUID',
+  LDAP_GROUP_MEMBERSHIP: 'memberOf',
+  LDAP_GROUP_FILTER: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))',
+  LDAP_GROUP_NAME_ATTRIBUTE: 'cn',
+  LDAP_TIMEOUT_MS: '5000',
 };
 
 /** Used only outside production, so a fresh clone runs without any setup. Never secret. */
@@ -242,4 +315,4 @@ export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL']);
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL', 'LDAP_BIND_PASSWORD']);

@@ -19,7 +19,7 @@ export class AccountDisabled extends DomainError {
   }
 }
 
-export type LoginFailure = 'no_transaction' | 'state_mismatch' | 'idp_error' | 'invalid_response' | 'missing_email';
+export type LoginFailure = 'no_transaction' | 'state_mismatch' | 'idp_error' | 'invalid_response' | 'missing_email' | 'invalid_credentials';
 
 /** The sign-in did not complete (tampered or replayed callback, IdP error…). */
 export class LoginFailed extends DomainError {
@@ -28,10 +28,10 @@ export class LoginFailed extends DomainError {
   }
 }
 
-/** The identity provider cannot be reached. */
+/** The identity provider (or, with `source: 'ldap'`, the directory) cannot be reached. */
 export class SignInUnavailable extends DomainError {
-  constructor(detail: string) {
-    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail });
+  constructor(detail: string, source: 'oidc' | 'ldap' = 'oidc') {
+    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail, source });
   }
 }
 
@@ -72,5 +72,35 @@ export class SelfLockout extends DomainError {
 export class UserNotFound extends DomainError {
   constructor() {
     super('USER_NOT_FOUND', 'not_found', 'User not found');
+  }
+}
+
+/** Why an LDAP sign-in was refused (for the audit log only: people see one generic message). */
+export type CredentialsProblem = 'empty_password' | 'invalid_username' | 'unknown_user' | 'ambiguous_user' | 'wrong_password' | 'too_many_failures';
+
+/** Wrong username or password, in whatever way: the page shows one message for all of them. */
+export class InvalidCredentials extends LoginFailed {
+  constructor(readonly problem: CredentialsProblem) {
+    super('invalid_credentials', problem);
+  }
+}
+
+/** The directory (LDAP) is not set up, so there is nothing to search. */
+export class DirectoryNotConfigured extends DomainError {
+  constructor() {
+    super('DIRECTORY_NOT_CONFIGURED', 'not_found', 'No directory is configured for searching people and groups');
+  }
+}
+
+/** The directory does not answer (down, timeout, TLS or search-account problem). */
+export class DirectoryUnavailable extends DomainError {
+  constructor(detail: string) {
+    super('DIRECTORY_UNAVAILABLE', 'unavailable', 'The directory is unavailable right now', { detail });
+  }
+}
+
+export class DirectoryGroupNotFound extends DomainError {
+  constructor(name: string) {
+    super('DIRECTORY_GROUP_NOT_FOUND', 'not_found', `There is no group named ${name} in the directory`, { group: name });
   }
 }

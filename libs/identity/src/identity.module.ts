@@ -6,6 +6,7 @@ import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { RoleGrant } from './role-grant.entity';
 import { AuthGuard } from './auth.guard';
+import { LdapService } from './ldap/ldap.service';
 import { OidcService } from './oidc.service';
 import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
@@ -15,7 +16,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
-  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService],
-  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule],
+  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService],
+  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule, LdapService],
 })
 export class IdentityModule {}

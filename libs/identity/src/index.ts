@@ -7,10 +7,29 @@ export { ApiTokensService, ApiTokenNotFound, API_TOKEN_PREFIX, hashApiToken, typ
 export { RoleGrant } from './role-grant.entity';
 export { AuthGuard, CurrentAuth, RequireRoles, TokenScope } from './auth.guard';
 export { SESSION_COOKIE, LOGIN_COOKIE, sessionCookieOptions, loginCookieOptions } from './cookies';
-export { AccountDisabled, ApiTokenRejected, ApiTokenScopeMissing, SelfLockout, UserNotFound, LoginFailed, LoginRequired, RoleRequired, SessionNotFound, SignInUnavailable, type LoginFailure } from './identity.errors';
+export {
+  AccountDisabled,
+  ApiTokenRejected,
+  ApiTokenScopeMissing,
+  DirectoryGroupNotFound,
+  DirectoryNotConfigured,
+  DirectoryUnavailable,
+  InvalidCredentials,
+  LoginFailed,
+  LoginRequired,
+  RoleRequired,
+  SelfLockout,
+  SessionNotFound,
+  SignInUnavailable,
+  UserNotFound,
+  type CredentialsProblem,
+  type LoginFailure,
+} from './identity.errors';
 export { IdentityModule } from './identity.module';
 export { OidcService, type LoginTransaction, type CompletedLogin } from './oidc.service';
 export { claimAt, effectiveRoles, rolesFromClaims, type Role, type RoleSettings } from './role-mapping';
 export { SessionMiddleware } from './session.middleware';
 export { SessionsService, hashSessionToken, type SessionCheck } from './sessions.service';
 export { UsersService, type IdentityProfile, type RoleFilter, type OverrideChoice, type AdminActor } from './users.service';
+export { LdapService, MAX_GROUP_MEMBERS, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
+export { escapeFilterValue } from './ldap/ldap-filter';

@@ -10,7 +10,7 @@ export { LinkCodes, hashLinkCode } from './link-codes';
 export { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
 export { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
-export { MeetingsService, type Caller } from './meetings.service';
+export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
 export { roomNameFor } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';

@@ -81,6 +81,10 @@ export class Invitation {
   @Column({ type: 'varchar', length: 16, nullable: true })
   rsvp: Rsvp | null;
 
+  /** The directory group this person was invited with (e.g. "7b"); null when invited by name. */
+  @Column({ name: 'group_name', type: 'text', nullable: true })
+  groupName: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -25,6 +25,8 @@ export interface Caller {
   ip?: string | null;
 }
 
+/** The most members one group invitation takes (like the invitations API's list limit). */
+export const MAX_GROUP_INVITEES = 2000;
 const REMINDER_HORIZON_MS = 60 * 24 * 3600_000;
 
 /**
@@ -161,16 +163,54 @@ export class MeetingsService {
   }
 
   async addInvitees(caller: Caller, meetingId: string, dto: AddInviteesDto): Promise<Invitation[]> {
-    this.checkInviteeList(dto.invitees);
+    return (await this.addInvitations(caller, meetingId, dto.invitees)).invitations;
+  }
+
+  /**
+   * Invites a whole directory group: every member becomes an invitation that remembers the
+   * group's name. Members already invited keep their invitation (listed in `skipped`). All in
+   * one transaction, with one batch of outbox rows, however large the group.
+   */
+  async addGroupInvitees(
+    caller: Caller,
+    meetingId: string,
+    group: { name: string; members: { email: string; name?: string }[] },
+    role: 'participant' | 'moderator' = 'participant',
+  ): Promise<{ invitations: Invitation[]; skipped: string[] }> {
+    if (group.members.length > MAX_GROUP_INVITEES) {
+      throw new InvalidInputError([{ field: 'group', messages: [`${group.name} has ${group.members.length} members; at most ${MAX_GROUP_INVITEES} can be invited at once`] }]);
+    }
+    const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: member.name ?? '', role }));
+    return this.addInvitations(caller, meetingId, invitees, { groupName: group.name.slice(0, 200), skipExisting: true });
+  }
+
+  /** The one path for adding invitations to an existing meeting (by name, or a group's members). */
+  private async addInvitations(
+    caller: Caller,
+    meetingId: string,
+    invitees: InviteeDto[],
+    options: { groupName?: string; skipExisting?: boolean } = {},
+  ): Promise<{ invitations: Invitation[]; skipped: string[] }> {
+    this.checkInviteeList(invitees);
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, meetingId, manager, true);
       if (meeting.cancelledAt) throw new MeetingCancelled();
-      const existing = await manager.getRepository(Invitation).find({ where: { meetingId, email: In(dto.invitees.map((i) => i.email)) } });
-      if (existing.length) throw new DuplicateInvitees(existing.map((i) => i.email));
-      const invitations = await this.insertInvitations(manager, meeting, dto.invitees);
-      await this.scheduleReminders(manager, meeting);
-      await this.audit.record({ action: 'invitation.added', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meetingId }, metadata: { count: invitations.length } }, manager);
-      return invitations;
+      const existing = invitees.length ? await manager.getRepository(Invitation).find({ where: { meetingId, email: In(invitees.map((i) => i.email.toLowerCase())) } }) : [];
+      if (existing.length && !options.skipExisting) throw new DuplicateInvitees(existing.map((i) => i.email));
+      const skipped = new Set(existing.map((i) => i.email));
+      const invitations = await this.insertInvitations(manager, meeting, invitees.filter((i) => !skipped.has(i.email.toLowerCase())), options.groupName);
+      if (invitations.length) await this.scheduleReminders(manager, meeting);
+      await this.audit.record(
+        {
+          action: options.groupName === undefined ? 'invitation.added' : 'invitation.group_added',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'meeting', id: meetingId },
+          metadata: { count: invitations.length, ...(options.groupName === undefined ? {} : { group: options.groupName, skipped: skipped.size }) },
+        },
+        manager,
+      );
+      return { invitations, skipped: [...skipped].sort() };
     });
   }
 
@@ -286,7 +326,7 @@ export class MeetingsService {
     });
   }
 
-  private async insertInvitations(manager: EntityManager, meeting: Meeting, invitees: InviteeDto[]): Promise<Invitation[]> {
+  private async insertInvitations(manager: EntityManager, meeting: Meeting, invitees: InviteeDto[], groupName: string | null = null): Promise<Invitation[]> {
     if (!invitees.length) return [];
     const rows = invitees.map((invitee) => {
       const id = randomUUID();
@@ -300,6 +340,7 @@ export class MeetingsService {
         linkCodeSalt: salt,
         linkCodeHash: this.linkCodes.hashFor({ id, linkCodeSalt: salt }),
         status: 'pending',
+        groupName,
       });
     });
     const invitations = await manager.getRepository(Invitation).save(rows, { chunk: 200 });

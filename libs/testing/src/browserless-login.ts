@@ -74,7 +74,8 @@ export interface LoginResult {
 
 /**
  * Signs in through the real OpenID flow, as a browser would but without one: the api's
- * /auth/login → the IdP's login form (filled in and posted) → back to /auth/callback.
+ * /auth/login (or, when LDAP is on too, /auth/oidc) → the IdP's login form (filled in and
+ * posted) → back to /auth/callback.
  */
 export async function loginThroughIdp(
   agent: TestAgent,
@@ -82,7 +83,11 @@ export async function loginThroughIdp(
   credentials: { email: string; password: string },
   options: { returnTo?: string; beforeCallback?: (callbackPath: string) => string } = {},
 ): Promise<LoginResult> {
-  const start = await agent.get(`/auth/login?returnTo=${encodeURIComponent(options.returnTo ?? '/')}`).expect(302);
+  const returnTo = encodeURIComponent(options.returnTo ?? '/');
+  let start = await agent.get(`/auth/login?returnTo=${returnTo}`);
+  // With LDAP on too, /auth/login is the username/password form; its button leads to /auth/oidc.
+  if (start.status === 200 && start.text.includes('data-oidc-login')) start = await agent.get(`/auth/oidc?returnTo=${returnTo}`);
+  if (start.status !== 302) throw new Error(`expected /auth/login to redirect to the IdP, got ${start.status}`);
   const browser = idpBrowser(issuer);
   let page = await browser.follow(start.headers.location);
   const html = await page.text();

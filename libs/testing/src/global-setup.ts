@@ -3,9 +3,22 @@
  * (Template creation happens lazily in createTestDatabase(), under an advisory lock, so that it
  * can use the project's path aliases, which Jest does not apply to this file.)
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
+/** Whether the test OpenLDAP answers before the run (global-teardown stops it only if not). */
+function testLdapAnswers(): boolean {
+  try {
+    execFileSync('bash', [join(__dirname, '..', 'ldap', 'slapd.sh'), 'status'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
+  (globalThis as { __moderatoLdapWasRunning?: boolean }).__moderatoLdapWasRunning = testLdapAnswers();
   const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/moderato');
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });

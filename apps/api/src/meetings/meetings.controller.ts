@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { InvalidInputError } from '@moderato/core';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { callerOf } from './caller';
+import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Invitation, type Meeting } from '@moderato/meetings';
 
 
@@ -37,6 +38,7 @@ export function invitationView(invitation: Invitation) {
     status: invitation.status,
     sentAt: invitation.sentAt?.toISOString() ?? null,
     joinedAt: invitation.joinedAt?.toISOString() ?? null,
+    group: invitation.groupName,
   };
 }
 
@@ -52,7 +54,10 @@ function versionFrom(ifMatch: string | undefined): number | undefined {
 @TokenScope('meetings')
 @Controller('api/v1/meetings')
 export class MeetingsController {
-  constructor(private readonly meetings: MeetingsService) {}
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly groups: GroupInvitations,
+  ) {}
 
   @Post()
   @RequireRoles('organizer')
@@ -146,5 +151,28 @@ export class MeetingsController {
   @ApiOperation({ summary: 'Invite more people (the same shape as invitees on create)' })
   async addInvitations(@Param('id') id: string, @Body() dto: AddInviteesDto, @Req() req: Request) {
     return (await this.meetings.addInvitees(callerOf(req), id, dto)).map(invitationView);
+  }
+
+  @Post(':id/invitations/group')
+  @ApiOperation({ summary: 'Invite every member of a directory group (LDAP); members already invited are skipped' })
+  async addGroup(@Param('id') id: string, @Body() dto: AddGroupInvitationDto, @Req() req: Request) {
+    const result = await this.groups.invite(callerOf(req), id, dto);
+    return { ...result, invitations: result.invitations.map(invitationView) };
+  }
+}
+
+@ApiTags('directory')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@TokenScope('meetings')
+@Controller('api/v1/directory')
+export class DirectoryController {
+  constructor(private readonly groups: GroupInvitations) {}
+
+  @Get('search')
+  @RequireRoles('organizer', 'admin')
+  @ApiOperation({ summary: 'People (with an email address) and groups of the directory whose name contains q' })
+  search(@Query() query: DirectorySearchDto) {
+    return this.groups.search(query.q);
   }
 }

@@ -4,11 +4,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
-import { RequireRoles } from '@moderato/identity';
-import { CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
+import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
+import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { setFlash, validateForm } from '@moderato/web';
 import { callerOf } from './caller';
+import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
 
 const TIME_ZONES = Intl.supportedValuesOf('timeZone');
@@ -20,6 +21,7 @@ export class MeetingsPageController {
   constructor(
     private readonly meetings: MeetingsService,
     private readonly config: AppConfig,
+    private readonly groups: GroupInvitations,
   ) {}
 
   @Get()
@@ -66,13 +68,48 @@ export class MeetingsPageController {
 
   @Get(':id')
   @Render('meetings/show')
-  async show(@Param('id') id: string, @Req() req: Request) {
+  async show(@Param('id') id: string, @Req() req: Request, @Query('find') find?: string) {
     const caller = callerOf(req);
     const meeting = await this.meetings.get(caller, id);
     const invitations = await this.meetings.listInvitations(caller, id);
     const now = new Date();
     const occurrences = meeting.rrule ? (await this.meetings.occurrences(caller, id, now, new Date(now.getTime() + 400 * 24 * 3600_000))).slice(0, 12) : [];
-    return { meeting, invitations, occurrences };
+    // "7b (30 people)": the groups invited, counting who is still invited.
+    const groupCounts = new Map<string, number>();
+    for (const invitation of invitations) {
+      if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
+    }
+    const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+    return { meeting, invitations, occurrences, groups, directory: await this.directorySearch(find) };
+  }
+
+  /** Adds one person found in the directory. */
+  @Post(':id/invitations/person')
+  @HttpCode(303)
+  async invitePerson(@Param('id') id: string, @Body() body: { email?: string; name?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await validateForm(AddInviteesDto, { invitees: [{ email: body.email, name: body.name, role: 'participant' }] });
+    if (!form.ok) throw new InvalidInputError(Object.entries(form.errors).map(([field, messages]) => ({ field, messages })));
+    const email = form.value.invitees[0].email;
+    try {
+      await this.meetings.addInvitees(callerOf(req), id, form.value);
+      setFlash(res, this.config, { type: 'success', key: 'flash.personInvited', params: { email } });
+    } catch (error) {
+      if (!(error instanceof DuplicateInvitees)) throw error;
+      setFlash(res, this.config, { type: 'info', key: 'flash.alreadyInvited', params: { email } });
+    }
+    res.redirect(303, `/meetings/${id}`);
+  }
+
+  /** Invites every member of a directory group (one transaction, one batch of mails). */
+  @Post(':id/invitations/group')
+  @HttpCode(303)
+  async inviteGroup(@Param('id') id: string, @Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = await validateForm(AddGroupInvitationDto, body);
+    if (!form.ok) throw new InvalidInputError(Object.entries(form.errors).map(([field, messages]) => ({ field, messages })));
+    const result = await this.groups.invite(callerOf(req), id, form.value);
+    const params = { group: result.group, count: result.invitations.length, skipped: result.skipped.length };
+    setFlash(res, this.config, { type: 'success', key: result.skipped.length ? 'flash.groupInvitedSkipped' : 'flash.groupInvited', params });
+    res.redirect(303, `/meetings/${id}`);
   }
 
   @Get(':id/edit')
@@ -149,6 +186,21 @@ export class MeetingsPageController {
     else throw new InvalidInputError([{ field: 'action', messages: ['unknown action'] }]);
     setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);
+  }
+
+  /** The meeting page's directory search (people and groups), when a directory is configured. */
+  private async directorySearch(find: string | undefined) {
+    if (!this.groups.available) return null;
+    const text = typeof find === 'string' ? find.trim().slice(0, 100) : '';
+    if (!text) return { q: '', searched: false };
+    const query = await validateForm(DirectorySearchDto, { q: text });
+    if (!query.ok) return { q: text, searched: false, error: 'directory.tooShort' };
+    try {
+      return { q: text, searched: true, ...(await this.groups.search(query.value.q)) };
+    } catch (error) {
+      if (error instanceof DirectoryUnavailable) return { q: text, searched: false, error: 'directory.unavailable' };
+      throw error;
+    }
   }
 
   private formPage(form: MeetingForm, errors: Record<string, string[]>) {
