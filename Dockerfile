@@ -38,6 +38,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # The compiled migrations are in dist/migrations. The files stay owned by root: the app only
 # reads them.
 COPY --from=build /app/dist ./dist
+# npm run doctor / npm run moderato load it (harmless on the rewritten build output).
+COPY --from=build /app/scripts/alias-hook.cjs ./scripts/alias-hook.cjs
 # `moderato` on the PATH (the CLI of dist/apps/cli), for docker compose exec / docker run.
 RUN printf '#!/bin/sh\nexec node /app/dist/apps/cli/src/main.js "$@"\n' > /usr/local/bin/moderato \
   && chmod 755 /usr/local/bin/moderato

@@ -161,7 +161,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         const failing = checkLines(run.stdout).filter((line) => line.startsWith('✖'));
         expect(failing).toHaveLength(2); // both servers point at this Jitsi
         expect(failing[0]).toBe('✖ Jitsi "School HS": config.js says the XMPP domain is "meet.school.test", but Moderato signs tokens with sub "meet.jitsi"');
-        expect(run.stdout).toContain('Fix: Set the XMPP domain of "School HS" to "meet.school.test" in Administration → Jitsi servers');
+        expect(run.stdout).toContain('Fix: Set the XMPP domain of "School HS" to "meet.school.test" in Jitsi servers (/admin/servers)');
       } finally {
         jitsiDomain = 'meet.jitsi';
       }

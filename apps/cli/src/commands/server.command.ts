@@ -80,7 +80,7 @@ export const serverAddCommand: CliCommand = {
       }
       io.out(`✔ Added Jitsi server "${server.name}" (${server.id}).`);
       if (created && !secret) io.out('  A shared secret was generated; it is shown below this once (an admin can reveal it again on the server page).');
-      io.out('  Paste the following into the Jitsi side, then run: moderato doctor\n');
+      io.out('  Paste the following into the Jitsi side, then check with: moderato doctor (from source: npm run doctor)\n');
       io.out(snippetsAsText(jitsiConfigSnippets(server, config.publicUrl, { secret: created }), server.name));
       return 0;
     } catch (error) {

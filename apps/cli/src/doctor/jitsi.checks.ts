@@ -7,7 +7,8 @@ import { errorText } from '../redact';
 import { TIMEOUT_MS, fail, ok, skip, type Report } from './check';
 import { xmppDomainFromConfigJs } from './config-js';
 
-const ADMIN_PAGE = 'Administration → Jitsi servers';
+/** Where an admin edits servers: "Jitsi servers" in the top bar. */
+const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
 
 /** Every enabled Jitsi server: reachable, config.js domain = sub, a sample token obeys TOKENS.md, RS256 keys served. */
 export async function checkJitsiServers(app: INestApplicationContext, config: AppConfig, report: Report): Promise<void> {
