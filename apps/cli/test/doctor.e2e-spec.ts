@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { startDevIdp, type RunningDevIdp } from '@moderato/dev-idp';
 import { JitsiServersService, mintRoomToken } from '@moderato/jitsi';
 import { createTestDatabase, freePort, startSmtpSink, testRedisUrl, type SmtpSink, type TestDatabase } from '@moderato/testing';
@@ -34,10 +35,15 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
   let jitsi: { url: string; close(): Promise<void> };
   let jitsiDomain = 'meet.jitsi';
   let env: Record<string, string>;
+  let holder: Client;
 
   beforeAll(async () => {
     assertBuilt();
     db = await createTestDatabase();
+    // The database is used mostly by the CLI's child processes: an idle connection keeps it
+    // visibly in use, so another test run's clean-up of left-over test databases spares it.
+    holder = new Client({ connectionString: db.url });
+    await holder.connect();
     smtp = await startSmtpSink();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
@@ -67,6 +73,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
     await jitsi?.close();
     await idp?.close();
     await smtp?.stop();
+    await holder?.end();
     await db?.drop();
   });
 
@@ -213,6 +220,8 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
   describe('migrate', () => {
     it('an empty database: the doctor says migrations are missing; migrate applies them; the doctor is content', async () => {
       const empty = await createTestDatabase({ migrated: false });
+      const emptyHolder = new Client({ connectionString: empty.url });
+      await emptyHolder.connect();
       try {
         const emptyEnv = { ...env, DATABASE_URL: empty.url };
         const before = await runCli(['doctor'], emptyEnv);
@@ -225,7 +234,21 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         const after = await runCli(['doctor'], emptyEnv);
         expect(after.stdout).toMatch(/✔ Database schema is current/);
         expect(after.stdout).toContain('✖ No Jitsi server is registered');
+
+        // An existing Jitsi secret, given on standard input (never on the command line).
+        const args = ['server', 'add', '--name', 'Existing', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato', '--secret-file', '-'];
+        const short = await runCli(args, emptyEnv, { stdin: 'too-short\n' });
+        expect(short.code).toBe(2);
+        expect(short.stderr).toContain('--secret-file: secret must be at least 32 characters');
+        const secret = 'an-existing-jitsi-secret-0123456789abcdef';
+        const added = await runCli(args, emptyEnv, { stdin: `${secret}\n` });
+        expect(added.code).toBe(0);
+        expect(added.stdout).toContain(`JWT_APP_SECRET=${secret}`);
+        expect(added.stdout).not.toContain('A shared secret was generated');
+        const last = await runCli(['doctor'], emptyEnv);
+        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
       } finally {
+        await emptyHolder.end();
         await empty.drop();
       }
     });
