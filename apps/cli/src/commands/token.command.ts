@@ -47,10 +47,10 @@ export const tokenInspectCommand: CliCommand = {
           ? `checked against server "${server.name}" (its app id is the token's iss)`
           : `general rules only: ${matching.length ? 'several servers' : 'no server'} with app id ${JSON.stringify(payload.iss ?? null)}; pass --server`;
       }
-      const servicesKey = server ? await app.get(JitsiServersService).verificationKey(server) : undefined;
+      const key = server ? await app.get(JitsiServersService).verificationKey(server) : undefined;
       const inspection = await inspectToken(token, {
         server,
-        key: servicesKey,
+        key,
         now: app.get(Clock).now(),
         allowedAlgs: server ? [server.signingMode] : undefined,
       });
