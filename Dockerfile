@@ -1,8 +1,11 @@
 # Moderato container image. One image runs both processes:
 #   api     node dist/apps/api/src/main.js       (the default command; HTTP on port 3000)
 #   worker  node dist/apps/worker/src/main.js    (queue processors; no HTTP)
+#   moderato  the operator's command line: moderato doctor | migrate | server add|list | token inspect
 # Migrations by hand (instead of DB_MIGRATE_ON_BOOT=true):
-#   node dist/libs/schema/src/migration-cli.js run
+#   docker compose exec api moderato migrate       (or: node dist/libs/schema/src/migration-cli.js run)
+# Check the whole setup:
+#   docker compose exec api moderato doctor
 #
 #   docker build -t moderato .
 #   docker run --init -p 3000:3000 --env-file production.env moderato
@@ -35,6 +38,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # The compiled migrations are in dist/migrations. The files stay owned by root: the app only
 # reads them.
 COPY --from=build /app/dist ./dist
+# npm run doctor / npm run moderato load it (harmless on the rewritten build output).
+COPY --from=build /app/scripts/alias-hook.cjs ./scripts/alias-hook.cjs
+# `moderato` on the PATH (the CLI of dist/apps/cli), for docker compose exec / docker run.
+RUN printf '#!/bin/sh\nexec node /app/dist/apps/cli/src/main.js "$@"\n' > /usr/local/bin/moderato \
+  && chmod 755 /usr/local/bin/moderato
 USER node
 EXPOSE 3000
 # Liveness: GET /healthz must answer 200. The slim image has no curl, so node asks.

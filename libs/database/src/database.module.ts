@@ -10,14 +10,19 @@ export class DatabaseModule {
   /**
    * Connects TypeORM to DATABASE_URL. With `migrate: true` and DB_MIGRATE_ON_BOOT on, pending
    * migrations run (under an advisory lock) before anything can use the connection.
+   * `retryAttempts` (default: Nest's 10, 3 s apart): how often a failed connection is tried;
+   * a command-line tool passes 1 to fail at once.
    */
-  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean } = {}): DynamicModule {
+  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => buildDataSourceOptions(config.database.url, schema),
+          useFactory: (config: AppConfig) => ({
+            ...buildDataSourceOptions(config.database.url, schema),
+            ...(options.retryAttempts === undefined ? {} : { retryAttempts: options.retryAttempts }),
+          }),
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
             return dataSource;

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, ConfigModule } from '@moderato/config';
+import { CoreModule } from '@moderato/core';
+import { DatabaseModule } from '@moderato/database';
+import { JitsiModule } from '@moderato/jitsi';
+import { SCHEMA } from '@moderato/schema';
+
+/** The libs an operator command uses, wired as in the api, without HTTP, queues or migrations at boot. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA, { retryAttempts: 1 }), JitsiModule],
+    };
+  }
+}
+
+/**
+ * Runs `fn` inside a Nest application context of CliModule and closes it afterwards. The
+ * configuration's JITSI_URL bootstrap is left out: a command never creates a server as a side effect.
+ */
+export async function withAppContext<T>(config: AppConfig, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const quiet = new AppConfig({ ...config, jitsiBootstrap: undefined });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(quiet), { logger: false, abortOnError: false });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}

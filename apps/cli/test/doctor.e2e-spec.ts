@@ -1,0 +1,305 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { startDevIdp, type RunningDevIdp } from '@moderato/dev-idp';
+import { JitsiServersService, mintRoomToken } from '@moderato/jitsi';
+import { createTestDatabase, freePort, startSmtpSink, testRedisUrl, type SmtpSink, type TestDatabase } from '@moderato/testing';
+import { startApi, type RunningApi } from '../../api/test/api-app';
+import { assertBuilt, checkLines, runCli } from './cli-process';
+
+/** A stand-in for a Jitsi Meet web server: a start page and a config.js naming `domain`. */
+async function startJitsiWeb(domain: () => string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/config.js') {
+      res.writeHead(200, { 'content-type': 'application/javascript' });
+      res.end(`var config = {};\nconfig.hosts = {};\nconfig.hosts.domain = '${domain()}';\nconfig.hosts.muc = 'muc.${domain()}';\n`);
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!DOCTYPE html><title>Jitsi Meet</title>');
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('moderato doctor and the operator CLI (built, against real services)', () => {
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let idp: RunningDevIdp;
+  let api: RunningApi;
+  let jitsi: { url: string; close(): Promise<void> };
+  let jitsiDomain = 'meet.jitsi';
+  let env: Record<string, string>;
+  let holder: Client;
+
+  beforeAll(async () => {
+    assertBuilt();
+    db = await createTestDatabase();
+    // The database is used mostly by the CLI's child processes: an idle connection keeps it
+    // visibly in use, so another test run's clean-up of left-over test databases spares it.
+    holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    smtp = await startSmtpSink();
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    idp = await startDevIdp({
+      port: 0,
+      clients: [{ clientId: 'moderato', clientSecret: 'cli-test-secret', redirectUris: [`${publicUrl}/auth/callback`], postLogoutRedirectUris: [`${publicUrl}/`] }],
+    });
+    jitsi = await startJitsiWeb(() => jitsiDomain);
+    env = {
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      PUBLIC_URL: publicUrl,
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Moderato <moderato@school.test>',
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: 'moderato',
+      OIDC_CLIENT_SECRET: 'cli-test-secret',
+    };
+    // The api at PUBLIC_URL serves the RS256 public keys (/asap/...), as in production.
+    api = await startApi({ db, env });
+    await api.app.listen(port, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await jitsi?.close();
+    await idp?.close();
+    await smtp?.stop();
+    await holder?.end();
+    await db?.drop();
+  });
+
+  describe('server add / server list', () => {
+    it('refuses invalid input field by field (exit 2) and writes nothing', async () => {
+      const run = await runCli(['server', 'add', '--name', 'Bad', '--url', 'meet.school.test', '--domain', 'meet jitsi', '--app-id', 'moderato'], env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--url: baseUrl must be an http(s) URL');
+      expect(run.stderr).toContain('--domain: xmppDomain must be a domain name');
+      expect(run.stderr).toContain('Usage: moderato server add');
+      expect((await runCli(['server', 'list', '--json'], env)).stdout.trim()).toBe('[]');
+    });
+
+    it('registers an HS256 and an RS256 server, prints the Jitsi lines with the generated secret, and lists them', async () => {
+      const hs = await runCli(['server', 'add', '--name', 'School HS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato'], env);
+      expect(hs.code).toBe(0);
+      expect(hs.stdout).toContain('✔ Added Jitsi server "School HS"');
+      expect(hs.stdout).toMatch(/^JWT_APP_SECRET=[0-9a-f]{64}$/m);
+      expect(hs.stdout).toContain('XMPP_MUC_MODULES=token_affiliation,token_owner_party');
+      expect(hs.stdout).toContain('ENABLE_AUTO_OWNER=0');
+      const rs = await runCli(['server', 'add', '--name', 'School RS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato-rs', '--signing', 'RS256'], env);
+      expect(rs.code).toBe(0);
+      expect(rs.stdout).toMatch(new RegExp(`^JWT_ASAP_KEYSERVER=${env.PUBLIC_URL}/asap/[0-9a-f-]{36}$`, 'm'));
+      const again = await runCli(['server', 'add', '--name', 'School HS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato'], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('exists already');
+
+      const list = await runCli(['server', 'list'], env);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(/School HS\s+http:\/\/127\.0\.0\.1:\d+\s+meet\.jitsi\s+moderato\s+jitsi\s+HS256\s+yes/);
+      expect(list.stdout).toMatch(/School RS\s+.*RS256\s+yes/);
+      const audit = await api.app.get(JitsiServersService).list();
+      expect(audit.map((s) => s.name)).toEqual(['School HS', 'School RS']);
+    });
+  });
+
+  describe('doctor', () => {
+    it('prints ✔ for every check against a working stack, and exits 0', async () => {
+      const run = await runCli(['doctor'], env);
+      const lines = checkLines(run.stdout);
+      expect({ code: run.code, failing: lines.filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
+      const expected = [
+        /^✔ Configuration is valid/,
+        /^✔ PostgreSQL reachable at postgres:\/\/postgres@127\.0\.0\.1:\d+\/moderato_t_/,
+        /^✔ Database schema is current \(\d+ migrations applied\)/,
+        /^✔ Redis reachable at redis:\/\//,
+        /^✔ SMTP server at smtp:\/\/127\.0\.0\.1:\d+ answers \(EHLO/,
+        /^✔ OpenID discovery works: issuer http:\/\/127\.0\.0\.1:\d+/,
+        new RegExp(`^✔ The IdP accepts the redirect URI ${env.PUBLIC_URL}/auth/callback for client "moderato"`),
+        /^✔ The IdP accepts the client credentials of "moderato" \(confidential client\)/,
+        /^✔ Jitsi "School HS": http:\/\/127\.0\.0\.1:\d+ answers \(200\)/,
+        /^✔ Jitsi "School HS": config\.js XMPP domain "meet\.jitsi" equals the token's sub/,
+        /^✔ Jitsi "School HS": sample HS256 tokens \(owner, member\) pass all \d+ TOKENS\.md rules, signature valid/,
+        /^✔ Jitsi "School RS": sample RS256 tokens/,
+        new RegExp(`^✔ Jitsi "School RS": ${env.PUBLIC_URL}/asap/[0-9a-f-]{36}/[0-9a-f]{64}\\.pem serves the current public key`),
+      ];
+      for (const pattern of expected) expect(lines.filter((line) => pattern.test(line))).toHaveLength(1);
+      expect(run.stdout).toMatch(/✔ All \d+ checks fine\./);
+      expect(run.stdout).not.toContain('cli-test-secret');
+    });
+
+    it('--mail-to sends a test mail through SMTP', async () => {
+      const before = smtp.messages.length;
+      const run = await runCli(['doctor', '--mail-to', 'it@school.test'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('✔ Test mail to it@school.test accepted by the SMTP server');
+      const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+      expect(mail.to).toMatchObject({ text: 'it@school.test' });
+      expect(mail.from).toMatchObject({ text: expect.stringContaining('moderato@school.test') });
+      expect(mail.subject).toBe('Moderato: test mail from moderato doctor');
+      expect((await runCli(['doctor', '--mail-to', 'not-an-address'], env)).code).toBe(2);
+    });
+
+    it('Redis on a closed port: ✖ naming Redis with the fix, exit code 1', async () => {
+      const closed = await freePort();
+      const run = await runCli(['doctor'], { ...env, REDIS_URL: `redis://127.0.0.1:${closed}` });
+      expect(run.code).toBe(1);
+      const lines = run.stdout.split('\n');
+      const index = lines.findIndex((line) => line.startsWith('✖ Redis is not reachable at'));
+      expect(lines[index]).toContain(`redis://127.0.0.1:${closed}`);
+      expect(lines[index]).toContain('ECONNREFUSED');
+      expect(lines[index + 1]).toMatch(/^ {4}Fix: Start Redis .*REDIS_URL/);
+      expect(checkLines(run.stdout).filter((line) => line.startsWith('✖'))).toHaveLength(1);
+      expect(run.stdout).toContain('✖ 1 problem found');
+    });
+
+    it('a config.js naming another XMPP domain: ✖ naming both domains', async () => {
+      jitsiDomain = 'meet.school.test';
+      try {
+        const run = await runCli(['doctor'], env);
+        expect(run.code).toBe(1);
+        const failing = checkLines(run.stdout).filter((line) => line.startsWith('✖'));
+        expect(failing).toHaveLength(2); // both servers point at this Jitsi
+        expect(failing[0]).toBe('✖ Jitsi "School HS": config.js says the XMPP domain is "meet.school.test", but Moderato signs tokens with sub "meet.jitsi"');
+        expect(run.stdout).toContain('Fix: Set the XMPP domain of "School HS" to "meet.school.test" in Jitsi servers (/admin/servers)');
+      } finally {
+        jitsiDomain = 'meet.jitsi';
+      }
+    });
+
+    it('a wrong client secret and a PUBLIC_URL nobody answers at: ✖ for the client and the RS256 key URL', async () => {
+      const closed = await freePort();
+      const run = await runCli(['doctor'], { ...env, OIDC_CLIENT_SECRET: 'wrong-secret', PUBLIC_URL: `http://127.0.0.1:${closed}` });
+      expect(run.code).toBe(1);
+      const failing = checkLines(run.stdout).filter((line) => line.startsWith('✖'));
+      expect(failing.some((line) => line.startsWith('✖ The IdP refuses the credentials of client "moderato": invalid_client'))).toBe(true);
+      expect(failing.some((line) => line.startsWith(`✖ Jitsi "School RS": key URL http://127.0.0.1:${closed}/asap/`))).toBe(true);
+      expect(run.stdout).not.toContain('wrong-secret');
+    });
+
+    it('--json: one JSON document with every check, ok false when one fails', async () => {
+      const good = await runCli(['doctor', '--json'], env);
+      expect(good.code).toBe(0);
+      const report = JSON.parse(good.stdout) as { ok: boolean; summary: { failed: number; passed: number }; checks: { id: string; status: string }[] };
+      expect(report.ok).toBe(true);
+      expect(report.summary.failed).toBe(0);
+      expect(report.checks.map((check) => check.id)).toEqual(expect.arrayContaining(['config', 'postgres', 'migrations', 'redis', 'smtp', 'oidc.discovery', 'oidc.redirect-uri', 'oidc.client', 'jitsi.config-js', 'jitsi.token', 'jitsi.asap']));
+      const bad = await runCli(['doctor', '--json'], { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+      expect(bad.code).toBe(1);
+      const failed = JSON.parse(bad.stdout) as { ok: boolean; checks: { id: string; status: string; fix?: string }[] };
+      expect(failed.ok).toBe(false);
+      expect(failed.checks.filter((check) => check.status === 'fail')).toEqual([expect.objectContaining({ id: 'redis', fix: expect.stringContaining('REDIS_URL') })]);
+    });
+
+    it('invalid configuration: ✖ per bad variable, the rest skipped', async () => {
+      const run = await runCli(['doctor'], { ...env, PUBLIC_URL: 'moderato.school.test', SESSION_MAX_HOURS: 'many' });
+      expect(run.code).toBe(1);
+      const lines = checkLines(run.stdout);
+      expect(lines.filter((line) => line.startsWith('✖ Configuration: '))).toHaveLength(2);
+      expect(lines.some((line) => line.startsWith('✖ Configuration: PUBLIC_URL must be the absolute http(s) URL'))).toBe(true);
+      expect(lines.at(-1)).toBe('– Other checks skipped: they need a valid configuration');
+    });
+
+    it('PostgreSQL not reachable: ✖ naming it; the Jitsi servers are skipped, not failed', async () => {
+      const run = await runCli(['doctor'], { ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/moderato` });
+      expect(run.code).toBe(1);
+      const failing = checkLines(run.stdout).filter((line) => line.startsWith('✖'));
+      expect(failing).toHaveLength(1);
+      expect(failing[0]).toMatch(/^✖ PostgreSQL is not reachable at postgres:\/\/postgres@127\.0\.0\.1:\d+\/moderato: .*ECONNREFUSED/);
+      expect(run.stdout).toContain('– Jitsi servers not checked: they are stored in PostgreSQL, which is not reachable');
+    });
+  });
+
+  describe('migrate', () => {
+    it('an empty database: the doctor says migrations are missing; migrate applies them; the doctor is content', async () => {
+      const empty = await createTestDatabase({ migrated: false });
+      const emptyHolder = new Client({ connectionString: empty.url });
+      await emptyHolder.connect();
+      try {
+        const emptyEnv = { ...env, DATABASE_URL: empty.url };
+        const before = await runCli(['doctor'], emptyEnv);
+        expect(before.stdout).toMatch(/✖ \d+ of \d+ migrations not applied yet: InitialSchema\d+/);
+        expect(before.stdout).toContain('Fix: Run the migrations: moderato migrate');
+        const migrate = await runCli(['migrate'], emptyEnv);
+        expect(migrate.code).toBe(0);
+        expect(migrate.stdout).toMatch(/^Applied \d+ migrations: InitialSchema\d+/);
+        expect((await runCli(['migrate'], emptyEnv)).stdout).toContain('No pending migrations');
+        const after = await runCli(['doctor'], emptyEnv);
+        expect(after.stdout).toMatch(/✔ Database schema is current/);
+        expect(after.stdout).toContain('✖ No Jitsi server is registered');
+
+        // An existing Jitsi secret, given on standard input (never on the command line).
+        const args = ['server', 'add', '--name', 'Existing', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato', '--secret-file', '-'];
+        const short = await runCli(args, emptyEnv, { stdin: 'too-short\n' });
+        expect(short.code).toBe(2);
+        expect(short.stderr).toContain('--secret-file: secret must be at least 32 characters');
+        const secret = 'an-existing-jitsi-secret-0123456789abcdef';
+        const added = await runCli(args, emptyEnv, { stdin: `${secret}\n` });
+        expect(added.code).toBe(0);
+        expect(added.stdout).toContain(`JWT_APP_SECRET=${secret}`);
+        expect(added.stdout).not.toContain('A shared secret was generated');
+        const last = await runCli(['doctor'], emptyEnv);
+        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
+      } finally {
+        await emptyHolder.end();
+        await empty.drop();
+      }
+    });
+  });
+
+  describe('token inspect', () => {
+    it('a token minted for the server passes; a broken one names each rule; exit codes say which', async () => {
+      const servers = api.app.get(JitsiServersService);
+      const [server] = (await servers.list()).filter((s) => s.name === 'School HS');
+      const mint = async (overrides: { audience?: string } = {}) =>
+        (
+          await mintRoomToken({
+            server: { ...server, audience: overrides.audience ?? server.audience },
+            signingKey: await servers.signingKey(server),
+            room: 'math-7b',
+            user: { id: 'u-1', name: 'Sam Pupil', email: 'sam@school.test' },
+            affiliation: 'member',
+            window: { notAfter: new Date(Date.now() + 3600_000) },
+            now: new Date(),
+            maxTtlSeconds: 600,
+          })
+        ).token;
+      const good = await runCli(['token', 'inspect', await mint()], env);
+      expect(good.code).toBe(0);
+      expect(good.stdout).toContain('Token: checked against server "School HS" (its app id is the token\'s iss)');
+      expect(good.stdout).toContain('Signature:   valid');
+      expect(good.stdout).toContain('✔ Jitsi accepts this token');
+
+      const bad = await runCli(['token', 'inspect', '-', '--server', 'School HS'], env, { stdin: `https://meet.school.test/math-7b?jwt=${await mint({ audience: 'other' })}\n` });
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/^✖ \[claim\.aud\] .*"other".*"jitsi"/m);
+
+      const unknown = await runCli(['token', 'inspect', 'x.y.z', '--server', 'Nope'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('no Jitsi server named "Nope"');
+      const garbage = await runCli(['token', 'inspect', 'hello'], env);
+      expect(garbage.code).toBe(1);
+      expect(garbage.stdout).toContain('✖ [format] This is not a JWT');
+    });
+  });
+
+  it('no command or an unknown one: the list of commands, exit 2', async () => {
+    const none = await runCli([], env);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/doctor\s+check configuration/);
+    expect(none.stdout).toMatch(/server add\s+register a Jitsi server/);
+    const unknown = await runCli(['frobnicate'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const group = await runCli(['server'], env);
+    expect(group.code).toBe(2);
+    expect(group.stderr).toContain('say which: add, list');
+  });
+});
