@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@moderato/config';
 import { CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
+import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { SCHEMA } from '@moderato/schema';
 
@@ -12,7 +13,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA, { retryAttempts: 1 }), JitsiModule],
+      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA, { retryAttempts: 1 }), JitsiModule, IdentityModule],
     };
   }
 }

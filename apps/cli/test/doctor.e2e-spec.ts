@@ -290,6 +290,57 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
     });
   });
 
+  describe('doctor --interop <server>', () => {
+    it('opens a test room and prints the four links with what must happen; the check is stored like one from the page', async () => {
+      const run = await runCli(['doctor', '--interop', 'school hs'], env);
+      expect(run.code).toBe(0);
+      const links = [...run.stdout.matchAll(/^ {3}(http\S+)$/gm)].map((match) => new URL(match[1]));
+      expect(links).toHaveLength(4);
+      expect(links.every((url) => url.origin === jitsi.url)).toBe(true);
+      expect(links.filter((url) => url.searchParams.has('jwt'))).toHaveLength(3);
+      expect(run.stdout).toMatch(/moderato-test-/);
+      expect(run.stdout).toContain('ENABLE_AUTO_OWNER=0');
+      expect(run.stdout).toMatch(new RegExp(`Record what happened on the server's page: ${env.PUBLIC_URL}/admin/servers/[0-9a-f-]{36}/checks/[0-9a-f-]{36}`));
+      const [check] = (await holder.query('SELECT status FROM jitsi_server_checks')).rows;
+      expect(check.status).toBe('pending');
+      const german = await runCli(['doctor', '--interop', 'School HS', '--lang', 'de'], env);
+      expect(german.code).toBe(0);
+      expect(german.stdout).not.toEqual(run.stdout);
+      const unknown = await runCli(['doctor', '--interop', 'Nope'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('no Jitsi server named "Nope"');
+    });
+  });
+
+  describe('create-admin <email>', () => {
+    it('grants admin before the first sign-in; the grant waits for that email', async () => {
+      const run = await runCli(['create-admin', 'Head@School.test'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('head@school.test becomes administrator at their first sign-in');
+      const rows = await holder.query('SELECT email, overrides FROM role_grants');
+      expect(rows.rows).toEqual([{ email: 'head@school.test', overrides: { admin: 'grant' } }]);
+      const [event] = (await holder.query("SELECT actor_label, subject_id FROM audit_events WHERE action = 'user.roles_granted'")).rows;
+      expect(event.subject_id).toBe('head@school.test');
+      expect(event.actor_label).toMatch(/^moderato CLI \(/);
+    });
+
+    it('an existing account with that verified email is admin at once', async () => {
+      await holder.query(`INSERT INTO users (issuer, subject, email, email_verified, display_name) VALUES ('https://idp.test', 'sub-anna', 'anna@school.test', true, 'Anna')`);
+      const run = await runCli(['create-admin', 'anna@school.test', '--organizer'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('anna@school.test is administrator and organizer now (1 account)');
+      const [user] = (await holder.query("SELECT role_overrides FROM users WHERE email = 'anna@school.test'")).rows;
+      expect(user.role_overrides).toEqual({ admin: 'grant', organizer: 'grant' });
+    });
+
+    it('refuses something that is not an email (exit 2)', async () => {
+      const run = await runCli(['create-admin', 'not-an-email'], env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('<email> must be an email address');
+      expect((await runCli(['create-admin'], env)).code).toBe(2);
+    });
+  });
+
   it('no command or an unknown one: the list of commands, exit 2', async () => {
     const none = await runCli([], env);
     expect(none.code).toBe(2);

@@ -1,8 +1,9 @@
 import type { CliCommand } from '../command';
+import { createAdminCommand } from './create-admin.command';
 import { doctorCommand } from './doctor.command';
 import { migrateCommand } from './migrate.command';
 import { serverAddCommand, serverListCommand } from './server.command';
 import { tokenInspectCommand } from './token.command';
 
 /** Every `moderato` command, in the order the help lists them. Add a command here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, migrateCommand, serverAddCommand, serverListCommand, tokenInspectCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, migrateCommand, serverAddCommand, serverListCommand, tokenInspectCommand, createAdminCommand];

@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { loadConfig } from '@moderato/config';
 import { CreateServerDto, JitsiServerNameTaken, JitsiServersService, jitsiConfigSnippets, snippetsAsText, type JitsiServer } from '@moderato/jitsi';
 import { UsageError, type CliCommand } from '../command';
 import { withAppContext } from '../context';
+import { cliActor } from './actor';
 
-const actor = () => {
-  let who = 'unknown';
-  try {
-    who = userInfo().username;
-  } catch {
-    // no passwd entry (some containers)
-  }
-  return { id: null, label: `moderato CLI (${who})` };
-};
 
 const describeServer = (server: JitsiServer) => ({
   id: server.id,
@@ -73,7 +64,7 @@ export const serverAddCommand: CliCommand = {
     if (dto.signingMode === 'RS256' && secret !== undefined) throw new UsageError('--secret-file is for HS256 only: RS256 servers get a key pair');
     const config = loadConfig(env);
     try {
-      const { server, secret: created } = await withAppContext(config, (app) => app.get(JitsiServersService).create(dto, actor()));
+      const { server, secret: created } = await withAppContext(config, (app) => app.get(JitsiServersService).create(dto, cliActor()));
       if (options.json === true) {
         io.out(JSON.stringify({ server: describeServer(server), secret: created }, null, 2));
         return 0;
