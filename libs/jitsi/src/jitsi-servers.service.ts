@@ -85,7 +85,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
             actor,
             ip: actor.ip,
             subject: { type: 'jitsi_server', id: server.id },
-            metadata: { name: server.name, baseUrl: server.baseUrl, signingMode: server.signingMode, secretGenerated: !input.secret },
+            metadata: { name: server.name, baseUrl: server.baseUrl, signingMode: server.signingMode, ...(server.signingMode === 'HS256' ? { secretGenerated: !input.secret } : {}) },
           },
           manager,
         );

@@ -1,5 +1,6 @@
 /**
- * Jest global setup: removes databases left behind by earlier, interrupted test runs.
+ * Jest global setup: removes databases left behind by earlier, interrupted test runs (older than
+ * two hours, so that a test run beside this one keeps its databases).
  * (Template creation happens lazily in createTestDatabase(), under an advisory lock, so that it
  * can use the project's path aliases, which Jest does not apply to this file.)
  */
@@ -28,7 +29,12 @@ export default async function globalSetup(): Promise<void> {
       `SELECT datname FROM pg_database WHERE datname LIKE 'moderato\\_t\\_%' AND datname NOT IN (
          SELECT DISTINCT datname FROM pg_stat_activity WHERE datname IS NOT NULL)`,
     );
+    // Another test run on this machine may have created a database a moment ago and not yet
+    // connected: only databases older than two hours (the time is in their name) are abandoned.
+    const cutoff = Date.now() / 1000 - 2 * 3600;
     for (const { datname } of rows) {
+      const created = /^moderato_t_([0-9a-z]+)_[0-9a-f]+$/.exec(datname);
+      if (created && parseInt(created[1], 36) > cutoff) continue;
       await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
     }
   } finally {

@@ -80,7 +80,8 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
   const template = migrated ? await ensureTemplate() : 'template0';
-  const name = `moderato_t_${randomBytes(6).toString('hex')}`;
+  // The creation time is in the name, so a clean-up elsewhere can tell an abandoned database from one in use.
+  const name = `moderato_t_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,

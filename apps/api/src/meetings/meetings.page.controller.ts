@@ -12,7 +12,8 @@ import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
 
-const TIME_ZONES = Intl.supportedValuesOf('timeZone');
+// Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 /** "My meetings", "New meeting" and the meeting page. The REST twin is MeetingsController. */
 @ApiExcludeController()
