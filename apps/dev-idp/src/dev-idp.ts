@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import { Provider, errors, type ClientMetadata, type Configuration, type Interaction, type KoaContextWithOIDC } from 'oidc-provider';
+import { DEV_REALM, createAdminApi } from './admin-api';
 import { MemoryStore } from './memory-adapter';
 import { PAGE_HEADERS, errorPage, loginPage, logoutPage, signedOutPage } from './pages';
 import { DEMO_USERS, claimsFor, subjectFor, type DevIdpUser } from './users';
@@ -17,6 +18,12 @@ export interface DevIdpClient {
   clientSecret?: string;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /**
+   * A confidential client that may use the client-credentials grant and, with that token, the
+   * Keycloak-shaped admin API at <issuer>/admin/realms/dev (like a Keycloak service account with
+   * view-users and query-groups). Needs a clientSecret; redirect URIs may then be empty.
+   */
+  serviceAccount?: boolean;
 }
 
 export interface DevIdpOptions {
@@ -84,15 +91,17 @@ function sameSecret(given: string, expected: string): boolean {
 
 function toClientMetadata(client: DevIdpClient): ClientMetadata {
   if (!client.clientId) throw new Error('Development IdP: every client needs a clientId');
-  if (!client.redirectUris.length) throw new Error(`Development IdP: client ${client.clientId} needs at least one redirect URI`);
+  if (client.serviceAccount && !client.clientSecret) throw new Error(`Development IdP: the service-account client ${client.clientId} needs a clientSecret`);
+  if (!client.redirectUris.length && !client.serviceAccount) throw new Error(`Development IdP: client ${client.clientId} needs at least one redirect URI`);
+  const login = client.redirectUris.length > 0;
   return {
     client_id: client.clientId,
     ...(client.clientSecret ? { client_secret: client.clientSecret } : {}),
     token_endpoint_auth_method: client.clientSecret ? 'client_secret_post' : 'none',
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
+    grant_types: [...(login ? ['authorization_code'] : []), ...(client.serviceAccount ? ['client_credentials'] : [])],
+    response_types: login ? ['code'] : [],
   };
 }
 
@@ -190,6 +199,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
         revocation: { enabled: false },
         introspection: { enabled: false },
         userinfo: { enabled: true },
+        clientCredentials: { enabled: true },
         rpInitiatedLogout: {
           enabled: true,
           logoutSource(ctx, form) {
@@ -225,6 +235,15 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
   }
 
   const interactionPrefix = `${mountPath}/interaction/`;
+  const adminPrefix = `${mountPath}/admin/realms/${DEV_REALM}`;
+  const adminApi = createAdminApi(users);
+  const serviceAccounts = new Set(options.clients.filter((client) => client.serviceAccount).map((client) => client.clientId));
+  async function adminAuthorized(req: IncomingMessage): Promise<'ok' | 401 | 403> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const token = bearer ? await provider.ClientCredentials.find(bearer[1]) : undefined;
+    if (!token || token.isExpired) return 401;
+    return serviceAccounts.has(token.clientId) ? 'ok' : 403;
+  }
 
   async function details(req: IncomingMessage, res: ServerResponse, uid: string): Promise<Interaction> {
     let interaction: Interaction;
@@ -317,6 +336,13 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
   handler = (req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?')[0];
+    if (path === adminPrefix || path.startsWith(`${adminPrefix}/`)) {
+      adminApi(req, res, path.slice(adminPrefix.length), new URLSearchParams(url.split('?')[1] ?? ''), () => adminAuthorized(req)).catch((error: unknown) => {
+        console.error('Development IdP admin API error:', error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     if (path.startsWith(interactionPrefix)) {
       handleInteraction(req, res, path).catch((error: unknown) => {
         if (!(error instanceof HttpError)) console.error('Development IdP interaction error:', error);

@@ -115,6 +115,7 @@ declare module 'oidc-provider' {
       revocation?: { enabled: boolean };
       introspection?: { enabled: boolean };
       userinfo?: { enabled: boolean };
+      clientCredentials?: { enabled: boolean };
       rpInitiatedLogout?: {
         enabled: boolean;
         logoutSource?: (ctx: KoaContextWithOIDC, form: string) => void | Promise<void>;
@@ -149,6 +150,8 @@ declare module 'oidc-provider' {
     /** Koa's `proxy`: trust X-Forwarded-* headers. */
     proxy: boolean;
     readonly Grant: typeof Grant;
+    /** Access tokens of the client-credentials grant. */
+    readonly ClientCredentials: { find(token: string): Promise<{ clientId: string; isExpired: boolean } | undefined> };
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionFinished(

@@ -86,6 +86,11 @@ export class AppConfig {
 
   /** Direct LDAP sign-in (and directory search for invitations); absent when LDAP_URL is unset. */
   readonly ldap?: LdapSettings;
+  /**
+   * Searching people and groups in Keycloak (admin REST API, client-credentials grant of a client
+   * with a service account) for group invitations; absent when not configured.
+   */
+  readonly keycloakDirectory?: { readonly adminUrl: string; readonly clientId: string; readonly clientSecret: string };
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -159,6 +164,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     rangeProblems.push({ variable: 'LDAP_TIMEOUT_MS', messages: [`must be between 100 and 60000 (got "${ldapTimeout}")`] });
   }
   const ldap = vars.LDAP_URL ? ldapSettings(vars, isProduction, rangeProblems) : undefined;
+  // The admin API of a Keycloak realm: given, or derived from an issuer …/realms/<realm>.
+  const realmIssuer = /^(https?:\/\/.+)\/realms\/([^/]+)\/?$/.exec(vars.OIDC_ISSUER ?? '');
+  const keycloakAdminUrl = vars.KEYCLOAK_ADMIN_URL ?? (realmIssuer ? `${realmIssuer[1]}/admin/realms/${realmIssuer[2]}` : undefined);
+  if (vars.KEYCLOAK_ADMIN_CLIENT_ID && !keycloakAdminUrl) {
+    rangeProblems.push({ variable: 'KEYCLOAK_ADMIN_URL', messages: ['is required with KEYCLOAK_ADMIN_CLIENT_ID when OIDC_ISSUER is not a Keycloak realm URL (…/realms/<realm>)'] });
+  }
   if (rangeProblems.length) throw new ConfigError(rangeProblems);
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
@@ -201,6 +212,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     tokenMaxTtlSeconds: ttlMinutes * 60,
     meetingDefaults: { joinWindowMinutes, maxMinutes: maxMeetingMinutes },
     ldap,
+    keycloakDirectory:
+      vars.KEYCLOAK_ADMIN_CLIENT_ID && vars.KEYCLOAK_ADMIN_CLIENT_SECRET && keycloakAdminUrl
+        ? { adminUrl: keycloakAdminUrl.replace(/\/+$/, ''), clientId: vars.KEYCLOAK_ADMIN_CLIENT_ID, clientSecret: vars.KEYCLOAK_ADMIN_CLIENT_SECRET }
+        : undefined,
     jitsiBootstrap: vars.JITSI_URL
       ? {
           baseUrl: vars.JITSI_URL.replace(/\/+$/, ''),

@@ -204,6 +204,19 @@ export class EnvironmentVariables {
   JITSI_AUDIENCE?: string;
 
   @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+\/admin\/realms\/[^\s/?#]+\/?$/, { message: 'must be the admin API URL of the realm, e.g. https://keycloak.school.org/admin/realms/school' })
+  KEYCLOAK_ADMIN_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be the client id of a Keycloak client with a service account (roles view-users, query-groups)' })
+  KEYCLOAK_ADMIN_CLIENT_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.KEYCLOAK_ADMIN_CLIENT_ID !== undefined)
+  @IsString({ message: 'is required with KEYCLOAK_ADMIN_CLIENT_ID: that client\'s secret' })
+  @MinLength(1)
+  KEYCLOAK_ADMIN_CLIENT_SECRET?: string;
+
+  @IsOptional()
   @Matches(/^ldaps?:\/\/[^\s/?#]+\/?$/, { message: 'must be an LDAP URL without a path, e.g. ldaps://ldap.school.org or ldap://ldap.school.org:389' })
   LDAP_URL?: string;
 
@@ -315,4 +328,4 @@ export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL', 'LDAP_BIND_PASSWORD']);
+export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL', 'LDAP_BIND_PASSWORD', 'KEYCLOAK_ADMIN_CLIENT_SECRET']);

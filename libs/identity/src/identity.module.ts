@@ -4,6 +4,7 @@ import { AuditModule } from '@moderato/audit';
 import { PolicyModule } from '@moderato/policy';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
+import { KeycloakDirectoryService } from './keycloak-directory.service';
 import { RoleGrant } from './role-grant.entity';
 import { AuthGuard } from './auth.guard';
 import { LdapService } from './ldap/ldap.service';
@@ -16,7 +17,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
-  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService],
-  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule, LdapService],
+  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService, KeycloakDirectoryService],
+  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule, LdapService, KeycloakDirectoryService],
 })
 export class IdentityModule {}

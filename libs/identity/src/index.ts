@@ -33,3 +33,4 @@ export { SessionsService, hashSessionToken, type SessionCheck } from './sessions
 export { UsersService, type IdentityProfile, type RoleFilter, type OverrideChoice, type AdminActor } from './users.service';
 export { LdapService, MAX_GROUP_MEMBERS, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
 export { escapeFilterValue } from './ldap/ldap-filter';
+export { KeycloakDirectoryService } from './keycloak-directory.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { DirectoryNotConfigured, LdapService } from '@moderato/identity';
+import { DirectoryNotConfigured, KeycloakDirectoryService, LdapService } from '@moderato/identity';
 import { MeetingsService, type Caller } from '@moderato/meetings';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -32,29 +32,38 @@ export class AddGroupInvitationDto {
 
 /**
  * Directory search and "invite a whole group": the group's members come from the directory
- * (LDAP), the invitations are written by MeetingsService in one transaction.
+ * (LDAP when LDAP_URL is set, else Keycloak's admin API when KEYCLOAK_ADMIN_CLIENT_ID is set),
+ * the invitations are written by MeetingsService in one transaction.
  */
 @Injectable()
 export class GroupInvitations {
   constructor(
     private readonly ldap: LdapService,
+    private readonly keycloak: KeycloakDirectoryService,
     private readonly meetings: MeetingsService,
   ) {}
 
   get available(): boolean {
-    return this.ldap.enabled;
+    return this.ldap.enabled || this.keycloak.enabled;
+  }
+
+  /** The directory in use: LDAP when configured, else Keycloak. */
+  private get directory(): Pick<LdapService, 'searchPeople' | 'searchGroups' | 'groupMembers'> {
+    if (this.ldap.enabled) return this.ldap;
+    if (this.keycloak.enabled) return this.keycloak;
+    throw new DirectoryNotConfigured();
   }
 
   async search(text: string) {
-    if (!this.ldap.enabled) throw new DirectoryNotConfigured();
-    const [people, groups] = await Promise.all([this.ldap.searchPeople(text), this.ldap.searchGroups(text)]);
+    const directory = this.directory;
+    const [people, groups] = await Promise.all([directory.searchPeople(text), directory.searchGroups(text)]);
     return { people, groups };
   }
 
   async invite(caller: Caller, meetingId: string, dto: AddGroupInvitationDto) {
-    if (!this.ldap.enabled) throw new DirectoryNotConfigured();
+    const directory = this.directory;
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
-    const group = await this.ldap.groupMembers(dto.group);
+    const group = await directory.groupMembers(dto.group);
     const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
     return { group: group.name, members: group.members.length, withoutEmail: group.withoutEmail, invitations, skipped };
   }
