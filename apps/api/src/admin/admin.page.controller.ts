@@ -13,6 +13,7 @@ import { actorOf } from './actor';
 import { AuditQueryDto, PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto, auditFilterOf } from './admin.dto';
 import { PAGE_SIZE, pagination } from './admin-views';
 import { streamAuditCsv } from './admin.controller';
+import { describeDevice } from '../account/device';
 
 /** Keeps the list filters when paging: `?q=…&role=…&page=N`. */
 function pageLink(base: string, params: object, page: number): string {
@@ -161,7 +162,7 @@ export class AdminPageController {
     const page = query.ok ? (query.value.page ?? 1) : 1;
     const { sessions, total } = await this.sessions.listAllActive({ page, pageSize: PAGE_SIZE });
     res.status(query.ok ? 200 : 400).render('admin/sessions', {
-      sessions,
+      sessions: sessions.map((session) => Object.assign(session, { device: describeDevice(session.userAgent) })),
       paging: pagination(page, total),
       previousLink: pageLink('/admin/sessions', {}, page - 1),
       nextLink: pageLink('/admin/sessions', {}, page + 1),
@@ -259,7 +260,15 @@ export class AdminPageController {
 
   private async userPage(user: User) {
     const [sessions, tokens, organized] = await Promise.all([this.sessions.listActive(user.id), this.apiTokens.list(user.id), this.meetings.organizedBy(user.id)]);
-    return { target: user, roles: this.users.rolesOf(user), overrides: user.roleOverrides ?? {}, sessions, tokens, organized, errors: {} };
+    return {
+      target: user,
+      roles: this.users.rolesOf(user),
+      overrides: user.roleOverrides ?? {},
+      sessions: sessions.map((session) => Object.assign(session, { device: describeDevice(session.userAgent) })),
+      tokens,
+      organized,
+      errors: {},
+    };
   }
 
   private policyForm(policy: Awaited<ReturnType<PolicyService['current']>>) {
