@@ -56,6 +56,27 @@ describe('meeting pages (forms)', () => {
     expect(ics.text).toMatch(/DTSTART;TZID=Europe\/Berlin:20261207T080000/);
   });
 
+  it('cancels one date of a series from the meeting page; the others stay and everyone is told', async () => {
+    const res = await form(teacher, { ...valid, title: 'Chemistry 9b', participants: 'student@school.test' }).expect(303);
+    const id = res.headers.location.split('/').pop()!;
+    const page = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('data-occurrence="2026-12-10T07:00:00.000Z"');
+    const outboxBefore = await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'", [id]);
+    await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: '2026-12-10T07:00:00.000Z', version: '1' }).expect(303);
+    const after = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(after.text).toContain('This date is cancelled.');
+    expect(after.text).toMatch(/<li class="cancelled" data-occurrence="2026-12-10T07:00:00.000Z">/);
+    expect(after.text).not.toMatch(/<li class="cancelled" data-occurrence="2026-12-07T07:00:00.000Z">/);
+    const meeting = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
+    expect(meeting.recurrenceExceptions).toEqual([{ occurrence: '2026-12-10T07:00:00.000Z', cancelled: true }]);
+    const outboxAfter = await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'", [id]);
+    expect(outboxAfter[0].n).toBe(outboxBefore[0].n + 1);
+    // A page loaded before that change carries the old version: refused, nothing changed.
+    await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: '2026-12-14T07:00:00.000Z', version: '1' }).expect(409);
+    await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: 'someday', version: '2' }).expect(400);
+    expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id })).recurrenceExceptions).toHaveLength(1);
+  });
+
   it('re-shows the form with errors next to the fields and the input kept; nothing saved', async () => {
     const before = await dataSource.getRepository(Meeting).count();
     const res = await form(teacher, { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' }, 'mail,name\na@b.c').expect(400);

@@ -170,6 +170,17 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
+  /** Cancels one date of a series; everyone invited gets an update (their calendars drop that date). */
+  @Post(':id/occurrences/cancel')
+  @HttpCode(303)
+  async cancelOccurrence(@Param('id') id: string, @Body() body: { occurrence?: string; version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const occurrence = typeof body.occurrence === 'string' && !Number.isNaN(Date.parse(body.occurrence)) ? body.occurrence : '';
+    if (!occurrence) throw new InvalidInputError([{ field: 'occurrence', messages: ['occurrence must be the start of one date of the series'] }]);
+    await this.meetings.changeOccurrence(callerOf(req), id, occurrence, { cancelled: true, version: body.version ? Number(body.version) : undefined });
+    setFlash(res, this.config, { type: 'success', key: 'flash.occurrenceCancelled' });
+    res.redirect(303, `/meetings/${id}`);
+  }
+
   @Post(':id/invitations/:invitationId/:action')
   @HttpCode(303)
   async invitationAction(

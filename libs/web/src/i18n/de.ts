@@ -497,4 +497,6 @@ export const de: Messages = {
   "flash.alreadyInvited": "{email} war schon eingeladen.",
   "meeting.groupCountOne": "{name} (1 Person)",
   "directory.groupMembersOne": "1 Person",
+  "meeting.cancelDate": "Diesen Termin absagen",
+  "flash.occurrenceCancelled": "Dieser Termin ist abgesagt. Alle Eingeladenen werden informiert; die anderen Termine bleiben.",
 };

@@ -495,6 +495,8 @@ export const en = {
   "flash.alreadyInvited": "{email} was invited already.",
   "meeting.groupCountOne": "{name} (1 person)",
   "directory.groupMembersOne": "1 person",
+  "meeting.cancelDate": "Cancel this date",
+  "flash.occurrenceCancelled": "This date is cancelled. Everyone invited is told; the other dates stay.",
 } as const;
 
 export type MessageKey = keyof typeof en;
