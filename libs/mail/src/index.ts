@@ -7,3 +7,4 @@ export { MAIL_OPTIONS, resolveMailOptions, type MailJob, type MailJobResult, typ
 export { OutboxRelayService } from './outbox-relay.service';
 export { MailProcessor, OUTBOX_ID_HEADER } from './mail.processor';
 export { MailModule } from './mail.module';
+export { ReminderTopUpService } from './reminder-top-up.service';

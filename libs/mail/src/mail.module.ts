@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { QUEUES } from '@moderato/jobs';
-import { LinkCodes } from '@moderato/meetings';
+import { LinkCodes, MeetingsModule } from '@moderato/meetings';
 import { PolicyModule } from '@moderato/policy';
 import { MailTransport } from './mail-transport';
 import { MAIL_OPTIONS, resolveMailOptions, type MailModuleOptions } from './mail.options';
 import { MailProcessor } from './mail.processor';
 import { OutboxRelayService } from './outbox-relay.service';
+import { ReminderTopUpService } from './reminder-top-up.service';
 
 /**
  * Mail delivery for the worker: the outbox relay (polling loop) and the `mail` queue processor.
@@ -18,9 +19,9 @@ export class MailModule {
     return {
       module: MailModule,
       // The Redis connection comes from JobsModule.forRoot(), which the application imports once.
-      imports: [BullModule.registerQueue({ name: QUEUES.mail }), PolicyModule],
-      providers: [{ provide: MAIL_OPTIONS, useValue: resolveMailOptions(options) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor],
-      exports: [MailTransport, OutboxRelayService],
+      imports: [BullModule.registerQueue({ name: QUEUES.mail }), PolicyModule, MeetingsModule],
+      providers: [{ provide: MAIL_OPTIONS, useValue: resolveMailOptions(options) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor, ReminderTopUpService],
+      exports: [MailTransport, OutboxRelayService, ReminderTopUpService],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface MailModuleOptions {
   stuckCheckIntervalMs?: number;
   /** Give up adding to Redis after this long (the transaction rolls back). Default 5 s. */
   enqueueTimeoutMs?: number;
+  /** How often reminders of long series are topped up (see ReminderTopUpService); 0 = never. Default 6 h. */
+  reminderTopUpIntervalMs?: number;
 }
 
 export type ResolvedMailOptions = Required<MailModuleOptions>;
@@ -26,6 +28,7 @@ export function resolveMailOptions(options: MailModuleOptions = {}): ResolvedMai
     stuckAfterMs: options.stuckAfterMs ?? 10 * 60_000,
     stuckCheckIntervalMs: options.stuckCheckIntervalMs ?? 60_000,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 5_000,
+    reminderTopUpIntervalMs: options.reminderTopUpIntervalMs ?? 6 * 3600_000,
   };
 }
 

@@ -350,8 +350,8 @@ export class MeetingsService {
 
   /**
    * Reminder mails as outbox rows due `reminderMinutes` before each occurrence of the next
-   * REMINDER_HORIZON: rewritten on every change (so an edit moves them, a cancel removes them).
-   * A daily top-up for longer series is still to come.
+   * REMINDER_HORIZON: rewritten on every change (so an edit moves them, a cancel removes them),
+   * and topped up for longer series by topUpReminders() (the worker runs it every few hours).
    */
   private async scheduleReminders(manager: EntityManager, meeting: Meeting, known?: Invitation[]): Promise<void> {
     const invitations = known ?? (await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } }));
@@ -384,6 +384,27 @@ export class MeetingsService {
     await manager
       .getRepository(OutboxMessage)
       .save(invitations.map((invitation) => manager.getRepository(OutboxMessage).create({ kind, invitationId: invitation.id, payload: { sequence }, status: 'pending', notBefore: now })), { chunk: 200 });
+  }
+
+  /**
+   * Moves the reminder horizon of every running series forward: reminders due in the next
+   * REMINDER_HORIZON exist for every date. Each meeting is rewritten under its row lock, so an edit
+   * at the same moment waits (no reminder is lost or doubled). Returns how many series it looked at.
+   */
+  async topUpReminders(): Promise<number> {
+    const now = this.clock.now();
+    // A series that ended (COUNT/UNTIL) has no date in the horizon and is skipped below.
+    const candidates: { id: string }[] = await this.dataSource.query('SELECT id FROM meetings WHERE rrule IS NOT NULL AND cancelled_at IS NULL');
+    let looked = 0;
+    for (const { id } of candidates) {
+      await this.dataSource.transaction(async (manager) => {
+        const meeting = await manager.getRepository(Meeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!meeting || meeting.cancelledAt || !occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS)).length) return;
+        looked += 1;
+        await this.scheduleReminders(manager, meeting);
+      });
+    }
+    return looked;
   }
 
   /** Administration: how many meetings a person organized, and the latest ones. */
