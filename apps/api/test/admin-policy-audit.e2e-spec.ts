@@ -81,6 +81,35 @@ describe('Administration: organisation policy and audit log', () => {
       await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [] }).expect(200);
     });
 
+    it('the New meeting form offers the servers the policy allows, and the policy default join window', async () => {
+      const servers: { id: string; name: string }[] = await dataSource.query('SELECT id, name FROM jitsi_servers ORDER BY created_at');
+      expect(servers.map((server) => server.name)).toEqual(['Jitsi', 'Second']);
+      const both = await teacher.get('/meetings/new').set('accept-language', 'en').expect(200);
+      expect(both.text).toContain('<label for="f-serverId">Jitsi server</label>');
+      expect(both.text).toContain('name="joinBefore" type="number" value="30"');
+      const posted = await teacher
+        .post(`/meetings?_csrf=${encodeURIComponent(teacherCsrf)}`)
+        .field('title', 'On the second server')
+        .field('date', '2027-03-01')
+        .field('startTime', '10:00')
+        .field('endTime', '10:45')
+        .field('timezone', 'Europe/Berlin')
+        .field('repeat', 'none')
+        .field('joinBefore', '30')
+        .field('serverId', servers[1].id)
+        .expect(303);
+      const [row] = await dataSource.query('SELECT server_id FROM meetings WHERE id = $1', [posted.headers.location.split('/').pop()]);
+      expect(row.server_id).toBe(servers[1].id);
+      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [servers[0].id] }).expect(200);
+      const one = await teacher.get('/meetings/new').set('accept-language', 'en').expect(200);
+      expect(one.text).not.toContain('f-serverId');
+      await dataSource.query('UPDATE jitsi_servers SET enabled = false WHERE id = $1', [servers[0].id]);
+      const none = await teacher.get('/meetings/new').set('accept-language', 'en').expect(200);
+      expect(none.text).toContain('data-no-server');
+      await dataSource.query('UPDATE jitsi_servers SET enabled = true WHERE id = $1', [servers[0].id]);
+      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [] }).expect(200);
+    });
+
     it('a shorter token lifetime bounds the Jitsi tokens minted from then on', async () => {
       const soon = { ...meeting(45), startsAt: new Date(clock.now().getTime() + 5 * 60_000).toISOString(), endsAt: new Date(clock.now().getTime() + 50 * 60_000).toISOString() };
       const created = (await teacher.post('/api/v1/meetings').set('x-csrf-token', teacherCsrf).send(soon).expect(201)).body;

@@ -15,6 +15,8 @@ export interface MeetingForm {
   joinBefore?: string;
   participants?: string;
   moderators?: string;
+  /** The Jitsi server, when the organizer may choose among several. */
+  serverId?: string;
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -78,6 +80,7 @@ export function meetingFormToDto(form: MeetingForm, csv?: string) {
       timezone,
       joinWindowMinutesBefore: joinBefore,
       recurrence,
+      ...(form.serverId ? { serverId: form.serverId } : {}),
       invitees: invitees.map((invitee) => ({ email: invitee.email, name: invitee.name, role: invitee.role })),
     },
   };

@@ -7,6 +7,7 @@ import { DomainError, InvalidInputError, type FieldError } from '@moderato/core'
 import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
+import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm } from '@moderato/web';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
@@ -23,6 +24,7 @@ export class MeetingsPageController {
     private readonly meetings: MeetingsService,
     private readonly config: AppConfig,
     private readonly groups: GroupInvitations,
+    private readonly policy: PolicyService,
   ) {}
 
   @Get()
@@ -40,8 +42,10 @@ export class MeetingsPageController {
   @Get('new')
   @RequireRoles('organizer')
   @Render('meetings/form')
-  newForm(@Req() req: Request) {
-    return this.formPage({ timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: '15', repeat: 'none', count: '10' }, {});
+  async newForm(@Req() req: Request) {
+    const policy = await this.policy.current();
+    const form = { timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: String(policy.joinWindowBeforeMinutes), repeat: 'none', count: '10' };
+    return { ...this.formPage(form, {}), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
   @Post()
@@ -51,7 +55,8 @@ export class MeetingsPageController {
     const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'));
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
-    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', this.formPage(body, errors));
+    const servers = await this.meetings.usableServers(callerOf(req));
+    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
     try {
       const { meeting } = await this.meetings.create(callerOf(req), validated.value);
       setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
@@ -61,7 +66,7 @@ export class MeetingsPageController {
         const fieldErrors: Record<string, string[]> = {};
         const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [{ field: 'participants', messages: [error.message] }];
         for (const detail of details) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
-        return res.status(400).render('meetings/form', this.formPage(body, fieldErrors));
+        return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors), servers });
       }
       throw error;
     }

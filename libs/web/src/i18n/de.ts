@@ -499,4 +499,6 @@ export const de: Messages = {
   "directory.groupMembersOne": "1 Person",
   "meeting.cancelDate": "Diesen Termin absagen",
   "flash.occurrenceCancelled": "Dieser Termin ist abgesagt. Alle Eingeladenen werden informiert; die anderen Termine bleiben.",
+  "meeting.field.server": "Jitsi-Server",
+  "meeting.noServer": "Ihnen steht noch kein Jitsi-Server zur Verfügung: Bitten Sie eine Administratorin oder einen Administrator, einen hinzuzufügen (oder für Organisatoren freizugeben).",
 };

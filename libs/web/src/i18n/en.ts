@@ -497,6 +497,8 @@ export const en = {
   "directory.groupMembersOne": "1 person",
   "meeting.cancelDate": "Cancel this date",
   "flash.occurrenceCancelled": "This date is cancelled. Everyone invited is told; the other dates stay.",
+  "meeting.field.server": "Jitsi server",
+  "meeting.noServer": "No Jitsi server is available to you yet: ask an administrator to add one (or to allow one for organizers).",
 } as const;
 
 export type MessageKey = keyof typeof en;
