@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '@moderato/core';
 import { AuditEvent } from './audit-event.entity';
 
@@ -38,18 +39,20 @@ export class AuditService {
   /** Records an event; pass `manager` to write it in the caller's transaction. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<AuditEvent> {
     const repository = manager ? manager.getRepository(AuditEvent) : this.events;
-    return repository.save(
-      repository.create({
-        action: entry.action,
-        actorId: entry.actor?.id ?? null,
-        actorLabel: entry.actor?.label ?? null,
-        subjectType: entry.subject?.type ?? null,
-        subjectId: entry.subject?.id ?? null,
-        metadata: entry.metadata ?? {},
-        ip: entry.ip ?? null,
-        createdAt: this.clock.now(),
-      }),
-    );
+    // insert(), not save(): one INSERT … RETURNING instead of BEGIN/INSERT/COMMIT (an event is
+    // one row; save() would also look for an existing row to update). The id is filled in.
+    const event = repository.create({
+      action: entry.action,
+      actorId: entry.actor?.id ?? null,
+      actorLabel: entry.actor?.label ?? null,
+      subjectType: entry.subject?.type ?? null,
+      subjectId: entry.subject?.id ?? null,
+      metadata: entry.metadata ?? {},
+      ip: entry.ip ?? null,
+      createdAt: this.clock.now(),
+    });
+    await repository.insert(event as QueryDeepPartialEntity<AuditEvent>);
+    return event;
   }
 
   /** One page of events matching the filter, newest first. */
