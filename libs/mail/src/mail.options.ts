@@ -18,7 +18,7 @@ export interface MailModuleOptions {
  * Mails one worker sends at once, and the SMTP connections it keeps open for them (pooled: a
  * connection carries up to 100 messages instead of one TCP + EHLO per mail). See BENCHMARKS.md.
  */
-export const MAIL_CONCURRENCY = 8;
+export const MAIL_CONCURRENCY = 16;
 
 export type ResolvedMailOptions = Required<MailModuleOptions>;
 

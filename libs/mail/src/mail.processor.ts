@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Locale } from '@moderato/config';
+import { dateTimeFormat } from '@moderato/core';
 import { User } from '@moderato/identity';
 import { QUEUES } from '@moderato/jobs';
 import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
@@ -19,7 +20,7 @@ export const OUTBOX_ID_HEADER = 'X-Moderato-Outbox-Id';
 const isTimeZone = (zone: string | null | undefined): zone is string => {
   if (!zone) return false;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
+    dateTimeFormat('en', { timeZone: zone });
     return true;
   } catch {
     return false;
