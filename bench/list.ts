@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   step('starting the built api (NODE_ENV=production)');
   const api = await startBuilt('api', env);
   const results: (LoadResult & { path: string })[] = [];
-  let sampleJoin = '';
+  let sampleJoin: string | undefined;
   try {
     // The bulk-made invitation of the meeting open now, opened by its student: into the room.
     sampleJoin = await joinProof(api.url, dbUrl, prepared);

@@ -170,10 +170,15 @@ export async function startBuilt(app: 'api' | 'worker', env: Record<string, stri
   };
 }
 
-/** The cookie header a browser sends after login: `s:<token>.<HMAC>` as cookie-parser signs it. */
+/**
+ * The cookies a browser sends after login: the session (`s:<token>.<HMAC>` as cookie-parser
+ * signs it) and the CSRF secret cookie every page visit leaves (derived from the token here, so
+ * each person keeps one).
+ */
 export function sessionCookie(token: string, cookieSecret = BENCH_SECRETS.COOKIE_SECRET): string {
   const signature = createHmac('sha256', cookieSecret).update(token).digest('base64').replace(/=+$/, '');
-  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${token}.${signature}`)}`;
+  const csrf = createHmac('sha256', 'bench-csrf').update(token).digest('base64url');
+  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${token}.${signature}`)}; moderato_csrf=${csrf}`;
 }
 
 /** Runs `fn` on up to `limit` items at once. */
