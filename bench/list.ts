@@ -190,7 +190,7 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
   for (const [name, run] of pages) {
     recorded.length = 0;
     await run();
-    const queries = recorded.filter((q) => /^\s*SELECT/i.test(q.query));
+    const queries = recorded.filter((q) => /^\s*(SELECT|WITH)/i.test(q.query));
     plans[name] = [];
     for (const q of queries) {
       const rows: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.query}`, q.parameters);
@@ -204,7 +204,7 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
 /** What a plan uses: index scans by name, and any sequential scan of a large table. */
 function planSummary(plan: string): string {
   const used = new Set<string>();
-  for (const match of plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)) used.add(match[2]);
+  for (const match of plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) "?(\w+)"?/g)) used.add(match[2].startsWith('PK_') ? 'primary key' : match[2]);
   const seq = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]).filter((table) => ['meetings', 'invitations', 'audit_events', 'users'].includes(table));
   const time = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
   return `${[...used].join(', ') || 'no index'}${seq.length ? `; SEQ SCAN ${[...new Set(seq)].join(', ')}` : ''}; ${time} ms`;

@@ -237,7 +237,8 @@ export function printTable(title: string, rows: Record<string, string | number>[
 /** Writes bench/results/<name>.json (the latest run; committed with the figures in BENCHMARKS.md). */
 export function writeResults(name: string, data: Record<string, unknown>): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `${name}.json`);
+  // BENCH_LABEL=before: bench/results/<name>-before.json (e.g. a run on an older commit).
+  const file = join(RESULTS_DIR, `${name}${process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   return file;
