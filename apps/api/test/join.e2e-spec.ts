@@ -174,6 +174,25 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     for (const id of past) expect(page.text).not.toContain(id);
   });
 
+  it('signs with a rotated RS256 key from the next join on (the per-process signing cache is cleared)', async () => {
+    const servers = env.api.app.get(JitsiServersService);
+    const actor = { id: null, label: 'test' };
+    const { server } = await servers.create({ name: 'rs-rotation', baseUrl: 'https://rs.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'RS256' }, actor);
+    const start = new Date(Date.now() + 5 * 60_000);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Rotation', serverId: server.id, startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', invitees: [{ email: 'student@school.test' }] })
+      .expect(201);
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
+    const student = await env.signIn('student@school.test');
+    const before = decodeJwt((await student.get(`/j/${codes.codeFor(invitation)}`).expect(302)).headers.location).header.kid;
+    const rotated = await servers.rotateKey(server.id, actor);
+    const after = decodeJwt((await student.get(`/j/${codes.codeFor(invitation)}`).expect(302)).headers.location).header.kid;
+    expect(before).not.toBe(rotated.kid);
+    expect(after).toBe(rotated.kid);
+  });
+
   it('lets invited members skip the lobby where the server runs token_lobby_bypass', async () => {
     const service = env.api.app.get(JitsiServersService);
     const [server] = await service.list();
