@@ -39,8 +39,8 @@ export class AuditService {
   /** Records an event; pass `manager` to write it in the caller's transaction. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<AuditEvent> {
     const repository = manager ? manager.getRepository(AuditEvent) : this.events;
-    // insert(), not save(): one INSERT … RETURNING instead of BEGIN/INSERT/COMMIT (an event is
-    // one row; save() would also look for an existing row to update). The id is filled in.
+    // insert(), not save(): one INSERT … RETURNING instead of BEGIN, INSERT, COMMIT (save() wraps
+    // even one row in its own transaction). The generated id is filled into `event`.
     const event = repository.create({
       action: entry.action,
       actorId: entry.actor?.id ?? null,
