@@ -8,6 +8,7 @@ import { JitsiServerLobbyBypass1795875167537 } from './1795875167537-jitsi-serve
 import { InvitationLinkCodeSalt1795872697898 } from './1795872697898-invitation-link-code-salt';
 import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-keys';
 import { InitialSchema1795868573284 } from './1795868573284-initial-schema';
+import { AuditActorSearch1796221182042 } from './1796221182042-audit-actor-search';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdminApiTokensPolicy1796218119940,
   InvitationGroupName1796218448726,
   JitsiServerChecks1796218616460,
+  AuditActorSearch1796221182042,
 ];

@@ -5,6 +5,7 @@ import { AuditEvent } from '@moderato/audit';
 import { JitsiServersService } from '@moderato/jitsi';
 import { User } from '@moderato/identity';
 import { Invitation, LinkCodes } from '@moderato/meetings';
+import { Factories } from '@moderato/testing';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 const iso = (date: Date) => date.toISOString().replace('.000Z', '+00:00').replace(/\.\d{3}Z$/, '+00:00');
@@ -153,6 +154,43 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(page.text).not.toContain(later.linkOf('student2@school.test'));
     expect((page.text.match(/data-meeting=/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(page.text).not.toContain('someone-else');
+  });
+
+  it('"My invitations" still shows what is coming after years of past meetings (more than its 200 rows)', async () => {
+    const factories = new Factories(dataSource);
+    const organizer = await dataSource.getRepository(User).findOneByOrFail({ email: 'teacher@school.test' });
+    const [server] = await env.api.app.get(JitsiServersService).list();
+    const past: string[] = [];
+    for (let i = 0; i < 210; i += 1) {
+      const startsAt = new Date(Date.now() - (400 - i) * 24 * 3600_000);
+      const { meeting } = await factories.meeting({ organizer, server, overrides: { startsAt, endsAt: new Date(startsAt.getTime() + 45 * 60_000) } });
+      await factories.invitation(meeting, { email: 'teacher2@school.test' });
+      past.push(meeting.id);
+    }
+    const upcoming = await schedule(60, [{ email: 'teacher2@school.test' }]);
+    const invited = await env.signIn('teacher2@school.test');
+    const page = await invited.get('/invitations').set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain(`data-meeting="${upcoming.meeting.id}"`);
+    for (const id of past) expect(page.text).not.toContain(id);
+  });
+
+  it('signs with a rotated RS256 key from the next join on (the per-process signing cache is cleared)', async () => {
+    const servers = env.api.app.get(JitsiServersService);
+    const actor = { id: null, label: 'test' };
+    const { server } = await servers.create({ name: 'rs-rotation', baseUrl: 'https://rs.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'RS256' }, actor);
+    const start = new Date(Date.now() + 5 * 60_000);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', csrf)
+      .send({ title: 'Rotation', serverId: server.id, startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', invitees: [{ email: 'student@school.test' }] })
+      .expect(201);
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
+    const student = await env.signIn('student@school.test');
+    const before = decodeJwt((await student.get(`/j/${codes.codeFor(invitation)}`).expect(302)).headers.location).header.kid;
+    const rotated = await servers.rotateKey(server.id, actor);
+    const after = decodeJwt((await student.get(`/j/${codes.codeFor(invitation)}`).expect(302)).headers.location).header.kid;
+    expect(before).not.toBe(rotated.kid);
+    expect(after).toBe(rotated.kid);
   });
 
   it('lets invited members skip the lobby where the server runs token_lobby_bypass', async () => {

@@ -5,7 +5,7 @@ import { CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
 import { JobsModule, QUEUES } from '@moderato/jobs';
 import { LoggingModule } from '@moderato/logging';
-import { MailModule, type MailModuleOptions } from '@moderato/mail';
+import { MAIL_CONCURRENCY, MailModule, type MailModuleOptions } from '@moderato/mail';
 import { SCHEMA } from '@moderato/schema';
 import { HealthProcessor } from './health.processor';
 
@@ -26,7 +26,8 @@ export class WorkerModule {
         ConfigModule.forRoot({ config: options.config }),
         CoreModule.forRoot(),
         LoggingModule.forRoot({ destination: options.logDestination }),
-        DatabaseModule.forRoot(SCHEMA),
+        // Each mail job holds a connection (its outbox row locked) while SMTP accepts the message.
+        DatabaseModule.forRoot(SCHEMA, { poolSize: MAIL_CONCURRENCY + 4 }),
         JobsModule.forRoot([QUEUES.health, QUEUES.mail]),
         // Mail: the outbox relay (polling loop, safe in every worker) and the mail processor.
         MailModule.forRoot(options.mail),

@@ -10,6 +10,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Index('ix_audit_events_actor_created_at', ['actorId', 'createdAt'])
 @Index('ix_audit_events_action_created_at', ['action', 'createdAt'])
 @Index('ix_audit_events_subject', ['subjectType', 'subjectId'])
+// GIN trigram index on lower(actor_label) for the actor filter: made by a migration (TypeORM cannot express it).
+@Index('ix_audit_events_actor_label_trgm', { synchronize: false })
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '@moderato/core';
 import { AuditEvent } from './audit-event.entity';
 
@@ -38,18 +39,20 @@ export class AuditService {
   /** Records an event; pass `manager` to write it in the caller's transaction. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<AuditEvent> {
     const repository = manager ? manager.getRepository(AuditEvent) : this.events;
-    return repository.save(
-      repository.create({
-        action: entry.action,
-        actorId: entry.actor?.id ?? null,
-        actorLabel: entry.actor?.label ?? null,
-        subjectType: entry.subject?.type ?? null,
-        subjectId: entry.subject?.id ?? null,
-        metadata: entry.metadata ?? {},
-        ip: entry.ip ?? null,
-        createdAt: this.clock.now(),
-      }),
-    );
+    // insert(), not save(): one INSERT … RETURNING instead of BEGIN, INSERT, COMMIT (save() wraps
+    // even one row in its own transaction). The generated id is filled into `event`.
+    const event = repository.create({
+      action: entry.action,
+      actorId: entry.actor?.id ?? null,
+      actorLabel: entry.actor?.label ?? null,
+      subjectType: entry.subject?.type ?? null,
+      subjectId: entry.subject?.id ?? null,
+      metadata: entry.metadata ?? {},
+      ip: entry.ip ?? null,
+      createdAt: this.clock.now(),
+    });
+    await repository.insert(event as QueryDeepPartialEntity<AuditEvent>);
+    return event;
   }
 
   /** One page of events matching the filter, newest first. */
@@ -81,7 +84,16 @@ export class AuditService {
 
   /** Distinct action names seen so far (for the filter's choices). */
   async actions(): Promise<string[]> {
-    const rows: { action: string }[] = await this.events.query('SELECT DISTINCT action FROM audit_events ORDER BY action');
+    // A loose index scan over ix_audit_events_action_created_at: one index probe per distinct
+    // action instead of reading every event (SELECT DISTINCT did, see BENCHMARKS.md).
+    const rows: { action: string }[] = await this.events.query(
+      `WITH RECURSIVE actions AS (
+         (SELECT action FROM audit_events ORDER BY action LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.action FROM audit_events e WHERE e.action > actions.action ORDER BY e.action LIMIT 1) FROM actions WHERE actions.action IS NOT NULL
+       )
+       SELECT action FROM actions WHERE action IS NOT NULL ORDER BY action`,
+    );
     return rows.map((row) => row.action);
   }
 

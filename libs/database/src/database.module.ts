@@ -11,16 +11,16 @@ export class DatabaseModule {
    * Connects TypeORM to DATABASE_URL. With `migrate: true` and DB_MIGRATE_ON_BOOT on, pending
    * migrations run (under an advisory lock) before anything can use the connection.
    * `retryAttempts` (default: Nest's 10, 3 s apart): how often a failed connection is tried;
-   * a command-line tool passes 1 to fail at once.
+   * a command-line tool passes 1 to fail at once. `poolSize`: connections (default 10).
    */
-  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number } = {}): DynamicModule {
+  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number; poolSize?: number } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            ...buildDataSourceOptions(config.database.url, schema),
+            ...buildDataSourceOptions(config.database.url, schema, { poolSize: options.poolSize }),
             ...(options.retryAttempts === undefined ? {} : { retryAttempts: options.retryAttempts }),
           }),
           dataSourceFactory: async (dataSourceOptions) => {

@@ -22,6 +22,14 @@ export interface Actor {
 
 export const kidHash = (kid: string) => createHash('sha256').update(kid).digest('hex');
 
+/**
+ * How long a process reuses a server's row and decrypted signing material for minting tokens.
+ * A change made through this process (edit, key rotation) is seen at once; other api replicas
+ * see it within this time (a rotated RS256 key stays published, so tokens signed with the
+ * previous one still verify).
+ */
+export const SIGNING_CACHE_MS = 5_000;
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
@@ -33,6 +41,7 @@ const isUniqueViolation = (error: unknown) =>
 @Injectable()
 export class JitsiServersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('JitsiServers');
+  private readonly signingCache = new Map<string, { at: number; server: JitsiServer; signingKey: SigningKey }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -105,6 +114,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const saved = await manager.getRepository(JitsiServer).save(server);
+        this.signingCache.delete(id);
         if (changed.length) {
           await this.audit.record(
             { action: 'jitsi.server_updated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { changed } },
@@ -135,6 +145,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
     return this.dataSource.transaction(async (manager) => {
       await manager.getRepository(JitsiSigningKey).update({ serverId: id, retiredAt: IsNull() }, { retiredAt: this.clock.now() });
       const key = await this.addKey(manager, server);
+      this.signingCache.delete(id);
       await this.audit.record(
         { action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } },
         manager,
@@ -171,6 +182,19 @@ export class JitsiServersService implements OnApplicationBootstrap {
       .getRepository(JitsiSigningKey)
       .findOneOrFail({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
     return { alg: 'RS256', kid: key.kid, privateKeyPem: this.box.open(key.privateKeyEncrypted, `jitsi-key:${key.kid}`) };
+  }
+
+  /**
+   * The server and what signs its tokens, for minting on a hot path (join links, room doors):
+   * read and decrypted once per SIGNING_CACHE_MS per process instead of on every request.
+   */
+  async forSigning(serverId: string): Promise<{ server: JitsiServer; signingKey: SigningKey }> {
+    const cached = this.signingCache.get(serverId);
+    if (cached && Date.now() - cached.at < SIGNING_CACHE_MS) return cached;
+    const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: serverId });
+    const entry = { at: Date.now(), server, signingKey: await this.signingKey(server) };
+    this.signingCache.set(serverId, entry);
+    return entry;
   }
 
   /** What the token inspector verifies signatures with. */

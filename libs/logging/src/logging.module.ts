@@ -7,6 +7,7 @@ import { AppConfig } from '@moderato/config';
 import { REDACT_PATHS, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const LOGGED_RESPONSE_HEADERS = ['location', 'content-type', 'content-length', 'set-cookie', 'retry-after', 'cache-control'];
 
 /** pino-http settings: JSON lines, a request id on each, secrets redacted. */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
@@ -23,8 +24,11 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
     serializers: {
       // Redirects to Jitsi carry the token in Location (?jwt=…): never log it.
+      // Only the headers that tell what happened: the security headers are the same on every
+      // response and made up half of each line (see BENCHMARKS.md, join storm).
       res: (res: { statusCode: number; headers?: Record<string, unknown> }) => {
-        const headers = { ...(res.headers ?? {}) };
+        const headers: Record<string, unknown> = {};
+        for (const name of LOGGED_RESPONSE_HEADERS) if (res.headers?.[name] !== undefined) headers[name] = res.headers[name];
         if (typeof headers.location === 'string') headers.location = redactUrl(headers.location);
         return { statusCode: res.statusCode, headers };
       },

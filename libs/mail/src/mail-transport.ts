@@ -1,7 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig } from '@moderato/config';
+import { MAIL_CONCURRENCY } from './mail.options';
 
 /**
  * Transport options from SMTP_URL: `smtp://` talks plain SMTP and upgrades with STARTTLS when
@@ -32,16 +34,16 @@ export function describeMailError(error: unknown, smtpUrl?: string): string {
   return message.replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
-/** Sends mail through SMTP_URL, `From: MAIL_FROM`. */
+/** Sends mail through SMTP_URL, `From: MAIL_FROM`, over a small pool of SMTP connections. */
 @Injectable()
 export class MailTransport implements OnModuleDestroy {
-  private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
+  private readonly transporter: Transporter<SMTPPool.SentMessageInfo>;
 
   constructor(private readonly config: AppConfig) {
-    this.transporter = createTransport(smtpOptionsFromUrl(config.mail.smtpUrl), { from: config.mail.from });
+    this.transporter = createTransport({ ...smtpOptionsFromUrl(config.mail.smtpUrl), pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 100 }, { from: config.mail.from });
   }
 
-  send(message: SendMailOptions): Promise<SMTPTransport.SentMessageInfo> {
+  send(message: SendMailOptions): Promise<SMTPPool.SentMessageInfo> {
     return this.transporter.sendMail(message);
   }
 

@@ -4,7 +4,7 @@ export interface MailModuleOptions {
   retryDelayMs?: number;
   /** Attempts per message before the outbox row is marked failed. Default 5. */
   attempts?: number;
-  /** How often the outbox relay looks for due rows; 0 turns the loop off. Default 2 s. */
+  /** How often the outbox relay looks for due rows; 0 turns the loop off. Default 0.5 s (an indexed query on the partial index of pending rows). */
   pollIntervalMs?: number;
   /** A `queued` row whose job vanished from Redis is enqueued again after this long. Default 10 min. */
   stuckAfterMs?: number;
@@ -16,6 +16,12 @@ export interface MailModuleOptions {
   reminderTopUpIntervalMs?: number;
 }
 
+/**
+ * Mails one worker sends at once, and the SMTP connections it keeps open for them (pooled: a
+ * connection carries up to 100 messages instead of one TCP + EHLO per mail). See BENCHMARKS.md.
+ */
+export const MAIL_CONCURRENCY = 16;
+
 export type ResolvedMailOptions = Required<MailModuleOptions>;
 
 export const MAIL_OPTIONS = Symbol('MAIL_OPTIONS');
@@ -24,7 +30,7 @@ export function resolveMailOptions(options: MailModuleOptions = {}): ResolvedMai
   return {
     retryDelayMs: options.retryDelayMs ?? 10_000,
     attempts: options.attempts ?? 5,
-    pollIntervalMs: options.pollIntervalMs ?? 2_000,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
     stuckAfterMs: options.stuckAfterMs ?? 10 * 60_000,
     stuckCheckIntervalMs: options.stuckCheckIntervalMs ?? 60_000,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 5_000,

@@ -119,7 +119,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       this.lastFailure = undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // Log a failure once, not every two seconds while Redis or PostgreSQL is down.
+      // Log a failure once, not on every round while Redis or PostgreSQL is down.
       if (message !== this.lastFailure) this.logger.warn(`outbox relay failed, rows stay pending: ${message}`);
       this.lastFailure = message;
     }

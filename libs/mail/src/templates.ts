@@ -1,4 +1,5 @@
 import type { Locale } from '@moderato/config';
+import { dateTimeFormat } from '@moderato/core';
 import type { InvitationRole, OccurrenceException, OutboxKind } from '@moderato/meetings';
 import { mailText, type MailKey } from './i18n';
 
@@ -38,13 +39,13 @@ const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
 
 /** The zone's name in the language (e.g. "Central European Standard Time"), at that instant. */
 function zoneName(date: Date, locale: Locale, timeZone: string): string {
-  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;
 }
 
 /** "Tuesday, 1 December 2026, 08:00 – 09:00 (Central European Standard Time, Europe/Berlin)". */
 export function formatWhen(start: Date, end: Date, locale: Locale, timeZone: string): string {
-  const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+  const format = dateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
     timeZone,
     weekday: 'long',
     year: 'numeric',

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { User } from '@moderato/identity';
-import { JitsiServer, JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
+import { JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
 import { PolicyService } from '@moderato/policy';
 import { Invitation } from './invitation.entity';
 import { hashLinkCode } from './link-codes';
@@ -48,13 +48,24 @@ export class JoinService {
     private readonly clock: Clock,
   ) {}
 
-  /** The invitation behind a link code (by its SHA-256), with its meeting and organizer. */
+  /**
+   * The invitation behind a link code (by its SHA-256), with its meeting and organizer: one
+   * query (the hash is unique; getOne without take keeps TypeORM from a second, DISTINCT query).
+   */
   private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
-    const invitation = await this.dataSource.getRepository(Invitation).findOne({ where: { linkCodeHash: hashLinkCode(code) }, relations: { meeting: true } });
-    if (!invitation?.meeting) return undefined;
-    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: invitation.meeting.organizerId });
-    return { invitation, meeting: invitation.meeting, organizer };
+    const invitation = await this.dataSource
+      .getRepository(Invitation)
+      .createQueryBuilder('invitation')
+      .innerJoinAndSelect('invitation.meeting', 'meeting')
+      .innerJoinAndSelect('meeting.organizer', 'organizer')
+      .where('invitation.link_code_hash = :hash', { hash: hashLinkCode(code) })
+      .getOne();
+    const meeting = invitation?.meeting;
+    const organizer = meeting?.organizer;
+    if (!meeting || !organizer) return undefined;
+    delete meeting.organizer;
+    return { invitation, meeting, organizer };
   }
 
   async viaLink(code: string, user: User | undefined, ip: string | null): Promise<JoinDecision> {
@@ -125,13 +136,13 @@ export class JoinService {
   }
 
   private async issue(meeting: Meeting, user: Pick<User, 'id' | 'displayName' | 'email' | 'avatarUrl'>, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null, guest = false) {
-    const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: meeting.serverId });
+    const { server, signingKey } = await this.servers.forSigning(meeting.serverId);
     const now = this.clock.now();
     // Invited members skip the lobby where the server runs token_lobby_bypass; guests never do.
     const lobbyBypass = meeting.options.lobby && server.lobbyBypass ? !guest && affiliation === 'member' : undefined;
     const minted = await mintRoomToken({
       server,
-      signingKey: await this.servers.signingKey(server),
+      signingKey,
       room: meeting.roomName,
       user: { id: user.id, name: user.displayName, email: user.email, avatarUrl: user.avatarUrl },
       affiliation,

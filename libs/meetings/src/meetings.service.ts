@@ -225,12 +225,17 @@ export class MeetingsService {
       .innerJoinAndSelect('invitation.meeting', 'meeting')
       .where('invitation.status <> :revoked', { revoked: 'revoked' })
       .andWhere('meeting.cancelled_at IS NULL')
+      // Only meetings whose join window has not closed (series: their occurrences decide below):
+      // after years of lessons, the oldest 200 were all over and the upcoming ones never shown.
+      .andWhere("(meeting.rrule IS NOT NULL OR meeting.ends_at + make_interval(mins => meeting.join_after_minutes) > :now)", { now: this.clock.now() })
       .andWhere(user.emailVerified ? '(invitation.bound_user_id = :user OR (invitation.bound_user_id IS NULL AND invitation.email = :email))' : 'invitation.bound_user_id = :user', {
         user: user.id,
         email: user.email.toLowerCase(),
       })
       .orderBy('meeting.starts_at', 'ASC')
-      .take(200);
+      // limit(), not take(): one row per invitation (the join is many-to-one), so no second,
+      // DISTINCT query over every invitation of the person.
+      .limit(200);
     const now = this.clock.now();
     const result = [];
     for (const invitation of await query.getMany()) {

@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
+import { dateTimeFormat } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { COOKIES } from './cookies';
 import { takeFlash } from './flash';
@@ -49,8 +50,9 @@ export class WebContextMiddleware implements NestMiddleware {
     res.locals.currentPath = req.originalUrl;
     res.locals.flash = req.method === 'GET' ? takeFlash(req, res) : undefined;
     // Read the zone at render time: the session middleware runs after this one.
+    // One cached format per locale and zone (a page listing 2,000 invitations formats 2,000 dates).
     res.locals.formatDateTime = (date: Date) =>
-      new Intl.DateTimeFormat(locale, {
+      dateTimeFormat(locale, {
         dateStyle: 'medium',
         timeStyle: 'short',
         timeZone: (res.locals.user as PageLocals['user'])?.timezone || this.config.defaultTimezone,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
 import { AFFILIATIONS, NBF_SKEW_SECONDS, ROOM_NAME, ROOM_NAME_MAX_LENGTH } from './token-rules';
 
@@ -68,6 +69,26 @@ export class TokenRefused extends Error {
 
 /** HS256 secrets shorter than this (bytes, UTF-8) are refused (RFC 7518 §3.2: key ≥ hash output). */
 export const MIN_HS256_SECRET_BYTES = 32;
+
+/**
+ * Parsed RS256 private keys by their PEM: parsing PKCS#8 costs more than signing, and a server
+ * signs every token with the same key until it is rotated. Bounded; the oldest goes first.
+ */
+type PrivateKey = Awaited<ReturnType<typeof importPKCS8>>;
+const importedKeys = new Map<string, Promise<PrivateKey>>();
+const IMPORTED_KEYS_MAX = 32;
+
+function importPrivateKey(pem: string): Promise<PrivateKey> {
+  let key = importedKeys.get(pem);
+  if (!key) {
+    key = importPKCS8(pem, 'RS256');
+    // A key that cannot be parsed is not kept: the next attempt reports the error again.
+    key.catch(() => importedKeys.delete(pem));
+    if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.delete(importedKeys.keys().next().value!);
+    importedKeys.set(pem, key);
+  }
+  return key;
+}
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 const validDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
@@ -142,7 +163,7 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
     if (!nonEmptyString(signingKey.kid)) throw new TokenRefused('header.kid', 'An RS256 token needs a kid: Prosody fetches the public key by it.');
     header = { alg: 'RS256', typ: 'JWT', kid: signingKey.kid };
     try {
-      key = await importPKCS8(signingKey.privateKeyPem, 'RS256');
+      key = await importPrivateKey(signingKey.privateKeyPem);
     } catch (error) {
       throw new TokenRefused('key.private', `The RS256 private key (kid ${signingKey.kid}) cannot be used: ${(error as Error).message}.`);
     }
@@ -171,7 +192,14 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
   // SignJWT encodes the claims as given: numbers stay JSON numbers, aud stays a single string.
   let token: string;
   try {
-    token = await new SignJWT(claims).setProtectedHeader(header).sign(key);
+    if (header.alg === 'HS256') {
+      // HMAC directly with node:crypto: the same compact JWS jose writes (JSON of the header and
+      // the claims, base64url), without a WebCrypto round trip per token (see BENCHMARKS.md).
+      const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+      token = `${signingInput}.${createHmac('sha256', key as Uint8Array).update(signingInput).digest('base64url')}`;
+    } else {
+      token = await new SignJWT(claims).setProtectedHeader(header).sign(key);
+    }
   } catch (error) {
     // jose checks the RSA modulus (≥ 2048 bits) only when signing.
     if (header.alg === 'RS256') throw new TokenRefused('key.private', `The RS256 private key (kid ${header.kid}) cannot sign: ${(error as Error).message}.`);
