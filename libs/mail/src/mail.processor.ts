@@ -50,7 +50,16 @@ export class MailProcessor extends WorkerHost {
     const outboxId = job.data.outboxId;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const row = await manager.getRepository(OutboxMessage).findOne({ where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
+      // The row (locked: two workers never send it twice) with its invitation, meeting and organizer: one round trip.
+      const row = await manager
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('outbox')
+        .leftJoinAndSelect('outbox.invitation', 'invitation')
+        .leftJoinAndSelect('invitation.meeting', 'meeting')
+        .leftJoinAndSelect('meeting.organizer', 'organizer')
+        .where('outbox.id = :id', { id: outboxId })
+        .setLock('pessimistic_write', undefined, ['outbox'])
+        .getOne();
       if (!row) return { result: { outboxId, outcome: 'skipped', reason: 'no such outbox row' } };
       if (row.status === 'sent' || row.status === 'failed') return { result: { outboxId, outcome: 'skipped', reason: `already ${row.status}` } };
       try {
@@ -80,16 +89,8 @@ export class MailProcessor extends WorkerHost {
   }
 
   private async deliver(manager: EntityManager, row: OutboxMessage): Promise<MailJobResult> {
-    // Invitation, meeting and organizer in one query (one round trip per mail instead of three).
-    const invitation = row.invitationId
-      ? await manager
-          .getRepository(Invitation)
-          .createQueryBuilder('invitation')
-          .innerJoinAndSelect('invitation.meeting', 'meeting')
-          .innerJoinAndSelect('meeting.organizer', 'organizer')
-          .where('invitation.id = :id', { id: row.invitationId })
-          .getOne()
-      : null;
+    // Loaded with the locked outbox row (see process()).
+    const invitation = row.invitation ?? null;
     if (!invitation?.meeting?.organizer) return this.skip(manager, row, 'no invitation');
     const meeting: Meeting = invitation.meeting;
     const organizer: User = invitation.meeting.organizer;
@@ -153,9 +154,12 @@ export class MailProcessor extends WorkerHost {
       icalEvent: ics ? { method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content: ics } : undefined,
     });
 
-    const now = new Date();
-    await manager.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: now, attempts: row.attempts + 1 });
-    if (invitation.status !== 'revoked') await manager.update(Invitation, { id: invitation.id }, { status: 'sent', sentAt: now });
+    // The outbox row and the invitation marked sent in one statement.
+    await manager.query(
+      `WITH sent AS (UPDATE outbox_messages SET status = 'sent', sent_at = $2, attempts = $3 WHERE id = $1)
+       UPDATE invitations SET status = 'sent', sent_at = $2, updated_at = now() WHERE id = $4 AND status <> 'revoked'`,
+      [row.id, new Date(), row.attempts + 1, invitation.id],
+    );
     return { outboxId: row.id, outcome: 'sent' };
   }
 }
