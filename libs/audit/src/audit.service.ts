@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -101,7 +102,7 @@ export class AuditService {
     const query = this.events.createQueryBuilder('e');
     const actor = filter.actor?.trim();
     if (actor) {
-      if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(actor)) query.andWhere('e.actor_id = :actorId', { actorId: actor });
+      if (isUUID(actor)) query.andWhere('e.actor_id = :actorId', { actorId: actor });
       else query.andWhere('lower(e.actor_label) LIKE :actorLabel', { actorLabel: `%${escapeLike(actor.toLowerCase())}%` });
     }
     const action = filter.action?.trim();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@moderato/config';
 import { DirectoryGroupNotFound, DirectoryNotConfigured, DirectoryUnavailable } from './identity.errors';
-import type { DirectoryGroup, DirectoryGroupMembers, DirectoryPerson } from './ldap/ldap.service';
+import { uniquePeople, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
 
 /** One page of a group's members; also the most members read beyond the invitation limit (2,000). */
 const PAGE = 500;
@@ -42,7 +42,7 @@ export class KeycloakDirectoryService {
 
   async searchPeople(text: string, limit = 20): Promise<DirectoryPerson[]> {
     const users = await this.get<KeycloakUser[]>('/users', { search: text, max: String(limit * 2), briefRepresentation: 'true' });
-    return unique(users.map(personOf).filter((person): person is DirectoryPerson => person !== null)).slice(0, limit);
+    return uniquePeople(users.map(personOf).filter((person): person is DirectoryPerson => person !== null)).slice(0, limit);
   }
 
   async searchGroups(text: string, limit = 20): Promise<DirectoryGroup[]> {
@@ -67,7 +67,7 @@ export class KeycloakDirectoryService {
     const people = users.map(personOf);
     return {
       name: nameOf(group),
-      members: unique(people.filter((person): person is DirectoryPerson => person !== null)),
+      members: uniquePeople(people.filter((person): person is DirectoryPerson => person !== null)),
       withoutEmail: people.filter((person) => person === null).length,
     };
   }
@@ -152,10 +152,4 @@ function personOf(user: KeycloakUser): DirectoryPerson | null {
   if (user.enabled === false || !user.email) return null;
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
   return { name: name || user.username || user.email, email: user.email.toLowerCase() };
-}
-
-function unique(people: DirectoryPerson[]): DirectoryPerson[] {
-  const byEmail = new Map<string, DirectoryPerson>();
-  for (const person of people) if (!byEmail.has(person.email)) byEmail.set(person.email, person);
-  return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
 }

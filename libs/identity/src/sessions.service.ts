@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { isUUID } from 'class-validator';
+import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
@@ -28,6 +30,7 @@ export class SessionsService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async create(user: User, details: { idToken?: string | null; userAgent?: string | null; ip?: string | null }) {
@@ -112,6 +115,22 @@ export class SessionsService {
 
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** An admin ends someone's live session (audited); SessionNotFound when there is none with this id. */
+  async revokeAsAdmin(sessionId: string, actor: { id: string | null; label: string | null; ip?: string | null }): Promise<Session> {
+    const session = isUUID(sessionId) ? await this.findActive(sessionId) : null;
+    if (!session) throw new SessionNotFound();
+    await this.revoke(session.id);
+    await this.audit.record({ action: 'session.revoked', actor, ip: actor.ip ?? null, subject: { type: 'session', id: session.id }, metadata: { by: 'admin', userId: session.userId, email: session.user?.email } });
+    return session;
+  }
+
+  /** An admin ends every session of a user (audited); returns how many were open. */
+  async revokeAllAsAdmin(user: User, actor: { id: string | null; label: string | null; ip?: string | null }): Promise<number> {
+    const count = await this.revokeAll(user.id);
+    await this.audit.record({ action: 'session.revoked', actor, ip: actor.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { by: 'admin', all: true, count, email: user.email } });
+    return count;
   }
 
   /** Ends every session of a user; returns how many were open. */

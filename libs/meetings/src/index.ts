@@ -12,7 +12,7 @@ export { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFoun
 export { MeetingsModule } from './meetings.module';
 export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
-export { roomNameFor } from './room-name';
+export { roomNameFor, slugOf } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
 export { joinWindowOf, occurrencesOf, type JoinWindow, type Occurrence } from './occurrences';
 export { JoinService, maskEmail, type JoinDecision } from './join.service';

@@ -140,17 +140,7 @@ export function parseAccessList(text: string): { entries: AccessEntry[]; problem
   return { entries, problems };
 }
 
-/** A readable slug from a room's name, e.g. "Lehrerzimmer Süd" → "lehrerzimmer-sud" (empty if nothing is left). */
-export function slugOf(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/ß/g, 'ss')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-}
+/** Room slugs are the readable slugs meetings use (see slugOf in @moderato/meetings). */
+export { slugOf } from '@moderato/meetings';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;

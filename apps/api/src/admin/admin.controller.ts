@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
-import { ApiTokensService, RequireRoles, SessionNotFound, SessionsService, TokenScope, UsersService } from '@moderato/identity';
+import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersService } from '@moderato/identity';
 import { MeetingsService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { actorOf } from './actor';
@@ -62,10 +62,7 @@ export class AdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End every session of a user' })
   async revokeUserSessions(@Param('id') id: string, @Req() req: Request) {
-    const user = await this.users.getById(id);
-    const revoked = await this.sessions.revokeAll(user.id);
-    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { by: 'admin', all: true, count: revoked, email: user.email } });
-    return { revoked };
+    return { revoked: await this.sessions.revokeAllAsAdmin(await this.users.getById(id), actorOf(req)) };
   }
 
   @Delete('users/:id/api-tokens/:tokenId')
@@ -94,10 +91,7 @@ export class AdminController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End one session' })
   async revokeSession(@Param('id') id: string, @Req() req: Request): Promise<void> {
-    const session = /^[0-9a-f-]{36}$/i.test(id) ? await this.sessions.findActive(id) : null;
-    if (!session) throw new SessionNotFound();
-    await this.sessions.revoke(session.id);
-    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'session', id: session.id }, metadata: { by: 'admin', userId: session.userId, email: session.user?.email } });
+    await this.sessions.revokeAsAdmin(id, actorOf(req));
   }
 
   @Get('policy')

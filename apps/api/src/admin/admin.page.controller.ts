@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { DomainError } from '@moderato/core';
-import { ApiTokensService, RequireRoles, SelfLockout, SessionNotFound, SessionsService, UsersService, type User } from '@moderato/identity';
+import { ApiTokensService, RequireRoles, SelfLockout, SessionsService, UsersService, type User } from '@moderato/identity';
 import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { MeetingsService } from '@moderato/meetings';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
@@ -65,19 +65,8 @@ export class AdminPageController {
     const query = await validateForm(UsersQueryDto, rawQuery);
     const filters = query.ok ? query.value : { q: undefined, role: undefined, page: 1 };
     const page = filters.page ?? 1;
-    const { users, total } = await this.users.search({ q: filters.q, role: filters.role, page, pageSize: PAGE_SIZE });
-    res.status(query.ok ? 200 : 400).render('admin/users', {
-      users: users.map((user) => ({ user, roles: this.users.rolesOf(user) })),
-      filters: query.ok ? { q: filters.q ?? '', role: filters.role ?? '' } : { q: String(rawQuery.q ?? ''), role: String(rawQuery.role ?? '') },
-      errors: query.ok ? {} : query.errors,
-      roleFilters: ROLE_FILTERS,
-      paging: pagination(page, total),
-      previousLink: pageLink('/admin/users', filters, page - 1),
-      nextLink: pageLink('/admin/users', filters, page + 1),
-      grant: { email: '', organizer: '', admin: '' },
-      grantErrors: {},
-      pendingGrants: await this.users.pendingGrants(),
-    });
+    const shown = query.ok ? { q: filters.q ?? '', role: filters.role ?? '' } : { q: String(rawQuery.q ?? ''), role: String(rawQuery.role ?? '') };
+    res.status(query.ok ? 200 : 400).render('admin/users', await this.usersPage({ q: filters.q, role: filters.role, page }, shown, query.ok ? {} : query.errors));
   }
 
   @Post('role-grants')
@@ -86,19 +75,8 @@ export class AdminPageController {
     const grantErrors: Record<string, string[]> = form.ok ? {} : { ...form.errors };
     if (form.ok && !form.value.organizer && !form.value.admin) grantErrors.organizer = [res.locals.t('admin.grant.chooseOne')];
     if (!form.ok || Object.keys(grantErrors).length) {
-      const { users, total } = await this.users.search({ page: 1, pageSize: PAGE_SIZE });
-      return res.status(400).render('admin/users', {
-        users: users.map((user) => ({ user, roles: this.users.rolesOf(user) })),
-        filters: { q: '', role: '' },
-        errors: {},
-        roleFilters: ROLE_FILTERS,
-        paging: pagination(1, total),
-        previousLink: '',
-        nextLink: pageLink('/admin/users', {}, 2),
-        grant: { email: String(body.email ?? ''), organizer: String(body.organizer ?? ''), admin: String(body.admin ?? '') },
-        grantErrors,
-        pendingGrants: await this.users.pendingGrants(),
-      });
+      const grant = { email: String(body.email ?? ''), organizer: String(body.organizer ?? ''), admin: String(body.admin ?? '') };
+      return res.status(400).render('admin/users', await this.usersPage({ page: 1 }, { q: '', role: '' }, {}, grant, grantErrors));
     }
     const { value } = form as { ok: true; value: RoleGrantDto };
     const result = await this.users.grantByEmail(value.email, { ...(value.organizer ? { organizer: value.organizer } : {}), ...(value.admin ? { admin: value.admin } : {}) }, actorOf(req));
@@ -139,9 +117,7 @@ export class AdminPageController {
 
   @Post('users/:id/sessions/revoke')
   async revokeUserSessions(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = await this.users.getById(id);
-    const count = await this.sessions.revokeAll(user.id);
-    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { by: 'admin', all: true, count, email: user.email } });
+    const count = await this.sessions.revokeAllAsAdmin(await this.users.getById(id), actorOf(req));
     setFlash(res, this.config, { type: 'success', key: 'flash.userSessionsRevoked', params: { count: String(count) } });
     res.redirect(303, `/admin/users/${id}`);
   }
@@ -172,12 +148,9 @@ export class AdminPageController {
 
   @Post('sessions/:id/revoke')
   async revokeSession(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const session = /^[0-9a-f-]{36}$/i.test(id) ? await this.sessions.findActive(id) : null;
-    if (!session) throw new SessionNotFound();
-    await this.sessions.revoke(session.id);
-    await this.audit.record({ action: 'session.revoked', actor: actorOf(req), ip: req.ip ?? null, subject: { type: 'session', id: session.id }, metadata: { by: 'admin', userId: session.userId, email: session.user?.email } });
+    await this.sessions.revokeAsAdmin(id, actorOf(req));
     setFlash(res, this.config, { type: 'success', key: 'flash.sessionRevoked' });
-    res.redirect(303, typeof req.body?.returnTo === 'string' && req.body.returnTo.startsWith('/admin/users/') ? req.body.returnTo.replace(/[^A-Za-z0-9/-]/g, '') : '/admin/sessions');
+    res.redirect(303, '/admin/sessions');
   }
 
   // ---- policy --------------------------------------------------------------------------
@@ -256,6 +229,29 @@ export class AdminPageController {
       throw error;
     }
     res.redirect(303, `/admin/users/${id}`);
+  }
+
+  /** The user list (one page of the search) with the role-grant form. */
+  private async usersPage(
+    search: { q?: string; role?: UsersQueryDto['role']; page: number },
+    filters: { q: string; role: string },
+    errors: Record<string, string[]>,
+    grant = { email: '', organizer: '', admin: '' },
+    grantErrors: Record<string, string[]> = {},
+  ) {
+    const { users, total } = await this.users.search({ ...search, pageSize: PAGE_SIZE });
+    return {
+      users: users.map((user) => ({ user, roles: this.users.rolesOf(user) })),
+      filters,
+      errors,
+      roleFilters: ROLE_FILTERS,
+      paging: pagination(search.page, total),
+      previousLink: pageLink('/admin/users', search, search.page - 1),
+      nextLink: pageLink('/admin/users', search, search.page + 1),
+      grant,
+      grantErrors,
+      pendingGrants: await this.users.pendingGrants(),
+    };
   }
 
   private async userPage(user: User) {

@@ -7,7 +7,6 @@ import { UsageError, type CliCommand } from '../command';
 import { withAppContext } from '../context';
 import { cliActor } from './actor';
 
-
 const describeServer = (server: JitsiServer) => ({
   id: server.id,
   name: server.name,

@@ -301,7 +301,8 @@ function values(entry: Entry, attribute: string): string[] {
   return (Array.isArray(raw) ? raw : [raw]).map((value) => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value)));
 }
 
-function uniquePeople(people: DirectoryPerson[]): DirectoryPerson[] {
+/** Each email once, sorted by email (for LDAP and Keycloak results alike). */
+export function uniquePeople(people: DirectoryPerson[]): DirectoryPerson[] {
   const byEmail = new Map<string, DirectoryPerson>();
   for (const person of people) if (!byEmail.has(person.email)) byEmail.set(person.email, person);
   return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
