@@ -56,6 +56,30 @@ export class AuditService {
     return event;
   }
 
+  /**
+   * The INSERT that records `entry`, with parameters numbered after `offset`, to embed in a
+   * statement that writes the event together with what it records (`WITH audit AS (…) UPDATE …`):
+   * one round trip and one commit, and never one without the other (the join storm's hot path).
+   */
+  insertSql(entry: AuditEntry, offset = 0): { text: string; values: unknown[] } {
+    const values = [
+      entry.action,
+      entry.actor?.id ?? null,
+      entry.actor?.label ?? null,
+      entry.subject?.type ?? null,
+      entry.subject?.id ?? null,
+      JSON.stringify(entry.metadata ?? {}),
+      entry.ip ?? null,
+      this.clock.now(),
+    ];
+    const params = values.map((_, i) => `$${offset + i + 1}`);
+    params[5] += '::jsonb';
+    return {
+      text: `INSERT INTO "audit_events" ("action", "actor_id", "actor_label", "subject_type", "subject_id", "metadata", "ip", "created_at") VALUES (${params.join(', ')})`,
+      values,
+    };
+  }
+
   /** One page of events matching the filter, newest first. */
   async search(filter: AuditFilter, page: { page: number; pageSize: number }): Promise<{ events: AuditEvent[]; total: number }> {
     const [events, total] = await this.query(filter)

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, MoreThan, type Repository } from 'typeorm';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
+import { EntityColumns, preparedQuery } from '@moderato/database';
 import { Clock } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
@@ -14,6 +15,7 @@ export const hashSessionToken = (token: string) => createHash('sha256').update(t
 
 /** Writes "last seen" at most this often, so that browsing does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_STATEMENT = { name: 'moderato_session_touch', text: 'UPDATE "sessions" SET "last_seen_at" = $1 WHERE "id" = $2' };
 
 export type SessionCheck =
   | { ok: true; session: Session; user: User }
@@ -31,7 +33,19 @@ export class SessionsService {
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-  ) {}
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.sessionColumns = new EntityColumns(dataSource, Session);
+    this.userColumns = new EntityColumns(dataSource, User);
+    this.checkStatement = {
+      name: 'moderato_session_check',
+      text: `SELECT ${this.sessionColumns.select('s')}, ${this.userColumns.select('u')} FROM "sessions" "s" JOIN "users" "u" ON "u"."id" = "s"."user_id" WHERE "s"."token_hash" = $1`,
+    };
+  }
+
+  private readonly sessionColumns: EntityColumns<Session>;
+  private readonly userColumns: EntityColumns<User>;
+  private readonly checkStatement: { name: string; text: string };
 
   async create(user: User, details: { idToken?: string | null; userAgent?: string | null; ip?: string | null }) {
     const token = randomBytes(32).toString('base64url');
@@ -54,12 +68,10 @@ export class SessionsService {
 
   /** Checks the cookie's token; a live session gets its "last seen" moved forward. */
   async check(token: string): Promise<SessionCheck> {
-    // One query: findOne() with a relation would first run a DISTINCT query for the id.
-    const session = await this.sessions
-      .createQueryBuilder('session')
-      .innerJoinAndSelect('session.user', 'user')
-      .where('session.token_hash = :hash', { hash: hashSessionToken(token) })
-      .getOne();
+    // Every signed-in request runs this: one prepared statement on the pool (see hot-path.ts).
+    const [row] = await preparedQuery(this.dataSource, this.checkStatement, [hashSessionToken(token)]);
+    const session = row && this.sessionColumns.hydrate(row, 's');
+    if (session) session.user = this.userColumns.hydrate(row, 'u')!;
     if (!session || !session.user) return { ok: false, reason: 'unknown' };
     const now = this.clock.now();
     if (session.revokedAt) return { ok: false, reason: 'revoked' };
@@ -70,7 +82,7 @@ export class SessionsService {
       return { ok: false, reason: 'idle' };
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
-      await this.sessions.update(session.id, { lastSeenAt: now });
+      await preparedQuery(this.dataSource, TOUCH_STATEMENT, [now, session.id]);
       session.lastSeenAt = now;
     }
     return { ok: true, session, user: session.user };

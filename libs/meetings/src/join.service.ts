@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { EntityColumns, preparedQuery } from '@moderato/database';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -46,25 +47,36 @@ export class JoinService {
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.invitationColumns = new EntityColumns(dataSource, Invitation);
+    this.meetingColumns = new EntityColumns(dataSource, Meeting);
+    this.userColumns = new EntityColumns(dataSource, User);
+    this.linkStatement = {
+      name: 'moderato_join_link',
+      text: `SELECT ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('o')}
+               FROM "invitations" "i" JOIN "meetings" "m" ON "m"."id" = "i"."meeting_id" JOIN "users" "o" ON "o"."id" = "m"."organizer_id"
+              WHERE "i"."link_code_hash" = $1`,
+    };
+  }
+
+  private readonly invitationColumns: EntityColumns<Invitation>;
+  private readonly meetingColumns: EntityColumns<Meeting>;
+  private readonly userColumns: EntityColumns<User>;
+  private readonly linkStatement: { name: string; text: string };
 
   /**
    * The invitation behind a link code (by its SHA-256), with its meeting and organizer: one
-   * query (the hash is unique; getOne without take keeps TypeORM from a second, DISTINCT query).
+   * prepared statement (every click on a link runs it; see hot-path.ts in @moderato/database).
    */
   private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
-    const invitation = await this.dataSource
-      .getRepository(Invitation)
-      .createQueryBuilder('invitation')
-      .innerJoinAndSelect('invitation.meeting', 'meeting')
-      .innerJoinAndSelect('meeting.organizer', 'organizer')
-      .where('invitation.link_code_hash = :hash', { hash: hashLinkCode(code) })
-      .getOne();
-    const meeting = invitation?.meeting;
-    const organizer = meeting?.organizer;
-    if (!meeting || !organizer) return undefined;
-    delete meeting.organizer;
+    const [row] = await preparedQuery(this.dataSource, this.linkStatement, [hashLinkCode(code)]);
+    if (!row) return undefined;
+    const invitation = this.invitationColumns.hydrate(row, 'i');
+    const meeting = this.meetingColumns.hydrate(row, 'm');
+    const organizer = this.userColumns.hydrate(row, 'o');
+    if (!invitation || !meeting || !organizer) return undefined;
+    invitation.meeting = meeting;
     return { invitation, meeting, organizer };
   }
 
@@ -91,12 +103,8 @@ export class JoinService {
     }
     if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, ...context, occurrence: window.occurrence };
     const affiliation: Affiliation = user.id === meeting.organizerId ? 'owner' : invitation.role === 'moderator' ? 'moderator' : 'member';
-    const decision = await this.issue(meeting, user, affiliation, window.closesAt, ip, invitation.id);
-    await this.dataSource.getRepository(Invitation).update(invitation.id, {
-      boundUserId: user.id,
-      joinedAt: invitation.joinedAt ?? this.clock.now(),
-      joinCount: () => 'join_count + 1',
-    });
+    // The token's audit event and the invitation's binding and count: one statement.
+    const decision = await this.issue(meeting, user, affiliation, window.closesAt, ip, invitation.id, false, invitation);
     return { ...decision, ...context, occurrence: window.occurrence };
   }
 
@@ -135,7 +143,17 @@ export class JoinService {
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
   }
 
-  private async issue(meeting: Meeting, user: Pick<User, 'id' | 'displayName' | 'email' | 'avatarUrl'>, affiliation: Affiliation, closesAt: Date, ip: string | null, invitationId: string | null, guest = false) {
+  private async issue(
+    meeting: Meeting,
+    user: Pick<User, 'id' | 'displayName' | 'email' | 'avatarUrl'>,
+    affiliation: Affiliation,
+    closesAt: Date,
+    ip: string | null,
+    invitationId: string | null,
+    guest = false,
+    /** An invitation used by its invitee: bound to them and counted with the audit event. */
+    used?: Invitation,
+  ) {
     const { server, signingKey } = await this.servers.forSigning(meeting.serverId);
     const now = this.clock.now();
     // Invited members skip the lobby where the server runs token_lobby_bypass; guests never do.
@@ -152,13 +170,21 @@ export class JoinService {
       maxTtlSeconds: (await this.policy.current()).tokenMaxTtlMinutes * 60,
       lobbyBypass,
     });
-    await this.audit.record({
+    const event = {
       action: 'token.issued',
       actor: guest ? { id: null, label: `guest: ${user.displayName}` } : { id: user.id, label: user.email },
       ip,
       subject: { type: 'meeting', id: meeting.id },
       metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId, guest },
-    });
+    };
+    if (used) {
+      const audit = this.audit.insertSql(event);
+      const [userId, at, invitation] = [1, 2, 3].map((i) => `$${audit.values.length + i}`);
+      const text = `WITH audit AS (${audit.text}) UPDATE "invitations" SET "bound_user_id" = ${userId}, "joined_at" = COALESCE("joined_at", ${at}), "join_count" = "join_count" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = ${invitation}`;
+      await preparedQuery(this.dataSource, { name: 'moderato_join_record', text }, [...audit.values, user.id, now, used.id]);
+    } else {
+      await this.audit.record(event);
+    }
     const displayName = encodeURIComponent(JSON.stringify(user.displayName));
     return { outcome: 'join' as const, affiliation, expiresAt: minted.expiresAt, url: `${server.baseUrl}/${meeting.roomName}?jwt=${minted.token}#userInfo.displayName=${displayName}` };
   }
