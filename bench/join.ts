@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const samples: Record<string, string> = {};
   try {
     const healthz = (name: string, requests: number) =>
-      runLoad({ name, url: api.url, connections: CONNECTIONS, amount: requests, next: () => ({ path: '/healthz' }), check: (status) => (status === 200 ? null : `healthz answered ${status}`) });
+      runLoad({ name, url: api.url, serverPid: api.pid, connections: CONNECTIONS, amount: requests, next: () => ({ path: '/healthz' }), check: (status) => (status === 200 ? null : `healthz answered ${status}`) });
     const join = (alg: 'HS256' | 'RS256', requests: number) => {
       const { meeting, targets } = links[alg];
       const server = alg === 'HS256' ? hs256 : rs256;
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       return runLoad({
         name: `join ${alg}`,
         url: api.url,
+        serverPid: api.pid,
         connections: CONNECTIONS,
         amount: requests,
         next: () => {
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
     'p99 ms': r.p99Ms,
     'max ms': r.maxMs,
     errors: r.errors,
+    'api CPU ms/req': r.serverCpuMsPerRequest ?? '',
+    'PG CPU ms/req': r.postgresCpuMsPerRequest,
     'ratio to healthz': r.name.startsWith('join') ? round(r.requestsPerSecond / healthzRps, 2) : '',
     load: r.loadAfter.join(' '),
   }));

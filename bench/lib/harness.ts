@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Module, type INestApplicationContext } from '@nestjs/common';
@@ -88,7 +88,7 @@ export function productionEnv(dbUrl: string, extra: Record<string, string> = {})
     OIDC_ISSUER: 'http://127.0.0.1:9/realms/bench',
     OIDC_ALLOW_INSECURE_HTTP: 'true',
     OIDC_CLIENT_SECRET: 'bench',
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     RATE_LIMIT_PER_MINUTE: '0',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     MAIL_FROM: 'Moderato <moderato@school.test>',
@@ -222,6 +222,48 @@ export async function machine(): Promise<Record<string, unknown>> {
 }
 
 export const loadNow = () => loadavg().map((value) => Math.round(value * 100) / 100);
+
+/** CPU time (user + system, ms) used so far by `pid` and its descendants (Linux /proc). */
+export function cpuMsOfTree(pid: number): number {
+  const stats = procStats();
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats) if (tree.has(stat.ppid) && !tree.has(stat.pid)) tree.add(stat.pid) && (grew = true);
+  }
+  return stats.filter((stat) => tree.has(stat.pid)).reduce((sum, stat) => sum + stat.cpuMs, 0);
+}
+
+/** CPU time (ms) used so far by every PostgreSQL server process on this machine. */
+export function cpuMsOfPostgres(): number {
+  return procStats()
+    .filter((stat) => stat.command === 'postgres')
+    .reduce((sum, stat) => sum + stat.cpuMs, 0);
+}
+
+function procStats(): { pid: number; ppid: number; command: string; cpuMs: number }[] {
+  const ticks = 100; // USER_HZ on Linux
+  const stats = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid … utime(14) stime(15): comm may contain spaces, so split after ')'.
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
+    stats.push({
+      pid: Number(entry),
+      ppid: Number(fields[1]),
+      command: text.slice(text.indexOf('(') + 1, close),
+      cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks,
+    });
+  }
+  return stats;
+}
 
 /** Prints rows as an aligned text table. */
 export function printTable(title: string, rows: Record<string, string | number>[]): string {

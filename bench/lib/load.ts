@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
-import { loadNow, percentile, round } from './harness';
+import { cpuMsOfPostgres, cpuMsOfTree, loadNow, percentile, round } from './harness';
 
 export interface LoadResult {
   name: string;
@@ -16,6 +16,10 @@ export interface LoadResult {
   errorSamples: string[];
   loadBefore: number[];
   loadAfter: number[];
+  /** CPU time per request of the server process (and its children), when its pid was given. */
+  serverCpuMsPerRequest?: number;
+  /** CPU time per request of all PostgreSQL processes. */
+  postgresCpuMsPerRequest: number;
 }
 
 /**
@@ -29,11 +33,18 @@ export async function runLoad(options: {
   amount: number;
   next: () => { path: string; headers?: Record<string, string> };
   check: (status: number, headers: Record<string, string | string[]>) => string | null;
+  /** The server's pid: its CPU time per request is reported. */
+  serverPid?: number;
 }): Promise<LoadResult> {
   let wrong = 0;
   const samples: string[] = [];
   const loadBefore = loadNow();
+  const serverCpuBefore = options.serverPid ? cpuMsOfTree(options.serverPid) : 0;
+  const postgresCpuBefore = cpuMsOfPostgres();
   const started = process.hrtime.bigint();
+  // autocannon notices that `amount` is reached only on its once-a-second tick: the run's length
+  // is the time to the last response, not to the promise (which would round it up to whole seconds).
+  let lastResponse = started;
   // autocannon records every response time in its latency histogram (3xx too); keep each value
   // to compute exact percentiles (its summary has p90/p97.5/p99, no p95).
   const times: number[] = [];
@@ -57,6 +68,7 @@ export async function runLoad(options: {
           return { ...request, method: 'GET', path, headers: { ...(headers ?? {}) } };
         },
         onResponse: (status, _body, _context, headers) => {
+          lastResponse = process.hrtime.bigint();
           // Raw header names as the server wrote them (Location): compare in lower case.
           const lower = Object.fromEntries(Object.entries(headers as Record<string, string | string[]>).map(([key, value]) => [key.toLowerCase(), value]));
           const problem = options.check(status, lower);
@@ -68,7 +80,9 @@ export async function runLoad(options: {
       },
     ],
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = Number(lastResponse - started) / 1e9;
+  const serverCpuMs = options.serverPid ? cpuMsOfTree(options.serverPid) - serverCpuBefore : NaN;
+  const postgresCpuMs = cpuMsOfPostgres() - postgresCpuBefore;
   times.sort((a, b) => a - b);
   const completed = result.requests.total;
   return {
@@ -84,5 +98,7 @@ export async function runLoad(options: {
     errorSamples: samples.concat(result.errors ? [`${result.errors} socket errors`] : [], result.timeouts ? [`${result.timeouts} time-outs`] : []),
     loadBefore,
     loadAfter: loadNow(),
+    ...(options.serverPid ? { serverCpuMsPerRequest: round(serverCpuMs / completed, 3) } : {}),
+    postgresCpuMsPerRequest: round(postgresCpuMs / completed, 3),
   };
 }

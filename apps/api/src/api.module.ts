@@ -65,6 +65,9 @@ export class ApiModule implements NestModule {
         RoomsModule,
       ],
       controllers: [
+        // Express tries routes in the order they were registered: the personal link, the
+        // busiest route at 8 o'clock, comes first (BENCHMARKS.md, join storm).
+        JoinPageController,
         HomePageController,
         PreferencesPageController,
         AuthPageController,
@@ -76,7 +79,6 @@ export class ApiModule implements NestModule {
         TokensController,
         MeetingsController,
         MeetingsPageController,
-        JoinPageController,
         InvitationsPageController,
         AdminController,
         AdminPageController,

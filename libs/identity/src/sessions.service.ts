@@ -70,8 +70,8 @@ export class SessionsService {
   async check(token: string): Promise<SessionCheck> {
     // Every signed-in request runs this: one prepared statement on the pool (see hot-path.ts).
     const [row] = await preparedQuery(this.dataSource, this.checkStatement, [hashSessionToken(token)]);
-    const session = row && this.sessionColumns.hydrate(row, 's');
-    if (session) session.user = this.userColumns.hydrate(row, 'u')!;
+    const session = row && this.sessionColumns.hydrate(row, 0);
+    if (session) session.user = this.userColumns.hydrate(row, this.sessionColumns.width)!;
     if (!session || !session.user) return { ok: false, reason: 'unknown' };
     const now = this.clock.now();
     if (session.revokedAt) return { ok: false, reason: 'revoked' };

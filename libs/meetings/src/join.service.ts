@@ -72,9 +72,9 @@ export class JoinService {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
     const [row] = await preparedQuery(this.dataSource, this.linkStatement, [hashLinkCode(code)]);
     if (!row) return undefined;
-    const invitation = this.invitationColumns.hydrate(row, 'i');
-    const meeting = this.meetingColumns.hydrate(row, 'm');
-    const organizer = this.userColumns.hydrate(row, 'o');
+    const invitation = this.invitationColumns.hydrate(row, 0);
+    const meeting = this.meetingColumns.hydrate(row, this.invitationColumns.width);
+    const organizer = this.userColumns.hydrate(row, this.invitationColumns.width + this.meetingColumns.width);
     if (!invitation || !meeting || !organizer) return undefined;
     invitation.meeting = meeting;
     return { invitation, meeting, organizer };
