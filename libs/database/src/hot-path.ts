@@ -61,3 +61,28 @@ export class EntityColumns<T extends ObjectLiteral> {
     return present ? entity : undefined;
   }
 }
+
+/** Runs a prepared statement (see preparedQuery) on the connection of a preparedTransaction. */
+export type PreparedRunner = (statement: { name: string; text: string }, values: unknown[]) => Promise<unknown[][]>;
+
+/**
+ * A transaction on one pooled connection, for hot paths (the mail worker's per-message work):
+ * BEGIN, the statements `work` runs, COMMIT — or ROLLBACK when it throws.
+ */
+export async function preparedTransaction<T>(dataSource: DataSource, work: (run: PreparedRunner) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(async (statement, values) => (await client.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' })).rows);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

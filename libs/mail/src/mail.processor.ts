@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { EntityColumns, preparedTransaction, type PreparedRunner } from '@moderato/database';
 import type { Locale } from '@moderato/config';
 import { dateTimeFormat } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -29,6 +30,18 @@ const isTimeZone = (zone: string | null | undefined): zone is string => {
 
 type Outcome = { result: MailJobResult } | { error: unknown };
 
+const SENT_STATEMENT = {
+  name: 'moderato_mail_sent',
+  text: `WITH sent AS (UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1)
+         UPDATE "invitations" SET "status" = 'sent', "sent_at" = $2, "updated_at" = now() WHERE "id" = $4 AND "status" <> 'revoked'`,
+};
+const SKIPPED_STATEMENT = { name: 'moderato_mail_skipped', text: `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1` };
+const FAILED_STATEMENT = {
+  name: 'moderato_mail_failed',
+  text: `UPDATE "outbox_messages" SET "attempts" = $2, "last_error" = $3, "status" = CASE WHEN $4::boolean THEN 'failed' ELSE "status" END WHERE "id" = $1`,
+};
+const INVITATION_FAILED_STATEMENT = { name: 'moderato_mail_invitation_failed', text: `UPDATE "invitations" SET "status" = 'failed', "updated_at" = now() WHERE "id" = $1 AND "status" <> 'revoked'` };
+
 /**
  * Delivers one outbox row. The row stays locked (FOR UPDATE) from the check "not sent yet" until
  * it is marked sent, so two workers never send it twice; a row already `sent` is left alone.
@@ -44,37 +57,44 @@ export class MailProcessor extends WorkerHost {
     private readonly policy: PolicyService,
   ) {
     super();
+    this.outboxColumns = new EntityColumns(dataSource, OutboxMessage);
+    this.invitationColumns = new EntityColumns(dataSource, Invitation);
+    this.meetingColumns = new EntityColumns(dataSource, Meeting);
+    this.userColumns = new EntityColumns(dataSource, User);
+    this.loadStatement = {
+      name: 'moderato_mail_load',
+      text: `SELECT ${this.outboxColumns.select('o')}, ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('organizer')}, ${this.userColumns.select('invitee')}
+               FROM "outbox_messages" "o"
+               LEFT JOIN "invitations" "i" ON "i"."id" = "o"."invitation_id"
+               LEFT JOIN "meetings" "m" ON "m"."id" = "i"."meeting_id"
+               LEFT JOIN "users" "organizer" ON "organizer"."id" = "m"."organizer_id"
+               LEFT JOIN LATERAL (SELECT * FROM "users" "u" WHERE "u"."email" = lower("i"."email") ORDER BY "u"."last_login_at" DESC NULLS LAST LIMIT 1) "invitee" ON true
+              WHERE "o"."id" = $1
+                FOR UPDATE OF "o"`,
+    };
   }
+
+  private readonly outboxColumns: EntityColumns<OutboxMessage>;
+  private readonly invitationColumns: EntityColumns<Invitation>;
+  private readonly meetingColumns: EntityColumns<Meeting>;
+  private readonly userColumns: EntityColumns<User>;
+  private readonly loadStatement: { name: string; text: string };
 
   async process(job: Job<MailJob>): Promise<MailJobResult> {
     const outboxId = job.data.outboxId;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      // The row (locked: two workers never send it twice) with its invitation, meeting and organizer: one round trip.
-      const row = await manager
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('outbox')
-        .leftJoinAndSelect('outbox.invitation', 'invitation')
-        .leftJoinAndSelect('invitation.meeting', 'meeting')
-        .leftJoinAndSelect('meeting.organizer', 'organizer')
-        .where('outbox.id = :id', { id: outboxId })
-        .setLock('pessimistic_write', undefined, ['outbox'])
-        .getOne();
-      if (!row) return { result: { outboxId, outcome: 'skipped', reason: 'no such outbox row' } };
+    // Every mail runs this: prepared statements on one pooled connection (see hot-path.ts).
+    const outcome = await preparedTransaction(this.dataSource, async (run): Promise<Outcome> => {
+      const loaded = await this.load(run, outboxId);
+      if (!loaded) return { result: { outboxId, outcome: 'skipped', reason: 'no such outbox row' } };
+      const { row, invitee } = loaded;
       if (row.status === 'sent' || row.status === 'failed') return { result: { outboxId, outcome: 'skipped', reason: `already ${row.status}` } };
       try {
-        return { result: await this.deliver(manager, row) };
+        return { result: await this.deliver(run, row, invitee) };
       } catch (error) {
         const message = this.transport.describeError(error);
-        await manager.update(OutboxMessage, { id: row.id }, { attempts: row.attempts + 1, lastError: message, ...(lastAttempt ? { status: 'failed' as const } : {}) });
-        if (lastAttempt && row.invitationId) {
-          await manager
-            .createQueryBuilder()
-            .update(Invitation)
-            .set({ status: 'failed' })
-            .where('id = :id AND status <> :revoked', { id: row.invitationId, revoked: 'revoked' })
-            .execute();
-        }
+        await run(FAILED_STATEMENT, [row.id, row.attempts + 1, message, lastAttempt]);
+        if (lastAttempt && row.invitationId) await run(INVITATION_FAILED_STATEMENT, [row.invitationId]);
         this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${row.attempts + 1}${lastAttempt ? ', giving up' : ''}): ${message}`);
         return { error: new Error(message) };
       }
@@ -83,34 +103,47 @@ export class MailProcessor extends WorkerHost {
     return outcome.result;
   }
 
-  private async skip(manager: EntityManager, row: OutboxMessage, reason: string): Promise<MailJobResult> {
-    await manager.update(OutboxMessage, { id: row.id }, { status: 'sent', sentAt: new Date(), lastError: `skipped: ${reason}` });
+  /**
+   * The outbox row, locked (two workers never send it twice), with its invitation, meeting,
+   * organizer and the invitee's account (their language and zone; the most recently used one
+   * when several accounts share the address): one round trip.
+   */
+  private async load(run: PreparedRunner, outboxId: string): Promise<{ row: OutboxMessage; invitee: User | undefined } | undefined> {
+    const [values] = await run(this.loadStatement, [outboxId]);
+    if (!values) return undefined;
+    const widths = [this.outboxColumns.width, this.invitationColumns.width, this.meetingColumns.width, this.userColumns.width];
+    const row = this.outboxColumns.hydrate(values, 0)!;
+    const invitation = this.invitationColumns.hydrate(values, widths[0]);
+    const meeting = this.meetingColumns.hydrate(values, widths[0] + widths[1]);
+    const organizer = this.userColumns.hydrate(values, widths[0] + widths[1] + widths[2]);
+    const invitee = this.userColumns.hydrate(values, widths[0] + widths[1] + widths[2] + widths[3]);
+    if (meeting && organizer) meeting.organizer = organizer;
+    if (invitation && meeting) invitation.meeting = meeting;
+    row.invitation = invitation ?? null;
+    return { row, invitee };
+  }
+
+  private async skip(run: PreparedRunner, row: OutboxMessage, reason: string): Promise<MailJobResult> {
+    await run(SKIPPED_STATEMENT, [row.id, new Date(), `skipped: ${reason}`]);
     return { outboxId: row.id, outcome: 'skipped', reason };
   }
 
-  private async deliver(manager: EntityManager, row: OutboxMessage): Promise<MailJobResult> {
-    // Loaded with the locked outbox row (see process()).
+  private async deliver(run: PreparedRunner, row: OutboxMessage, invitee: User | undefined): Promise<MailJobResult> {
     const invitation = row.invitation ?? null;
-    if (!invitation?.meeting?.organizer) return this.skip(manager, row, 'no invitation');
+    if (!invitation?.meeting?.organizer) return this.skip(run, row, 'no invitation');
     const meeting: Meeting = invitation.meeting;
     const organizer: User = invitation.meeting.organizer;
     const occurrence = typeof row.payload.occurrence === 'string' ? row.payload.occurrence : undefined;
     const sequence = typeof row.payload.sequence === 'number' ? row.payload.sequence : 0;
 
-    if (invitation.status === 'revoked' && row.kind !== 'cancel') return this.skip(manager, row, 'revoked');
-    if (meeting.cancelledAt && row.kind !== 'cancel') return this.skip(manager, row, 'meeting cancelled');
+    if (invitation.status === 'revoked' && row.kind !== 'cancel') return this.skip(run, row, 'revoked');
+    if (meeting.cancelledAt && row.kind !== 'cancel') return this.skip(run, row, 'meeting cancelled');
     if (row.kind === 'reminder' && occurrence) {
       const at = new Date(occurrence).getTime();
-      if (meeting.recurrenceExceptions.some((e) => e.cancelled && new Date(e.occurrence).getTime() === at)) return this.skip(manager, row, 'occurrence cancelled');
+      if (meeting.recurrenceExceptions.some((e) => e.cancelled && new Date(e.occurrence).getTime() === at)) return this.skip(run, row, 'occurrence cancelled');
     }
 
     // The invitee's own language and zone when they have an account, else the organizer's language.
-    const invitee = await manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.email = :email', { email: invitation.email.toLowerCase() })
-      .orderBy('u.last_login_at', 'DESC', 'NULLS LAST')
-      .getOne();
     const policy = await this.policy.current();
     const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer.locale) ? organizer.locale : policy.defaultLocale;
     const timezone = isTimeZone(invitee?.timezone) ? invitee.timezone : meeting.timezone;
@@ -155,11 +188,7 @@ export class MailProcessor extends WorkerHost {
     });
 
     // The outbox row and the invitation marked sent in one statement.
-    await manager.query(
-      `WITH sent AS (UPDATE outbox_messages SET status = 'sent', sent_at = $2, attempts = $3 WHERE id = $1)
-       UPDATE invitations SET status = 'sent', sent_at = $2, updated_at = now() WHERE id = $4 AND status <> 'revoked'`,
-      [row.id, new Date(), row.attempts + 1, invitation.id],
-    );
+    await run(SENT_STATEMENT, [row.id, new Date(), row.attempts + 1, invitation.id]);
     return { outboxId: row.id, outcome: 'sent' };
   }
 }
