@@ -18,6 +18,13 @@ export function signIn(ctx: INestApplicationContext, person: { subject: string; 
   });
 }
 
+/** An ID token of a realistic size (header, claims of a Keycloak token, RS256 signature); never verified. */
+function fakeIdToken(user: User): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { exp: 2_000_000_000, iat: 1_700_000_000, auth_time: 1_700_000_000, jti: crypto.randomUUID(), iss: BENCH_ISSUER, aud: 'moderato', sub: user.subject, typ: 'ID', azp: 'moderato', sid: crypto.randomUUID(), at_hash: 'x'.repeat(22), email_verified: true, name: user.displayName, preferred_username: user.email, email: user.email, groups: ['students', 'class-7b'] };
+  return `${part({ alg: 'RS256', typ: 'JWT', kid: 'k'.repeat(43) })}.${part(claims)}.${'s'.repeat(342)}`;
+}
+
 /** `count` students, each signed in with a live session: returns the user and the cookie's token. */
 export async function studentsWithSessions(ctx: INestApplicationContext, count: number, prefix = 'student'): Promise<{ user: User; token: string }[]> {
   const sessions = ctx.get(SessionsService);
@@ -26,7 +33,8 @@ export async function studentsWithSessions(ctx: INestApplicationContext, count: 
     8,
     async (n) => {
       const user = await signIn(ctx, { subject: `${prefix}-${n}`, email: `${prefix}${n}@school.test`, name: `Student ${n}` });
-      const { token } = await sessions.create(user, { userAgent: 'moderato-bench', ip: '127.0.0.1' });
+      // As after an OpenID Connect login: the session keeps the IdP's ID token (about a kilobyte).
+      const { token } = await sessions.create(user, { idToken: fakeIdToken(user), userAgent: 'moderato-bench', ip: '127.0.0.1' });
       return { user, token };
     },
   );

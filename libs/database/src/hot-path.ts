@@ -26,12 +26,15 @@ export class EntityColumns<T extends ObjectLiteral> {
   private readonly columns: ColumnMetadata[];
   private readonly target: new () => T;
 
+  /** `except`: properties a hot path does not need (left undefined on the entities it reads). */
   constructor(
     private readonly dataSource: DataSource,
     entity: EntityTarget<T>,
+    options: { except?: (keyof T & string)[] } = {},
   ) {
     const metadata = dataSource.getMetadata(entity);
-    this.columns = metadata.columns.filter((column) => !column.isVirtual && !column.embeddedMetadata);
+    const except = new Set<string>(options.except ?? []);
+    this.columns = metadata.columns.filter((column) => !column.isVirtual && !column.embeddedMetadata && !except.has(column.propertyName));
     this.target = metadata.target as new () => T;
   }
 

@@ -35,7 +35,8 @@ export class SessionsService {
     private readonly audit: AuditService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
-    this.sessionColumns = new EntityColumns(dataSource, Session);
+    // The ID token (a kilobyte, needed only to sign out at the IdP) is not read on every request.
+    this.sessionColumns = new EntityColumns(dataSource, Session, { except: ['idToken'] });
     this.userColumns = new EntityColumns(dataSource, User);
     this.checkStatement = {
       name: 'moderato_session_check',
@@ -86,6 +87,12 @@ export class SessionsService {
       session.lastSeenAt = now;
     }
     return { ok: true, session, user: session.user };
+  }
+
+  /** The IdP's ID token of a session (for the IdP's sign-out), which check() does not load. */
+  async idTokenOf(sessionId: string): Promise<string | null> {
+    const session = await this.sessions.findOne({ where: { id: sessionId }, select: { id: true, idToken: true } });
+    return session?.idToken ?? null;
   }
 
   /** Sessions of a user that can still be used, most recent first. */

@@ -165,7 +165,8 @@ export class AuthPageController {
     });
     setFlash(res, this.config, { type: 'success', key: 'flash.signedOut' });
     // An LDAP session has no IdP session to end.
-    const idpLogout = this.config.oidc.enabled && session.idToken ? await this.oidc.logoutUrl(session.idToken) : null;
+    const idToken = this.config.oidc.enabled ? await this.sessions.idTokenOf(session.id) : null;
+    const idpLogout = idToken ? await this.oidc.logoutUrl(idToken) : null;
     res.redirect(303, idpLogout ?? '/');
   }
 
