@@ -1,6 +1,6 @@
 # Moderato container image. One image runs both processes:
-#   api     node dist/apps/api/src/main.js       (the default command; HTTP on port 3000)
-#   worker  node dist/apps/worker/src/main.js    (queue processors; no HTTP)
+#   api     node --max-semi-space-size=32 dist/apps/api/src/main.js     (the default command; HTTP on port 3000)
+#   worker  node --max-semi-space-size=32 dist/apps/worker/src/main.js  (queue processors; no HTTP)
 #   moderato  the operator's command line: moderato doctor | migrate | server add|list | token inspect
 # Migrations by hand (instead of DB_MIGRATE_ON_BOOT=true):
 #   docker compose exec api moderato migrate       (or: node dist/libs/schema/src/migration-cli.js run)
@@ -48,4 +48,4 @@ EXPOSE 3000
 # Liveness: GET /healthz must answer 200. The slim image has no curl, so node asks.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "require('http').get({ host: '127.0.0.1', port: process.env.PORT || 3000, path: '/healthz', timeout: 4000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
-CMD ["node", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/apps/api/src/main.js"]
