@@ -231,7 +231,12 @@ export function cpuMsOfTree(pid: number): number {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const stat of stats) if (tree.has(stat.ppid) && !tree.has(stat.pid)) tree.add(stat.pid) && (grew = true);
+    for (const stat of stats) {
+      if (tree.has(stat.ppid) && !tree.has(stat.pid)) {
+        tree.add(stat.pid);
+        grew = true;
+      }
+    }
   }
   return stats.filter((stat) => tree.has(stat.pid)).reduce((sum, stat) => sum + stat.cpuMs, 0);
 }
