@@ -9,6 +9,7 @@ import { InvitationLinkCodeSalt1795872697898 } from './1795872697898-invitation-
 import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-keys';
 import { InitialSchema1795868573284 } from './1795868573284-initial-schema';
 import { AuditActorSearch1796221182042 } from './1796221182042-audit-actor-search';
+import { OutboxNotify1796225000000 } from './1796225000000-outbox-notify';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InvitationGroupName1796218448726,
   JitsiServerChecks1796218616460,
   AuditActorSearch1796221182042,
+  OutboxNotify1796225000000,
 ];

@@ -2,9 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
+import { Client, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { QUEUES } from '@moderato/jobs';
 import { MAIL_OPTIONS, type MailJob, type ResolvedMailOptions } from './mail.options';
+
+/** The channel the OutboxNotify migration's triggers notify on. */
+export const OUTBOX_CHANNEL = 'moderato_outbox';
 
 interface DueRow {
   id: string;
@@ -34,6 +39,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   private generation = 0;
   private lastStuckCheck = 0;
   private lastFailure: string | undefined;
+  /** The connection that LISTENs for new outbox rows (see the OutboxNotify migration). */
+  private listener: Client | undefined;
+  private listenRetry: NodeJS.Timeout | undefined;
+  /** A notification came during a round: run again right after it. */
+  private wakeRequested = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -126,20 +136,72 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     return total;
   }
 
-  /** Starts the polling loop (the worker does this at boot unless pollIntervalMs is 0). */
+  /**
+   * Starts the polling loop (the worker does this at boot unless pollIntervalMs is 0) and listens
+   * for new rows, which start a round at once.
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
     this.generation += 1;
     this.schedule(0, this.generation);
+    void this.listen(this.generation);
   }
 
-  /** Stops the loop and waits for a round in progress. */
+  /** Stops the loop and the listening, and waits for a round in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.listenRetry) clearTimeout(this.listenRetry);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     await this.running;
+  }
+
+  /** A round now: at once when idle, right after the current one when busy. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0, this.generation);
+  }
+
+  /** LISTEN on a connection of its own (not from the pool); reconnects while the relay runs. */
+  private async listen(generation: number): Promise<void> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const client = new Client(pool.options);
+    const retry = () => {
+      if (this.listener === client) this.listener = undefined;
+      if (this.stopped || generation !== this.generation || this.listenRetry) return;
+      this.listenRetry = setTimeout(() => {
+        this.listenRetry = undefined;
+        void this.listen(generation);
+      }, 5_000);
+      this.listenRetry.unref();
+    };
+    client.on('notification', () => this.wake());
+    // Polling goes on meanwhile; a lost connection is opened again.
+    client.on('error', () => undefined);
+    client.on('end', retry);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (this.stopped || generation !== this.generation) {
+        await client.end();
+        return;
+      }
+      this.listener = client;
+      // Rows saved while not listening: the next round (at most one poll away) finds them.
+      this.wake();
+    } catch {
+      await client.end().catch(() => undefined);
+      retry();
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -155,7 +217,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     this.timer = setTimeout(() => {
       this.running = (this.running ?? Promise.resolve()).then(() => this.runOnce()).then(() => {
         this.running = undefined;
-        this.schedule(this.options.pollIntervalMs, generation);
+        const again = this.wakeRequested;
+        this.wakeRequested = false;
+        this.schedule(again ? 0 : this.options.pollIntervalMs, generation);
       });
     }, delay);
     this.timer.unref();
