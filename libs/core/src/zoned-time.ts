@@ -16,8 +16,24 @@ export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptio
   return format;
 }
 
-/** Offset (ms) of `timeZone` from UTC at the instant `date`. */
+/**
+ * Offset (ms) of `timeZone` from UTC at the instant `date`. Remembered per zone and instant: a
+ * fan-out renders the same meeting's times for 2,000 mails, and formatToParts is ICU work.
+ */
 export function zoneOffsetMs(date: Date, timeZone: string): number {
+  const key = `${timeZone}|${date.getTime()}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 10_000) offsets.clear();
+    offset = computeZoneOffsetMs(date, timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const offsets = new Map<string, number>();
+
+function computeZoneOffsetMs(date: Date, timeZone: string): number {
   const parts = Object.fromEntries(
     dateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
       .formatToParts(date)
