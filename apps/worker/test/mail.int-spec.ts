@@ -24,11 +24,11 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
   }
 }
 
-/** Unfolded iCalendar lines of the text/calendar part of a mail. */
+/** Unfolded iCalendar lines of the text/calendar part of a mail, without the VTIMEZONE (checked once below). */
 function calendarOf(mail: ParsedMail): string[] {
   const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
   if (!part) throw new Error(`no text/calendar part in "${mail.subject}"`);
-  return part.content.toString('utf8').replace(/\r\n[ \t]/g, '').split('\r\n');
+  return part.content.toString('utf8').replace(/\r\n[ \t]/g, '').replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '').split('\r\n');
 }
 const prop = (lines: string[], name: string) => lines.filter((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`));
 
@@ -122,6 +122,10 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
       expect(prop(ics, 'UID')).toEqual([`UID:${meeting.id}@moderato`]);
       expect(prop(ics, 'SEQUENCE')).toEqual(['SEQUENCE:0']);
       expect(prop(ics, 'DTSTART')).toEqual(['DTSTART;TZID=Europe/Berlin:20300107T080000']);
+      // …and the zone it names is defined in the same file (Outlook reads the times through it).
+      const raw = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+      expect(raw).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n');
+      expect(raw).toContain('RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU');
       expect(prop(ics, 'RRULE')).toEqual(['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10']);
       expect(prop(ics, 'URL')[0]).toContain(link);
       expect(prop(ics, 'ATTENDEE')[0].toLowerCase()).toContain(`mailto:${invitation.email}`);

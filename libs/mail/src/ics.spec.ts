@@ -1,7 +1,7 @@
 import { buildIcs, icsUid, type IcsOptions } from './ics';
 
-/** Unfolds RFC 5545 lines and returns them. */
-const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n');
+/** Unfolds RFC 5545 lines and returns them, without the VTIMEZONE (whose DTSTART/RRULE are the zone's). */
+const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, '').replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '').split('\r\n');
 const prop = (ics: string, name: string) => lines(ics).filter((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`));
 
 const base: IcsOptions = {

@@ -1,5 +1,6 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalDateTimeValue } from 'ical-generator';
 import { zoneOffsetMs } from '@moderato/core';
+import { vtimezone } from './vtimezone';
 import type { InvitationRole, OccurrenceException } from '@moderato/meetings';
 
 /** What the calendar entry needs of a meeting (a `Meeting` entity fits). */
@@ -91,6 +92,8 @@ export function buildIcs(options: IcsOptions): string {
   const calendar = ical({
     prodId: { company: 'Moderato', product: options.productName ?? 'Moderato', language: 'EN' },
     method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+    // The VTIMEZONE of the zone the times are written in (TZID=…), for Outlook and Exchange.
+    timezone: { name: null, generator: (zone: string) => vtimezone(zone, meeting.startsAt) },
   });
   const exceptions = meeting.rrule ? (meeting.recurrenceExceptions ?? []) : [];
   const cancelled = exceptions.filter((e) => e.cancelled);
