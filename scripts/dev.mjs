@@ -91,7 +91,6 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 start('tsc', bin('tsc'), ['-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput']);
 const hook = ['--watch', '-r', join(root, 'scripts/alias-hook.cjs')];
 start('api', process.execPath, [...hook, 'dist/apps/api/src/main.js']);
-start('worker', process.execPath, [...hook, 'dist/apps/worker/src/main.js']);
 start('idp', process.execPath, [...hook, 'dist/apps/dev-idp/src/main.js']);
 start('mail', bin('maildev'), ['--smtp', mailSmtpPort, '--web', mailWebPort, '--ip', '127.0.0.1', '--web-ip', '127.0.0.1']);
 copyAssetsOnChange();
@@ -103,7 +102,11 @@ const stop = () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
-if (await waitForApi()) {
+const apiReady = await waitForApi();
+// The worker starts once the api is up, i.e. has applied the migrations (as in docker-compose.yml):
+// on a new database it would otherwise query tables that do not exist yet.
+start('worker', process.execPath, [...hook, 'dist/apps/worker/src/main.js']);
+if (apiReady) {
   say('dev', '');
   say('dev', `Moderato      ${publicUrl}`);
   say('dev', `Mail inbox    http://localhost:${mailWebPort}   (SMTP on 127.0.0.1:${mailSmtpPort})`);
