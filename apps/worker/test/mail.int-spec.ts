@@ -5,7 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions } from '@moderato/mail';
 import { Invitation, LinkCodes, OutboxMessage, type OutboxKind } from '@moderato/meetings';
-import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, type SmtpSink, type TestDatabase } from '@moderato/testing';
+import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
 // Redis database 13 is this file's alone: worker.int-spec (database 14) boots a worker with a mail
@@ -13,16 +13,6 @@ import { createWorker } from '../src/bootstrap';
 const redisUrl = testRedisUrl(13);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Unfolded iCalendar lines of the text/calendar part of a mail, without the VTIMEZONE (checked once below). */
 function calendarOf(mail: ParsedMail): string[] {

@@ -4,22 +4,13 @@ import { DataSource } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER } from '@moderato/mail';
 import { OutboxMessage } from '@moderato/meetings';
-import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, type SmtpSink, type TestDatabase } from '@moderato/testing';
+import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
 // Redis database 10 is this file's alone (see mail.int-spec.ts for why each worker test has its own).
 const redisUrl = testRedisUrl(10);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /**
  * The relay polls only every minute here: a mail that arrives within seconds was started by the

@@ -15,6 +15,9 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+/** The columns of `insertSql`, in the order of `insertValues`. */
+const INSERT_COLUMNS = ['action', 'actor_id', 'actor_label', 'subject_type', 'subject_id', 'metadata', 'ip', 'created_at'] as const;
+
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface AuditFilter {
@@ -42,7 +45,30 @@ export class AuditService {
     const repository = manager ? manager.getRepository(AuditEvent) : this.events;
     // insert(), not save(): one INSERT … RETURNING instead of BEGIN, INSERT, COMMIT (save() wraps
     // even one row in its own transaction). The generated id is filled into `event`.
-    const event = repository.create({
+    const event = repository.create(this.fields(entry));
+    await repository.insert(event as QueryDeepPartialEntity<AuditEvent>);
+    return event;
+  }
+
+  /**
+   * The INSERT of one event with parameters $offset+1 … $offset+8 (values: `insertValues`), to
+   * embed in a statement that writes the event together with what it records
+   * (`WITH audit AS (…) UPDATE …`): one round trip and one commit, and never one without the other
+   * (the join storm's hot path). The same text every time, so it can be a prepared statement.
+   */
+  static insertSql(offset = 0): string {
+    const params = INSERT_COLUMNS.map((column, i) => `$${offset + i + 1}${column === 'metadata' ? '::jsonb' : ''}`);
+    return `INSERT INTO "audit_events" (${INSERT_COLUMNS.map((column) => `"${column}"`).join(', ')}) VALUES (${params.join(', ')})`;
+  }
+
+  /** The parameters of `insertSql` for `entry`. */
+  insertValues(entry: AuditEntry): unknown[] {
+    const event = this.fields(entry);
+    return [event.action, event.actorId, event.actorLabel, event.subjectType, event.subjectId, JSON.stringify(event.metadata), event.ip, event.createdAt];
+  }
+
+  private fields(entry: AuditEntry) {
+    return {
       action: entry.action,
       actorId: entry.actor?.id ?? null,
       actorLabel: entry.actor?.label ?? null,
@@ -51,32 +77,6 @@ export class AuditService {
       metadata: entry.metadata ?? {},
       ip: entry.ip ?? null,
       createdAt: this.clock.now(),
-    });
-    await repository.insert(event as QueryDeepPartialEntity<AuditEvent>);
-    return event;
-  }
-
-  /**
-   * The INSERT that records `entry`, with parameters numbered after `offset`, to embed in a
-   * statement that writes the event together with what it records (`WITH audit AS (…) UPDATE …`):
-   * one round trip and one commit, and never one without the other (the join storm's hot path).
-   */
-  insertSql(entry: AuditEntry, offset = 0): { text: string; values: unknown[] } {
-    const values = [
-      entry.action,
-      entry.actor?.id ?? null,
-      entry.actor?.label ?? null,
-      entry.subject?.type ?? null,
-      entry.subject?.id ?? null,
-      JSON.stringify(entry.metadata ?? {}),
-      entry.ip ?? null,
-      this.clock.now(),
-    ];
-    const params = values.map((_, i) => `$${offset + i + 1}`);
-    params[5] += '::jsonb';
-    return {
-      text: `INSERT INTO "audit_events" ("action", "actor_id", "actor_label", "subject_type", "subject_id", "metadata", "ip", "created_at") VALUES (${params.join(', ')})`,
-      values,
     };
   }
 

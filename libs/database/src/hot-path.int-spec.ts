@@ -5,7 +5,7 @@ import { Invitation, Meeting } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 import { Factories, createTestDatabase, type TestDatabase } from '@moderato/testing';
 import { buildDataSourceOptions } from './data-source-options';
-import { EntityColumns, preparedQuery, preparedTransaction } from './hot-path';
+import { EntityColumns, pgPool, preparedQuery, preparedTransaction } from './hot-path';
 
 describe('hot-path queries (prepared statements on the pool, rows into entities)', () => {
   let db: TestDatabase;
@@ -90,7 +90,7 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
   it('preparedTransaction commits what it ran, rolls back everything when the work throws, and gives the connection back', async () => {
     const user = await make.user({ displayName: 'Before' });
     const rename = { name: 'hot_path_spec_rename', text: 'UPDATE users SET display_name = $2 WHERE id = $1' };
-    const pool = (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
+    const pool = pgPool(dataSource);
 
     await expect(
       preparedTransaction(dataSource, async (run) => {

@@ -3,6 +3,11 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
+/** TypeORM's own pg pool (PostgreSQL driver) under `dataSource`. */
+export function pgPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
+}
+
 /**
  * Hot paths (every request's session check, the join storm) skip TypeORM's query builder: it
  * spends more CPU building the SQL and mapping aliases than the database spends answering
@@ -15,7 +20,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
  * a prepared statement's result, so replicas keep working while another one migrates.
  */
 export async function preparedQuery(dataSource: DataSource, statement: { name: string; text: string }, values: unknown[]): Promise<unknown[][]> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const pool = pgPool(dataSource);
   // Rows as arrays: a row of 50 columns as an object with 50 generated keys is slow to build and read.
   const result = await pool.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' });
   return result.rows;
@@ -65,6 +70,19 @@ export class EntityColumns<T extends ObjectLiteral> {
   }
 }
 
+/**
+ * Reads the entities of an array row in the order their columns were selected:
+ * `const next = rowReader(row); const session = next(sessions); const user = next(users);`
+ */
+export function rowReader(row: unknown[]): <T extends ObjectLiteral>(columns: EntityColumns<T>) => T | undefined {
+  let offset = 0;
+  return (columns) => {
+    const entity = columns.hydrate(row, offset);
+    offset += columns.width;
+    return entity;
+  };
+}
+
 /** Runs a prepared statement (see preparedQuery) on the connection of a preparedTransaction. */
 export type PreparedRunner = (statement: { name: string; text: string }, values: unknown[]) => Promise<unknown[][]>;
 
@@ -73,8 +91,7 @@ export type PreparedRunner = (statement: { name: string; text: string }, values:
  * BEGIN, the statements `work` runs, COMMIT — or ROLLBACK when it throws.
  */
 export async function preparedTransaction<T>(dataSource: DataSource, work: (run: PreparedRunner) => Promise<T>): Promise<T> {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const client = await pool.connect();
+  const client = await pgPool(dataSource).connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

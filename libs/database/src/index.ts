@@ -1,4 +1,4 @@
 export { buildDataSourceOptions, MIGRATIONS_TABLE, type DatabaseSchema } from './data-source-options';
 export { runMigrationsWithLock, pendingSchemaChanges, MIGRATION_LOCK_KEY, type SchemaChanges } from './migrations';
 export { DatabaseModule } from './database.module';
-export { preparedQuery, preparedTransaction, EntityColumns, type PreparedRunner } from './hot-path';
+export { pgPool, preparedQuery, preparedTransaction, rowReader, EntityColumns, type PreparedRunner } from './hot-path';

@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type Repository } from 'typeorm';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
-import { EntityColumns, preparedQuery } from '@moderato/database';
+import { EntityColumns, preparedQuery, rowReader } from '@moderato/database';
 import { Clock } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
@@ -71,9 +71,10 @@ export class SessionsService {
   async check(token: string): Promise<SessionCheck> {
     // Every signed-in request runs this: one prepared statement on the pool (see hot-path.ts).
     const [row] = await preparedQuery(this.dataSource, this.checkStatement, [hashSessionToken(token)]);
-    const session = row && this.sessionColumns.hydrate(row, 0);
-    if (session) session.user = this.userColumns.hydrate(row, this.sessionColumns.width)!;
-    if (!session || !session.user) return { ok: false, reason: 'unknown' };
+    if (!row) return { ok: false, reason: 'unknown' };
+    const next = rowReader(row);
+    const session = next(this.sessionColumns)!;
+    session.user = next(this.userColumns)!;
     const now = this.clock.now();
     if (session.revokedAt) return { ok: false, reason: 'revoked' };
     if (session.user.disabled) return { ok: false, reason: 'disabled' };

@@ -3,7 +3,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { EntityColumns, preparedTransaction, type PreparedRunner } from '@moderato/database';
+import { EntityColumns, preparedTransaction, rowReader, type PreparedRunner } from '@moderato/database';
 import type { Locale } from '@moderato/config';
 import { dateTimeFormat } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -111,12 +111,12 @@ export class MailProcessor extends WorkerHost {
   private async load(run: PreparedRunner, outboxId: string): Promise<{ row: OutboxMessage; invitee: User | undefined } | undefined> {
     const [values] = await run(this.loadStatement, [outboxId]);
     if (!values) return undefined;
-    const widths = [this.outboxColumns.width, this.invitationColumns.width, this.meetingColumns.width, this.userColumns.width];
-    const row = this.outboxColumns.hydrate(values, 0)!;
-    const invitation = this.invitationColumns.hydrate(values, widths[0]);
-    const meeting = this.meetingColumns.hydrate(values, widths[0] + widths[1]);
-    const organizer = this.userColumns.hydrate(values, widths[0] + widths[1] + widths[2]);
-    const invitee = this.userColumns.hydrate(values, widths[0] + widths[1] + widths[2] + widths[3]);
+    const next = rowReader(values);
+    const row = next(this.outboxColumns)!;
+    const invitation = next(this.invitationColumns);
+    const meeting = next(this.meetingColumns);
+    const organizer = next(this.userColumns);
+    const invitee = next(this.userColumns);
     if (meeting && organizer) meeting.organizer = organizer;
     if (invitation && meeting) invitation.meeting = meeting;
     row.invitation = invitation ?? null;

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import { Client, type Pool } from 'pg';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { pgPool } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
 import { MAIL_OPTIONS, type MailJob, type ResolvedMailOptions } from './mail.options';
 
@@ -173,8 +173,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
 
   /** LISTEN on a connection of its own (not from the pool); reconnects while the relay runs. */
   private async listen(generation: number): Promise<void> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const client = new Client(pool.options);
+    const client = new Client(pgPool(this.dataSource).options);
     const retry = () => {
       if (this.listener === client) this.listener = undefined;
       if (this.stopped || generation !== this.generation || this.listenRetry) return;

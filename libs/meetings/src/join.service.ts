@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EntityColumns, preparedQuery } from '@moderato/database';
+import { EntityColumns, preparedQuery, rowReader } from '@moderato/database';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -11,6 +11,13 @@ import { Invitation } from './invitation.entity';
 import { hashLinkCode } from './link-codes';
 import { Meeting } from './meeting.entity';
 import { joinWindowOf, type Occurrence } from './occurrences';
+
+/** The invitation bound to its invitee and counted, and the token's audit event: one statement. */
+const RECORD_JOIN = {
+  name: 'moderato_join_record',
+  text: `WITH audit AS (${AuditService.insertSql(3)})
+         UPDATE "invitations" SET "bound_user_id" = $1, "joined_at" = COALESCE("joined_at", $2), "join_count" = "join_count" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = $3`,
+};
 
 export interface JoinContext {
   meeting: Meeting;
@@ -72,9 +79,10 @@ export class JoinService {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
     const [row] = await preparedQuery(this.dataSource, this.linkStatement, [hashLinkCode(code)]);
     if (!row) return undefined;
-    const invitation = this.invitationColumns.hydrate(row, 0);
-    const meeting = this.meetingColumns.hydrate(row, this.invitationColumns.width);
-    const organizer = this.userColumns.hydrate(row, this.invitationColumns.width + this.meetingColumns.width);
+    const next = rowReader(row);
+    const invitation = next(this.invitationColumns);
+    const meeting = next(this.meetingColumns);
+    const organizer = next(this.userColumns);
     if (!invitation || !meeting || !organizer) return undefined;
     invitation.meeting = meeting;
     return { invitation, meeting, organizer };
@@ -178,10 +186,7 @@ export class JoinService {
       metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId, guest },
     };
     if (used) {
-      const audit = this.audit.insertSql(event);
-      const [userId, at, invitation] = [1, 2, 3].map((i) => `$${audit.values.length + i}`);
-      const text = `WITH audit AS (${audit.text}) UPDATE "invitations" SET "bound_user_id" = ${userId}, "joined_at" = COALESCE("joined_at", ${at}), "join_count" = "join_count" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = ${invitation}`;
-      await preparedQuery(this.dataSource, { name: 'moderato_join_record', text }, [...audit.values, user.id, now, used.id]);
+      await preparedQuery(this.dataSource, RECORD_JOIN, [user.id, now, used.id, ...this.audit.insertValues(event)]);
     } else {
       await this.audit.record(event);
     }

@@ -6,3 +6,4 @@ export { CookieJar, idpBrowser, loginThroughIdp, parseForm, type IdpBrowser, typ
 export { CHROMIUM_PATH, freePort, launchChromium } from './browser';
 export { startSmtpSink, type SmtpSink } from './smtp-sink';
 export { TEST_LDAP_PORT, TEST_LDAP_SCRIPT, startTestLdap, testLdapRunning } from './ldap';
+export { until } from './until';
