@@ -25,6 +25,7 @@ module.exports = {
   moduleNameMapper: {
     '^@moderato/migrations$': '<rootDir>/migrations/index.ts',
     '^@moderato/dev-idp$': '<rootDir>/apps/dev-idp/src/index.ts',
+    '^@moderato/dev-jitsi$': '<rootDir>/apps/dev-jitsi/src/index.ts',
     '^@moderato/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   setupFiles: ['<rootDir>/libs/testing/src/jest-setup.ts'],

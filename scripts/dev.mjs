@@ -2,7 +2,8 @@
 // `npm run dev`: everything a newcomer needs on a machine with PostgreSQL and Redis running.
 // Creates the database if needed, builds once, then runs in watch mode:
 //   api (migrates at boot), worker, the development identity provider (apps/dev-idp, demo users),
-//   a mail catcher with a web inbox, and the TypeScript compiler.
+//   the development Jitsi stand-in (apps/dev-jitsi, registered as a Jitsi server), a mail catcher
+//   with a web inbox, and the TypeScript compiler.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, watch } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +23,8 @@ const mailWebPort = env.DEV_MAIL_WEB_PORT || '1080';
 const mailSmtpPort = env.DEV_MAIL_SMTP_PORT || '1025';
 env.SMTP_URL ||= `smtp://127.0.0.1:${mailSmtpPort}`;
 
-const colors = { tsc: 90, api: 36, worker: 35, idp: 34, mail: 33, dev: 32 };
+const jitsiUrl = env.DEV_JITSI_URL || 'http://localhost:8000';
+const colors = { tsc: 90, api: 36, worker: 35, idp: 34, mail: 33, jitsi: 31, dev: 32 };
 const say = (name, line) => process.stdout.write(`\x1b[${colors[name] ?? 0}m${name.padEnd(6)}\x1b[0m ${line}\n`);
 
 async function ensureDatabase() {
@@ -69,10 +71,10 @@ function copyAssetsOnChange() {
   }
 }
 
-async function waitForApi() {
+async function waitFor(url) {
   for (let i = 0; i < 120; i += 1) {
     try {
-      const res = await fetch(`http://127.0.0.1:${env.PORT || 3000}/readyz`);
+      const res = await fetch(url);
       if (res.ok) return true;
     } catch {
       // not up yet
@@ -102,17 +104,20 @@ const stop = () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
-const apiReady = await waitForApi();
+const apiReady = await waitFor(`http://127.0.0.1:${env.PORT || 3000}/readyz`);
 // The worker starts once the api is up, i.e. has applied the migrations (as in docker-compose.yml):
-// on a new database it would otherwise query tables that do not exist yet.
+// on a new database it would otherwise query tables that do not exist yet. So does the Jitsi
+// stand-in, which registers itself as a Jitsi server in that database.
 start('worker', process.execPath, [...hook, 'dist/apps/worker/src/main.js']);
-if (apiReady) {
+start('jitsi', process.execPath, [...hook, 'dist/apps/dev-jitsi/src/main.js']);
+if (apiReady && (await waitFor(`${jitsiUrl.replace('localhost', '127.0.0.1')}/healthz`))) {
   say('dev', '');
   say('dev', `Moderato      ${publicUrl}`);
   say('dev', `Mail inbox    http://localhost:${mailWebPort}   (SMTP on 127.0.0.1:${mailSmtpPort})`);
+  say('dev', `Jitsi         ${jitsiUrl}   (development stand-in: judges tokens as Jitsi would, shows who is in each room)`);
   say('dev', `Sign in as    teacher@school.test / teacher, student@school.test / student, admin@school.test / admin`);
   say('dev', `Health        ${publicUrl}/readyz`);
   say('dev', 'Press Ctrl-C to stop everything.');
 } else {
-  say('dev', 'the api did not become ready within a minute: see the api lines above');
+  say('dev', 'the api or the Jitsi stand-in did not become ready within a minute: see their lines above');
 }

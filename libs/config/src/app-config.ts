@@ -66,6 +66,8 @@ export class AppConfig {
   readonly roles: { readonly organizer: string[]; readonly admin: string[] };
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly devIdp: { readonly usersFile?: string };
+  /** The development Jitsi stand-in (apps/dev-jitsi) of `npm run dev`; never used in production. */
+  readonly devJitsi: { readonly url: string };
   readonly mail: { readonly smtpUrl: string; readonly from: string };
   /** Organisation policy: may organizers open meetings to guests without an account? */
   readonly guestAccessAllowed: boolean;
@@ -206,6 +208,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
+    devJitsi: { url: vars.DEV_JITSI_URL },
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),

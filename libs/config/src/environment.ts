@@ -160,6 +160,9 @@ export class EnvironmentVariables {
   @IsString()
   DEV_IDP_USERS_FILE?: string;
 
+  @Matches(/^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):\d{1,5}$/, { message: 'must be a loopback http URL with a port, e.g. http://localhost:8000' })
+  DEV_JITSI_URL: string;
+
   @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
   TOKEN_MAX_TTL_MINUTES: string;
 
@@ -316,6 +319,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   LDAP_GROUP_FILTER: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))',
   LDAP_GROUP_NAME_ATTRIBUTE: 'cn',
   LDAP_TIMEOUT_MS: '5000',
+  DEV_JITSI_URL: 'http://localhost:8000',
 };
 
 /** Used only outside production, so a fresh clone runs without any setup. Never secret. */

@@ -1,0 +1,49 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, ConfigModule, loadConfigOrExit } from '@moderato/config';
+import { CoreModule, exitGracefullyOnSignals } from '@moderato/core';
+import { DatabaseModule } from '@moderato/database';
+import { JitsiModule, JitsiServersService } from '@moderato/jitsi';
+import { SCHEMA } from '@moderato/schema';
+import { startDevJitsi } from './dev-jitsi';
+import { ensureDevServer } from './registration';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+@Module({})
+class DevJitsiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: DevJitsiModule,
+      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA, { retryAttempts: 3 }), JitsiModule],
+    };
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (config.isProduction) {
+    console.error('The development Jitsi stand-in (apps/dev-jitsi) refuses to start with NODE_ENV=production: register your real Jitsi Meet server instead.');
+    process.exit(1);
+  }
+  const baseUrl = config.devJitsi.url;
+  const quiet = new AppConfig({ ...config, jitsiBootstrap: undefined });
+  const app = await NestFactory.createApplicationContext(DevJitsiModule.forRoot(quiet), { logger: ['error', 'warn'], abortOnError: false });
+  let registered: Awaited<ReturnType<typeof ensureDevServer>>;
+  try {
+    registered = await ensureDevServer(app.get(JitsiServersService), baseUrl, config.publicUrl);
+  } finally {
+    await app.close();
+  }
+  const { hostname, port } = new URL(baseUrl);
+  const jitsi = await startDevJitsi({ settings: registered.settings, port: Number(port), host: hostname === 'localhost' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, '') });
+  exitGracefullyOnSignals(jitsi, config.shutdownTimeoutMs, (message) => say(`dev-jitsi: ${message}`));
+  say('Moderato development Jitsi stand-in — for development and tests only, never production.');
+  say(`Base URL   ${baseUrl} (${registered.created ? 'registered now' : 'registered'} as Jitsi server "${registered.server.name}", ${registered.server.signingMode})`);
+  say(`Judges     tokens as Prosody with token authentication and token_affiliation would; who is in which room: ${baseUrl}/`);
+}
+
+main().catch((error: unknown) => {
+  console.error('Moderato development Jitsi stand-in failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
