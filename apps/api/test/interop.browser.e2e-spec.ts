@@ -4,13 +4,15 @@ import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { JitsiServerCheck } from '@moderato/jitsi';
+import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { launchChromium } from '@moderato/testing';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiStandIn, startListeningApi } from './signed-in';
 
 /** The admin's path in Chromium: server page → "Test this server" → four links → result → server list. */
 describe('"Test this server" in a real browser (Chromium)', () => {
   let stack: Awaited<ReturnType<typeof startListeningApi>>;
   let browser: Browser;
+  let jitsi: RunningDevJitsi;
 
   beforeAll(async () => {
     stack = await startListeningApi();
@@ -19,18 +21,16 @@ describe('"Test this server" in a real browser (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await jitsi?.close();
     await stack?.close();
   });
 
   it('an admin starts the test, sees four links with QR codes and expectations, records the result, and the list shows "Verified"', async () => {
-    const server = await registerJitsiServer(stack.api);
+    // The server is the development Jitsi stand-in: it judges each link's token as Prosody would.
+    const standIn = await registerJitsiStandIn(stack.api);
+    const server = standIn.server;
+    jitsi = standIn.jitsi;
     const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
-    // Jitsi itself is not part of this test: a stand-in page records which URL the link opened.
-    const opened: string[] = [];
-    await context.route('https://meet.school.test/**', async (route) => {
-      opened.push(route.request().url());
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Jitsi</title><h1>Jitsi room</h1>' });
-    });
     const page = await context.newPage();
     const { baseUrl } = stack;
 
@@ -58,7 +58,7 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     for (const kind of ['organizer', 'participant', 'noToken', 'wrongRoom']) {
       const card = page.locator(`li[data-link="${kind}"]`);
       const href = await card.getByRole('link', { name: 'Open in Jitsi' }).getAttribute('href');
-      expect(href?.startsWith(`https://meet.school.test/${check.room}`)).toBe(true);
+      expect(href?.startsWith(`${jitsi.url}/${check.room}`)).toBe(true);
       expect(href?.includes('jwt=')).toBe(kind !== 'noToken');
       await card.getByRole('img', { name: /^QR code of this link/ }).waitFor();
       expect(await card.locator('.expectation').textContent()).toMatch(/^Must happen: \S/);
@@ -67,13 +67,22 @@ describe('"Test this server" in a real browser (Chromium)', () => {
 
     await page.screenshot({ path: join(dir, 'interop-check-links.png'), fullPage: true });
 
-    // The participant link opens the real room URL with a member token.
-    const [jitsi] = await Promise.all([context.waitForEvent('page'), page.locator('li[data-link="participant"]').getByRole('link', { name: 'Open in Jitsi' }).click()]);
-    await jitsi.getByRole('heading', { name: 'Jitsi room' }).waitFor();
-    const participantUrl = new URL(opened[0]);
-    expect(participantUrl.pathname).toBe(`/${check.room}`);
-    expect(JSON.parse(Buffer.from(participantUrl.searchParams.get('jwt')!.split('.')[1], 'base64url').toString()).context.user).toMatchObject({ affiliation: 'member', moderator: false });
-    await jitsi.close();
+    // Each link opens the room at the stand-in, which behaves as a correctly set-up Jitsi must:
+    // organizer in with moderator rights, participant in without, no token and wrong room refused.
+    const outcomes: Record<string, { verdict: string | null; affiliation: string | null; room: string | null }> = {};
+    for (const kind of ['organizer', 'participant', 'noToken', 'wrongRoom']) {
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.locator(`li[data-link="${kind}"]`).getByRole('link', { name: 'Open in Jitsi' }).click()]);
+      await tab.locator('main[data-verdict]').waitFor();
+      const main = tab.locator('main');
+      outcomes[kind] = { verdict: await main.getAttribute('data-verdict'), affiliation: await main.getAttribute('data-affiliation'), room: await main.getAttribute('data-room') };
+      await tab.close();
+    }
+    expect(outcomes).toEqual({
+      organizer: { verdict: 'joined', affiliation: 'owner', room: check.room },
+      participant: { verdict: 'joined', affiliation: 'member', room: check.room },
+      noToken: { verdict: 'refused', affiliation: null, room: check.room },
+      wrongRoom: { verdict: 'refused', affiliation: null, room: check.room }, // a token for another room
+    });
 
     // What must go wrong explains itself: the fixes for a participant who became moderator.
     const participantCard = page.locator('li[data-link="participant"]');

@@ -1,30 +1,32 @@
 import type { Browser, Page } from 'playwright-core';
+import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { launchChromium } from '@moderato/testing';
 import type { RunningApi } from './api-app';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiStandIn, startListeningApi } from './signed-in';
 
 /** The admin sets up a staff room in Chromium; a teacher walks in, a student is turned away. */
 describe('permanent rooms in a real browser (Chromium)', () => {
   let stack: Awaited<ReturnType<typeof startListeningApi>>;
   let api: RunningApi;
   let browser: Browser;
+  let jitsi: RunningDevJitsi;
 
   beforeAll(async () => {
     stack = await startListeningApi();
     api = stack.api;
-    await registerJitsiServer(api);
+    ({ jitsi } = await registerJitsiStandIn(api));
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
+    await jitsi?.close();
     await stack?.close();
   });
 
   /** Opens a path; the sign-in at the dev IdP happens on the way (login forced). */
-  async function openSignedIn(path: string, email: string, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
+  async function openSignedIn(path: string, email: string): Promise<Page> {
     const page = await browser.newPage({ locale: 'en-US' });
-    await prepare?.(page);
     await page.goto(`${stack.baseUrl}${path}`);
     await page.waitForURL((url) => url.origin === new URL(stack.issuer).origin);
     await page.getByLabel(/email/i).fill(email);
@@ -49,16 +51,13 @@ describe('permanent rooms in a real browser (Chromium)', () => {
     await admin.getByRole('link', { name: 'Staff room' }).waitFor();
     await admin.close();
 
-    let jitsiUrl: string | undefined;
-    // Stands in for the Jitsi server's page only: the redirect and the token are Moderato's.
-    const teacher = await openSignedIn('/r/staff-room', 'teacher@school.test', (page) =>
-      page.route('https://meet.school.test/**', async (route) => {
-        jitsiUrl = route.request().url();
-        await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Jitsi</title><h1>Jitsi room</h1>' });
-      }),
-    );
-    await teacher.getByRole('heading', { name: 'Jitsi room' }).waitFor();
-    const url = new URL(jitsiUrl!);
+    // The development Jitsi stand-in judges the token as Prosody with token_affiliation would.
+    const teacher = await openSignedIn('/r/staff-room', 'teacher@school.test');
+    await teacher.waitForURL((url) => url.origin === jitsi.url);
+    expect(await teacher.locator('main').getAttribute('data-verdict')).toBe('joined');
+    expect(await teacher.locator('main').getAttribute('data-affiliation')).toBe('moderator');
+    await teacher.getByRole('heading', { name: /^You are in staff-room-[a-z2-9]{12} as moderator$/ }).waitFor();
+    const url = new URL(teacher.url());
     expect(url.pathname).toMatch(/^\/staff-room-[a-z2-9]{12}$/);
     const payload = JSON.parse(Buffer.from(url.searchParams.get('jwt')!.split('.')[1], 'base64url').toString());
     expect(payload).toMatchObject({ iss: 'moderato', aud: 'jitsi', sub: 'meet.jitsi', room: url.pathname.slice(1) });

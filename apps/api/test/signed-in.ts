@@ -3,7 +3,8 @@ import type TestAgent from 'supertest/lib/agent';
 import type { Type } from '@nestjs/common';
 import type { Clock } from '@moderato/core';
 import { startDevIdp } from '@moderato/dev-idp';
-import { JitsiServersService } from '@moderato/jitsi';
+import { startDevJitsi, type RunningDevJitsi } from '@moderato/dev-jitsi';
+import { JitsiServersService, type JitsiServer } from '@moderato/jitsi';
 import { freePort, loginThroughIdp } from '@moderato/testing';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
 
@@ -60,6 +61,21 @@ export async function registerJitsiServer(api: RunningApi) {
     { id: null, label: 'test' },
   );
   return server;
+}
+
+/**
+ * The development Jitsi stand-in (apps/dev-jitsi) on a free port, registered in the api as the HS256
+ * server `name`: browsers following Moderato's redirects land on a page that judges the token as
+ * Prosody would (`<main data-verdict data-room data-affiliation>`).
+ */
+export async function registerJitsiStandIn(api: RunningApi, name = 'Jitsi'): Promise<{ server: JitsiServer; jitsi: RunningDevJitsi }> {
+  const port = await freePort();
+  const { server, secret } = await api.app.get(JitsiServersService).create(
+    { name, baseUrl: `http://127.0.0.1:${port}`, xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+    { id: null, label: 'test' },
+  );
+  const jitsi = await startDevJitsi({ settings: { domain: 'meet.jitsi', appId: 'moderato', acceptedAudiences: ['jitsi'], appSecret: secret }, port });
+  return { server, jitsi };
 }
 
 /**
