@@ -174,6 +174,13 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       }
     });
 
+    it('says which server is the development Jitsi stand-in of npm run dev', async () => {
+      const run = await runCli(['doctor'], { ...env, DEV_JITSI_URL: jitsi.url });
+      expect(checkLines(run.stdout).filter((line) => line.startsWith('✖'))).toEqual([]);
+      expect(run.stdout).toMatch(/✔ Jitsi "School HS" \(the development stand-in of npm run dev, not a real Jitsi Meet\): /);
+      expect((await runCli(['doctor'], env)).stdout).not.toContain('development stand-in');
+    });
+
     it('a wrong client secret and a PUBLIC_URL nobody answers at: ✖ for the client and the RS256 key URL', async () => {
       const closed = await freePort();
       const run = await runCli(['doctor'], { ...env, OIDC_CLIENT_SECRET: 'wrong-secret', PUBLIC_URL: `http://127.0.0.1:${closed}` });

@@ -33,7 +33,9 @@ async function fetchText(url: string): Promise<{ status: number; text: string }>
 
 async function checkServer(app: INestApplicationContext, config: AppConfig, server: JitsiServer, report: Report): Promise<void> {
   const at = { server: server.name };
-  const label = `Jitsi "${server.name}"`;
+  // `npm run dev` registers its Jitsi stand-in (apps/dev-jitsi) as a server: say so, it is no Jitsi Meet.
+  const standIn = !config.isProduction && server.baseUrl === config.devJitsi.url;
+  const label = `Jitsi "${server.name}"${standIn ? ' (the development stand-in of npm run dev, not a real Jitsi Meet)' : ''}`;
 
   // 1. The base URL answers.
   let reachable = false;
