@@ -124,6 +124,8 @@ export function parseRule(text: string): Parsed {
   const fail = (code: ScheduleProblemCode, params?: Record<string, string | number>): Parsed => ({ ok: false, problem: { code, ...(params ? { params } : {}) } });
   if (!body || body.length > 500) return fail('recurrence.syntax');
   const seen = new Map<string, string>();
+  /** As written, for messages (BYDAY=undefined, not UNDEFINED). */
+  const written = new Map<string, string>();
   for (const item of body.split(';')) {
     const match = /^([A-Za-z]+)=([^=;]+)$/.exec(item.trim());
     if (!match) return fail('recurrence.syntax');
@@ -133,6 +135,7 @@ export function parseRule(text: string): Parsed {
     if (!PARTS.includes(part)) return fail('recurrence.unknownPart', { part: part.slice(0, 40) });
     if (seen.has(part)) return fail('recurrence.duplicatePart', { part });
     seen.set(part, value);
+    written.set(part, match[2].trim());
   }
   const freq = seen.get('FREQ');
   if (!freq || !FREQUENCIES.includes(freq as Frequency)) return fail('recurrence.frequency');
@@ -165,9 +168,10 @@ export function parseRule(text: string): Parsed {
   const byDay = value('BYDAY');
   if (byDay !== undefined) {
     rule.byDay = [];
-    for (const item of byDay.split(',')) {
+    const asWritten = written.get('BYDAY')!.split(',');
+    for (const [index, item] of byDay.split(',').entries()) {
       const match = /^([+-]?\d{1,2})?([A-Z]+)$/.exec(item);
-      if (!match || !isWeekday(match[2])) return fail('recurrence.weekday', { value: shown(item) });
+      if (!match || !isWeekday(match[2])) return fail('recurrence.weekday', { value: shown(asWritten[index] ?? item) });
       if (match[1] !== undefined) {
         const nth = Number(match[1]);
         // An ordinal (the 2nd Tuesday) only means something within a month.
@@ -191,7 +195,7 @@ export function parseRule(text: string): Parsed {
   if (rule.byMonthDay && rule.freq === 'WEEKLY') return fail('recurrence.value', { part: 'BYMONTHDAY', value: shown(value('BYMONTHDAY')!) });
   const wkst = value('WKST');
   if (wkst !== undefined) {
-    if (!isWeekday(wkst)) return fail('recurrence.weekday', { value: shown(wkst) });
+    if (!isWeekday(wkst)) return fail('recurrence.weekday', { value: shown(written.get('WKST')!) });
     rule.wkst = wkst;
   }
   return { ok: true, rule };
