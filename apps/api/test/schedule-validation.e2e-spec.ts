@@ -2,6 +2,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@moderato/core';
 import { JitsiServersService } from '@moderato/jitsi';
+import { ReminderTopUpService, resolveMailOptions } from '@moderato/mail';
 import { Meeting, MeetingsService } from '@moderato/meetings';
 import { User } from '@moderato/identity';
 import { Factories } from '@moderato/testing';
@@ -200,6 +201,13 @@ describe('schedules are validated as strictly as a calendar would', () => {
       const warning = env.api.logs.records().find((record) => String(record.msg).includes('skips a series whose schedule is invalid'));
       expect(warning).toMatchObject({ meetingId: broken.id });
       expect((await service.invalidSeries()).map((series) => series.id)).toEqual([broken.id]);
+    });
+
+    it('the worker lists it in its log at start (its first top-up)', async () => {
+      const topUp = new ReminderTopUpService(dataSource, env.api.app.get(MeetingsService), resolveMailOptions({ reminderTopUpIntervalMs: 0 }));
+      await topUp.runOnce();
+      const listing = env.api.logs.records().find((record) => String(record.msg).startsWith('Series with an invalid stored schedule'));
+      expect(listing).toMatchObject({ level: 40, count: 1, series: [expect.objectContaining({ id: broken.id, rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5' })] });
     });
 
     it('saving it unchanged asks for a valid rule; a valid one fixes it', async () => {
