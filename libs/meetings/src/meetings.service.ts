@@ -418,7 +418,7 @@ export class MeetingsService {
           await this.scheduleReminders(manager, meeting);
         });
       } catch (error) {
-        // One series that cannot be expanded (or fails otherwise) never stops the others.
+        // One series whose stored schedule cannot be expanded never stops the others.
         if (!(error instanceof MeetingScheduleInvalid)) throw error;
         this.logger.warn({ meetingId: id, reason: (error.details as { reason?: string }).reason }, 'Reminder top-up skips a series whose schedule is invalid');
       }
