@@ -1,5 +1,6 @@
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { FixedClock } from '@moderato/core';
 import { Invitation, Meeting } from '@moderato/meetings';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -8,9 +9,11 @@ describe('meeting pages (forms)', () => {
   let teacher: TestAgent;
   let token: string;
   let dataSource: DataSource;
+  // The form's dates (7 December 2026 on) stay in the future: a new meeting may not start in the past.
+  const clock = new FixedClock(new Date('2026-12-01T08:00:00Z'));
 
   beforeAll(async () => {
-    env = await startSignedInApi();
+    env = await startSignedInApi({ clock });
     dataSource = env.api.app.get(DataSource);
     await registerJitsiServer(env.api);
     teacher = await env.signIn('teacher@school.test');

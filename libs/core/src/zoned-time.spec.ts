@@ -1,4 +1,4 @@
-import { isoWithOffset, zonedToUtc } from './zoned-time';
+import { canonicalTimeZone, isoWithOffset, parseIsoDateTime, zonedToUtc } from './zoned-time';
 
 describe('zonedToUtc / isoWithOffset', () => {
   it.each([
@@ -21,5 +21,37 @@ describe('zonedToUtc / isoWithOffset', () => {
   it('refuses malformed input', () => {
     expect(zonedToUtc('2026-13-45', 'x', 'UTC')).toBeUndefined();
     expect(zonedToUtc('', '08:00', 'UTC')).toBeUndefined();
+  });
+
+  it('refuses days and times that would roll over (30 February, 24:00) instead of moving them', () => {
+    expect(zonedToUtc('2027-02-30', '08:00', 'Europe/Berlin')).toBeUndefined();
+    expect(zonedToUtc('2027-02-29', '08:00', 'Europe/Berlin')).toBeUndefined();
+    expect(zonedToUtc('2028-02-29', '08:00', 'Europe/Berlin')!.toISOString()).toBe('2028-02-29T07:00:00.000Z');
+    expect(zonedToUtc('2027-03-01', '24:00', 'Europe/Berlin')).toBeUndefined();
+    expect(zonedToUtc('2027-03-01', '08:60', 'Europe/Berlin')).toBeUndefined();
+  });
+});
+
+describe('parseIsoDateTime', () => {
+  it.each([
+    ['2027-03-01T08:00:00+01:00', '2027-03-01T07:00:00.000Z'],
+    ['2027-03-01T08:00+01:00', '2027-03-01T07:00:00.000Z'],
+    ['2027-03-01T08:00:30.25Z', '2027-03-01T08:00:30.250Z'],
+    ['2027-03-01T23:59:59-05:30', '2027-03-02T05:29:59.000Z'],
+  ])('%s is %s', (text, iso) => {
+    expect(parseIsoDateTime(text)?.toISOString()).toBe(iso);
+  });
+  it.each(['2027-02-30T08:00:00+01:00', '2027-03-01T24:00:00+01:00', '2027-03-01T08:00:60Z', '2027-00-10T08:00Z', '2027-03-01T08:00+15:00', '2027-03-01T08:00:00'])('refuses %s', (text) => {
+    expect(parseIsoDateTime(text)).toBeUndefined();
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  it('gives the IANA spelling whatever the case, and nothing for an unknown zone', () => {
+    expect(canonicalTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('EUROPE/BERLIN')).toBe('Europe/Berlin');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeUndefined();
+    expect(canonicalTimeZone('')).toBeUndefined();
   });
 });

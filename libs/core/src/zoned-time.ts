@@ -51,6 +51,8 @@ export function zonedToUtc(day: string, time: string, timeZone: string): Date | 
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   const clock = /^(\d{2}):(\d{2})$/.exec(time);
   if (!match || !clock) return undefined;
+  // 2027-02-30 or 24:00 would roll over into the next month or day: they are not wall-clock times.
+  if (!isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3])) || Number(clock[1]) > 23 || Number(clock[2]) > 59) return undefined;
   const wall = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(clock[1]), Number(clock[2]));
   if (Number.isNaN(wall)) return undefined;
   let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
@@ -66,4 +68,44 @@ export function isoWithOffset(date: Date, timeZone: string): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Whether year-month-day is a day of the calendar (no 30 February, no month 13). */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day) || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const STRICT_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * An ISO 8601 date-time with offset (2026-12-01T08:00:00+01:00), read strictly: where
+ * `new Date()` rolls 2027-02-30 over to 2 March and T24:00 to the next day, this refuses them
+ * (undefined), and offsets beyond ±14:00.
+ */
+export function parseIsoDateTime(text: string): Date | undefined {
+  const match = STRICT_ISO.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '0', fraction = '0', zone, sign, offsetHours, offsetMinutes] = match;
+  if (!isCalendarDate(Number(year), Number(month), Number(day)) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  let offset = 0;
+  if (zone !== 'Z') {
+    if (Number(offsetHours) > 14 || Number(offsetMinutes) > 59) return undefined;
+    offset = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  }
+  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0')));
+  return new Date(wall - offset);
+}
+
+/**
+ * The canonical IANA spelling of a time zone, whatever its case (europe/berlin → Europe/Berlin,
+ * utc → UTC); undefined for a name that is not a time zone.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  if (typeof zone !== 'string' || zone === '' || zone.length > 64) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
 }

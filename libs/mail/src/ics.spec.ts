@@ -51,6 +51,13 @@ describe('buildIcs', () => {
     expect(prop(ics, 'DTEND')).toEqual(['DTEND;TZID=America/New_York:20260701T101500']);
   });
 
+  it('writes the canonical TZID (and its VTIMEZONE) for a zone stored in another case', () => {
+    const ics = buildIcs({ ...base, meeting: { ...base.meeting, timezone: 'europe/berlin' } });
+    expect(prop(ics, 'DTSTART')).toEqual(['DTSTART;TZID=Europe/Berlin:20261201T080000']);
+    expect(ics).toContain('TZID:Europe/Berlin');
+    expect(ics).not.toContain('europe/berlin');
+  });
+
   it('marks a moderator as CHAIR', () => {
     const ics = buildIcs({ ...base, attendee: { ...base.attendee, role: 'moderator' } });
     expect(prop(ics, 'ATTENDEE')[0]).toContain('ROLE=CHAIR');

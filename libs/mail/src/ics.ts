@@ -1,5 +1,5 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalDateTimeValue } from 'ical-generator';
-import { zoneOffsetMs } from '@moderato/core';
+import { canonicalTimeZone, zoneOffsetMs } from '@moderato/core';
 import { vtimezone } from './vtimezone';
 import type { InvitationRole, OccurrenceException } from '@moderato/meetings';
 
@@ -88,7 +88,8 @@ function zoned(date: Date, timeZone: string): ICalDateTimeValue {
  */
 export function buildIcs(options: IcsOptions): string {
   const { meeting, method, link } = options;
-  const tz = meeting.timezone;
+  // The canonical spelling (Europe/Berlin), also for meetings saved before it was enforced (europe/berlin).
+  const tz = canonicalTimeZone(meeting.timezone) ?? meeting.timezone;
   const calendar = ical({
     prodId: { company: 'Moderato', product: options.productName ?? 'Moderato', language: 'EN' },
     method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,

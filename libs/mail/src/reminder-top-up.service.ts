@@ -9,13 +9,15 @@ const TOP_UP_LOCK_KEY = 727_361_010;
 
 /**
  * Runs MeetingsService.topUpReminders() at worker start and then every few hours, so series
- * longer than the reminder horizon (60 days) keep getting reminders.
+ * longer than the reminder horizon (60 days) keep getting reminders. At start it also lists the
+ * series whose stored schedule is invalid (saved before schedules were checked) in the log.
  */
 @Injectable()
 export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReminderTopUp');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private listedInvalid = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,6 +47,16 @@ export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicati
       const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [TOP_UP_LOCK_KEY]);
       if (!locked) return;
       try {
+        if (!this.listedInvalid) {
+          this.listedInvalid = true;
+          const invalid = await this.meetings.invalidSeries();
+          if (invalid.length) {
+            this.logger.warn(
+              { count: invalid.length, series: invalid.slice(0, 100).map(({ id, organizerId, rrule, reason }) => ({ id, organizerId, rrule, reason })) },
+              'Series with an invalid stored schedule (saved before schedules were checked): no dates, reminders or Start until their organizers edit them',
+            );
+          }
+        }
         const series = await this.meetings.topUpReminders();
         this.logger.log({ series }, 'Reminders topped up');
       } finally {

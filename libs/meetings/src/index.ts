@@ -8,11 +8,12 @@ export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } fro
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
-export { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+export { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
 export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
-export { parseRecurrence } from './recurrence';
+export { MAX_OCCURRENCES, SCHEDULE_MESSAGES, parseRecurrence, parseRule, ruleToString, scheduleMessage, type ScheduleProblem, type ScheduleProblemCode } from './recurrence';
+export { PAST_TOLERANCE_MS, checkSchedule, type CheckedSchedule } from './schedule';
 export { roomNameFor, slugOf } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
-export { joinWindowOf, occurrencesOf, type JoinWindow, type Occurrence } from './occurrences';
+export { joinWindowOf, occurrencesOf, scheduleIsValid, type JoinWindow, type Occurrence } from './occurrences';
 export { JoinService, maskEmail, type JoinDecision } from './join.service';

@@ -10,7 +10,8 @@ import { PolicyService } from '@moderato/policy';
 import { Invitation } from './invitation.entity';
 import { hashLinkCode } from './link-codes';
 import { Meeting } from './meeting.entity';
-import { joinWindowOf, type Occurrence } from './occurrences';
+import { MeetingScheduleInvalid } from './meetings.errors';
+import { joinWindowOf, type JoinWindow, type Occurrence } from './occurrences';
 
 /** The invitation bound to its invitee and counted, and the token's audit event: one statement. */
 const RECORD_JOIN = {
@@ -29,6 +30,8 @@ export interface JoinContext {
 export type JoinDecision =
   | { outcome: 'not_found' }
   | ({ outcome: 'revoked' | 'cancelled' | 'ended' } & JoinContext)
+  /** The series' stored rule cannot be expanded (saved before schedules were checked): the organizer must edit it. */
+  | ({ outcome: 'invalid_schedule' } & JoinContext)
   | ({ outcome: 'login_required' } & JoinContext)
   | ({ outcome: 'choose' } & JoinContext)
   | ({ outcome: 'wrong_account'; invitedEmail: string; signedInEmail: string; reason: 'email' | 'unverified' | 'bound' } & JoinContext)
@@ -99,7 +102,8 @@ export class JoinService {
     };
     if (invitation.status === 'revoked') return refuse({ outcome: 'revoked', ...context }, 'revoked');
     if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
-    const window = joinWindowOf(meeting, this.clock.now());
+    const window = this.windowOf(meeting);
+    if (!window) return { outcome: 'invalid_schedule', ...context };
     if (!window.occurrence) return { outcome: 'ended', ...context };
     if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
@@ -133,7 +137,8 @@ export class JoinService {
     if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
     if (!(await this.guestAllowed(meeting))) return { outcome: 'login_required', meeting, organizer };
-    const window = joinWindowOf(meeting, this.clock.now());
+    const window = this.windowOf(meeting);
+    if (!window) return { outcome: 'invalid_schedule', meeting, organizer };
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
     if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
     const guest = { id: `guest-${invitation.id.slice(0, 8)}-${Date.now().toString(36)}`, displayName, email: '', avatarUrl: null };
@@ -145,10 +150,21 @@ export class JoinService {
   async start(meeting: Meeting, user: User, ip: string | null): Promise<JoinDecision> {
     const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
-    const window = joinWindowOf(meeting, this.clock.now());
+    const window = this.windowOf(meeting);
+    if (!window) return { outcome: 'invalid_schedule', meeting, organizer };
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
     const decision = await this.issue(meeting, user, 'owner', window.closesAt, ip, null);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
+  }
+
+  /** The join window now; undefined when the meeting's stored schedule cannot be expanded. */
+  private windowOf(meeting: Meeting): JoinWindow | undefined {
+    try {
+      return joinWindowOf(meeting, this.clock.now());
+    } catch (error) {
+      if (error instanceof MeetingScheduleInvalid) return undefined;
+      throw error;
+    }
   }
 
   private async issue(

@@ -1,4 +1,5 @@
-import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '@moderato/core';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError, type FieldError } from '@moderato/core';
+import { scheduleMessage, type ScheduleProblem } from './recurrence';
 
 export class MeetingNotFound extends NotFoundError {
   constructor(id: string) {
@@ -15,6 +16,32 @@ export class MeetingVersionConflict extends ConflictError {
 export class MeetingCancelled extends DomainError {
   constructor() {
     super('MEETING_CANCELLED', 'gone', 'This meeting was cancelled');
+  }
+}
+
+/**
+ * A series whose stored rule cannot be expanded (saved before Moderato checked schedules, e.g.
+ * BYDAY=undefined): its pages say so and ask the organizer to edit it; nothing else breaks.
+ */
+export class MeetingScheduleInvalid extends DomainError {
+  constructor(meetingId: string | undefined, reason: string) {
+    super('MEETING_SCHEDULE_INVALID', 'conflict', 'The schedule of this meeting is invalid: edit it (its repetition) to fix it', { ...(meetingId ? { meetingId } : {}), reason });
+  }
+}
+
+/**
+ * A schedule refused by checkSchedule(): a 400 with English field messages for the API, and the
+ * problems' codes for the pages, which show them in the person's language.
+ */
+export class InvalidSchedule extends InvalidInputError {
+  constructor(readonly problems: ScheduleProblem[]) {
+    const fields: FieldError[] = [];
+    for (const problem of problems) {
+      const entry = fields.find((field) => field.field === problem.field);
+      if (entry) entry.messages.push(scheduleMessage(problem));
+      else fields.push({ field: problem.field, messages: [scheduleMessage(problem)] });
+    }
+    super(fields);
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '@moderato/audit';
@@ -13,9 +13,9 @@ import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
-import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+import { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
-import { parseRecurrence } from './recurrence';
+import { checkSchedule } from './schedule';
 import { roomNameFor } from './room-name';
 
 /** Who is asking: the signed-in user and their effective roles. */
@@ -35,6 +35,8 @@ const REMINDER_HORIZON_MS = 60 * 24 * 3600_000;
  */
 @Injectable()
 export class MeetingsService {
+  private readonly logger = new Logger('Meetings');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly linkCodes: LinkCodes,
@@ -45,7 +47,7 @@ export class MeetingsService {
 
   async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
     const policy = await this.policy.current();
-    const { startsAt, endsAt, rrule } = this.checkTimes(dto.startsAt, dto.endsAt, dto.recurrence, policy);
+    const { startsAt, endsAt, timezone, rrule } = this.checkTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt, timezone: dto.timezone, recurrence: dto.recurrence }, policy, true);
     this.checkInviteeList(dto.invitees ?? []);
     return this.dataSource.transaction(async (manager) => {
       const server = await this.pickServer(manager, caller, dto.serverId, policy);
@@ -58,7 +60,7 @@ export class MeetingsService {
           roomName: roomNameFor(dto.title),
           startsAt,
           endsAt,
-          timezone: dto.timezone,
+          timezone,
           rrule,
           joinBeforeMinutes: dto.joinWindowMinutesBefore ?? policy.joinWindowBeforeMinutes,
           joinAfterMinutes: dto.joinWindowMinutesAfter ?? policy.joinWindowAfterMinutes,
@@ -115,11 +117,15 @@ export class MeetingsService {
       if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
       if (meeting.version !== dto.version) throw new MeetingVersionConflict(dto.version, meeting.version);
       if (meeting.cancelledAt) throw new MeetingCancelled();
-      const { startsAt, endsAt, rrule } = this.checkTimes(
-        dto.startsAt ?? meeting.startsAt.toISOString(),
-        dto.endsAt ?? meeting.endsAt.toISOString(),
-        dto.recurrence === undefined ? (meeting.rrule ?? undefined) : dto.recurrence,
+      const { startsAt, endsAt, timezone, rrule } = this.checkTimes(
+        {
+          startsAt: dto.startsAt ?? meeting.startsAt.toISOString(),
+          endsAt: dto.endsAt ?? meeting.endsAt.toISOString(),
+          timezone: dto.timezone ?? meeting.timezone,
+          recurrence: dto.recurrence === undefined ? meeting.rrule : dto.recurrence,
+        },
         policy,
+        false,
       );
       const before = { title: meeting.title, description: meeting.description, startsAt: meeting.startsAt.getTime(), endsAt: meeting.endsAt.getTime(), rrule: meeting.rrule, timezone: meeting.timezone };
       Object.assign(meeting, {
@@ -128,7 +134,7 @@ export class MeetingsService {
         startsAt,
         endsAt,
         rrule,
-        timezone: dto.timezone ?? meeting.timezone,
+        timezone,
         joinBeforeMinutes: dto.joinWindowMinutesBefore ?? meeting.joinBeforeMinutes,
         joinAfterMinutes: dto.joinWindowMinutesAfter ?? meeting.joinAfterMinutes,
         options: this.checkOptions({ ...meeting.options, ...dto.options }, policy, meeting.options),
@@ -240,8 +246,8 @@ export class MeetingsService {
     const result = [];
     for (const invitation of await query.getMany()) {
       const meeting = invitation.meeting!;
-      const window = joinWindowOf(meeting, now);
-      if (!window.occurrence) continue;
+      const window = this.safely(meeting, () => joinWindowOf(meeting, now));
+      if (!window?.occurrence) continue;
       result.push({ invitation, meeting, next: window.occurrence, open: window.open, link: `/j/${this.linkCodes.codeFor(invitation)}` });
     }
     return result.sort((a, b) => a.next.startsAt.getTime() - b.next.startsAt.getTime());
@@ -272,7 +278,7 @@ export class MeetingsService {
       const exception: OccurrenceException = { occurrence: occurrence.toISOString() };
       if (dto.cancelled) exception.cancelled = true;
       else {
-        const { startsAt, endsAt } = this.checkTimes(dto.startsAt ?? '', dto.endsAt ?? '', undefined, policy);
+        const { startsAt, endsAt } = this.checkTimes({ startsAt: dto.startsAt ?? '', endsAt: dto.endsAt ?? '', timezone: meeting.timezone }, policy, false);
         exception.startsAt = startsAt.toISOString();
         exception.endsAt = endsAt.toISOString();
       }
@@ -366,7 +372,9 @@ export class MeetingsService {
     if (meeting.cancelledAt || !minutes) return;
     const now = this.clock.now();
     const rows: OutboxMessage[] = [];
-    for (const occurrence of occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS))) {
+    // A series saved before schedules were checked may not expand: its invitees are still added and told, without reminders.
+    const occurrences = this.safely(meeting, () => occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS))) ?? [];
+    for (const occurrence of occurrences) {
       const due = new Date(occurrence.startsAt.getTime() - minutes * 60_000);
       if (due <= now) continue;
       for (const invitation of invitations.filter((i) => i.status !== 'revoked')) {
@@ -402,14 +410,49 @@ export class MeetingsService {
     const candidates: { id: string }[] = await this.dataSource.query('SELECT id FROM meetings WHERE rrule IS NOT NULL AND cancelled_at IS NULL');
     let looked = 0;
     for (const { id } of candidates) {
-      await this.dataSource.transaction(async (manager) => {
-        const meeting = await manager.getRepository(Meeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-        if (!meeting || meeting.cancelledAt || !occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS)).length) return;
-        looked += 1;
-        await this.scheduleReminders(manager, meeting);
-      });
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          const meeting = await manager.getRepository(Meeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+          if (!meeting || meeting.cancelledAt || !occurrencesOf(meeting, now, new Date(now.getTime() + REMINDER_HORIZON_MS)).length) return;
+          looked += 1;
+          await this.scheduleReminders(manager, meeting);
+        });
+      } catch (error) {
+        // One series whose stored schedule cannot be expanded never stops the others.
+        if (!(error instanceof MeetingScheduleInvalid)) throw error;
+        this.logger.warn({ meetingId: id, reason: (error.details as { reason?: string }).reason }, 'Reminder top-up skips a series whose schedule is invalid');
+      }
     }
     return looked;
+  }
+
+  /**
+   * Running series whose stored rule cannot be expanded (saved before schedules were checked):
+   * the worker lists them in its log at start, so an operator can ask their organizers to fix them.
+   */
+  async invalidSeries(): Promise<{ id: string; organizerId: string; title: string; rrule: string; reason: string }[]> {
+    const rows: Meeting[] = await this.dataSource.getRepository(Meeting).find({ where: { rrule: Not(IsNull()), cancelledAt: IsNull() }, select: { id: true, organizerId: true, title: true, rrule: true, startsAt: true, endsAt: true, timezone: true } });
+    const invalid = [];
+    for (const meeting of rows) {
+      try {
+        occurrencesOf(meeting, meeting.startsAt, meeting.startsAt);
+      } catch (error) {
+        if (!(error instanceof MeetingScheduleInvalid)) throw error;
+        invalid.push({ id: meeting.id, organizerId: meeting.organizerId, title: meeting.title, rrule: meeting.rrule!, reason: String((error.details as { reason?: string }).reason) });
+      }
+    }
+    return invalid;
+  }
+
+  /** What `work` computes from the meeting's schedule; undefined (and a warning) when the stored schedule is invalid. */
+  private safely<T>(meeting: Meeting, work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof MeetingScheduleInvalid)) throw error;
+      this.logger.warn({ meetingId: meeting.id, reason: (error.details as { reason?: string }).reason }, 'The stored schedule of a meeting is invalid');
+      return undefined;
+    }
   }
 
   /** Administration: how many meetings a person organized, and the latest ones. */
@@ -434,25 +477,11 @@ export class MeetingsService {
     return server;
   }
 
-  private checkTimes(startsAtText: string, endsAtText: string, recurrence: string | null | undefined, policy: OrgPolicy) {
-    const problems: FieldError[] = [];
-    const startsAt = new Date(startsAtText);
-    const endsAt = new Date(endsAtText);
-    if (Number.isNaN(startsAt.getTime())) problems.push({ field: 'startsAt', messages: ['startsAt is not a valid date-time'] });
-    if (Number.isNaN(endsAt.getTime())) problems.push({ field: 'endsAt', messages: ['endsAt is not a valid date-time'] });
-    if (!problems.length && endsAt <= startsAt) problems.push({ field: 'endsAt', messages: ['endsAt must be after startsAt'] });
-    if (!problems.length && endsAt.getTime() - startsAt.getTime() > policy.maxMeetingMinutes * 60_000) {
-      const limit = policy.maxMeetingMinutes % 60 === 0 ? `${policy.maxMeetingMinutes / 60} hours` : `${policy.maxMeetingMinutes} minutes`;
-      problems.push({ field: 'endsAt', messages: [`a meeting may last at most ${limit} (organisation policy)`] });
-    }
-    let rrule: string | null = null;
-    if (recurrence) {
-      const parsed = parseRecurrence(recurrence);
-      if (parsed.ok) rrule = parsed.rrule;
-      else problems.push({ field: 'recurrence', messages: [parsed.message] });
-    }
-    if (problems.length) throw new InvalidInputError(problems);
-    return { startsAt, endsAt, rrule };
+  /** checkSchedule() with the clock and the organisation policy; a refusal is a 400 with field messages. */
+  private checkTimes(input: { startsAt: string; endsAt: string; timezone: string; recurrence?: string | null }, policy: OrgPolicy, isNew: boolean) {
+    const checked = checkSchedule(input, { now: this.clock.now(), isNew, maxMeetingMinutes: policy.maxMeetingMinutes });
+    if (!checked.ok) throw new InvalidSchedule(checked.problems);
+    return checked.value;
   }
 
   /** Guest access only where the organisation allows it, and it implies "login not required". */

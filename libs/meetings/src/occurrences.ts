@@ -1,6 +1,8 @@
-import { RRule } from 'rrule';
+import { RRule, type Options as RRuleOptions } from 'rrule';
 import { zoneOffsetMs, zonedToUtc } from '@moderato/core';
 import type { OccurrenceException } from './meeting.entity';
+import { MeetingScheduleInvalid } from './meetings.errors';
+import { parseRule, scheduleMessage, type RecurrenceRule, type RuleUntil } from './recurrence';
 
 export interface Occurrence {
   /** The occurrence's original start (its identity, also for exceptions), UTC. */
@@ -11,6 +13,7 @@ export interface Occurrence {
 }
 
 interface Schedulable {
+  id?: string;
   startsAt: Date;
   endsAt: Date;
   timezone: string;
@@ -19,6 +22,56 @@ interface Schedulable {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The meeting's local date and time written as if UTC ("floating"), as the rrule library counts. */
+const floatingOf = (instant: Date, timeZone: string) => new Date(instant.getTime() + zoneOffsetMs(instant, timeZone));
+
+/** The instant of UNTIL: a UTC time as it is; a floating time, or the end of a date, on the meeting's wall clock. */
+export function untilInstant(until: RuleUntil, timeZone: string): Date {
+  if (until.form === 'utc') return new Date(Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second));
+  const wall = until.form === 'date' ? Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59) : Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second);
+  let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
+  guess = wall - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** The rrule library's expansion of a checked rule from the meeting's start, on its wall clock. */
+export function expansionOf(rule: RecurrenceRule, startsAt: Date, timeZone: string, limit?: Date): RRule {
+  const options: Partial<RRuleOptions> = { freq: RRule[rule.freq], interval: rule.interval ?? 1, dtstart: floatingOf(startsAt, timeZone) };
+  if (rule.count !== undefined) options.count = rule.count;
+  const until = rule.until ? floatingOf(untilInstant(rule.until, timeZone), timeZone) : undefined;
+  const end = until && limit ? (until < limit ? until : limit) : (until ?? limit);
+  if (end) options.until = end;
+  if (rule.byDay) options.byweekday = rule.byDay.map((day) => (day.nth ? RRule[day.weekday].nth(day.nth) : RRule[day.weekday]));
+  if (rule.byMonthDay) options.bymonthday = rule.byMonthDay;
+  if (rule.byMonth) options.bymonth = rule.byMonth;
+  if (rule.bySetPos) options.bysetpos = rule.bySetPos;
+  if (rule.wkst) options.wkst = RRule[rule.wkst];
+  return new RRule(options);
+}
+
+/**
+ * The stored rule of a series, read as strictly as a new one: a series saved before Moderato
+ * checked schedules (BYDAY=undefined, BYHOUR…) throws MeetingScheduleInvalid, which every page,
+ * list and job catches, so one broken series never breaks anything else.
+ */
+export function storedRuleOf(meeting: Pick<Schedulable, 'rrule'> & { id?: string }): RecurrenceRule {
+  const parsed = parseRule(meeting.rrule ?? '');
+  if (!parsed.ok) throw new MeetingScheduleInvalid(meeting.id, scheduleMessage(parsed.problem));
+  return parsed.rule;
+}
+
+/** Whether the meeting's schedule can be expanded (a one-off meeting always can). */
+export function scheduleIsValid(meeting: Schedulable & { id?: string }): boolean {
+  if (!meeting.rrule) return true;
+  try {
+    storedRuleOf(meeting);
+    zoneOffsetMs(meeting.startsAt, meeting.timezone);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The occurrences of a meeting between `from` and `to` (by start), computed on the wall clock
@@ -32,14 +85,18 @@ export function occurrencesOf(meeting: Schedulable, from: Date, to: Date, option
   if (!meeting.rrule) {
     starts = [meeting.startsAt];
   } else {
-    // Floating wall-clock time: the meeting's local date and time written as if UTC.
-    const floating = new Date(meeting.startsAt.getTime() + zoneOffsetMs(meeting.startsAt, meeting.timezone));
-    const rule = new RRule({ ...RRule.parseString(meeting.rrule), dtstart: floating });
-    const margin = 2 * 24 * 3600_000;
-    starts = rule
-      .between(new Date(from.getTime() - margin - duration), new Date(to.getTime() + margin), true)
-      .map((wall) => zonedToUtc(`${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`, `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`, meeting.timezone)!)
-      .filter(Boolean);
+    const parsed = storedRuleOf(meeting);
+    try {
+      const rule = expansionOf(parsed, meeting.startsAt, meeting.timezone);
+      const margin = 2 * 24 * 3600_000;
+      starts = rule
+        .between(new Date(from.getTime() - margin - duration), new Date(to.getTime() + margin), true)
+        .map((wall) => zonedToUtc(`${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`, `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`, meeting.timezone)!)
+        .filter(Boolean);
+    } catch (error) {
+      // A stored time zone or date the rrule library or Intl cannot work with.
+      throw new MeetingScheduleInvalid(meeting.id, error instanceof Error ? error.message : String(error));
+    }
   }
   const result: Occurrence[] = [];
   for (const start of starts) {

@@ -20,6 +20,7 @@ const STATUS: Record<JoinDecision['outcome'], number> = {
   revoked: 410,
   cancelled: 410,
   ended: 410,
+  invalid_schedule: 409,
   login_required: 303,
   choose: 200,
   wrong_account: 403,

@@ -1,5 +1,5 @@
-import { isTimeZone, zonedToUtc, isoWithOffset } from '@moderato/core';
-import { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type ParsedInvitee } from '@moderato/meetings';
+import { isCalendarDate, isTimeZone, zonedToUtc, isoWithOffset } from '@moderato/core';
+import { parseInviteeCsv, parseInviteeList, scheduleMessage, type InviteeListProblem, type ParsedInvitee, type ScheduleProblem, type ScheduleProblemCode } from '@moderato/meetings';
 
 /** What the "New meeting" form posts (all strings, as browsers send them). */
 export interface MeetingForm {
@@ -21,23 +21,64 @@ export interface MeetingForm {
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
+/** The form's own schedule checks, besides those of the API (checkSchedule). */
+type FormProblemCode = 'date.notADate' | 'time.notATime';
+
+/**
+ * The text of a schedule problem on the form: the pages pass their translator (schedule.* keys
+ * of the web i18n catalogs), so the error beside the field is in the person's language.
+ */
+export type ScheduleText = (code: ScheduleProblemCode | FormProblemCode, params?: Record<string, string | number>) => string;
+
+const ENGLISH_FORM_TEXT: Record<FormProblemCode, string> = {
+  'date.notADate': '{value} is not a date of the calendar',
+  'time.notATime': '{value} is not a time of day (00:00 to 23:59)',
+};
+/** The API's English texts: for callers without a translator. */
+export const englishScheduleText: ScheduleText = (code, params) =>
+  code in ENGLISH_FORM_TEXT
+    ? ENGLISH_FORM_TEXT[code as FormProblemCode].replace(/\{(\w+)\}/g, (whole, name: string) => String(params?.[name] ?? whole))
+    : scheduleMessage({ code: code as ScheduleProblemCode, params });
+
+/** Schedule problems refused by the service, as form errors beside the right field. */
+export function scheduleErrors(problems: ScheduleProblem[], text: ScheduleText): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const problem of problems) (errors[formFieldOf(problem.field)] ??= []).push(text(problem.code, problem.params));
+  return errors;
+}
+
+const isDay = (value: string) => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return !!match && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+};
+const isTimeOfDay = (value: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+/** What the form shows of a value it refuses (a crafted request may send anything). */
+const shown = (value: string) => value.slice(0, 40);
+
 /**
  * Turns the form into the API's CreateMeetingDto shape (so the same validation applies), plus
  * the per-line problems of the pasted lists and the CSV. Field errors use the form's names.
  */
-export function meetingFormToDto(form: MeetingForm, csv?: string) {
+export function meetingFormToDto(form: MeetingForm, csv?: string, text: ScheduleText = englishScheduleText) {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] ??= []).push(message);
   const timezone = form.timezone || 'UTC';
   let startsAt: string | undefined;
   let endsAt: string | undefined;
-  if (!isTimeZone(timezone)) add('timezone', 'timezone must be an IANA time zone such as Europe/Berlin');
+  if (!isTimeZone(timezone)) add('timezone', text('timezone.unknown'));
   else {
-    const start = form.date && form.startTime ? zonedToUtc(form.date, form.startTime, timezone) : undefined;
-    const end = form.date && form.endTime ? zonedToUtc(form.date, form.endTime, timezone) : undefined;
-    if (!start) add('date', 'choose a date and a start time');
-    if (!end) add('endTime', 'choose an end time');
-    if (start && end && end <= start) add('endTime', 'the end must be after the start');
+    // 2027-02-30 or 24:00 are refused, not rolled over into March or the next day.
+    const badDate = !!form.date && !isDay(form.date);
+    const badStart = !!form.startTime && !isTimeOfDay(form.startTime);
+    const badEnd = !!form.endTime && !isTimeOfDay(form.endTime);
+    if (badDate) add('date', text('date.notADate', { value: shown(form.date!) }));
+    if (badStart) add('startTime', text('time.notATime', { value: shown(form.startTime!) }));
+    if (badEnd) add('endTime', text('time.notATime', { value: shown(form.endTime!) }));
+    const start = form.date && form.startTime && !badDate && !badStart ? zonedToUtc(form.date, form.startTime, timezone) : undefined;
+    const end = form.date && form.endTime && !badDate && !badEnd ? zonedToUtc(form.date, form.endTime, timezone) : undefined;
+    if (!start && !badDate && !badStart) add('date', text('startsAt.format'));
+    if (!end && !badDate && !badEnd) add('endTime', text('endsAt.format'));
+    if (start && end && end <= start) add('endTime', text('endsAt.beforeStart'));
     if (start && end) {
       startsAt = isoWithOffset(start, timezone);
       endsAt = isoWithOffset(end, timezone);

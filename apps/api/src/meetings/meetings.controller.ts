@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { InvalidInputError } from '@moderato/core';
+import { Clock, InvalidInputError } from '@moderato/core';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
@@ -57,6 +57,7 @@ export class MeetingsController {
   constructor(
     private readonly meetings: MeetingsService,
     private readonly groups: GroupInvitations,
+    private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -105,7 +106,7 @@ export class MeetingsController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   async occurrences(@Param('id') id: string, @Req() req: Request, @Query('from') from?: string, @Query('to') to?: string) {
-    const start = from ? new Date(from) : new Date();
+    const start = from ? new Date(from) : this.clock.now();
     const end = to ? new Date(to) : new Date(start.getTime() + 90 * 24 * 3600_000);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start || end.getTime() - start.getTime() > 800 * 24 * 3600_000) {
       throw new InvalidInputError([{ field: 'from', messages: ['from and to must be ISO dates, from before to, at most 800 days apart'] }]);

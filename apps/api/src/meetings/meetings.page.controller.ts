@@ -3,15 +3,18 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
+import { Clock, DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
+import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
-import { setFlash, validateForm } from '@moderato/web';
+import { setFlash, validateForm, type MessageKey, type Translate } from '@moderato/web';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
-import { formFieldOf, formOfMeeting, meetingFormToDto, type MeetingForm } from './meeting-form';
+import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
+
+/** Schedule problems in the page's language (the schedule.* keys). */
+const scheduleText = (res: Response): ScheduleText => (code, params) => (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
 
 // Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
@@ -25,6 +28,7 @@ export class MeetingsPageController {
     private readonly config: AppConfig,
     private readonly groups: GroupInvitations,
     private readonly policy: PolicyService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -33,10 +37,12 @@ export class MeetingsPageController {
     const tab = when === 'past' ? 'past' : 'upcoming';
     const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
-    const now = new Date();
+    const now = this.clock.now();
+    // A series saved before schedules were checked is marked, never expanded (it would throw).
+    const invalidIds = result.items.filter((meeting) => !scheduleIsValid(meeting)).map((meeting) => meeting.id);
     // "Start" shows for meetings whose join window is open right now.
-    const openIds = result.items.filter((meeting) => !meeting.cancelledAt && joinWindowOf(meeting, now).open).map((meeting) => meeting.id);
-    return { tab, q: q ?? '', ...result, openIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
+    const openIds = result.items.filter((meeting) => !meeting.cancelledAt && !invalidIds.includes(meeting.id) && joinWindowOf(meeting, now).open).map((meeting) => meeting.id);
+    return { tab, q: q ?? '', ...result, openIds, invalidIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
   @Get('new')
@@ -52,7 +58,7 @@ export class MeetingsPageController {
   @RequireRoles('organizer')
   @UseInterceptors(FileInterceptor('csv', { limits: { fileSize: 1024 * 1024, files: 1 } }))
   async create(@Body() body: MeetingForm, @UploadedFile() file: { buffer: Buffer } | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'));
+    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res));
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
     const servers = await this.meetings.usableServers(callerOf(req));
@@ -62,6 +68,7 @@ export class MeetingsPageController {
       setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
+      if (error instanceof InvalidSchedule) return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
       if (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees)) {
         const fieldErrors: Record<string, string[]> = {};
         const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [{ field: 'participants', messages: [error.message] }];
@@ -78,15 +85,23 @@ export class MeetingsPageController {
     const caller = callerOf(req);
     const meeting = await this.meetings.get(caller, id);
     const invitations = await this.meetings.listInvitations(caller, id);
-    const now = new Date();
-    const occurrences = meeting.rrule ? (await this.meetings.occurrences(caller, id, now, new Date(now.getTime() + 400 * 24 * 3600_000))).slice(0, 12) : [];
+    const now = this.clock.now();
+    let occurrences: Awaited<ReturnType<MeetingsService['occurrences']>> = [];
+    let scheduleInvalid = false;
+    try {
+      if (meeting.rrule) occurrences = (await this.meetings.occurrences(caller, id, now, new Date(now.getTime() + 400 * 24 * 3600_000))).slice(0, 12);
+    } catch (error) {
+      if (!(error instanceof MeetingScheduleInvalid)) throw error;
+      // Saved before schedules were checked: the page says so and links to the edit form.
+      scheduleInvalid = true;
+    }
     // "7b (30 people)": the groups invited, counting who is still invited.
     const groupCounts = new Map<string, number>();
     for (const invitation of invitations) {
       if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
     }
     const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
-    return { meeting, invitations, occurrences, groups, directory: await this.directorySearch(find) };
+    return { meeting, invitations, occurrences, scheduleInvalid, groups, directory: await this.directorySearch(find) };
   }
 
   /** Adds one person found in the directory. */
@@ -129,7 +144,7 @@ export class MeetingsPageController {
   async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const meeting = await this.meetings.get(callerOf(req), id);
     const again = (status: number, errors: Record<string, string[]>) => res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
-    const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' });
+    const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
@@ -138,6 +153,7 @@ export class MeetingsPageController {
       await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
     } catch (error) {
       if (error instanceof MeetingVersionConflict) return again(409, { title: [error.message] });
+      if (error instanceof InvalidSchedule) return again(400, scheduleErrors(error.problems, scheduleText(res)));
       if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
         const fieldErrors: Record<string, string[]> = {};
         for (const detail of error.details as FieldError[]) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
