@@ -11,6 +11,7 @@ import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
+import { readMailBacklog, type MailBacklog } from './mail-backlog';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
 import { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
@@ -42,6 +43,11 @@ export class MeetingsService {
     private readonly clock: Clock,
     private readonly policy: PolicyService,
   ) {}
+
+  /** Mails waiting for SMTP to work again (admin dashboard). */
+  mailBacklog(): Promise<MailBacklog | undefined> {
+    return readMailBacklog(this.dataSource);
+  }
 
   async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
     const policy = await this.policy.current();
@@ -288,7 +294,7 @@ export class MeetingsService {
   async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (manager, invitation) => {
       invitation.status = 'revoked';
-      await manager.getRepository(OutboxMessage).delete({ invitationId: invitation.id, kind: 'reminder', status: 'pending' });
+      await manager.getRepository(OutboxMessage).delete({ invitationId: invitation.id, kind: 'reminder', status: In(['pending', 'retrying']) });
       return invitation;
     });
   }
@@ -361,7 +367,7 @@ export class MeetingsService {
   private async scheduleReminders(manager: EntityManager, meeting: Meeting, known?: Invitation[]): Promise<void> {
     const invitations = known ?? (await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } }));
     if (!invitations.length) return;
-    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' });
+    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: In(['pending', 'retrying']) });
     const minutes = meeting.options.reminderMinutes === undefined ? 15 : meeting.options.reminderMinutes;
     if (meeting.cancelledAt || !minutes) return;
     const now = this.clock.now();
