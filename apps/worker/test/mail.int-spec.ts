@@ -4,7 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import { DataSource, In } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions } from '@moderato/mail';
-import { Invitation, LinkCodes, Meeting, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
+import { Invitation, LinkCodes, Meeting, MeetingsService, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
 import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
@@ -200,6 +200,32 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     expect(mailsFor(rows[2].id)[0].subject).toMatch(/^Reminder: /);
     for (const invitation of [...invitations, ...reminded]) expect(await invitationStatus(invitation)).toBe('sent');
     expect(await readMailBacklog(dataSource)).toBeUndefined();
+  });
+
+  it('a resend while the invitation is retrying replaces the waiting mail: one invitation arrives when SMTP is back', async () => {
+    const port = sink.port;
+    await restartSink();
+    const organizer = await factories.organizer();
+    const { meeting, invitations } = await factories.meeting({ organizer, invitees: 1 });
+    const [first] = await writeRows(invitations, 'invite');
+    // The relay paused once the mail waits for its next attempt: no worker holds it at the click.
+    await waitForAttempts([first], 1);
+    await relay.stop();
+    try {
+      await waitForStatus([first], 'retrying');
+      await worker.get(MeetingsService).resendInvitation({ user: organizer, roles: ['organizer'] }, meeting.id, invitations[0].id);
+    } finally {
+      relay.start();
+    }
+    sink = await startSmtpSink({ port });
+    const resent = await until(async () => {
+      const rows = await dataSource.getRepository(OutboxMessage).findBy({ invitationId: invitations[0].id });
+      return rows.length === 1 && rows[0].status === 'sent' && rows[0];
+    }, 'the resent invitation sent, the waiting one gone');
+    await relay.runOnce();
+    expect(resent.id).not.toBe(first.id);
+    expect(mailsFor(first.id)).toHaveLength(0);
+    expect(mailsFor(resent.id)).toHaveLength(1);
   });
 
   it('marks the row and the invitation failed once temporary failures have lasted MAIL_RETRY_HOURS (48 h)', async () => {

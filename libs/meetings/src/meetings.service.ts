@@ -308,6 +308,14 @@ export class MeetingsService {
         invitation.boundUserId = null;
       }
       invitation.status = 'pending';
+      // The new invitation replaces earlier ones still waiting for SMTP (failed before, not sent,
+      // also when relayed for their next attempt): one mail when it is back. One being tried right
+      // now (locked by the worker) is left alone rather than waited for.
+      await manager.query(
+        `DELETE FROM outbox_messages WHERE id IN (
+           SELECT id FROM outbox_messages WHERE invitation_id = $1 AND kind IN ('invite', 'update') AND status IN ('retrying', 'queued') AND failing_since IS NOT NULL FOR UPDATE SKIP LOCKED)`,
+        [invitation.id],
+      );
       await this.writeOutbox(manager, [invitation], 'invite', meeting.version - 1);
       return invitation;
     });
