@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
-import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+import { LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
 // The full-stack test boots the worker app beside the api, the way an operator runs both.
 // eslint-disable-next-line no-restricted-imports
 import { createWorker } from '../../worker/src/bootstrap';
@@ -27,7 +27,7 @@ describe('the whole way: schedule → mail → link → login → token', () => 
     worker = await createWorker({
       config: testConfig(env.api.db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url }),
       logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200 },
+      mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
     });
     await worker.init();
     await registerJitsiServer(env.api);
@@ -100,5 +100,42 @@ describe('the whole way: schedule → mail → link → login → token', () => 
     const reminder = mails.find((mail) => /remind|erinner/i.test(mail.subject ?? ''))!;
     expect(reminder.text).toMatch(/http:\/\/localhost:3000\/j\/[A-Za-z0-9_-]+/);
     expect(reminder.date!.getTime()).toBeLessThan(start.getTime());
+  });
+
+  it('SMTP down: the meeting page says retrying (en, de), the admin dashboard how many mails wait since when and why; once SMTP is back they leave by themselves', async () => {
+    const port = sink.port;
+    await sink.stop();
+    const teacher = await env.signIn('teacher@school.test');
+    const admin = await env.signIn('admin@school.test');
+    let meetingId = '';
+    try {
+      const start = new Date(Date.now() + 3600_000);
+      const { body: meeting } = await teacher
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', await env.csrf(teacher))
+        .send({ title: 'Outage', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 45 * 60_000)), timezone: 'Europe/Berlin', invitees: [{ email: 'student@school.test' }, { email: 'student2@school.test' }] })
+        .expect(201);
+      meetingId = meeting.id;
+      const page = await until(async () => {
+        const res = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+        return res.text.match(/data-status="retrying"/g)?.length === 2 && res.text;
+      }, 'both invitations retrying');
+      expect(page).toContain('>retrying</td>');
+      expect(page).not.toContain('data-status="failed"');
+      const german = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'de').expect(200);
+      expect(german.text).toContain('>wird erneut versucht</td>');
+      const dashboard = await admin.get('/admin').set('Accept-Language', 'en').expect(200);
+      expect(dashboard.text).toMatch(/2 mails waiting since [^<]+: [^<]*ECONNREFUSED/);
+    } finally {
+      sink = await startSmtpSink({ port });
+    }
+    await sink.waitFor(2, 15_000);
+    const sent = await until(async () => {
+      const invitations = (await teacher.get(`/api/v1/meetings/${meetingId}/invitations`).expect(200)).body as { status: string }[];
+      return invitations.every((i) => i.status === 'sent') && invitations;
+    }, 'both invitations sent');
+    expect(sent).toHaveLength(2);
+    const dashboard = await admin.get('/admin').set('Accept-Language', 'en').expect(200);
+    expect(dashboard.text).not.toContain('data-mail-backlog');
   });
 });

@@ -129,6 +129,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         /^✔ Jitsi "School HS": sample HS256 tokens \(owner, member\) pass all \d+ TOKENS\.md rules, signature valid/,
         /^✔ Jitsi "School RS": sample RS256 tokens/,
         new RegExp(`^✔ Jitsi "School RS": ${env.PUBLIC_URL}/asap/[0-9a-f-]{36}/[0-9a-f]{64}\\.pem serves the current public key`),
+        /^✔ No mail is waiting for the SMTP server/,
       ];
       for (const pattern of expected) expect(lines.filter((line) => pattern.test(line))).toHaveLength(1);
       expect(run.stdout).toMatch(/✔ All \d+ checks fine\./);
@@ -145,6 +146,26 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect(mail.from).toMatchObject({ text: expect.stringContaining('moderato@school.test') });
       expect(mail.subject).toBe('Moderato: test mail from moderato doctor');
       expect((await runCli(['doctor', '--mail-to', 'not-an-address'], env)).code).toBe(2);
+    });
+
+    it('mails the worker keeps retrying: ! how many wait since when, with the last SMTP error (a warning, exit 0)', async () => {
+      const since = new Date(Date.now() - 2 * 3600_000);
+      const { rows } = await holder.query(
+        `INSERT INTO outbox_messages (kind, status, attempts, last_error, failing_since, last_attempt_at, not_before)
+         VALUES ('invite', 'retrying', 9, 'connect ECONNREFUSED 10.0.0.25:587', $1, now() - interval '2 minutes', now() + interval '1 minute'),
+                ('reminder', 'retrying', 3, 'Error: Mailbox busy, try again later', $1::timestamptz + interval '1 hour', now() - interval '1 minute', now() + interval '1 minute')
+         RETURNING id`,
+        [since],
+      );
+      try {
+        const run = await runCli(['doctor'], env);
+        expect(run.code).toBe(0);
+        const warnings = checkLines(run.stdout).filter((line) => line.startsWith('!'));
+        expect(warnings).toEqual([`! 2 mails waiting since ${since.toISOString()}: Error: Mailbox busy, try again later`]);
+        expect(run.stdout).toContain('MAIL_RETRY_HOURS');
+      } finally {
+        await holder.query(`DELETE FROM outbox_messages WHERE id = ANY($1::uuid[])`, [rows.map((row: { id: string }) => row.id)]);
+      }
     });
 
     it('Redis on a closed port: ✖ naming Redis with the fix, exit code 1', async () => {

@@ -4,7 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import { DataSource, In } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions } from '@moderato/mail';
-import { Invitation, LinkCodes, OutboxMessage, type OutboxKind } from '@moderato/meetings';
+import { Invitation, LinkCodes, Meeting, MeetingsService, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
 import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
@@ -38,7 +38,8 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     createWorker({
       config: testConfig(db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url, MAIL_FROM: 'Moderato <moderato@school.test>' }),
       logDestination: new LogCapture(),
-      mail: { retryDelayMs: 250, pollIntervalMs: 100 },
+      // Short delays: the old give-up (5 attempts) passes in seconds; MAIL_RETRY_HOURS stays 48.
+      mail: { retryDelayMs: 100, retryMaxDelayMs: 400, pollIntervalMs: 100 },
     });
 
   /** Every mail received so far, across sink restarts. */
@@ -50,11 +51,18 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     await sink.stop();
   }
 
-  async function writeRows(invitations: Invitation[], kind: OutboxKind, payload: Record<string, unknown> = { sequence: 0 }): Promise<OutboxMessage[]> {
+  async function writeRows(invitations: Invitation[], kind: OutboxKind, payload: Record<string, unknown> = { sequence: 0 }, extra: Partial<OutboxMessage> = {}): Promise<OutboxMessage[]> {
     const repo = dataSource.getRepository(OutboxMessage);
-    return repo.save(invitations.map((invitation) => repo.create({ kind, invitationId: invitation.id, payload, status: 'pending', notBefore: new Date(Date.now() - 1000) })));
+    return repo.save(invitations.map((invitation) => repo.create({ kind, invitationId: invitation.id, payload, status: 'pending', notBefore: new Date(Date.now() - 1000), ...extra })));
   }
 
+  const invitationStatus = async (invitation: Invitation) => (await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitation.id })).status;
+  /** Waits until every row has failed `attempts` times (and is still waiting). */
+  const waitForAttempts = (rows: OutboxMessage[], attempts: number) =>
+    until(async () => {
+      const current = await rowsById(rows);
+      return current.length === rows.length && current.every((r) => r.attempts >= attempts) && current;
+    }, `${rows.length} row(s) with ${attempts} failed attempts`);
   const rowsById = async (rows: OutboxMessage[]) => dataSource.getRepository(OutboxMessage).findBy({ id: In(rows.map((r) => r.id)) });
   const waitForStatus = (rows: OutboxMessage[], status: OutboxMessage['status'], timeoutMs?: number) =>
     until(async () => {
@@ -166,37 +174,120 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     expect((await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitations[0].id })).status).toBe('revoked');
   });
 
-  it('keeps retrying while SMTP is down and sends once it is back', async () => {
+  it('keeps every mail while SMTP refuses connections for longer than the old give-up (5 attempts), sends each exactly once when it is back', async () => {
     const port = sink.port;
     await restartSink();
-    const { invitations } = await factories.meeting({ invitees: 1 });
-    const [row] = await writeRows(invitations, 'invite');
-    const failed = await until(async () => {
-      const current = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ id: row.id });
-      return current.attempts >= 1 && current;
-    }, 'a failed attempt');
-    expect(failed.status).toBe('queued');
-    expect(failed.sentAt).toBeNull();
-    expect(failed.lastError).toMatch(/ECONNREFUSED/);
+    const { invitations } = await factories.meeting({ invitees: 2 });
+    const { invitations: reminded } = await factories.meeting({ invitees: 1 });
+    const rows = [...(await writeRows(invitations, 'invite')), ...(await writeRows(reminded, 'reminder'))];
+    const waiting = await waitForAttempts(rows, 7);
+    for (const row of waiting) {
+      expect(['retrying', 'queued']).toContain(row.status);
+      expect(row.sentAt).toBeNull();
+      expect(row.lastError).toMatch(/ECONNREFUSED/);
+      expect(row.failingSince).toBeInstanceOf(Date);
+    }
+    // The meeting page says "retrying", the dashboard and the doctor how many wait since when, and why.
+    for (const invitation of [...invitations, ...reminded]) expect(await invitationStatus(invitation)).toBe('retrying');
+    const backlog = await readMailBacklog(dataSource);
+    expect(backlog).toEqual(expect.objectContaining({ count: 3, lastError: expect.stringMatching(/ECONNREFUSED/) }));
+    expect(backlog!.since.getTime()).toBe(Math.min(...waiting.map((r) => r.failingSince!.getTime())));
+
     sink = await startSmtpSink({ port });
-    const [sent] = await waitForStatus([row], 'sent');
-    expect(sent.attempts).toBeGreaterThanOrEqual(2);
-    expect(mailsFor(row.id)).toHaveLength(1);
+    await waitForStatus(rows, 'sent');
+    await relay.runOnce();
+    for (const row of rows) expect(mailsFor(row.id)).toHaveLength(1);
+    expect(mailsFor(rows[2].id)[0].subject).toMatch(/^Reminder: /);
+    for (const invitation of [...invitations, ...reminded]) expect(await invitationStatus(invitation)).toBe('sent');
+    expect(await readMailBacklog(dataSource)).toBeUndefined();
   });
 
-  it('marks the row and the invitation failed after the last attempt', async () => {
+  it('a resend while the invitation is retrying replaces the waiting mail: one invitation arrives when SMTP is back', async () => {
+    const port = sink.port;
+    await restartSink();
+    const organizer = await factories.organizer();
+    const { meeting, invitations } = await factories.meeting({ organizer, invitees: 1 });
+    const [first] = await writeRows(invitations, 'invite');
+    // The relay paused once the mail waits for its next attempt: no worker holds it at the click.
+    await waitForAttempts([first], 1);
+    await relay.stop();
+    try {
+      await waitForStatus([first], 'retrying');
+      await worker.get(MeetingsService).resendInvitation({ user: organizer, roles: ['organizer'] }, meeting.id, invitations[0].id);
+    } finally {
+      relay.start();
+    }
+    sink = await startSmtpSink({ port });
+    const resent = await until(async () => {
+      const rows = await dataSource.getRepository(OutboxMessage).findBy({ invitationId: invitations[0].id });
+      return rows.length === 1 && rows[0].status === 'sent' && rows[0];
+    }, 'the resent invitation sent, the waiting one gone');
+    await relay.runOnce();
+    expect(resent.id).not.toBe(first.id);
+    expect(mailsFor(first.id)).toHaveLength(0);
+    expect(mailsFor(resent.id)).toHaveLength(1);
+  });
+
+  it('marks the row and the invitation failed once temporary failures have lasted MAIL_RETRY_HOURS (48 h)', async () => {
     const port = sink.port;
     await restartSink();
     try {
-      const { invitations } = await factories.meeting({ invitees: 1 });
-      const [row] = await writeRows(invitations, 'invite');
-      const [failed] = await waitForStatus([row], 'failed', 20_000);
-      expect(failed.attempts).toBe(5);
+      const { invitations } = await factories.meeting({ invitees: 2 });
+      const hour = 3600_000;
+      // One mail failing for a bit more than 48 hours, one for a bit less.
+      const [late] = await writeRows([invitations[0]], 'invite', { sequence: 0 }, { failingSince: new Date(Date.now() - 48 * hour - 60_000) });
+      const [recent] = await writeRows([invitations[1]], 'invite', { sequence: 0 }, { failingSince: new Date(Date.now() - 47 * hour) });
+      const [failed] = await waitForStatus([late], 'failed');
+      expect(failed.attempts).toBe(1);
       expect(failed.lastError).toMatch(/ECONNREFUSED/);
-      expect((await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitations[0].id })).status).toBe('failed');
+      expect(await invitationStatus(invitations[0])).toBe('failed');
+      const [retrying] = await waitForAttempts([recent], 2);
+      expect(retrying.status).not.toBe('failed');
+      expect(await invitationStatus(invitations[1])).toBe('retrying');
     } finally {
       sink = await startSmtpSink({ port });
     }
+  });
+
+  it('fails a mail at once when the server refuses the recipient (5xx), retries a 4xx until it is accepted', async () => {
+    const { invitations } = await factories.meeting({ invitees: 2 });
+    const [unknown, busy] = invitations.map((invitation) => invitation.email);
+    sink.refuseRecipients((address) =>
+      address === unknown ? { code: 550, message: 'No such user here' } : address === busy ? { code: 450, message: 'Mailbox busy, try again later' } : undefined,
+    );
+    try {
+      const [refused, deferred] = await writeRows(invitations, 'invite');
+      const [failed] = await waitForStatus([refused], 'failed');
+      expect(failed.attempts).toBe(1);
+      expect(failed.lastError).toMatch(/550/);
+      expect(await invitationStatus(invitations[0])).toBe('failed');
+      const [waiting] = await waitForAttempts([deferred], 2);
+      expect(waiting.lastError).toMatch(/450/);
+      expect(await invitationStatus(invitations[1])).toBe('retrying');
+      sink.refuseRecipients(undefined);
+      await waitForStatus([deferred], 'sent');
+      expect(mailsFor(deferred.id)).toHaveLength(1);
+      expect(mailsFor(refused.id)).toHaveLength(0);
+      expect(await invitationStatus(invitations[1])).toBe('sent');
+    } finally {
+      sink.refuseRecipients(undefined);
+    }
+  });
+
+  it('drops a reminder whose meeting has started by the time SMTP is back, with the reason', async () => {
+    const port = sink.port;
+    await restartSink();
+    const { meeting, invitations } = await factories.meeting({ invitees: 1 });
+    const [reminder] = await writeRows(invitations, 'reminder');
+    await waitForAttempts([reminder], 2);
+    expect(await invitationStatus(invitations[0])).toBe('retrying');
+    // Time passes: the meeting is running when SMTP works again.
+    await dataSource.getRepository(Meeting).update({ id: meeting.id }, { startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 3600_000) });
+    sink = await startSmtpSink({ port });
+    const [dropped] = await waitForStatus([reminder], 'sent');
+    expect(dropped.lastError).toBe('skipped: meeting already started');
+    expect(mailsFor(reminder.id)).toHaveLength(0);
+    expect(await invitationStatus(invitations[0])).toBe('pending');
   });
 
   it('leaves rows pending while Redis is unreachable, relays and sends them later', async () => {
@@ -221,12 +312,19 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
   });
 
   it('enqueues again a queued row whose job is gone from Redis', async () => {
-    const { invitations } = await factories.meeting({ invitees: 1 });
-    const [row] = await writeRows(invitations, 'invite');
-    await dataSource.query(`UPDATE outbox_messages SET status = 'queued', not_before = now() - interval '11 minutes' WHERE id = $1`, [row.id]);
-    expect(await relay.requeueStuck()).toBe(1);
-    await waitForStatus([row], 'sent');
-    expect(mailsFor(row.id)).toHaveLength(1);
+    // The row is written `queued` at once, and the relay's loop is off meanwhile: a `pending` row
+    // would be relayed (and sent) by the loop before the test could mark it queued, and the loop's
+    // own stuck check would take the row (SKIP LOCKED) from this call.
+    await relay.stop();
+    try {
+      const { invitations } = await factories.meeting({ invitees: 1 });
+      const [row] = await writeRows(invitations, 'invite', { sequence: 0 }, { status: 'queued', notBefore: new Date(Date.now() - 11 * 60_000) });
+      expect(await relay.requeueStuck()).toBe(1);
+      await waitForStatus([row], 'sent');
+      expect(mailsFor(row.id)).toHaveLength(1);
+    } finally {
+      relay.start();
+    }
   });
 
   it('delivers every row exactly once with two workers relaying and sending', async () => {

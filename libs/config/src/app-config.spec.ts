@@ -93,6 +93,13 @@ describe('loadConfig', () => {
     expect(config.oidc.issuer).toBe('http://localhost:4000');
   });
 
+  it('retries mail for MAIL_RETRY_HOURS (48 by default, like a mail server), 1 to 720', () => {
+    expect(loadConfig({}).mail.retryHours).toBe(48);
+    expect(loadConfig({ MAIL_RETRY_HOURS: '4' }).mail.retryHours).toBe(4);
+    expect(errorOf({ MAIL_RETRY_HOURS: '0' }).message).toContain('MAIL_RETRY_HOURS must be between 1 and 720');
+    expect(errorOf({ MAIL_RETRY_HOURS: 'two days' }).message).toContain('MAIL_RETRY_HOURS must be a whole number of hours');
+  });
+
   it('refuses session limits out of range and an OIDC scope list without openid', () => {
     expect(errorOf({ SESSION_IDLE_MINUTES: '0' }).message).toContain('SESSION_IDLE_MINUTES must be between 1 and 10080');
     expect(errorOf({ OIDC_SCOPES: 'email profile' }).message).toContain('OIDC_SCOPES must include the scope openid');

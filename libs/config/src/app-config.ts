@@ -68,7 +68,8 @@ export class AppConfig {
   readonly devIdp: { readonly usersFile?: string };
   /** The development Jitsi stand-in (apps/dev-jitsi) of `npm run dev`; never used in production. */
   readonly devJitsi: { readonly url: string };
-  readonly mail: { readonly smtpUrl: string; readonly from: string };
+  /** retryHours: how long a mail is retried after temporary SMTP failures before it is `failed`. */
+  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly retryHours: number };
   /** Organisation policy: may organizers open meetings to guests without an account? */
   readonly guestAccessAllowed: boolean;
   /** Requests per minute per client IP (and per link code) on /j/* and /auth/*; 0 = off. */
@@ -153,6 +154,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     idleMinutes < 1 || idleMinutes > 10080 ? { variable: 'SESSION_IDLE_MINUTES', messages: [`must be between 1 and 10080 (got "${idleMinutes}")`] } : undefined,
     maxHours < 1 || maxHours > 720 ? { variable: 'SESSION_MAX_HOURS', messages: [`must be between 1 and 720 (got "${maxHours}")`] } : undefined,
   ].filter((problem) => problem !== undefined);
+  const mailRetryHours = Number(vars.MAIL_RETRY_HOURS);
+  if (mailRetryHours < 1 || mailRetryHours > 720) rangeProblems.push({ variable: 'MAIL_RETRY_HOURS', messages: [`must be between 1 and 720 (got "${mailRetryHours}")`] });
   const ttlMinutes = Number(vars.TOKEN_MAX_TTL_MINUTES);
   if (ttlMinutes < 5 || ttlMinutes > 1440) {
     rangeProblems.push({ variable: 'TOKEN_MAX_TTL_MINUTES', messages: [`must be between 5 and 1440 (got "${ttlMinutes}")`] });
@@ -209,7 +212,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
     devJitsi: { url: vars.DEV_JITSI_URL },
-    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM, retryHours: mailRetryHours },
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),
     tokenMaxTtlSeconds: ttlMinutes * 60,

@@ -185,6 +185,9 @@ export class EnvironmentVariables {
   @Matches(/^(.+<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, { message: 'must be an address, e.g. Moderato <moderato@school.org>' })
   MAIL_FROM: string;
 
+  @Matches(/^\d{1,3}$/, { message: 'must be a whole number of hours (1-720)' })
+  MAIL_RETRY_HOURS: string;
+
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'must be the Jitsi Meet base URL, e.g. https://meet.school.org' })
   JITSI_URL?: string;
@@ -310,6 +313,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_MINUTE: '60',
   SMTP_URL: 'smtp://127.0.0.1:1025',
   MAIL_FROM: 'Moderato <moderato@localhost>',
+  MAIL_RETRY_HOURS: '48',
   LDAP_USER_FILTER: '(&(objectClass=person)(uid={username}))',
   LDAP_USERNAME_ATTRIBUTE: 'uid',
   LDAP_EMAIL_ATTRIBUTE: 'mail',

@@ -34,6 +34,21 @@ export function describeMailError(error: unknown, smtpUrl?: string): string {
   return message.replace(/\s+/g, ' ').trim().slice(0, 500);
 }
 
+/**
+ * True when sending the same message again cannot help: the server refused this recipient or
+ * this message with a 5xx reply (RCPT TO, DATA; 503 "bad sequence" excepted), or the address
+ * could not even be put into an envelope. Everything else is temporary and retried: no
+ * connection, time-outs, resets, 4xx replies, and also refused logins or a refused sender (the
+ * server's or Moderato's configuration, which an admin can fix; the waiting mail shows on the
+ * dashboard meanwhile).
+ */
+export function isPermanentMailError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, command, responseCode } = error as { code?: unknown; command?: unknown; responseCode?: unknown };
+  if (typeof responseCode === 'number') return responseCode >= 500 && responseCode < 600 && responseCode !== 503 && (command === 'RCPT TO' || command === 'DATA');
+  return code === 'EENVELOPE';
+}
+
 /** Sends mail through SMTP_URL, `From: MAIL_FROM`, over a small pool of SMTP connections. */
 @Injectable()
 export class MailTransport implements OnModuleDestroy {

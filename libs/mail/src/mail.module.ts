@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
+import { AppConfig } from '@moderato/config';
 import { QUEUES } from '@moderato/jobs';
 import { LinkCodes, MeetingsModule } from '@moderato/meetings';
 import { PolicyModule } from '@moderato/policy';
@@ -20,7 +21,7 @@ export class MailModule {
       module: MailModule,
       // The Redis connection comes from JobsModule.forRoot(), which the application imports once.
       imports: [BullModule.registerQueue({ name: QUEUES.mail }), PolicyModule, MeetingsModule],
-      providers: [{ provide: MAIL_OPTIONS, useValue: resolveMailOptions(options) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor, ReminderTopUpService],
+      providers: [{ provide: MAIL_OPTIONS, inject: [AppConfig], useFactory: (config: AppConfig) => resolveMailOptions(options, config.mail.retryHours) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor, ReminderTopUpService],
       exports: [MailTransport, OutboxRelayService, ReminderTopUpService],
     };
   }

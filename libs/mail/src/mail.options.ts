@@ -1,8 +1,12 @@
 /** Tuning of mail delivery; the defaults suit production, tests shorten the delays. */
 export interface MailModuleOptions {
-  /** Delay before the first retry of a failed send; doubles with every attempt. Default 10 s. */
+  /** Delay before the first retry after a temporary SMTP failure; doubles with every attempt. Default 10 s. */
   retryDelayMs?: number;
-  /** Attempts per message before the outbox row is marked failed. Default 5. */
+  /** Upper bound of that delay, so queued mail leaves soon after SMTP is back. Default 30 s. */
+  retryMaxDelayMs?: number;
+  /** How long after the first temporary failure a mail is still retried (then `failed`). Default MAIL_RETRY_HOURS. */
+  retryForMs?: number;
+  /** Attempts of a job that fails for another reason than SMTP (e.g. the database), by BullMQ. Default 5. */
   attempts?: number;
   /** How often the outbox relay looks for due rows; 0 turns the loop off. Default 0.5 s (an indexed query on the partial index of pending rows). */
   pollIntervalMs?: number;
@@ -26,9 +30,12 @@ export type ResolvedMailOptions = Required<MailModuleOptions>;
 
 export const MAIL_OPTIONS = Symbol('MAIL_OPTIONS');
 
-export function resolveMailOptions(options: MailModuleOptions = {}): ResolvedMailOptions {
+/** The defaults, MAIL_RETRY_HOURS (`retryHours`) for retryForMs. */
+export function resolveMailOptions(options: MailModuleOptions = {}, retryHours = 48): ResolvedMailOptions {
   return {
     retryDelayMs: options.retryDelayMs ?? 10_000,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 30_000,
+    retryForMs: options.retryForMs ?? retryHours * 3600_000,
     attempts: options.attempts ?? 5,
     pollIntervalMs: options.pollIntervalMs ?? 500,
     stuckAfterMs: options.stuckAfterMs ?? 10 * 60_000,
@@ -45,6 +52,7 @@ export interface MailJob {
 
 export interface MailJobResult {
   outboxId: string;
-  outcome: 'sent' | 'skipped';
+  /** retrying: a temporary failure, the row is due again later; failed: given up. */
+  outcome: 'sent' | 'skipped' | 'retrying' | 'failed';
   reason?: string;
 }

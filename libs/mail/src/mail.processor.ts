@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
@@ -12,8 +12,8 @@ import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meeting
 import { PolicyService } from '@moderato/policy';
 import { isMailLocale } from './i18n';
 import { buildIcs } from './ics';
-import { MailTransport } from './mail-transport';
-import { MAIL_CONCURRENCY, type MailJob, type MailJobResult } from './mail.options';
+import { MailTransport, isPermanentMailError } from './mail-transport';
+import { MAIL_CONCURRENCY, MAIL_OPTIONS, type MailJob, type MailJobResult, type ResolvedMailOptions } from './mail.options';
 import { renderMail } from './templates';
 
 export const OUTBOX_ID_HEADER = 'X-Moderato-Outbox-Id';
@@ -28,23 +28,37 @@ const isTimeZone = (zone: string | null | undefined): zone is string => {
   }
 };
 
-type Outcome = { result: MailJobResult } | { error: unknown };
-
 const SENT_STATEMENT = {
   name: 'moderato_mail_sent',
   text: `WITH sent AS (UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1)
          UPDATE "invitations" SET "status" = 'sent', "sent_at" = $2, "updated_at" = now() WHERE "id" = $4 AND "status" <> 'revoked'`,
 };
 const SKIPPED_STATEMENT = { name: 'moderato_mail_skipped', text: `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1` };
+/** A temporary failure: the row is due again at $5 (the relay enqueues it then), its invitation shows `retrying`. */
+const RETRY_STATEMENT = {
+  name: 'moderato_mail_retry',
+  text: `WITH retrying AS (UPDATE "outbox_messages" SET "status" = 'retrying', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4), "not_before" = $5 WHERE "id" = $1)
+         UPDATE "invitations" SET "status" = 'retrying', "updated_at" = now() WHERE "id" = $6 AND "status" NOT IN ('revoked', 'retrying')`,
+};
+/** A permanent failure, or temporary ones for longer than MAIL_RETRY_HOURS: given up. */
 const FAILED_STATEMENT = {
   name: 'moderato_mail_failed',
-  text: `UPDATE "outbox_messages" SET "attempts" = $2, "last_error" = $3, "status" = CASE WHEN $4::boolean THEN 'failed' ELSE "status" END WHERE "id" = $1`,
+  text: `WITH failed AS (UPDATE "outbox_messages" SET "status" = 'failed', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4) WHERE "id" = $1)
+         UPDATE "invitations" SET "status" = 'failed', "updated_at" = now() WHERE "id" = $5 AND "status" <> 'revoked'`,
 };
-const INVITATION_FAILED_STATEMENT = { name: 'moderato_mail_invitation_failed', text: `UPDATE "invitations" SET "status" = 'failed', "updated_at" = now() WHERE "id" = $1 AND "status" <> 'revoked'` };
+/** A row that was retrying is skipped: its invitation no longer shows `retrying` unless another of its mails is. */
+const INVITATION_NOT_RETRYING_STATEMENT = {
+  name: 'moderato_mail_invitation_not_retrying',
+  text: `UPDATE "invitations" SET "status" = CASE WHEN "sent_at" IS NULL THEN 'pending' ELSE 'sent' END, "updated_at" = now()
+          WHERE "id" = $1 AND "status" = 'retrying' AND NOT EXISTS (SELECT 1 FROM "outbox_messages" WHERE "invitation_id" = $1 AND "status" = 'retrying' AND "id" <> $2)`,
+};
 
 /**
  * Delivers one outbox row. The row stays locked (FOR UPDATE) from the check "not sent yet" until
  * it is marked sent, so two workers never send it twice; a row already `sent` is left alone.
+ * A temporary failure (SMTP down, time-out, 4xx) makes the row `retrying`, due again after a
+ * doubling delay capped at retryMaxDelayMs; the relay enqueues it then. It is `failed` at once on
+ * a permanent failure (5xx for the recipient or message), or after retryForMs of failures.
  */
 @Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY })
 export class MailProcessor extends WorkerHost {
@@ -55,6 +69,7 @@ export class MailProcessor extends WorkerHost {
     private readonly transport: MailTransport,
     private readonly linkCodes: LinkCodes,
     private readonly policy: PolicyService,
+    @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
   ) {
     super();
     this.outboxColumns = new EntityColumns(dataSource, OutboxMessage);
@@ -82,25 +97,37 @@ export class MailProcessor extends WorkerHost {
 
   async process(job: Job<MailJob>): Promise<MailJobResult> {
     const outboxId = job.data.outboxId;
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // Every mail runs this: prepared statements on one pooled connection (see hot-path.ts).
-    const outcome = await preparedTransaction(this.dataSource, async (run): Promise<Outcome> => {
+    return preparedTransaction(this.dataSource, async (run): Promise<MailJobResult> => {
       const loaded = await this.load(run, outboxId);
-      if (!loaded) return { result: { outboxId, outcome: 'skipped', reason: 'no such outbox row' } };
+      if (!loaded) return { outboxId, outcome: 'skipped', reason: 'no such outbox row' };
       const { row, invitee } = loaded;
-      if (row.status === 'sent' || row.status === 'failed') return { result: { outboxId, outcome: 'skipped', reason: `already ${row.status}` } };
+      if (row.status === 'sent' || row.status === 'failed') return { outboxId, outcome: 'skipped', reason: `already ${row.status}` };
       try {
-        return { result: await this.deliver(run, row, invitee) };
+        return await this.deliver(run, row, invitee);
       } catch (error) {
-        const message = this.transport.describeError(error);
-        await run(FAILED_STATEMENT, [row.id, row.attempts + 1, message, lastAttempt]);
-        if (lastAttempt && row.invitationId) await run(INVITATION_FAILED_STATEMENT, [row.invitationId]);
-        this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${row.attempts + 1}${lastAttempt ? ', giving up' : ''}): ${message}`);
-        return { error: new Error(message) };
+        return this.failed(run, row, error);
       }
     });
-    if ('error' in outcome) throw outcome.error;
-    return outcome.result;
+  }
+
+  /** Schedules the next attempt of a temporary failure, or gives up. */
+  private async failed(run: PreparedRunner, row: OutboxMessage, error: unknown): Promise<MailJobResult> {
+    const message = this.transport.describeError(error);
+    const now = new Date();
+    const attempts = row.attempts + 1;
+    const failingSince = row.failingSince ?? now;
+    const permanent = isPermanentMailError(error);
+    if (permanent || now.getTime() - failingSince.getTime() >= this.options.retryForMs) {
+      await run(FAILED_STATEMENT, [row.id, attempts, message, now, row.invitationId]);
+      this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${attempts}, ${permanent ? 'permanent' : `failing since ${failingSince.toISOString()}`}), giving up: ${message}`);
+      return { outboxId: row.id, outcome: 'failed', reason: message };
+    }
+    const delay = Math.min(this.options.retryMaxDelayMs, this.options.retryDelayMs * 2 ** Math.min(attempts - 1, 20));
+    const next = new Date(now.getTime() + delay);
+    await run(RETRY_STATEMENT, [row.id, attempts, message, now, next, row.invitationId]);
+    this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${attempts}), retrying at ${next.toISOString()}: ${message}`);
+    return { outboxId: row.id, outcome: 'retrying', reason: message };
   }
 
   /**
@@ -125,6 +152,7 @@ export class MailProcessor extends WorkerHost {
 
   private async skip(run: PreparedRunner, row: OutboxMessage, reason: string): Promise<MailJobResult> {
     await run(SKIPPED_STATEMENT, [row.id, new Date(), `skipped: ${reason}`]);
+    if (row.attempts > 0 && row.invitationId) await run(INVITATION_NOT_RETRYING_STATEMENT, [row.invitationId, row.id]);
     return { outboxId: row.id, outcome: 'skipped', reason };
   }
 
@@ -138,9 +166,13 @@ export class MailProcessor extends WorkerHost {
 
     if (invitation.status === 'revoked' && row.kind !== 'cancel') return this.skip(run, row, 'revoked');
     if (meeting.cancelledAt && row.kind !== 'cancel') return this.skip(run, row, 'meeting cancelled');
-    if (row.kind === 'reminder' && occurrence) {
-      const at = new Date(occurrence).getTime();
-      if (meeting.recurrenceExceptions.some((e) => e.cancelled && new Date(e.occurrence).getTime() === at)) return this.skip(run, row, 'occurrence cancelled');
+    if (row.kind === 'reminder') {
+      const at = occurrence ? new Date(occurrence).getTime() : meeting.startsAt.getTime();
+      const exception = occurrence ? meeting.recurrenceExceptions.find((e) => new Date(e.occurrence).getTime() === at) : undefined;
+      if (exception?.cancelled) return this.skip(run, row, 'occurrence cancelled');
+      // Late (SMTP was down, the worker was off): a reminder after the start only confuses.
+      const startsAt = exception?.startsAt ? new Date(exception.startsAt).getTime() : at;
+      if (startsAt <= Date.now()) return this.skip(run, row, 'meeting already started');
     }
 
     // The invitee's own language and zone when they have an account, else the organizer's language.

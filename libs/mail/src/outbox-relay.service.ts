@@ -51,19 +51,19 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
   ) {}
 
-  /** Enqueues up to `limit` due `pending` rows; returns how many. */
+  /** Enqueues up to `limit` due `pending` rows and `retrying` rows whose next attempt is due; returns how many. */
   async relayDue(limit = 100): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: DueRow[] = await manager.query(
         `SELECT id, kind FROM outbox_messages
-          WHERE status = 'pending' AND not_before <= now()
+          WHERE status IN ('pending', 'retrying') AND not_before <= now()
           ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (!rows.length) return 0;
-      await this.enqueue(rows);
-      await manager.query(`UPDATE outbox_messages SET status = 'queued' WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
-      return rows.length;
+      const added = await this.enqueue(rows);
+      await manager.query(`UPDATE outbox_messages SET status = 'queued' WHERE id = ANY($1::uuid[])`, [added.map((r) => r.id)]);
+      return added.length;
     });
   }
 
@@ -89,16 +89,22 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  private async enqueue(rows: DueRow[]): Promise<void> {
+  /** Adds jobs for `rows`; returns the rows added (not those whose previous job is still finishing). */
+  private async enqueue(rows: DueRow[]): Promise<DueRow[]> {
     const work = async () => {
-      // A row sent again after a final failure (resend) still has its old, finished job under the
-      // same id; remove it, or the add would be a no-op.
+      // A row sent again after a final failure (resend) or due for its next attempt still has its
+      // old, finished job under the same id; remove it, or the add would be a no-op. A job still
+      // active (it has just scheduled the retry and is completing) is left: the row stays due for
+      // the next round.
       const existing = await Promise.all(rows.map((row) => this.queue.getJob(row.id)));
-      for (const job of existing) {
+      const busy = new Set<string>();
+      for (const [index, job] of existing.entries()) {
         if (job && ((await job.isFailed()) || (await job.isCompleted()))) await job.remove();
+        else if (job && (await job.isActive())) busy.add(rows[index].id);
       }
+      const added = rows.filter((row) => !busy.has(row.id));
       await this.queue.addBulk(
-        rows.map((row) => ({
+        added.map((row) => ({
           name: row.kind,
           data: { outboxId: row.id },
           opts: {
@@ -108,8 +114,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
           },
         })),
       );
+      return added;
     };
-    await withTimeout(work(), this.options.enqueueTimeoutMs, 'adding mail jobs');
+    return withTimeout(work(), this.options.enqueueTimeoutMs, 'adding mail jobs');
   }
 
   /** Relays until nothing is due (and looks for stuck rows now and then). */

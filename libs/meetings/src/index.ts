@@ -7,6 +7,7 @@ export {
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
+export { readMailBacklog, type MailBacklog } from './mail-backlog';
 export { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
 export { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';

@@ -14,7 +14,8 @@ import { User } from '@moderato/identity';
 import { Meeting } from './meeting.entity';
 
 export type InvitationRole = 'moderator' | 'participant';
-export type InvitationStatus = 'pending' | 'sent' | 'failed' | 'revoked';
+/** `retrying`: its last mail could not be delivered yet (temporary SMTP failure) and is tried again. */
+export type InvitationStatus = 'pending' | 'sent' | 'retrying' | 'failed' | 'revoked';
 export type Rsvp = 'accepted' | 'declined' | 'tentative';
 
 /** One person invited to one meeting (or series), with a personal link. */
@@ -23,7 +24,7 @@ export type Rsvp = 'accepted' | 'declined' | 'tentative';
 @Index('ix_invitations_bound_user', ['boundUserId'])
 @Index('ix_invitations_email', ['email'])
 @Check('ck_invitations_role', `"role" IN ('moderator', 'participant')`)
-@Check('ck_invitations_status', `"status" IN ('pending', 'sent', 'failed', 'revoked')`)
+@Check('ck_invitations_status', `"status" IN ('pending', 'sent', 'retrying', 'failed', 'revoked')`)
 @Check('ck_invitations_rsvp', `"rsvp" IS NULL OR "rsvp" IN ('accepted', 'declined', 'tentative')`)
 export class Invitation {
   @PrimaryGeneratedColumn('uuid')

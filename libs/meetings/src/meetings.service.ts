@@ -11,6 +11,7 @@ import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
 import { LinkCodes } from './link-codes';
+import { readMailBacklog, type MailBacklog } from './mail-backlog';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
 import { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
@@ -44,6 +45,11 @@ export class MeetingsService {
     private readonly clock: Clock,
     private readonly policy: PolicyService,
   ) {}
+
+  /** Mails waiting for SMTP to work again (admin dashboard). */
+  mailBacklog(): Promise<MailBacklog | undefined> {
+    return readMailBacklog(this.dataSource);
+  }
 
   async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
     const policy = await this.policy.current();
@@ -294,7 +300,7 @@ export class MeetingsService {
   async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (manager, invitation) => {
       invitation.status = 'revoked';
-      await manager.getRepository(OutboxMessage).delete({ invitationId: invitation.id, kind: 'reminder', status: 'pending' });
+      await manager.getRepository(OutboxMessage).delete({ invitationId: invitation.id, kind: 'reminder', status: In(['pending', 'retrying']) });
       return invitation;
     });
   }
@@ -308,6 +314,14 @@ export class MeetingsService {
         invitation.boundUserId = null;
       }
       invitation.status = 'pending';
+      // The new invitation replaces earlier ones still waiting for SMTP (failed before, not sent,
+      // also when relayed for their next attempt): one mail when it is back. One being tried right
+      // now (locked by the worker) is left alone rather than waited for.
+      await manager.query(
+        `DELETE FROM outbox_messages WHERE id IN (
+           SELECT id FROM outbox_messages WHERE invitation_id = $1 AND kind IN ('invite', 'update') AND status IN ('retrying', 'queued') AND failing_since IS NOT NULL FOR UPDATE SKIP LOCKED)`,
+        [invitation.id],
+      );
       await this.writeOutbox(manager, [invitation], 'invite', meeting.version - 1);
       return invitation;
     });
@@ -367,7 +381,7 @@ export class MeetingsService {
   private async scheduleReminders(manager: EntityManager, meeting: Meeting, known?: Invitation[]): Promise<void> {
     const invitations = known ?? (await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } }));
     if (!invitations.length) return;
-    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' });
+    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: In(['pending', 'retrying']) });
     const minutes = meeting.options.reminderMinutes === undefined ? 15 : meeting.options.reminderMinutes;
     if (meeting.cancelledAt || !minutes) return;
     const now = this.clock.now();

@@ -10,21 +10,33 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** Resolves with the messages once at least `count` have arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /**
+   * Answers RCPT TO for the addresses `refuse` picks with that SMTP reply (e.g. 450 "mailbox
+   * busy, try later", 550 "no such user"), instead of accepting; undefined accepts everything again.
+   */
+  refuseRecipients(refuse?: (address: string) => { code: number; message: string } | undefined): void;
   stop(): Promise<void>;
 }
 
 /**
  * A real SMTP server on 127.0.0.1 that accepts every message (no auth needed, no STARTTLS) and
- * keeps it parsed. Stop it and start it again on the same `port` to simulate SMTP down/up.
+ * keeps it parsed. Stop it and start it again on the same `port` to simulate SMTP down/up
+ * (connections refused meanwhile); refuseRecipients() makes it answer 4xx/5xx for recipients.
  */
 export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
+  let refuse: ((address: string) => { code: number; message: string } | undefined) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1000,
+    onRcptTo(address, _session, callback) {
+      const reply = refuse?.(address.address);
+      if (!reply) return callback();
+      callback(Object.assign(new Error(reply.message), { responseCode: reply.code }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -65,6 +77,9 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
         }, timeoutMs);
         waiters.add(check);
       });
+    },
+    refuseRecipients(picker) {
+      refuse = picker;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

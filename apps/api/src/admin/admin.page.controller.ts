@@ -43,15 +43,17 @@ export class AdminPageController {
   @Get()
   @Render('admin/dashboard')
   async dashboard() {
-    const [users, admins, sessions, servers, events, unverified] = await Promise.all([
+    const [users, admins, sessions, servers, events, unverified, mailBacklog] = await Promise.all([
       this.users.search({ page: 1, pageSize: 1 }),
       this.users.search({ role: 'admin', page: 1, pageSize: 1 }),
       this.sessions.listAllActive({ page: 1, pageSize: 1 }),
       this.servers.list(),
       this.audit.search({}, { page: 1, pageSize: 10 }),
       this.interop.unverified(),
+      this.meetings.mailBacklog(),
     ]);
     return {
+      mailBacklog,
       counts: { users: users.total, admins: admins.total, sessions: sessions.total, servers: servers.length, enabledServers: servers.filter((s) => s.enabled).length },
       events: events.events,
       unverified,

@@ -4,6 +4,7 @@ import { withAppContext } from '../context';
 import { fail, ok, skip, type CheckResult, type Report } from './check';
 import { checkPostgres, checkRedis, checkSmtp } from './infrastructure.checks';
 import { checkJitsiServers } from './jitsi.checks';
+import { checkMailBacklog } from './mail.checks';
 import { checkOidc } from './oidc.checks';
 
 export interface DoctorOptions {
@@ -48,7 +49,10 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     return results;
   }
   try {
-    await withAppContext(config, (app) => checkJitsiServers(app, config, report));
+    await withAppContext(config, async (app) => {
+      await checkMailBacklog(app, report);
+      await checkJitsiServers(app, config, report);
+    });
   } catch (error) {
     report(fail('jitsi.servers', `Could not read the Jitsi servers: ${errorText(error)}`, 'Run the migrations (moderato migrate) and check DATABASE_URL.'));
   }
