@@ -144,9 +144,18 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     it('never redirects to another site after the form', async () => {
       const agent = request.agent(api.server);
       const token = csrfTokenOf((await agent.get('/')).text);
-      for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
+      for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
         const res = await agent.post('/preferences/language').type('form').send({ _csrf: token, locale: 'en', returnTo }).expect(303);
         expect(res.headers.location).toBe('/');
+      }
+    });
+
+    it('never sends "switch account" to another site, whatever dot segments returnTo holds', async () => {
+      const agent = request.agent(api.server);
+      const token = csrfTokenOf((await agent.get('/')).text);
+      for (const returnTo of ['//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
+        const res = await agent.post(`/auth/switch?returnTo=${encodeURIComponent(returnTo)}`).type('form').send({ _csrf: token }).expect(303);
+        expect(res.headers.location).toBe('/auth/login?switch=1&returnTo=%2F');
       }
     });
 
