@@ -27,7 +27,7 @@ export function csrfTokenFor(secret: string, cookieValue: string, sessionId: str
 }
 
 /** The session the SessionMiddleware resolved (it runs first), without depending on identity. */
-function sessionIdOf(req: Request): string | null {
+export function sessionIdOf(req: Request): string | null {
   const auth = (req as Request & { auth?: { session?: { id?: unknown } | null } }).auth;
   return typeof auth?.session?.id === 'string' ? auth.session.id : null;
 }
