@@ -5,10 +5,11 @@ export {
   type OccurrenceException,
 } from './meeting.entity';
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
+export { MeetingFormSubmission } from './meeting-form-submission.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
-export { DuplicateInvitees, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+export { DuplicateInvitees, InvitationNotFound, MeetingAlreadyCreated, MeetingCancelled, MeetingNotFound, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
 export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
 export { parseRecurrence } from './recurrence';
