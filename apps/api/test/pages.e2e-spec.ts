@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public } from '@moderato/core';
 import request from 'supertest';
+import { until } from '@moderato/testing';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
 
 @Public()
@@ -12,11 +13,21 @@ class ExplodingController {
   }
 }
 
+/** An error on a personal link's path: the log line names the path, never the code. */
+@Public()
+@Controller('j')
+class ExplodingLinkController {
+  @Get(':code/explode')
+  explode(): never {
+    throw new Error('exploded on a link');
+  }
+}
+
 describe('page shell (booted api, real PostgreSQL and Redis)', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({ extraControllers: [ExplodingController] });
+    api = await startApi({ extraControllers: [ExplodingController, ExplodingLinkController] });
   });
   afterAll(async () => {
     await api?.close();
@@ -84,6 +95,19 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
       expect(JSON.stringify(logged)).toContain('hunter2'); // the stack is in the log for the operator
       expect(logged?.req).toBeDefined(); // with the request (and its id) it happened in
     });
+  });
+
+  it('logs neither the personal link code of the path nor the code or CSRF token in Referer', async () => {
+    const res = await request(api.server)
+      .get('/j/PathCodeAbCdEfGh1234/explode')
+      .set('Referer', 'http://localhost:3000/j/RefererCodeAbCd5678?_csrf=RefererCsrfToken9')
+      .expect(500);
+    const errorId = /<code class="error-id">([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
+    const logged = api.logs.records().find((record) => record.errorId === errorId);
+    expect(logged?.path).toBe('/j/[REDACTED]/explode');
+    // The request's own line is written when the response has finished.
+    const text = await until(async () => api.logs.text().includes('"referer":"http://localhost:3000/j/[REDACTED]?_csrf=[REDACTED]"') && api.logs.text(), 'the logged Referer');
+    for (const secret of ['PathCodeAbCdEfGh1234', 'RefererCodeAbCd5678', 'RefererCsrfToken9']) expect(text).not.toContain(secret);
   });
 
   describe('forms and CSRF', () => {
