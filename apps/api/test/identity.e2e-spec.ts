@@ -3,9 +3,9 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AuditEvent } from '@moderato/audit';
 import { FixedClock } from '@moderato/core';
-import { RequireRoles, Session, User } from '@moderato/identity';
+import { ApiToken, RequireRoles, Session, User } from '@moderato/identity';
 import { loginThroughIdp } from '@moderato/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { csrfTokenOf, type RunningApi } from './api-app';
 import { startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -134,7 +134,7 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
     });
 
     it('never sends anyone to another site after login (returnTo=https://evil.example)', async () => {
-      for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+      for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
         const agent = request.agent(api.server);
         const { callback } = await loginThroughIdp(agent, idp.issuer, { email: 'student@school.test', password: 'student' }, { returnTo });
         expect(callback.status).toBe(303);
@@ -277,6 +277,44 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
       const agent = await signIn('student@school.test');
       await agent.post('/auth/logout').type('form').send({}).expect(403);
       await agent.get('/api/v1/me').expect(200);
+    });
+  });
+
+  describe('CSRF tokens bound to the session', () => {
+    const sessionCookieOf = async (email: string) => {
+      const { callback } = await loginThroughIdp(request.agent(api.server), idp.issuer, { email, password: PASSWORDS[email] });
+      const cookie = ([] as string[]).concat(callback.headers['set-cookie'] ?? []).find((line) => line.startsWith('moderato_session='));
+      if (!cookie) throw new Error(`no session cookie for ${email}`);
+      return cookie.split(';')[0];
+    };
+    // A CSRF cookie teacher2 holds (e.g. planted in teacher's browser from a sibling subdomain).
+    const csrfCookie = `moderato_csrf=${'t2'.repeat(21)}x`;
+
+    it("refuses teacher's session with teacher2's CSRF cookie and token: 403, nothing written", async () => {
+      const teacher = await sessionCookieOf('teacher@school.test');
+      const teacher2 = await sessionCookieOf('teacher2@school.test');
+      const page = await request(api.server).get('/account/sessions').set('Cookie', `${teacher2}; ${csrfCookie}`).expect(200);
+      const teacher2Token = csrfTokenOf(page.text);
+      const before = await dataSource.getRepository(Session).countBy({ revokedAt: IsNull() });
+
+      const forged = await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher}; ${csrfCookie}`).type('form').send({ _csrf: teacher2Token });
+      expect(forged.status).toBe(403);
+      await request(api.server).post('/api/v1/account/api-tokens').set('Cookie', `${teacher}; ${csrfCookie}`).set('x-csrf-token', teacher2Token).send({ name: 'x', scopes: ['meetings'] }).expect(403);
+      expect(await dataSource.getRepository(ApiToken).count()).toBe(0);
+      expect(await dataSource.getRepository(Session).countBy({ revokedAt: IsNull() })).toBe(before);
+      await request(api.server).get('/api/v1/me').set('Cookie', teacher).expect(200);
+
+      // The same cookie and token still work for teacher2, whose session they belong to.
+      await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher2}; ${csrfCookie}`).type('form').send({ _csrf: teacher2Token }).expect(303);
+      await request(api.server).get('/api/v1/me').set('Cookie', teacher2).expect(401);
+    });
+
+    it('a token from before sign-in does not pass after it (signed-out forms keep working)', async () => {
+      const signedOut = csrfTokenOf((await request(api.server).get('/').set('Cookie', csrfCookie).expect(200)).text);
+      await request(api.server).post('/preferences/language').set('Cookie', csrfCookie).type('form').send({ _csrf: signedOut, locale: 'de' }).expect(303);
+      const teacher = await sessionCookieOf('teacher@school.test');
+      await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher}; ${csrfCookie}`).type('form').send({ _csrf: signedOut }).expect(403);
+      await request(api.server).get('/api/v1/me').set('Cookie', teacher).expect(200);
     });
   });
 

@@ -105,7 +105,7 @@ describe('sign-in with LDAP directly (real OpenLDAP), next to OpenID Connect', (
   });
 
   it('never sends anyone to another site after an LDAP sign-in', async () => {
-    for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+    for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
       const res = await ldapSignIn(request.agent(api.server), 'student', 'student-pw', returnTo);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/');
@@ -120,6 +120,19 @@ describe('sign-in with LDAP directly (real OpenLDAP), next to OpenID Connect', (
     expect(sessionCookieSet(res)).toBe(false);
     // Another username is not affected.
     expect((await ldapSignIn(request.agent(api.server), 'k7b06', 'k7b06-pw')).status).toBe(303);
+  });
+
+  it('counts the failures of a username however it is spelt (fullwidth letters, capitals)', async () => {
+    // The directory matches all of these to k7b09; the counter must not give each ten guesses.
+    const spellings = ['k7b09', 'ｋ7b09', 'Ｋ７Ｂ０９', 'K7B09', ' k7b09 '];
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect((await ldapSignIn(request.agent(api.server), spellings[attempt % spellings.length], 'guess')).status).toBe(401);
+    }
+    for (const spelling of ['k7b09', 'ｋ7b09']) {
+      const res = await ldapSignIn(request.agent(api.server), spelling, 'k7b09-pw');
+      expect(res.status).toBe(429);
+      expect(sessionCookieSet(res)).toBe(false);
+    }
   });
 
   it('signs an LDAP session out locally (no IdP logout)', async () => {

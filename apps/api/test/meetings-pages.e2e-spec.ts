@@ -80,6 +80,57 @@ describe('meeting pages (forms)', () => {
     expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id })).recurrenceExceptions).toHaveLength(1);
   });
 
+  describe('the same form sent twice (two tabs, a double click) creates one meeting', () => {
+    const formIdOf = async () => {
+      const page = await teacher.get('/meetings/new').set('Accept-Language', 'en').expect(200);
+      const match = /<input type="hidden" name="formId" value="([0-9a-f-]{36})">/.exec(page.text);
+      expect(match).not.toBeNull();
+      return match![1];
+    };
+    const meetingsTitled = (title: string) => dataSource.getRepository(Meeting).findBy({ title });
+    const invitesOf = async (meetingId: string) =>
+      (await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'invite'", [meetingId]))[0].n;
+
+    it('one after the other: the second answer is the first meeting, with a message; one invitation each', async () => {
+      const fields = { ...valid, title: 'History 8c', participants: 'student@school.test\nstudent2@school.test', formId: await formIdOf() };
+      const first = await form(teacher, fields).expect(303);
+      const second = await form(teacher, fields).expect(303);
+      expect(second.headers.location).toBe(first.headers.location);
+      const page = await teacher.get(second.headers.location).set('Accept-Language', 'en').expect(200);
+      expect(page.text).toContain('This form had already been sent');
+      const meetings = await meetingsTitled('History 8c');
+      expect(meetings).toHaveLength(1);
+      expect(await dataSource.getRepository(Invitation).countBy({ meetingId: meetings[0].id })).toBe(2);
+      expect(await invitesOf(meetings[0].id)).toBe(2);
+      // German too.
+      const de = await form(teacher, fields).expect(303);
+      expect((await teacher.get(de.headers.location).set('Accept-Language', 'de').expect(200)).text).toContain('Dieses Formular war schon abgeschickt');
+    });
+
+    it('at the same moment (double click): one meeting, both answers lead to it', async () => {
+      const fields = { ...valid, title: 'Geography 5b', participants: 'student@school.test', formId: await formIdOf() };
+      const answers = await Promise.all([form(teacher, fields), form(teacher, fields), form(teacher, fields)]);
+      expect(answers.map((answer) => answer.status)).toEqual([303, 303, 303]);
+      const meetings = await meetingsTitled('Geography 5b');
+      expect(meetings).toHaveLength(1);
+      expect(new Set(answers.map((answer) => answer.headers.location))).toEqual(new Set([`/meetings/${meetings[0].id}`]));
+      expect(await invitesOf(meetings[0].id)).toBe(1);
+    });
+
+    it('a form re-shown with errors keeps its id; a new form is a new meeting; the API is unaffected', async () => {
+      const formId = await formIdOf();
+      const refused = await form(teacher, { ...valid, title: 'Art 7a', endTime: '07:00', formId }).expect(400);
+      expect(refused.text).toContain(`name="formId" value="${formId}"`);
+      await form(teacher, { ...valid, title: 'Art 7a', formId }).expect(303);
+      await form(teacher, { ...valid, title: 'Art 7a', formId: await formIdOf() }).expect(303);
+      expect(await meetingsTitled('Art 7a')).toHaveLength(2);
+      const body = { title: 'Art 7a', startsAt: '2026-12-09T08:00:00+01:00', endsAt: '2026-12-09T08:45:00+01:00', timezone: 'Europe/Berlin' };
+      await teacher.post('/api/v1/meetings').set('x-csrf-token', token).send(body).expect(201);
+      await teacher.post('/api/v1/meetings').set('x-csrf-token', token).send(body).expect(201);
+      expect(await meetingsTitled('Art 7a')).toHaveLength(4);
+    });
+  });
+
   it('re-shows the form with errors next to the fields and the input kept; nothing saved', async () => {
     const before = await dataSource.getRepository(Meeting).count();
     const res = await form(teacher, { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' }, 'mail,name\na@b.c').expect(400);

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public } from '@moderato/core';
 import request from 'supertest';
+import { until } from '@moderato/testing';
 import { csrfTokenOf, startApi, type RunningApi } from './api-app';
 
 @Public()
@@ -12,11 +13,21 @@ class ExplodingController {
   }
 }
 
+/** An error on a personal link's path: the log line names the path, never the code. */
+@Public()
+@Controller('j')
+class ExplodingLinkController {
+  @Get(':code/explode')
+  explode(): never {
+    throw new Error('exploded on a link');
+  }
+}
+
 describe('page shell (booted api, real PostgreSQL and Redis)', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({ extraControllers: [ExplodingController] });
+    api = await startApi({ extraControllers: [ExplodingController, ExplodingLinkController] });
   });
   afterAll(async () => {
     await api?.close();
@@ -86,6 +97,19 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     });
   });
 
+  it('logs neither the personal link code of the path nor the code or CSRF token in Referer', async () => {
+    const res = await request(api.server)
+      .get('/j/PathCodeAbCdEfGh1234/explode')
+      .set('Referer', 'http://localhost:3000/j/RefererCodeAbCd5678?_csrf=RefererCsrfToken9')
+      .expect(500);
+    const errorId = /<code class="error-id">([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
+    const logged = api.logs.records().find((record) => record.errorId === errorId);
+    expect(logged?.path).toBe('/j/[REDACTED]/explode');
+    // The request's own line is written when the response has finished.
+    const text = await until(async () => api.logs.text().includes('"referer":"http://localhost:3000/j/[REDACTED]?_csrf=[REDACTED]"') && api.logs.text(), 'the logged Referer');
+    for (const secret of ['PathCodeAbCdEfGh1234', 'RefererCodeAbCd5678', 'RefererCsrfToken9']) expect(text).not.toContain(secret);
+  });
+
   describe('forms and CSRF', () => {
     it('refuses a form posted without the CSRF token (403 page) and changes nothing', async () => {
       const agent = request.agent(api.server);
@@ -144,9 +168,18 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     it('never redirects to another site after the form', async () => {
       const agent = request.agent(api.server);
       const token = csrfTokenOf((await agent.get('/')).text);
-      for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example']) {
+      for (const returnTo of ['https://evil.example/', '//evil.example', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
         const res = await agent.post('/preferences/language').type('form').send({ _csrf: token, locale: 'en', returnTo }).expect(303);
         expect(res.headers.location).toBe('/');
+      }
+    });
+
+    it('never sends "switch account" to another site, whatever dot segments returnTo holds', async () => {
+      const agent = request.agent(api.server);
+      const token = csrfTokenOf((await agent.get('/')).text);
+      for (const returnTo of ['//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
+        const res = await agent.post(`/auth/switch?returnTo=${encodeURIComponent(returnTo)}`).type('form').send({ _csrf: token }).expect(303);
+        expect(res.headers.location).toBe('/auth/login?switch=1&returnTo=%2F');
       }
     });
 

@@ -5,7 +5,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from '@moderato/config';
-import { REDACT_PATHS, redactUrl } from './redaction';
+import { REDACT_PATHS, URL_PATHS, censor, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Request headers worth a log line; credentials (cookie, authorization, CSRF token) never are. */
@@ -16,7 +16,7 @@ const LOGGED_RESPONSE_HEADERS = ['location', 'content-type', 'content-length', '
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
   const options = {
     level: config.log.level,
-    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    redact: { paths: [...REDACT_PATHS, ...URL_PATHS], censor },
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const incoming = req.headers['x-request-id'];
       const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -42,6 +42,8 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => {
         const headers: Record<string, unknown> = {};
         for (const name of LOGGED_REQUEST_HEADERS) if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+        // The page someone came from can be a personal link or carry ?_csrf=: redacted like url.
+        if (typeof headers.referer === 'string') headers.referer = redactUrl(headers.referer);
         return { id: req.id, method: req.method, url: redactUrl(req.url), headers, remoteAddress: req.remoteAddress };
       },
     },

@@ -11,6 +11,15 @@ export function redactUrl(url: string): string {
     .replace(/([?&]returnTo=(?:%2F|\/)j(?:%2F|\/))[^&#]*/gi, '$1[REDACTED]').replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]');
 }
 
+/** Object paths whose values are URLs: logged, but through `redactUrl` (an error's `path`). */
+export const URL_PATHS = ['path'];
+
+/** pino's censor: URLs keep their shape with the secrets taken out, everything else goes. */
+export function censor(value: unknown, path: string[]): unknown {
+  if (path.length === 1 && URL_PATHS.includes(path[0])) return typeof value === 'string' ? redactUrl(value) : value;
+  return '[REDACTED]';
+}
+
 /** Object paths pino removes from every log line. */
 export const REDACT_PATHS = [
   'req.headers.cookie',

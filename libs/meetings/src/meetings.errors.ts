@@ -53,6 +53,13 @@ export class NoServerAvailable extends DomainError {
   }
 }
 
+/** The same "New meeting" form came again (two tabs, a double click): its meeting exists. */
+export class MeetingAlreadyCreated extends ConflictError {
+  constructor(readonly meetingId: string) {
+    super('MEETING_ALREADY_CREATED', 'This form has already created its meeting', { meetingId });
+  }
+}
+
 export class DuplicateInvitees extends ConflictError {
   constructor(emails: string[]) {
     super('INVITEE_ALREADY_INVITED', `Already invited: ${emails.join(', ')}`, { emails });

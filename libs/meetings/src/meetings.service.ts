@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
+import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
 import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
@@ -10,11 +10,12 @@ import { JitsiServer } from '@moderato/jitsi';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
+import { MeetingFormSubmission } from './meeting-form-submission.entity';
 import { LinkCodes } from './link-codes';
 import { readMailBacklog, type MailBacklog } from './mail-backlog';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
-import { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+import { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingAlreadyCreated, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { checkSchedule } from './schedule';
 import { roomNameFor } from './room-name';
@@ -51,7 +52,27 @@ export class MeetingsService {
     return readMailBacklog(this.dataSource);
   }
 
-  async create(caller: Caller, dto: CreateMeetingDto): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
+  /**
+   * Creates the meeting of a "New meeting" form once: the same one-time form id again (two tabs,
+   * a double click, even at the same moment) throws MeetingAlreadyCreated with the first meeting.
+   */
+  async createOnce(caller: Caller, dto: CreateMeetingDto, formId: string): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
+    await this.refuseRepeatedForm(caller, formId);
+    try {
+      return await this.create(caller, dto, { formId });
+    } catch (error) {
+      // A concurrent twin committed first: its form id row made ours collide, ours rolled back.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') await this.refuseRepeatedForm(caller, formId);
+      throw error;
+    }
+  }
+
+  private async refuseRepeatedForm(caller: Caller, formId: string): Promise<void> {
+    const earlier = await this.dataSource.getRepository(MeetingFormSubmission).findOneBy({ organizerId: caller.user.id, formId });
+    if (earlier) throw new MeetingAlreadyCreated(earlier.meetingId);
+  }
+
+  async create(caller: Caller, dto: CreateMeetingDto, options: { formId?: string } = {}): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
     const policy = await this.policy.current();
     const { startsAt, endsAt, timezone, rrule } = this.checkTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt, timezone: dto.timezone, recurrence: dto.recurrence }, policy, true);
     this.checkInviteeList(dto.invitees ?? []);
@@ -73,6 +94,7 @@ export class MeetingsService {
           options: this.checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }, policy),
         }),
       );
+      if (options.formId) await manager.getRepository(MeetingFormSubmission).insert({ organizerId: caller.user.id, formId: options.formId, meetingId: meeting.id });
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
       await this.scheduleReminders(manager, meeting);
       await this.audit.record(

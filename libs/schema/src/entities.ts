@@ -1,9 +1,9 @@
 import { AuditEvent } from '@moderato/audit';
 import { ApiToken, RoleGrant, Session, User } from '@moderato/identity';
 import { JitsiServer, JitsiServerCheck, JitsiSigningKey } from '@moderato/jitsi';
-import { Invitation, Meeting, OutboxMessage } from '@moderato/meetings';
+import { Invitation, Meeting, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
 import { PermanentRoom } from '@moderato/rooms';
 
 /** Every entity of the application. A new entity is added here, then a migration generated. */
-export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent, ApiToken, RoleGrant, OrgSettings, JitsiServerCheck, PermanentRoom];
+export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent, ApiToken, RoleGrant, OrgSettings, JitsiServerCheck, PermanentRoom, MeetingFormSubmission];

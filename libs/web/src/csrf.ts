@@ -15,9 +15,21 @@ export class CsrfTokenInvalid extends ForbiddenError {
   }
 }
 
-/** The token a page embeds: an HMAC of the browser's random CSRF cookie under COOKIE_SECRET. */
-export function csrfTokenFor(secret: string, cookieValue: string): string {
-  return createHmac('sha256', secret).update(`csrf:${cookieValue}`).digest('base64url');
+/**
+ * The token a page embeds: an HMAC under COOKIE_SECRET of the browser's random CSRF cookie and
+ * the id of the session it is signed in with (none for signed-out forms such as login and
+ * language). A token is only good for that browser *and* that session: one signed-in person's
+ * cookie and token never pass with another person's session, and a token from before sign-in
+ * does not pass after it.
+ */
+export function csrfTokenFor(secret: string, cookieValue: string, sessionId: string | null = null): string {
+  return createHmac('sha256', secret).update(`csrf:${cookieValue}:session:${sessionId ?? ''}`).digest('base64url');
+}
+
+/** The session the SessionMiddleware resolved (it runs first), without depending on identity. */
+export function sessionIdOf(req: Request): string | null {
+  const auth = (req as Request & { auth?: { session?: { id?: unknown } | null } }).auth;
+  return typeof auth?.session?.id === 'string' ? auth.session.id : null;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -44,7 +56,7 @@ export class CsrfMiddleware implements NestMiddleware {
       // A request without the cookie cannot carry a matching token.
       if (!SAFE_METHODS.has(req.method)) req.cookies = { ...req.cookies, [COOKIES.csrf]: undefined };
     }
-    const expected = csrfTokenFor(this.config.secrets.cookieSecret, secretCookie as string);
+    const expected = csrfTokenFor(this.config.secrets.cookieSecret, secretCookie as string, sessionIdOf(req));
     res.locals.csrfToken = expected;
 
     if (SAFE_METHODS.has(req.method)) return next();

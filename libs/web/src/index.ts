@@ -9,4 +9,4 @@ export { createValidationPipe, toFieldErrors } from './validation';
 export { configureViews } from './view-engine';
 export { WebContextMiddleware, resolveLocale, type PageLocals } from './web-context.middleware';
 export { validateForm, type FormResult } from './form';
-export { RateLimitMiddleware, TooManyRequests } from './rate-limit.middleware';
+export { RateLimitMiddleware, TooManyRequests, refuseUnlessOwnLink } from './rate-limit.middleware';

@@ -5,6 +5,8 @@ import Redis from 'ioredis';
 import { AppConfig } from '@moderato/config';
 import { DomainError } from '@moderato/core';
 import { redisOptionsFromUrl } from '@moderato/jobs';
+import { COOKIES } from './cookies';
+import { sessionIdOf } from './csrf';
 
 export class TooManyRequests extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
@@ -13,10 +15,48 @@ export class TooManyRequests extends DomainError {
 }
 
 const WINDOW_SECONDS = 60;
+/** Answers that are failed guesses: an unknown link code, a wrong password (or a paused username). */
+const FAILED = new Set([401, 404, 429]);
+/** Where a signed-in person's request learns that their address is throttled (see refuseUnlessOwnLink). */
+const OWN_LINKS_ONLY = 'rateLimitOwnLinksOnly';
+
+const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+function retryAfterSeconds(): number {
+  return WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
+}
+
+function refuse(res: Response): never {
+  const retryAfter = retryAfterSeconds();
+  res.setHeader('Retry-After', String(retryAfter));
+  throw new TooManyRequests(retryAfter);
+}
 
 /**
- * Fixed-window limits in Redis (shared by every api replica): per client IP on /j/* and /auth/*,
- * and per personal link code, so codes cannot be brute-forced. If Redis is down, requests pass.
+ * While the address of a signed-in person is throttled for failed guesses, only a link that
+ * turns out to be their own passes (`own`); anything else is a 429 like for everyone else there.
+ * Called by the join page after the decision, so the throttle costs no extra query.
+ */
+export function refuseUnlessOwnLink(res: Response, own: boolean): void {
+  if (res.locals[OWN_LINKS_ONLY] === true && !own) refuse(res);
+}
+
+/**
+ * Fixed-window limits in Redis (shared by every api replica) on /j/* and /auth/*, built so that
+ * a class behind one NAT address is never locked out while guessing stays expensive:
+ *
+ * - **Failed guesses per address** (unknown link codes, wrong passwords): at most the limit per
+ *   minute. A signed-out request to /j/* or a password sign-in counts as a failure until its
+ *   answer shows otherwise (then the count is given back), so parallel guesses count at once.
+ *   Once the address is over the limit, signed-out links and password sign-ins from it get 429;
+ *   signed-in people there still open their own links.
+ * - **Per session** (signed in): every /j/* and /auth/* request. The sign-in round trip to the
+ *   IdP is counted per browser (its CSRF cookie), falling back to the address without one.
+ * - **Per personal link code**, from anywhere, so one code cannot be hammered.
+ *
+ * Runs after the session middleware (it needs to know who is signed in) and adds no database
+ * query: one Redis round trip per request, one more only for a failure or a signed-out success.
+ * If Redis is down, requests pass.
  */
 @Injectable()
 export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
@@ -36,20 +76,48 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
     if (!limit) return next();
     // originalUrl: inside a mounted middleware req.path is relative to the mount point.
     const path = req.originalUrl.split('?')[0];
-    const keys = [`rl:${this.namespace}:${path.startsWith('/j/') ? 'join' : 'auth'}:ip:${req.ip}`];
-    const code = /^\/j\/([^/]+)/.exec(path)?.[1];
-    if (code) keys.push(`rl:${this.namespace}:join:code:${createHash('sha256').update(code).digest('hex').slice(0, 32)}`);
+    const area = path.startsWith('/j/') ? 'join' : 'auth';
+    const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
+    const key = (name: string) => `rl:${this.namespace}:${area}:${name}:${window}`;
+    const session = sessionIdOf(req);
+    const failures = key(`fail:ip:${req.ip}`);
+    // Counted on every request; over the limit is a 429.
+    const counted: string[] = [];
+    // 'pending': counted as a failure now, given back on success. 'after': counted on failure.
+    let failureMode: 'pending' | 'after' | 'none' = 'none';
+    if (area === 'join') {
+      const code = /^\/j\/([^/]+)/.exec(path)?.[1];
+      if (code) counted.push(key(`code:${digest(code)}`));
+      if (session) counted.push(key(`session:${session}`));
+      failureMode = session ? 'after' : 'pending';
+    } else {
+      const browser: unknown = req.cookies?.[COOKIES.csrf];
+      const principal = session ? `session:${session}` : typeof browser === 'string' && /^[A-Za-z0-9_-]{43}$/.test(browser) ? `browser:${digest(browser)}` : `ip:${req.ip}`;
+      counted.push(key(principal));
+      if (req.method === 'POST' && path === '/auth/login') failureMode = 'pending';
+    }
     try {
       if (this.redis.status === 'wait') await this.redis.connect();
-      const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
       const pipeline = this.redis.multi();
-      for (const key of keys) pipeline.incr(`${key}:${window}`).expire(`${key}:${window}`, WINDOW_SECONDS * 2);
+      for (const name of counted) pipeline.incr(name).expire(name, WINDOW_SECONDS * 2);
+      if (failureMode === 'pending') pipeline.incr(failures).expire(failures, WINDOW_SECONDS * 2);
+      if (failureMode === 'after') pipeline.get(failures);
       const results = (await pipeline.exec()) ?? [];
-      const counts = results.filter((_, index) => index % 2 === 0).map(([, value]) => Number(value));
-      if (counts.some((count) => count > limit)) {
-        const retryAfter = WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
-        res.setHeader('Retry-After', String(retryAfter));
-        throw new TooManyRequests(retryAfter);
+      const values = results.map(([, value]) => Number(value ?? 0));
+      const counts = counted.map((_, index) => values[index * 2]);
+      const failed = failureMode === 'none' ? 0 : values[counted.length * 2];
+      if (counts.some((count) => count > limit)) refuse(res);
+      if (failureMode === 'pending') {
+        if (failed > limit) refuse(res);
+        res.once('finish', () => {
+          if (!FAILED.has(res.statusCode)) this.redis.decr(failures).catch(() => undefined);
+        });
+      }
+      if (failureMode === 'after') {
+        if (failed >= limit) res.locals[OWN_LINKS_ONLY] = true;
+        res.once('finish', () => {
+          if (res.statusCode === 404) this.redis.multi().incr(failures).expire(failures, WINDOW_SECONDS * 2).exec().catch(() => undefined);
+        });
       }
     } catch (error) {
       if (error instanceof TooManyRequests) throw error;

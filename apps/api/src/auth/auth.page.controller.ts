@@ -25,6 +25,15 @@ import { LoginFormDto } from './login-form.dto';
 const MAX_FAILURES_PER_USERNAME = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
+/**
+ * The key of the per-username failure counter: NFKC and case folding, the way the directory
+ * compares names, so "ｓtudent2" (fullwidth s) or "STUDENT2" do not get fresh guesses for student2.
+ */
+function usernameKey(typed: string): string {
+  // Upper then lower case folds what lower case alone keeps apart (ß and ẞ, ς and σ, ﬀ via NFKC).
+  return typed.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+
 function readTransaction(req: Request): LoginTransaction | undefined {
   const raw: unknown = req.signedCookies?.[LOGIN_COOKIE];
   if (typeof raw !== 'string') return undefined;
@@ -78,7 +87,7 @@ export class AuthPageController {
     if (!this.ldap.enabled) throw new NotFoundError('LDAP sign-in');
     const returnTo = safeReturnTo(body?.returnTo);
     const typed = typeof body?.username === 'string' ? body.username.trim().slice(0, 256) : '';
-    const username = typed.toLowerCase();
+    const username = usernameKey(typed);
     const refuse = async (error: InvalidCredentials, status: number) => {
       await this.audit.record({
         action: 'auth.login_failed',

@@ -5,6 +5,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@moderato/core';
 import { JoinService, MeetingsService, type JoinDecision } from '@moderato/meetings';
+import { refuseUnlessOwnLink } from '@moderato/web';
 import { callerOf } from './caller';
 
 export class GuestJoinDto {
@@ -41,6 +42,8 @@ export class JoinPageController {
   @Get('j/:code')
   async viaLink(@Param('code') code: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const decision = await this.join.viaLink(code, req.auth?.user, req.ip ?? null);
+    // While this address is throttled for failed guesses, a signed-in person still opens their own link.
+    refuseUnlessOwnLink(res, decision.outcome === 'join' || decision.outcome === 'too_early');
     this.answer(decision, `/j/${encodeURIComponent(code)}`, res);
   }
 
@@ -48,6 +51,7 @@ export class JoinPageController {
   @Public()
   @Post('j/:code/guest')
   async asGuest(@Param('code') code: string, @Body() dto: GuestJoinDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    refuseUnlessOwnLink(res, false);
     this.answer(await this.join.asGuest(code, dto.displayName, req.ip ?? null), `/j/${encodeURIComponent(code)}`, res);
   }
 

@@ -17,6 +17,8 @@ export interface MeetingForm {
   moderators?: string;
   /** The Jitsi server, when the organizer may choose among several. */
   serverId?: string;
+  /** The new-meeting form's one-time id: posting the same form twice creates one meeting. */
+  formId?: string;
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { isUUID } from 'class-validator';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Render, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -5,7 +7,7 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, type FieldError } from '@moderato/core';
 import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
+import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingAlreadyCreated, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm, type MessageKey, type Translate } from '@moderato/web';
@@ -50,7 +52,7 @@ export class MeetingsPageController {
   @Render('meetings/form')
   async newForm(@Req() req: Request) {
     const policy = await this.policy.current();
-    const form = { timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: String(policy.joinWindowBeforeMinutes), repeat: 'none', count: '10' };
+    const form = { timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: String(policy.joinWindowBeforeMinutes), repeat: 'none', count: '10', formId: randomUUID() };
     return { ...this.formPage(form, {}), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
@@ -64,11 +66,17 @@ export class MeetingsPageController {
     const servers = await this.meetings.usableServers(callerOf(req));
     if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
     try {
-      const { meeting } = await this.meetings.create(callerOf(req), validated.value);
+      // A form re-shown with errors keeps its id, so the corrected one is still the one meeting.
+      const formId = typeof body.formId === 'string' && isUUID(body.formId) ? body.formId : undefined;
+      const { meeting } = formId ? await this.meetings.createOnce(callerOf(req), validated.value, formId) : await this.meetings.create(callerOf(req), validated.value);
       setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
       if (error instanceof InvalidSchedule) return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
+      if (error instanceof MeetingAlreadyCreated) {
+        setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
+        return res.redirect(303, `/meetings/${error.meetingId}`);
+      }
       if (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees)) {
         const fieldErrors: Record<string, string[]> = {};
         const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [{ field: 'participants', messages: [error.message] }];

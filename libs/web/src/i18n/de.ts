@@ -111,6 +111,7 @@ export const de: Messages = {
   "inspector.problems": "Gefundene Probleme (jeweils mit dem Hinweis, ob Jitsi das Token deshalb ablehnt)",
   "inspector.malformed": "Das ist kein JWT.",
   "flash.meetingScheduled": "Die Besprechung ist geplant. Die Einladungen sind unterwegs.",
+  "flash.meetingAlreadyCreated": "Dieses Formular war schon abgeschickt: Hier ist die Besprechung, die es angelegt hat. Es gibt keine zweite Besprechung und keine zweiten Einladungen.",
   "flash.meetingCancelled": "Die Besprechung ist abgesagt. Alle Eingeladenen werden benachrichtigt.",
   "meetings.title": "Meine Besprechungen",
   "meetings.new": "Neue Besprechung",

@@ -110,6 +110,7 @@ export const en = {
   "inspector.problems": "Problems found (each says whether Jitsi rejects the token for it)",
   "inspector.malformed": "This is not a JWT.",
   "flash.meetingScheduled": "The meeting is scheduled. Invitations are on their way.",
+  "flash.meetingAlreadyCreated": "This form had already been sent: here is the meeting it created. No second meeting and no second invitations.",
   "flash.meetingCancelled": "The meeting is cancelled. Everyone invited is told.",
   "meetings.title": "My meetings",
   "meetings.new": "New meeting",
