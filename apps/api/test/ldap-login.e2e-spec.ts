@@ -163,4 +163,18 @@ describe('LDAP only (no OpenID provider configured), and the directory down', ()
       await api.close();
     }
   });
+
+  it('says "a configuration error", not "does not answer", when the directory refuses the search account', async () => {
+    const { env, url } = await startTestLdap();
+    const api = await startApi({ env: { ...env, LDAP_BIND_PASSWORD: 'not-the-service-secret' } });
+    try {
+      const res = await ldapSignIn(request.agent(api.server), 'teacher', 'teacher-pw');
+      expect(res.status).toBe(503);
+      expect(res.text).toContain('the directory refuses Moderato&#39;s settings (a configuration error). Please tell your administrator.');
+      expect(res.text).not.toContain('does not answer');
+      expect(res.text).not.toContain(url);
+    } finally {
+      await api.close();
+    }
+  });
 });

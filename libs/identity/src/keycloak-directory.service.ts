@@ -65,10 +65,15 @@ export class KeycloakDirectoryService {
     if (!group) throw new DirectoryGroupNotFound(name);
     const users = await this.members(group.id, MEMBER_READ_LIMIT);
     const people = users.map(personOf);
+    const withoutEmailNames = users
+      .filter((user) => user.enabled !== false && !user.email)
+      .map((user) => [user.firstName, user.lastName].filter(Boolean).join(' ').trim() || user.username || '?')
+      .sort((a, b) => a.localeCompare(b));
     return {
       name: nameOf(group),
       members: uniquePeople(people.filter((person): person is DirectoryPerson => person !== null)),
-      withoutEmail: people.filter((person) => person === null).length,
+      withoutEmail: withoutEmailNames.length,
+      withoutEmailNames,
     };
   }
 
