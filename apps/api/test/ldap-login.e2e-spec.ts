@@ -89,6 +89,12 @@ describe('sign-in with LDAP directly (real OpenLDAP), next to OpenID Connect', (
     expect(failed[0].metadata).toMatchObject({ method: 'ldap', username: username.trim().toLowerCase(), details: { failure: 'invalid_credentials' } });
   });
 
+  it('keeps a directory name without its control characters', async () => {
+    const agent = request.agent(api.server);
+    expect((await ldapSignIn(agent, 'ctrlname', 'ctrlname-pw')).status).toBe(303);
+    expect((await agent.get('/api/v1/me').expect(200)).body.displayName).toBe('Carl Control[0m');
+  });
+
   it('keeps the username but never the password when the form comes back, and logs no password', async () => {
     const res = await ldapSignIn(request.agent(api.server), 'teacher', 'Secret-Guess-4711');
     expect(res.text).toContain('value="teacher"');

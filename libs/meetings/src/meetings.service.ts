@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
-import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
+import { Clock, InvalidInputError, singleLine, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
@@ -180,7 +180,7 @@ export class MeetingsService {
     if (group.members.length > MAX_GROUP_INVITEES) {
       throw new InvalidInputError([{ field: 'group', messages: [`${group.name} has ${group.members.length} members; at most ${MAX_GROUP_INVITEES} can be invited at once`] }]);
     }
-    const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: member.name ?? '', role }));
+    const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: singleLine(member.name ?? '').trim(), role }));
     return this.addInvitations(caller, meetingId, invitees, { groupName: group.name.slice(0, 200), skipExisting: true });
   }
 
