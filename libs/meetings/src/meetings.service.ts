@@ -180,7 +180,7 @@ export class MeetingsService {
     if (group.members.length > MAX_GROUP_INVITEES) {
       throw new InvalidInputError([{ field: 'group', messages: [`${group.name} has ${group.members.length} members; at most ${MAX_GROUP_INVITEES} can be invited at once`] }]);
     }
-    const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: singleLine(member.name ?? '').trim(), role }));
+    const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: member.name ?? '', role }));
     return this.addInvitations(caller, meetingId, invitees, { groupName: group.name.slice(0, 200), skipExisting: true });
   }
 
@@ -340,7 +340,8 @@ export class MeetingsService {
         id,
         meetingId: meeting.id,
         email: invitee.email.toLowerCase(),
-        name: invitee.name ?? '',
+        // From a form, a pasted list or a directory: one line, no control characters.
+        name: singleLine(invitee.name ?? '').trim(),
         role: invitee.role ?? 'participant',
         linkCodeSalt: salt,
         linkCodeHash: this.linkCodes.hashFor({ id, linkCodeSalt: salt }),
