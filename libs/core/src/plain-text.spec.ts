@@ -9,6 +9,7 @@ describe('singleLine / plainText', () => {
     expect(singleLine('Ada\r\nBCC: x@evil.test')).toBe('Ada BCC: x@evil.test');
     expect(singleLine('Ti\u0000na\u0007 Te\u001bacher\u007f\u0085\u009f')).toBe('Tina Teacher');
     expect(singleLine('a\tb')).toBe('a b');
+    expect(singleLine('a\u2028b\u2029c')).toBe('a b c');
   });
 
   it('keeps the lines of a description, without other control characters', () => {

@@ -4,12 +4,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
- * A name or title as one line of plain text: line breaks and tabs become one space, every other
- * control character is removed. Names and titles go into mail headers, iCalendar properties,
+ * A name or title as one line of plain text: line breaks (also U+2028/U+2029) and tabs become
+ * one space, every other control character is removed. Names and titles go into mail headers, iCalendar properties,
  * pages and tokens; a control character in any of them is at best noise, at worst an injection.
  */
 export function singleLine(value: string): string {
-  return value.replace(/[\r\n\t]+/g, ' ').replace(CONTROL, '');
+  return value.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(CONTROL, '');
 }
 
 /** Multi-line plain text (a description): CR LF and CR become LF, control characters but LF and tab are removed. */

@@ -39,6 +39,7 @@ export interface IcsOptions {
  * inside a UTF-8 character.
  */
 function fold(line: string): string {
+  if (line.length <= 75 && Buffer.byteLength(line, 'utf8') <= 75) return line; // most lines
   const parts: string[] = [];
   let current = '';
   let octets = 0;
@@ -137,17 +138,16 @@ export function buildIcs(options: IcsOptions): string {
   const description = plainText(meeting.description);
   const organizerName = singleLine(options.organizer.name).trim() || options.organizer.email;
   const attendeeName = singleLine(options.attendee.name).trim() || options.attendee.email;
-  /** ical-generator's text, unfolded, with the CN values and EXDATE written by us, folded again. */
+  /**
+   * ical-generator's text with the CN values and EXDATE written by us: each ORGANIZER, ATTENDEE
+   * and EXDATE line (with its folded continuations) unfolded, rewritten and folded again.
+   */
   const finish = (text: string) =>
-    text
-      .replace(/\r\n[ \t]/g, '')
-      .split('\r\n')
-      .map((line) => {
-        if (line === 'X-MODERATO-EXDATE:placeholder') return `EXDATE;TZID=${tz}:${cancelled.map((e) => wall(e.occurrence)).join(',')}`;
-        return line.replace(`CN="${CN_ORGANIZER}"`, `CN=${icsParamValue(organizerName)}`).replace(`CN="${CN_ATTENDEE}"`, `CN=${icsParamValue(attendeeName)}`);
-      })
-      .map((line) => (line ? fold(line) : line))
-      .join('\r\n');
+    text.replace(/^(?:ORGANIZER|ATTENDEE|X-MODERATO-EXDATE)[;:].*(?:\r\n[ \t].*)*/gm, (folded) => {
+      const line = folded.replace(/\r\n[ \t]/g, '');
+      if (line === 'X-MODERATO-EXDATE:placeholder') return fold(`EXDATE;TZID=${tz}:${cancelled.map((e) => wall(e.occurrence)).join(',')}`);
+      return fold(line.replace(`CN="${CN_ORGANIZER}"`, `CN=${icsParamValue(organizerName)}`).replace(`CN="${CN_ATTENDEE}"`, `CN=${icsParamValue(attendeeName)}`));
+    });
   const wall = (iso: string) => {
     const date = new Date(iso);
     const w = new Date(date.getTime() + zoneOffsetMs(date, tz)).toISOString();
