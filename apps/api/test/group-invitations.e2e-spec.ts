@@ -158,6 +158,41 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: id })).toBe(0);
   });
 
+  it('does not offer a group whose members the membership mode cannot read (a posixGroup under memberOf), and inviting it by name says why', async () => {
+    const id = await scheduleMeeting('Chess');
+    const found = await teacher.get(`/meetings/${id}?find=chess`).set('Accept-Language', 'en').expect(200);
+    expect(found.text).not.toContain('data-directory-group="chess-club"');
+    expect(found.text).not.toContain('Invite all');
+    expect((await teacher.get('/api/v1/directory/search?q=chess').expect(200)).body.groups).toEqual([]);
+
+    const api = await teacher.post(`/api/v1/meetings/${id}/invitations/group`).set('x-csrf-token', csrf).send({ group: 'chess-club' }).expect(400);
+    expect(api.body).toMatchObject({ code: 'DIRECTORY_GROUP_UNREADABLE', details: { group: 'chess-club', membership: 'memberOf' } });
+    await teacher.post(`/meetings/${id}/invitations/group`).type('form').send({ _csrf: csrf, group: 'chess-club' }).expect(303);
+    const page = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('The members of chess-club cannot be read with the directory&#39;s group setting, so nobody was invited.');
+    expect(page.text).not.toContain('0 people of chess-club are invited');
+    expect(await dataSource.getRepository(Invitation).countBy({ meetingId: id })).toBe(0);
+  });
+
+  it('names the members without an email address in the result, on the page (en, de) and in the API', async () => {
+    const id = await scheduleMeeting('Choir practice');
+    expect((await teacher.get('/api/v1/directory/search?q=choir').expect(200)).body.groups).toEqual([{ name: 'choir', memberCount: 3 }]);
+    await teacher.post(`/meetings/${id}/invitations/group`).type('form').send({ _csrf: csrf, group: 'choir' }).expect(303);
+    const page = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('2 people of choir are invited. 1 member has no email address and is not invited: Nora Ohnemail.');
+
+    const other = await scheduleMeeting('Choir concert');
+    await teacher.post(`/meetings/${other}/invitations/group`).type('form').send({ _csrf: csrf, group: 'choir' }).set('Accept-Language', 'de').expect(303);
+    const german = await teacher.get(`/meetings/${other}`).set('Accept-Language', 'de').expect(200);
+    expect(german.text).toContain('2 Personen aus choir sind eingeladen. 1 Mitglied hat keine E-Mail-Adresse und ist nicht eingeladen: Nora Ohnemail.');
+
+    const third = await scheduleMeeting('Choir trip');
+    const res = await teacher.post(`/api/v1/meetings/${third}/invitations/group`).set('x-csrf-token', csrf).send({ group: 'choir' }).expect(201);
+    expect(res.body).toMatchObject({ group: 'choir', members: 2, withoutEmail: 1, withoutEmailNames: ['Nora Ohnemail'] });
+    expect(res.body.message).toBe('2 people of choir are invited. 1 member has no email address and is not invited: Nora Ohnemail.');
+    expect(res.body.invitations.map((i: { email: string }) => i.email)).toEqual(['clara.k7b03@school.test', 'david.k7b04@school.test']);
+  });
+
   it('invites one person found in the directory from the meeting page', async () => {
     const id = await scheduleMeeting('Talk');
     const found = await teacher.get(`/meetings/${id}?find=sam`).set('Accept-Language', 'en').expect(200);
@@ -236,6 +271,42 @@ describe('the directory down while an OpenID Connect teacher invites', () => {
       expect(page.text).toContain('The directory does not answer right now.');
       const invite = await teacher.post(`/meetings/${meeting.id}/invitations/group`).set('Accept-Language', 'en').type('form').send({ _csrf: csrf, group: '7b' }).expect(503);
       expect(invite.text).toContain('Temporarily unavailable');
+      const apiInvite = await teacher.post(`/api/v1/meetings/${meeting.id}/invitations/group`).set('x-csrf-token', csrf).send({ group: '7b' }).expect(503);
+      // The organizer never sees where the directory runs.
+      for (const text of [JSON.stringify(search.body), page.text, invite.text, JSON.stringify(apiInvite.body)]) expect(text).not.toMatch(/ldap:\/\/|127\.0\.0\.1:\d+/);
+      expect(await env.api.app.get(DataSource).getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(0);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a wrong search-account password is a configuration error, said as such (not "does not answer"), without the LDAP URL', async () => {
+    const { env: ldapEnv, url } = await startTestLdap();
+    const env = await startSignedInApi({ env: { ...ldapEnv, LDAP_BIND_PASSWORD: 'not-the-service-secret' } });
+    try {
+      await registerJitsiServer(env.api);
+      const teacher = await env.signIn('teacher@school.test');
+      const csrf = await env.csrf(teacher);
+      const start = new Date(Date.now() + 2 * 24 * 3600_000);
+      const { body: meeting } = await teacher
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', csrf)
+        .send({ title: 'Misconfigured', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 3600_000)), timezone: 'UTC' })
+        .expect(201);
+      const search = await teacher.get('/api/v1/directory/search?q=7b').expect(503);
+      expect(search.body.code).toBe('DIRECTORY_MISCONFIGURED');
+      const page = await teacher.get(`/meetings/${meeting.id}?find=7b`).set('Accept-Language', 'en').expect(200);
+      expect(page.text).toContain('The directory refuses Moderato&#39;s settings (a configuration error');
+      expect(page.text).not.toContain('does not answer');
+      const german = await teacher.get(`/meetings/${meeting.id}?find=7b`).set('Accept-Language', 'de').expect(200);
+      expect(german.text).toContain('Konfigurationsfehler');
+      const invite = await teacher.post(`/meetings/${meeting.id}/invitations/group`).set('Accept-Language', 'en').type('form').send({ _csrf: csrf, group: '7b' }).expect(503);
+      expect(invite.text).toContain('a configuration error');
+      expect(invite.text).not.toContain('does not answer');
+      for (const text of [JSON.stringify(search.body), page.text, invite.text]) {
+        expect(text).not.toContain(url);
+        expect(text).not.toContain('not-the-service-secret');
+      }
       expect(await env.api.app.get(DataSource).getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(0);
     } finally {
       await env.close();

@@ -104,12 +104,12 @@ describe('Group invitations from Keycloak (admin REST API, client-credentials se
     expect(other.body).toMatchObject({ group: 'guests/7b', members: 1 });
   });
 
-  it('wrong service-account credentials: a clear 503, nothing written', async () => {
+  it('wrong service-account credentials: a clear 503 that says configuration error, nothing written', async () => {
     const broken = await start('not-the-secret');
     try {
       const agent = await signIn(broken, 'teacher@school.test');
       const res = await agent.get('/api/v1/directory/search?q=7b').expect(503);
-      expect(res.body.code).toBe('DIRECTORY_UNAVAILABLE');
+      expect(res.body.code).toBe('DIRECTORY_MISCONFIGURED');
       expect(JSON.stringify(res.body)).not.toContain('not-the-secret');
     } finally {
       await broken.close();

@@ -89,6 +89,12 @@ describe('sign-in with LDAP directly (real OpenLDAP), next to OpenID Connect', (
     expect(failed[0].metadata).toMatchObject({ method: 'ldap', username: username.trim().toLowerCase(), details: { failure: 'invalid_credentials' } });
   });
 
+  it('keeps a directory name without its control characters', async () => {
+    const agent = request.agent(api.server);
+    expect((await ldapSignIn(agent, 'ctrlname', 'ctrlname-pw')).status).toBe(303);
+    expect((await agent.get('/api/v1/me').expect(200)).body.displayName).toBe('Carl Control[0m');
+  });
+
   it('keeps the username but never the password when the form comes back, and logs no password', async () => {
     const res = await ldapSignIn(request.agent(api.server), 'teacher', 'Secret-Guess-4711');
     expect(res.text).toContain('value="teacher"');
@@ -172,6 +178,20 @@ describe('LDAP only (no OpenID provider configured), and the directory down', ()
       expect(res.text).not.toContain(WRONG);
       const refused = await api.app.get(DataSource).getRepository(AuditEvent).findOneByOrFail({ action: 'auth.login_refused' });
       expect(refused.metadata).toMatchObject({ code: 'SIGN_IN_UNAVAILABLE', method: 'ldap', username: 'teacher' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says "a configuration error", not "does not answer", when the directory refuses the search account', async () => {
+    const { env, url } = await startTestLdap();
+    const api = await startApi({ env: { ...env, LDAP_BIND_PASSWORD: 'not-the-service-secret' } });
+    try {
+      const res = await ldapSignIn(request.agent(api.server), 'teacher', 'teacher-pw');
+      expect(res.status).toBe(503);
+      expect(res.text).toContain('the directory refuses Moderato&#39;s settings (a configuration error). Please tell your administrator.');
+      expect(res.text).not.toContain('does not answer');
+      expect(res.text).not.toContain(url);
     } finally {
       await api.close();
     }

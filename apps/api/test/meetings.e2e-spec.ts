@@ -72,6 +72,23 @@ describe('meetings REST API', () => {
     expect(outbox.map((row) => [row.kind, row.status, row.payload])).toEqual(Array(3).fill(['invite', 'pending', { sequence: 0 }]));
   });
 
+  it('stores titles and names without control characters (they go into mails, .ics, pages and tokens)', async () => {
+    const res = await post(teacher, '/api/v1/meetings', meeting({
+      title: 'Maths\r\nBcc: evil@x.test\u0000 7b\u0007',
+      description: 'Bring books.\r\nAnd pens.\u001b',
+      invitees: [{ email: 'ctl@school.test', name: 'Sam\u0000 "Student"\r\nX-Injected: 1', role: 'participant' }],
+    })).expect(201);
+    expect(res.body.title).toBe('Maths Bcc: evil@x.test 7b');
+    expect(res.body.description).toBe('Bring books.\nAnd pens.');
+    const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: res.body.id });
+    expect(invitation.name).toBe('Sam "Student" X-Injected: 1');
+    const edited = await patch(teacher, `/api/v1/meetings/${res.body.id}`, { title: 'Maths\u0085 7c', version: res.body.version }).expect(200);
+    expect(edited.body.title).toBe('Maths 7c');
+    // A title of nothing but control characters is an empty title.
+    const empty = await post(teacher, '/api/v1/meetings', meeting({ title: '\u0000\u0007' })).expect(400);
+    expect(empty.body.details).toEqual([{ field: 'title', messages: ['title must not be empty'] }]);
+  });
+
   it('lists my meetings and my invitations, not other people\'s', async () => {
     const mine = await teacher.get('/api/v1/meetings').expect(200);
     expect(mine.body.items.length).toBeGreaterThanOrEqual(1);

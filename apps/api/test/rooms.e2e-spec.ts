@@ -241,6 +241,14 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       expect(await roomCount()).toBe(before);
     });
 
+    it('API create: a name is stored without control characters; one of nothing else is empty', async () => {
+      const res = await createRoom({ name: 'Music\r\nroom\u0007', slug: 'music-room', serverId: server.id }).expect(201);
+      expect(res.body.name).toBe('Music room');
+      const empty = await createRoom({ name: '\u0000\u001b', slug: 'empty-name', serverId: server.id }).expect(400);
+      expect(empty.body.details).toEqual([{ field: 'name', messages: ['name must not be empty'] }]);
+      await admin.delete(`/api/v1/admin/rooms/${res.body.id}`).set('x-csrf-token', adminCsrf).expect(204);
+    });
+
     it('API update: bad input, a missing or stale version change nothing', async () => {
       const { body: room } = await createRoom({ name: 'Workshop', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }] }).expect(201);
       const patch = (body: object) => admin.patch(`/api/v1/admin/rooms/${room.id}`).set('x-csrf-token', adminCsrf).send(body);

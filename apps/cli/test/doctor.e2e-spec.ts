@@ -134,6 +134,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       for (const pattern of expected) expect(lines.filter((line) => pattern.test(line))).toHaveLength(1);
       expect(run.stdout).toMatch(/✔ All \d+ checks fine\./);
       expect(run.stdout).not.toContain('cli-test-secret');
+      // One query at a time per connection: pg warns (and pg 9 refuses) otherwise.
+      expect(run.stderr).not.toContain('already executing a query');
+      expect(run.stderr).toBe('');
     });
 
     it('--mail-to sends a test mail through SMTP', async () => {

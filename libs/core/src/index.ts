@@ -6,3 +6,4 @@ export * from './public.decorator';
 export * from './secret-box';
 export * from './validators';
 export * from './zoned-time';
+export * from './plain-text';

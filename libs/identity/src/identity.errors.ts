@@ -28,10 +28,13 @@ export class LoginFailed extends DomainError {
   }
 }
 
-/** The identity provider (or, with `source: 'ldap'`, the directory) cannot be reached. */
+/**
+ * The identity provider (or, with `source: 'ldap'`, the directory) cannot be reached; with
+ * `cause: 'configuration'` it answers but refuses Moderato's own settings (search account, base DN).
+ */
 export class SignInUnavailable extends DomainError {
-  constructor(detail: string, source: 'oidc' | 'ldap' = 'oidc') {
-    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail, source });
+  constructor(detail: string, source: 'oidc' | 'ldap' = 'oidc', cause: 'down' | 'configuration' = 'down') {
+    super('SIGN_IN_UNAVAILABLE', 'unavailable', 'Sign-in is unavailable right now', { detail, source, cause });
   }
 }
 
@@ -92,10 +95,33 @@ export class DirectoryNotConfigured extends DomainError {
   }
 }
 
-/** The directory does not answer (down, timeout, TLS or search-account problem). */
+/** The directory does not answer (down, timeout, TLS). */
 export class DirectoryUnavailable extends DomainError {
   constructor(detail: string) {
     super('DIRECTORY_UNAVAILABLE', 'unavailable', 'The directory is unavailable right now', { detail });
+  }
+}
+
+/**
+ * The directory answers but refuses Moderato's configuration (the search account cannot bind,
+ * a base DN does not exist, no right to search): only an administrator can fix it.
+ */
+export class DirectoryMisconfigured extends DomainError {
+  constructor(detail: string) {
+    super('DIRECTORY_MISCONFIGURED', 'unavailable', 'The directory refuses Moderato\'s configuration: an administrator must correct the LDAP settings', { detail });
+  }
+}
+
+/**
+ * The group exists but the configured LDAP_GROUP_MEMBERSHIP cannot read its members (e.g. a
+ * posixGroup, whose members are memberUid values, under memberOf or member).
+ */
+export class DirectoryGroupUnreadable extends DomainError {
+  constructor(name: string, membership: string) {
+    super('DIRECTORY_GROUP_UNREADABLE', 'invalid', `The members of ${name} cannot be read with the directory's group setting (${membership}); invite its members one by one or ask an administrator`, {
+      group: name,
+      membership,
+    });
   }
 }
 

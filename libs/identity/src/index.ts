@@ -12,6 +12,8 @@ export {
   ApiTokenRejected,
   ApiTokenScopeMissing,
   DirectoryGroupNotFound,
+  DirectoryGroupUnreadable,
+  DirectoryMisconfigured,
   DirectoryNotConfigured,
   DirectoryUnavailable,
   InvalidCredentials,

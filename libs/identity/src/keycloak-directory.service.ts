@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@moderato/config';
-import { DirectoryGroupNotFound, DirectoryNotConfigured, DirectoryUnavailable } from './identity.errors';
+import { DirectoryGroupNotFound, DirectoryMisconfigured, DirectoryNotConfigured, DirectoryUnavailable } from './identity.errors';
 import { uniquePeople, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
 
 /** One page of a group's members; also the most members read beyond the invitation limit (2,000). */
@@ -65,10 +65,15 @@ export class KeycloakDirectoryService {
     if (!group) throw new DirectoryGroupNotFound(name);
     const users = await this.members(group.id, MEMBER_READ_LIMIT);
     const people = users.map(personOf);
+    const withoutEmailNames = users
+      .filter((user) => user.enabled !== false && !user.email)
+      .map((user) => [user.firstName, user.lastName].filter(Boolean).join(' ').trim() || user.username || '?')
+      .sort((a, b) => a.localeCompare(b));
     return {
       name: nameOf(group),
       members: uniquePeople(people.filter((person): person is DirectoryPerson => person !== null)),
-      withoutEmail: people.filter((person) => person === null).length,
+      withoutEmail: withoutEmailNames.length,
+      withoutEmailNames,
     };
   }
 
@@ -93,7 +98,7 @@ export class KeycloakDirectoryService {
       response = await this.fetch(url, { headers: { authorization: `Bearer ${await this.accessToken()}`, accept: 'application/json' } });
     }
     if (response.status === 401 || response.status === 403) {
-      throw new DirectoryUnavailable(`Keycloak refused the service account (${response.status}): give it the realm-management roles view-users and query-groups`);
+      throw new DirectoryMisconfigured(`Keycloak refused the service account (${response.status}): give it the realm-management roles view-users and query-groups`);
     }
     if (!response.ok) throw new DirectoryUnavailable(`Keycloak answered ${response.status} for ${path}`);
     try {
@@ -114,7 +119,7 @@ export class KeycloakDirectoryService {
     });
     const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
     if (!response.ok || !body.access_token) {
-      throw new DirectoryUnavailable(`Keycloak refused the client credentials of ${settings.clientId} (${body.error ?? response.status}): check KEYCLOAK_ADMIN_CLIENT_ID/SECRET and that the client has a service account`);
+      throw new DirectoryMisconfigured(`Keycloak refused the client credentials of ${settings.clientId} (${body.error ?? response.status}): check KEYCLOAK_ADMIN_CLIENT_ID/SECRET and that the client has a service account`);
     }
     this.token = { value: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 60) - 30) * 1000 };
     return body.access_token;
@@ -125,7 +130,10 @@ export class KeycloakDirectoryService {
     const discovery = this.config.oidc.discoveryUrl ?? `${this.config.oidc.issuer}/.well-known/openid-configuration`;
     const response = await this.fetch(discovery, { headers: { accept: 'application/json' } });
     const document = (await response.json().catch(() => ({}))) as { token_endpoint?: string };
-    if (!response.ok || !document.token_endpoint) throw new DirectoryUnavailable(`no token endpoint in ${discovery}`);
+    if (!response.ok || !document.token_endpoint) {
+      this.logger.error(`no token endpoint in ${discovery}`);
+      throw new DirectoryUnavailable('no token endpoint in the OpenID discovery document');
+    }
     this.tokenEndpoint = document.token_endpoint;
     return document.token_endpoint;
   }
@@ -134,8 +142,8 @@ export class KeycloakDirectoryService {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      this.logger.warn({ err: error }, 'Keycloak does not answer');
-      throw new DirectoryUnavailable(`Keycloak does not answer at ${new URL(url).origin}`);
+      this.logger.warn({ err: error }, `Keycloak does not answer at ${new URL(url).origin}`);
+      throw new DirectoryUnavailable('Keycloak does not answer');
     }
   }
 }

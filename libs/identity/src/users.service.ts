@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
-import { Clock } from '@moderato/core';
+import { Clock, singleLine } from '@moderato/core';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
 import { AccountDisabled, SelfLockout, UserNotFound } from './identity.errors';
@@ -55,7 +55,8 @@ export class UsersService {
       const fields = {
         email: profile.email.toLowerCase(),
         emailVerified: profile.emailVerified,
-        displayName: profile.displayName,
+        // Shown on pages, in mails, calendar entries and tokens: one line, no control characters.
+        displayName: singleLine(profile.displayName).trim(),
         avatarUrl: profile.avatarUrl,
         idpRoles: profile.idpRoles,
         lastLoginAt: this.clock.now(),

@@ -8,14 +8,32 @@ export interface SnippetLine {
 }
 
 export interface SnippetSection {
-  id: 'docker' | 'prosody' | 'jicofo';
+  id: 'docker' | 'plugins' | 'prosody' | 'jicofo';
   title: string;
   /** Where it goes. */
   file: string;
   lines: SnippetLine[];
 }
 
-export const SECRET_PLACEHOLDER = '<shared secret: press "Reveal secret" on the server page>';
+/** Stands for the HS256 secret until an admin reveals it; no quotes, so it fits any line. */
+export const SECRET_PLACEHOLDER = "<shared secret: press 'Reveal secret' on the server page>";
+
+/**
+ * A Lua string literal of `value` ("…"), as Prosody's configuration reads it back: backslash and
+ * double quote escaped, control characters as decimal escapes (\010), everything else as is.
+ */
+export function luaString(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what must be escaped
+  const body = value.replace(/[\\"\u0000-\u001f\u007f]/g, (char) => {
+    if (char === '\\' || char === '"') return `\\${char}`;
+    return `\\${char.charCodeAt(0).toString().padStart(3, '0')}`;
+  });
+  return `"${body}"`;
+}
+
+/** Where jitsi-contrib/prosody-plugins publishes a plugin (Debian's jitsi-meet packages lack them). */
+const CONTRIB_PLUGIN = (name: string) => `https://raw.githubusercontent.com/jitsi-contrib/prosody-plugins/main/${name}/mod_${name}.lua`;
+const DEBIAN_PLUGIN_DIR = '/usr/share/jitsi-meet/prosody-plugins';
 
 /**
  * The Jitsi-side configuration for a server, filled in with its values, exactly as TOKENS.md
@@ -31,7 +49,11 @@ export function jitsiConfigSnippets(
   const keyServer = `${publicUrl}/asap/${server.id}`;
   const modules = ['token_affiliation', ...(options.ownerParty === false ? [] : ['token_owner_party']), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])].join(',');
   const hs = server.signingMode === 'HS256';
-  return [
+  const ownerParty = options.ownerParty !== false;
+  const contrib = [...(ownerParty ? ['token_owner_party'] : []), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])];
+  const ownerPartyWhy =
+    'token_owner_party keeps a room closed until its organizer is in, so students cannot open rooms, and ends the meeting for everyone about 60 seconds (party_check_timeout) after the last owner left';
+  const sections: SnippetSection[] = [
     {
       id: 'docker',
       title: 'docker-jitsi-meet',
@@ -46,7 +68,10 @@ export function jitsiConfigSnippets(
         { line: `JWT_ACCEPTED_AUDIENCES=${server.audience}`, why: 'Prosody accepts only tokens whose "aud" is this audience.' },
         {
           line: `XMPP_MUC_MODULES=${modules}`,
-          why: 'token_affiliation makes the token\'s owner/moderator the room\'s moderator and everyone else a plain member; token_owner_party keeps a room closed until its organizer is in, so students cannot open rooms' + (server.lobbyBypass ? '; token_lobby_bypass (contrib) lets invited members skip the lobby, guests still wait.' : '.'),
+          why:
+            'token_affiliation makes the token\'s owner/moderator the room\'s moderator and everyone else a plain member' +
+            (ownerParty ? `; ${ownerPartyWhy}` : '') +
+            (server.lobbyBypass ? '; token_lobby_bypass (contrib) lets invited members skip the lobby, guests still wait.' : '.'),
         },
         { line: 'ENABLE_AUTO_OWNER=0', why: 'Otherwise Jicofo makes whoever enters first a moderator, whatever the token says.' },
         { line: 'JICOFO_ENABLE_AUTH=0', why: 'Jicofo must not grant owner rights by its own authentication either.' },
@@ -58,18 +83,22 @@ export function jitsiConfigSnippets(
       title: 'Prosody (Debian/Ubuntu install without docker)',
       file: `/etc/prosody/conf.avail/${server.xmppDomain}.cfg.lua (then: systemctl restart prosody)`,
       lines: [
-        { line: `VirtualHost "${server.xmppDomain}"`, why: 'The XMPP domain: it must equal the token\'s "sub".' },
+        { line: `VirtualHost ${luaString(server.xmppDomain)}`, why: 'The XMPP domain: it must equal the token\'s "sub".' },
         { line: '    authentication = "token"', why: 'Users of this host authenticate with a JWT.' },
-        { line: `    app_id = "${server.appId}"`, why: 'Prosody accepts only tokens whose "iss" is this app id.' },
+        { line: `    app_id = ${luaString(server.appId)}`, why: 'Prosody accepts only tokens whose "iss" is this app id.' },
         hs
-          ? { line: `    app_secret = "${secret}"`, why: 'The HS256 shared secret; keep it secret.' }
-          : { line: `    asap_key_server = "${keyServer}"`, why: 'Prosody fetches Moderato\'s public keys here to check RS256 signatures.' },
-        { line: `    asap_accepted_audiences = { "${server.audience}" }`, why: 'Prosody accepts only tokens whose "aud" is this audience.' },
+          ? { line: `    app_secret = ${luaString(secret)}`, why: 'The HS256 shared secret; keep it secret.' }
+          : { line: `    asap_key_server = ${luaString(keyServer)}`, why: 'Prosody fetches Moderato\'s public keys here to check RS256 signatures.' },
+        { line: `    asap_accepted_audiences = { ${luaString(server.audience)} }`, why: 'Prosody accepts only tokens whose "aud" is this audience.' },
         { line: '    allow_empty_token = false', why: 'A connection without a token is refused.' },
-        { line: `Component "conference.${server.xmppDomain}" "muc"`, why: 'The conference (MUC) component of the same host.' },
+        { line: `Component ${luaString(`conference.${server.xmppDomain}`)} "muc"`, why: 'The conference (MUC) component of the same host.' },
         {
-          line: `    modules_enabled = { "token_verification"; "token_affiliation";${options.ownerParty === false ? '' : ' "token_owner_party";'}${server.lobbyBypass ? ' "token_lobby_bypass";' : ''} }`,
-          why: 'Checks the token\'s room on entry, turns its affiliation into moderator rights, and (token_owner_party) keeps rooms closed until an owner is in. Add these to the modules the component already lists.',
+          line: `    modules_enabled = { "token_verification"; "token_affiliation";${contrib.map((name) => ` "${name}";`).join('')} }`,
+          why:
+            'Checks the token\'s room on entry and turns its affiliation into moderator rights' +
+            (ownerParty ? `; ${ownerPartyWhy}` : '') +
+            '. Add these to the modules the component already lists' +
+            (contrib.length ? ` (${contrib.join(' and ')} only after installing ${contrib.length === 1 ? 'it' : 'them'} as above).` : '.'),
         },
       ],
     },
@@ -82,6 +111,22 @@ export function jitsiConfigSnippets(
       ],
     },
   ];
+  if (contrib.length) {
+    // Between docker and the Prosody file: a Debian install needs the contrib plugins first.
+    sections.splice(1, 0, {
+      id: 'plugins',
+      title: 'Prosody plugins from jitsi-contrib (Debian/Ubuntu install without docker)',
+      file: `A shell on the Jitsi server, as root: Debian's jitsi-meet packages do not ship ${contrib.join(' or ')}; they come from the jitsi-contrib/prosody-plugins project`,
+      lines: contrib.map((name) => ({
+        line: `wget -O ${DEBIAN_PLUGIN_DIR}/mod_${name}.lua ${CONTRIB_PLUGIN(name)}`,
+        why:
+          name === 'token_owner_party'
+            ? 'Installs token_owner_party; without it Prosody does not load the module and invitees can open rooms before their organizer.'
+            : 'Installs token_lobby_bypass; without it invited members wait in the lobby like guests.',
+      })),
+    });
+  }
+  return sections;
 }
 
 /** The snippets as one text file, each line preceded by its explanation. */

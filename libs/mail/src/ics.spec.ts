@@ -4,6 +4,47 @@ import { buildIcs, icsUid, type IcsOptions } from './ics';
 const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, '').replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '').split('\r\n');
 const prop = (ics: string, name: string) => lines(ics).filter((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`));
 
+/**
+ * An independent, strict reader of one unfolded content line (RFC 5545 §3.1):
+ * name *(";" param-name "=" param-value *("," param-value)) ":" value, where a param-value is
+ * either paramtext (no CONTROL, DQUOTE, ";", ":", ",") or DQUOTE *QSAFE-CHAR DQUOTE (no CONTROL,
+ * no DQUOTE: RFC 5545 has no escape inside quotes). Quoted values are then decoded per RFC 6868
+ * (^' → ", ^n → line break, ^^ → ^). Throws where a strict parser would refuse the line.
+ */
+function readContentLine(line: string): { name: string; params: [string, string][]; value: string } {
+  // eslint-disable-next-line no-control-regex -- CONTROL of RFC 5545: any control character but HTAB
+  const control = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+  if (control.test(line)) throw new Error(`control character in ${JSON.stringify(line)}`);
+  const name = /^[A-Za-z0-9-]+/.exec(line)?.[0];
+  if (!name) throw new Error(`no property name: ${line}`);
+  let i = name.length;
+  const params: [string, string][] = [];
+  const decode = (quoted: string) => quoted.replace(/\^(\^|n|')/g, (_, c: string) => (c === '^' ? '^' : c === 'n' ? '\n' : '"'));
+  while (line[i] === ';') {
+    const paramName = /^[A-Za-z0-9-]+/.exec(line.slice(i + 1))?.[0];
+    if (!paramName || line[i + 1 + paramName.length] !== '=') throw new Error(`bad parameter at ${line.slice(i)}`);
+    i += 2 + paramName.length;
+    for (;;) {
+      let value: string;
+      if (line[i] === '"') {
+        const end = line.indexOf('"', i + 1);
+        if (end < 0) throw new Error(`unterminated quoted value at ${line.slice(i)}`);
+        value = decode(line.slice(i + 1, end));
+        i = end + 1;
+      } else {
+        const text = /^[^";:,]*/.exec(line.slice(i))![0];
+        value = text;
+        i += text.length;
+      }
+      params.push([paramName.toUpperCase(), value]);
+      if (line[i] !== ',') break;
+      i += 1;
+    }
+  }
+  if (line[i] !== ':') throw new Error(`expected ":" at ${JSON.stringify(line.slice(i))} in ${line}`);
+  return { name: name.toUpperCase(), params, value: line.slice(i + 1) };
+}
+
 const base: IcsOptions = {
   method: 'REQUEST',
   meeting: {
@@ -102,5 +143,46 @@ describe('buildIcs', () => {
     expect(prop(ics, 'RRULE')).toEqual([]);
     expect(prop(ics, 'RECURRENCE-ID')).toEqual(['RECURRENCE-ID;TZID=Europe/Berlin:20261222T080000']);
     expect(prop(ics, 'DTSTART')).toEqual(['DTSTART;TZID=Europe/Berlin:20261222T080000']);
+  });
+
+  describe('names and titles from people (quotes, separators, control characters)', () => {
+    const tricky = 'Sam "The Boss" O\'Neil; ROLE=CHAIR:mailto:evil@x.test, ^caret \\back\u0007slash';
+    const ics = buildIcs({
+      ...base,
+      meeting: { ...base.meeting, title: 'Maths\r\nATTENDEE:mailto:evil@x.test\u0000 7b', description: 'Line 1\r\nLine 2\u0008' },
+      organizer: { name: 'Tina\r\nX-INJECTED:1 "Teacher"', email: 'teacher@school.test' },
+      attendee: { name: tricky, email: 'student@school.test', role: 'participant' },
+    });
+
+    it('every line is a valid content line of at most 75 octets, with no control characters', () => {
+      const physical = ics.split('\r\n');
+      expect(physical.filter((line) => Buffer.byteLength(line, 'utf8') > 75)).toEqual([]);
+      const unfolded = lines(ics).filter(Boolean);
+      for (const line of unfolded) expect(() => readContentLine(line)).not.toThrow();
+      expect(unfolded.filter((line) => /^(X-INJECTED|ATTENDEE:)/.test(line))).toEqual([]);
+    });
+
+    it('quotes CN per RFC 6868 (^\' for a double quote), so a strict parser reads back the name and no injected parameter', () => {
+      const attendee = readContentLine(prop(ics, 'ATTENDEE')[0]);
+      expect(attendee.params.map(([name]) => name)).toEqual(['ROLE', 'PARTSTAT', 'RSVP', 'CN']);
+      expect(Object.fromEntries(attendee.params)).toMatchObject({ ROLE: 'REQ-PARTICIPANT', CN: 'Sam "The Boss" O\'Neil; ROLE=CHAIR:mailto:evil@x.test, ^caret \\backslash' });
+      expect(attendee.value).toBe('MAILTO:student@school.test');
+      expect(prop(ics, 'ATTENDEE')[0]).not.toContain('\\"');
+      const organizer = readContentLine(prop(ics, 'ORGANIZER')[0]);
+      expect(organizer.params).toEqual([['CN', 'Tina X-INJECTED:1 "Teacher"']]);
+      expect(organizer.value).toBe('mailto:teacher@school.test');
+    });
+
+    it('writes the title on one line without control characters, and keeps the description\'s lines', () => {
+      expect(prop(ics, 'SUMMARY')).toEqual(['SUMMARY:Maths ATTENDEE:mailto:evil@x.test 7b']);
+      expect(prop(ics, 'DESCRIPTION')[0]).toBe(`DESCRIPTION:Line 1\\nLine 2\\n\\n${base.link}`);
+    });
+
+    it('folds long names with non-ASCII letters between characters, never inside one', () => {
+      const long = buildIcs({ ...base, attendee: { ...base.attendee, name: 'Zoë Ünal-Østergård '.repeat(8).trim() } });
+      for (const line of long.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+      expect(long).not.toContain('\ufffd');
+      expect(Object.fromEntries(readContentLine(prop(long, 'ATTENDEE')[0]).params).CN).toBe('Zoë Ünal-Østergård '.repeat(8).trim());
+    });
   });
 });

@@ -1,5 +1,5 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalDateTimeValue } from 'ical-generator';
-import { canonicalTimeZone, zoneOffsetMs } from '@moderato/core';
+import { canonicalTimeZone, plainText, singleLine, zoneOffsetMs } from '@moderato/core';
 import { vtimezone } from './vtimezone';
 import type { InvitationRole, OccurrenceException } from '@moderato/meetings';
 
@@ -34,8 +34,41 @@ export interface IcsOptions {
   stamp?: Date;
 }
 
-/** RFC 5545 line folding (75 octets) for a line we write ourselves (ASCII only). */
-const fold = (line: string) => line.match(/.{1,74}/g)!.join('\r\n ');
+/**
+ * RFC 5545 line folding: at most 75 octets per line (continuations start with a space), never
+ * inside a UTF-8 character.
+ */
+function fold(line: string): string {
+  if (line.length <= 75 && Buffer.byteLength(line, 'utf8') <= 75) return line; // most lines
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (octets + size > (parts.length ? 74 : 75)) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/**
+ * A parameter value (CN=…) as RFC 5545 and RFC 6868 want it: always quoted, a double quote as
+ * ^', a caret as ^^, a line break as ^n. (ical-generator writes \" inside the quotes, which RFC
+ * 5545 does not know: a strict parser ends the value there and reads the rest as parameters.)
+ */
+export function icsParamValue(value: string): string {
+  return `"${value.replace(/\^/g, '^^').replace(/"/g, "^'").replace(/\r\n|\r|\n/g, '^n')}"`;
+}
+
+/** Stand-ins for the CN values while ical-generator writes the entry; replaced by icsParamValue. */
+const CN_ORGANIZER = 'X-MODERATO-CN-ORGANIZER';
+const CN_ATTENDEE = 'X-MODERATO-CN-ATTENDEE';
 
 /** The calendar entry's stable UID: every update and cancellation refers to the same event. */
 export const icsUid = (meetingId: string) => `${meetingId}@moderato`;
@@ -101,6 +134,26 @@ export function buildIcs(options: IcsOptions): string {
   const moved = exceptions.filter((e) => !e.cancelled && (e.startsAt || e.endsAt));
   const duration = meeting.endsAt.getTime() - meeting.startsAt.getTime();
   const stamp = options.stamp ?? new Date();
+  // No control characters in what calendars show; names and the title on one line.
+  const title = singleLine(meeting.title);
+  const description = plainText(meeting.description);
+  const organizerName = singleLine(options.organizer.name).trim() || options.organizer.email;
+  const attendeeName = singleLine(options.attendee.name).trim() || options.attendee.email;
+  /**
+   * ical-generator's text with the CN values and EXDATE written by us: each ORGANIZER, ATTENDEE
+   * and EXDATE line (with its folded continuations) unfolded, rewritten and folded again.
+   */
+  const finish = (text: string) =>
+    text.replace(/^(?:ORGANIZER|ATTENDEE|X-MODERATO-EXDATE)[;:].*(?:\r\n[ \t].*)*/gm, (folded) => {
+      const line = folded.replace(/\r\n[ \t]/g, '');
+      if (line === 'X-MODERATO-EXDATE:placeholder') return fold(`EXDATE;TZID=${tz}:${cancelled.map((e) => wall(e.occurrence)).join(',')}`);
+      return fold(line.replace(`CN="${CN_ORGANIZER}"`, `CN=${icsParamValue(organizerName)}`).replace(`CN="${CN_ATTENDEE}"`, `CN=${icsParamValue(attendeeName)}`));
+    });
+  const wall = (iso: string) => {
+    const date = new Date(iso);
+    const w = new Date(date.getTime() + zoneOffsetMs(date, tz)).toISOString();
+    return w.slice(0, 19).replace(/[-:]/g, '');
+  };
 
   const addEvent = (start: Date, end: Date, recurrenceId?: Date) => {
     const event = calendar.createEvent({
@@ -110,16 +163,16 @@ export function buildIcs(options: IcsOptions): string {
       end: zoned(end, tz),
       timezone: tz,
       stamp,
-      summary: meeting.title,
-      description: [meeting.description, link].filter(Boolean).join('\n\n'),
+      summary: title,
+      description: [description, link].filter(Boolean).join('\n\n'),
       url: link,
       location: link,
-      organizer: { name: options.organizer.name || options.organizer.email, email: options.organizer.email },
+      organizer: { name: CN_ORGANIZER, email: options.organizer.email },
       status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
     if (recurrenceId) event.recurrenceId(zoned(recurrenceId, tz));
     event.createAttendee({
-      name: options.attendee.name || options.attendee.email,
+      name: CN_ATTENDEE,
       email: options.attendee.email,
       role: options.attendee.role === 'moderator' ? ICalAttendeeRole.CHAIR : ICalAttendeeRole.REQ,
       status: ICalAttendeeStatus.NEEDSACTION,
@@ -134,7 +187,7 @@ export function buildIcs(options: IcsOptions): string {
     const start = exception?.startsAt ? new Date(exception.startsAt) : original;
     const end = exception?.endsAt ? new Date(exception.endsAt) : new Date(start.getTime() + duration);
     addEvent(start, end, original);
-    return calendar.toString();
+    return finish(calendar.toString());
   }
   const master = addEvent(meeting.startsAt, meeting.endsAt);
   if (meeting.rrule) {
@@ -151,14 +204,5 @@ export function buildIcs(options: IcsOptions): string {
       addEvent(start, end, original);
     }
   }
-  let text = calendar.toString();
-  if (cancelled.length) {
-    const wall = (iso: string) => {
-      const date = new Date(iso);
-      const w = new Date(date.getTime() + zoneOffsetMs(date, tz)).toISOString();
-      return w.slice(0, 19).replace(/[-:]/g, '');
-    };
-    text = text.replace('X-MODERATO-EXDATE:placeholder', fold(`EXDATE;TZID=${tz}:${cancelled.map((e) => wall(e.occurrence)).join(',')}`));
-  }
-  return text;
+  return finish(calendar.toString());
 }

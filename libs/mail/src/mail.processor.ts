@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EntityColumns, preparedTransaction, rowReader, type PreparedRunner } from '@moderato/database';
 import type { Locale } from '@moderato/config';
-import { dateTimeFormat } from '@moderato/core';
+import { dateTimeFormat, singleLine } from '@moderato/core';
 import { User } from '@moderato/identity';
 import { QUEUES } from '@moderato/jobs';
 import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
@@ -210,8 +210,8 @@ export class MailProcessor extends WorkerHost {
           });
 
     await this.transport.send({
-      to: invitation.name ? { name: invitation.name, address: invitation.email } : invitation.email,
-      replyTo: { name: organizer.displayName, address: organizer.email },
+      to: singleLine(invitation.name).trim() ? { name: singleLine(invitation.name).trim(), address: invitation.email } : invitation.email,
+      replyTo: { name: singleLine(organizer.displayName).trim(), address: organizer.email },
       subject: mail.subject,
       text: mail.text,
       html: mail.html,

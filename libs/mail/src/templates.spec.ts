@@ -102,4 +102,18 @@ describe('renderMail', () => {
     expect(mail.text).toContain('This is a recurring meeting');
     expect(mail.text).toContain('Your role: Moderator');
   });
+
+  it('strips control characters from names and titles in the subject, the text and the HTML', () => {
+    const mail = renderMail({
+      ...input,
+      meeting: { ...input.meeting, title: 'Maths\r\nBcc: evil@x.test\u0000\u001b[31m 7b', description: 'Bring\u0007 books.\r\nAnd pens.' },
+      organizer: { name: 'Tina\u0008 Teacher\u0085', email: 'teacher@school.test' },
+    });
+    expect(mail.subject).toBe('Invitation: Maths Bcc: evil@x.test[31m 7b');
+    // eslint-disable-next-line no-control-regex -- no control character but line feeds may remain
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(control);
+    expect(mail.text).toContain('Tina Teacher invites you to "Maths Bcc: evil@x.test[31m 7b".');
+    expect(mail.text).toContain('Bring books.\nAnd pens.');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Locale } from '@moderato/config';
-import { dateTimeFormat } from '@moderato/core';
+import { dateTimeFormat, plainText, singleLine } from '@moderato/core';
 import type { InvitationRole, OccurrenceException, OutboxKind } from '@moderato/meetings';
 import { mailText, type MailKey } from './i18n';
 
@@ -35,7 +35,8 @@ export interface RenderedMail {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim();
+/** Names, titles, subjects: one line, no control characters (a header injection or noise otherwise). */
+const oneLine = (value: string) => singleLine(value).replace(/ {2,}/g, ' ').trim();
 
 /** The zone's name in the language (e.g. "Central European Standard Time"), at that instant. */
 function zoneName(date: Date, locale: Locale, timeZone: string): string {
@@ -104,11 +105,11 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   const facts: [string, string][] = [[t('label.when'), when]];
   if (seriesNote) facts.push([t('label.series'), seriesNote]);
   if (kind !== 'cancel') facts.push([t('label.role'), t(invitation.role === 'moderator' ? 'role.moderator' : 'role.participant')]);
-  const description = meeting.description.trim();
+  const description = plainText(meeting.description).trim();
 
   const intro = t(`${kind}.intro` as MailKey, params);
   const supportLine = input.branding?.supportContact ? t('support', { contact: oneLine(input.branding.supportContact) }) : '';
-  const mailFooter = input.branding?.mailFooter?.trim() ?? '';
+  const mailFooter = plainText(input.branding?.mailFooter ?? '').trim();
   const logoUrl = input.branding?.logoUrl && /^https?:\/\//.test(input.branding.logoUrl) ? input.branding.logoUrl : '';
   const cancelLines = kind === 'cancel' ? [single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
   const subject = oneLine(t(`${kind}.subject` as MailKey, params));

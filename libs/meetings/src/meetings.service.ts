@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, ILike, IsNull, LessThan, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
-import { Clock, InvalidInputError, type FieldError } from '@moderato/core';
+import { Clock, InvalidInputError, singleLine, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
@@ -382,7 +382,8 @@ export class MeetingsService {
         id,
         meetingId: meeting.id,
         email: invitee.email.toLowerCase(),
-        name: invitee.name ?? '',
+        // From a form, a pasted list or a directory: one line, no control characters.
+        name: singleLine(invitee.name ?? '').trim(),
         role: invitee.role ?? 'participant',
         linkCodeSalt: salt,
         linkCodeHash: this.linkCodes.hashFor({ id, linkCodeSalt: salt }),

@@ -13,7 +13,10 @@ export const TEST_LDAP_SCRIPT = join(__dirname, '..', 'ldap', 'slapd.sh');
  * when this run started it) and returns the environment that points Moderato at it: search
  * account, people and groups bases, groups by memberOf. People: teacher / teacher-pw (group
  * teachers), student / student-pw (students), admin / admin-pw (admins), nomail / nomail-pw (no
- * email), k7b01…k7b30 / k7b01-pw… (students and 7b, the 30-member class).
+ * email), ctrlname / ctrlname-pw (control characters in its cn), k7b01…k7b30 / k7b01-pw…
+ * (students and 7b, the 30-member class). Groups besides:
+ * choir (k7b03, k7b04 and nomail, who has no email) and chess-club, a posixGroup (memberUid:
+ * student, k7b01) that only LDAP_GROUP_MEMBERSHIP=memberUid can read.
  */
 export async function startTestLdap(): Promise<{ url: string; env: Record<string, string> }> {
   try {

@@ -4,10 +4,14 @@ import { COOKIES, setCookie } from './cookies';
 import type { MessageKey } from './i18n/en';
 
 export type FlashType = 'success' | 'info' | 'warning' | 'error';
-export interface Flash {
-  type: FlashType;
+export interface FlashText {
   key: MessageKey;
   params?: Record<string, string | number>;
+}
+export interface Flash extends FlashText {
+  type: FlashType;
+  /** Further sentences of the same message, shown after the first. */
+  more?: FlashText[];
 }
 
 /** Shows a message on the next page the browser loads (post/redirect/get). Signed cookie. */

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DirectoryNotConfigured, KeycloakDirectoryService, LdapService } from '@moderato/identity';
 import { MeetingsService, type Caller } from '@moderato/meetings';
+import { translator, type FlashText } from '@moderato/web';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -65,6 +66,31 @@ export class GroupInvitations {
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
     const group = await directory.groupMembers(dto.group);
     const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
-    return { group: group.name, members: group.members.length, withoutEmail: group.withoutEmail, invitations, skipped };
+    const result = { group: group.name, members: group.members.length, withoutEmail: group.withoutEmail, withoutEmailNames: group.withoutEmailNames, invitations, skipped };
+    const english = translator('en');
+    // The same sentences as on the meeting page, so an API client can show them as they are.
+    return { ...result, message: groupInvitationTexts(result).map((text) => english(text.key, text.params)).join(' ') };
   }
+}
+
+/** At most this many names of members without an email address are listed in the message. */
+const NAMES_SHOWN = 10;
+
+/**
+ * The result of a group invitation in sentences: who is invited, who was invited already, and
+ * the members without an email address, by name (they got no invitation).
+ */
+export function groupInvitationTexts(result: { group: string; invitations: unknown[]; skipped: unknown[]; withoutEmailNames: string[] }): FlashText[] {
+  const texts: FlashText[] = [
+    {
+      key: result.skipped.length ? 'flash.groupInvitedSkipped' : 'flash.groupInvited',
+      params: { group: result.group, count: result.invitations.length, skipped: result.skipped.length },
+    },
+  ];
+  const missing = result.withoutEmailNames;
+  const names = missing.slice(0, NAMES_SHOWN).join(', ');
+  if (missing.length === 1) texts.push({ key: 'flash.groupNoEmailOne', params: { names } });
+  else if (missing.length > NAMES_SHOWN) texts.push({ key: 'flash.groupNoEmailMany', params: { count: missing.length, names, rest: missing.length - NAMES_SHOWN } });
+  else if (missing.length) texts.push({ key: 'flash.groupNoEmail', params: { count: missing.length, names } });
+  return texts;
 }

@@ -6,13 +6,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, type FieldError } from '@moderato/core';
-import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
+import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingAlreadyCreated, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm, type MessageKey, type Translate } from '@moderato/web';
 import { callerOf } from './caller';
-import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
+import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
@@ -135,9 +135,17 @@ export class MeetingsPageController {
   async inviteGroup(@Param('id') id: string, @Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const form = await validateForm(AddGroupInvitationDto, body);
     if (!form.ok) throw new InvalidInputError(Object.entries(form.errors).map(([field, messages]) => ({ field, messages })));
-    const result = await this.groups.invite(callerOf(req), id, form.value);
-    const params = { group: result.group, count: result.invitations.length, skipped: result.skipped.length };
-    setFlash(res, this.config, { type: 'success', key: result.skipped.length ? 'flash.groupInvitedSkipped' : 'flash.groupInvited', params });
+    let result: Awaited<ReturnType<GroupInvitations['invite']>>;
+    try {
+      result = await this.groups.invite(callerOf(req), id, form.value);
+    } catch (error) {
+      if (!(error instanceof DirectoryGroupUnreadable)) throw error;
+      setFlash(res, this.config, { type: 'warning', key: 'flash.groupUnreadable', params: { group: form.value.group } });
+      res.redirect(303, `/meetings/${id}`);
+      return;
+    }
+    const [first, ...more] = groupInvitationTexts(result);
+    setFlash(res, this.config, { type: result.withoutEmail ? 'warning' : 'success', ...first, ...(more.length ? { more } : {}) });
     res.redirect(303, `/meetings/${id}`);
   }
 
@@ -240,6 +248,7 @@ export class MeetingsPageController {
       return { q: text, searched: true, ...(await this.groups.search(query.value.q)) };
     } catch (error) {
       if (error instanceof DirectoryUnavailable) return { q: text, searched: false, error: 'directory.unavailable' };
+      if (error instanceof DirectoryMisconfigured) return { q: text, searched: false, error: 'directory.misconfigured' };
       throw error;
     }
   }

@@ -1,5 +1,5 @@
-import { freePort, startTestLdap, testConfig } from '@moderato/testing';
-import { DirectoryGroupNotFound, DirectoryUnavailable, InvalidCredentials, SignInUnavailable } from '../identity.errors';
+import { TEST_LDAP_PORT, freePort, startTestLdap, testConfig } from '@moderato/testing';
+import { DirectoryGroupNotFound, DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, InvalidCredentials, SignInUnavailable } from '../identity.errors';
 import { LdapService } from './ldap.service';
 
 /** LdapService against the real throwaway OpenLDAP of libs/testing/ldap. */
@@ -14,7 +14,7 @@ describe('LdapService (real OpenLDAP)', () => {
   it('signs in a teacher: profile from the entry, groups (memberOf) as roles, keyed by entryUUID', async () => {
     const profile = await serviceWith().authenticate('teacher', 'teacher-pw');
     expect(profile).toMatchObject({
-      issuer: 'ldap:127.0.0.1:38389/ou=people,dc=school,dc=test',
+      issuer: `ldap:127.0.0.1:${TEST_LDAP_PORT}/ou=people,dc=school,dc=test`,
       email: 'tina.lehrer@school.test',
       emailVerified: true,
       displayName: 'Tina Lehrer',
@@ -57,12 +57,18 @@ describe('LdapService (real OpenLDAP)', () => {
     await expect(down.authenticate('teacher', '')).rejects.toMatchObject({ problem: 'empty_password' });
   });
 
-  it('says "unavailable" when the directory does not answer or the search account is refused', async () => {
-    const down = serviceWith({ LDAP_URL: `ldap://127.0.0.1:${await freePort()}` });
-    await expect(down.authenticate('teacher', 'teacher-pw')).rejects.toBeInstanceOf(SignInUnavailable);
-    await expect(down.searchPeople('anna')).rejects.toBeInstanceOf(DirectoryUnavailable);
+  it('says "unavailable" when the directory does not answer, "misconfigured" when it refuses the search account; never with its URL', async () => {
+    const url = `ldap://127.0.0.1:${await freePort()}`;
+    const down = serviceWith({ LDAP_URL: url });
+    await expect(down.authenticate('teacher', 'teacher-pw')).rejects.toMatchObject({ code: 'SIGN_IN_UNAVAILABLE', details: { source: 'ldap', cause: 'down' } });
+    const unanswered = await down.searchPeople('anna').catch((error: unknown) => error);
+    expect(unanswered).toBeInstanceOf(DirectoryUnavailable);
+    expect(JSON.stringify((unanswered as DirectoryUnavailable).details)).not.toContain(url);
     const wrongAccount = serviceWith({ LDAP_BIND_PASSWORD: 'not-the-password' });
     await expect(wrongAccount.authenticate('teacher', 'teacher-pw')).rejects.toBeInstanceOf(SignInUnavailable);
+    await expect(wrongAccount.authenticate('teacher', 'teacher-pw')).rejects.toMatchObject({ details: { source: 'ldap', cause: 'configuration' } });
+    await expect(wrongAccount.searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
+    await expect(serviceWith({ LDAP_GROUP_BASE_DN: 'ou=nowhere,dc=school,dc=test' }).searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
   });
 
   it('searches people and groups for invitations, literally', async () => {
@@ -71,7 +77,22 @@ describe('LdapService (real OpenLDAP)', () => {
     expect(await service.searchPeople('*')).toEqual([]);
     expect((await service.searchPeople('k7b0')).length).toBe(9);
     expect(await service.searchGroups('7')).toEqual([{ name: '7b', memberCount: 30 }]);
-    expect((await service.searchGroups('s')).map((g) => g.name)).toEqual(['admins', 'chess-club', 'students', 'teachers']);
+    // chess-club is a posixGroup: memberOf cannot read its members, so it is not offered.
+    expect((await service.searchGroups('s')).map((g) => g.name)).toEqual(['admins', 'students', 'teachers']);
+    expect(await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).searchGroups('chess')).toEqual([{ name: 'chess-club', memberCount: 2 }]);
+    expect(await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'member' }).searchGroups('chess')).toEqual([]);
+  });
+
+  it.each(['memberOf', 'member'])('refuses to list a posixGroup under %s instead of returning nobody', async (membership) => {
+    await expect(serviceWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('chess-club')).rejects.toBeInstanceOf(DirectoryGroupUnreadable);
+    const club = await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).groupMembers('chess-club');
+    expect(club.members.map((m) => m.email)).toEqual(['anna.k7b01@school.test', 'sam.schueler@school.test']);
+  });
+
+  it.each(['memberOf', 'member'])('names the members without an email address (%s)', async (membership) => {
+    const choir = await serviceWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('choir');
+    expect(choir).toMatchObject({ name: 'choir', withoutEmail: 1, withoutEmailNames: ['Nora Ohnemail'] });
+    expect(choir.members).toHaveLength(2);
   });
 
   it.each(['memberOf', 'member'])('lists the 30 members of class 7b with their emails (%s)', async (membership) => {

@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, type Entry } from 'ldapts';
-import { AppConfig, type LdapSettings } from '@moderato/config';
+import { BusyError, Client, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, TimeLimitExceededError, UnavailableError, type Entry } from 'ldapts';
+import { AppConfig, type LdapGroupMembership, type LdapSettings } from '@moderato/config';
 import { DomainError } from '@moderato/core';
-import { DirectoryGroupNotFound, DirectoryNotConfigured, DirectoryUnavailable, InvalidCredentials, LoginFailed, SignInUnavailable } from '../identity.errors';
+import {
+  DirectoryGroupNotFound,
+  DirectoryGroupUnreadable,
+  DirectoryMisconfigured,
+  DirectoryNotConfigured,
+  DirectoryUnavailable,
+  InvalidCredentials,
+  LoginFailed,
+  SignInUnavailable,
+} from '../identity.errors';
 import type { IdentityProfile } from '../users.service';
 import { containsFilter, equalsFilter, everyoneFilter, firstRdnValue, guidToString, userFilterFor } from './ldap-filter';
 
@@ -24,6 +33,8 @@ export interface DirectoryGroupMembers {
   members: DirectoryPerson[];
   /** Members the directory has no email address for (they cannot be invited). */
   withoutEmail: number;
+  /** Their names (or login names), sorted, so the organizer can tell who was left out. */
+  withoutEmailNames: string[];
 }
 
 /** The most members one group invitation takes (the invitations API's limit too). */
@@ -33,6 +44,24 @@ const PARALLEL_READS = 16;
 
 /** ldapts result codes are the directory answering; anything else (refused, timeout, TLS) is it being unreachable. */
 const isDirectoryAnswer = (error: unknown) => error instanceof ResultCodeError;
+/** An answer that still means "not now" (busy, unavailable, out of time): the directory is down for us, not misconfigured. */
+const isDirectoryBusy = (error: unknown) => error instanceof BusyError || error instanceof UnavailableError || error instanceof TimeLimitExceededError;
+
+/** How a refusal is told: the directory down or answering but refusing Moderato's settings. */
+interface DirectoryFailures {
+  unavailable(detail: string): DomainError;
+  misconfigured(detail: string): DomainError;
+}
+
+/**
+ * How many members a group entry lists in the attribute the membership mode reads: memberOf
+ * (kept by the directory from member/uniqueMember), member, uniqueMember or memberUid.
+ */
+function readableMemberCount(entry: Entry, membership: LdapGroupMembership): number {
+  if (membership === 'memberOf') return Math.max(values(entry, 'member').length, values(entry, 'uniqueMember').length);
+  return values(entry, membership).length;
+}
+const MEMBERSHIP_ATTRIBUTES = ['member', 'uniqueMember', 'memberUid'];
 
 /**
  * Direct LDAP (ldapts): sign-in by service bind → search → bind as the person, their groups as
@@ -68,8 +97,11 @@ export class LdapService {
     // eslint-disable-next-line no-control-regex -- control characters are never part of a login name
     if (!login || login.length > MAX_USERNAME_LENGTH || /[\u0000-\u001f\u007f]/.test(login)) throw new InvalidCredentials('invalid_username');
 
-    const unavailable = (detail: string) => new SignInUnavailable(detail, 'ldap');
-    return this.withServiceClient(unavailable, async (service) => {
+    const failures: DirectoryFailures = {
+      unavailable: (detail) => new SignInUnavailable(detail, 'ldap'),
+      misconfigured: (detail) => new SignInUnavailable(detail, 'ldap', 'configuration'),
+    };
+    return this.withServiceClient(failures, async (service) => {
       const { attributes } = settings;
       const wanted = [attributes.email, attributes.name, attributes.unique, attributes.username];
       if (settings.groups.membership === 'memberOf') wanted.push('memberOf');
@@ -117,31 +149,36 @@ export class LdapService {
   async searchPeople(text: string, limit = 20): Promise<DirectoryPerson[]> {
     const settings = this.requireSettings();
     const { attributes } = settings;
-    return this.withServiceClient(directoryUnavailable, async (client) => {
+    return this.withServiceClient(directoryFailures, async (client) => {
       const filter = `(&${everyoneFilter(settings.userFilter)}(|${containsFilter(attributes.name, text)}${containsFilter(attributes.email, text)}${containsFilter(attributes.username, text)}))`;
       const { searchEntries } = await client.search(settings.userBaseDn, { scope: 'sub', filter, attributes: [attributes.name, attributes.email], sizeLimit: limit });
       return uniquePeople(searchEntries.map((entry) => this.personOf(entry)).filter((person): person is DirectoryPerson => person !== null)).slice(0, limit);
     });
   }
 
-  /** Groups whose name contains `text`, with how many members each has. */
+  /**
+   * Groups whose name contains `text`, with how many members each has. Only groups whose members
+   * the configured membership mode can read (LDAP_GROUP_MEMBERSHIP), so none is offered for an
+   * "invite all" that would invite nobody (e.g. a posixGroup under memberOf).
+   */
   async searchGroups(text: string, limit = 20): Promise<DirectoryGroup[]> {
     const settings = this.requireSettings();
     const baseDn = settings.groups.baseDn;
     if (!baseDn) return [];
-    return this.withServiceClient(directoryUnavailable, async (client) => {
-      const { nameAttribute, filter } = settings.groups;
+    return this.withServiceClient(directoryFailures, async (client) => {
+      const { nameAttribute, filter, membership } = settings.groups;
       const { searchEntries } = await client.search(baseDn, {
         scope: 'sub',
         filter: `(&${filter}${containsFilter(nameAttribute, text)})`,
-        attributes: [nameAttribute, 'member', 'uniqueMember', 'memberUid'],
+        attributes: [nameAttribute, ...MEMBERSHIP_ATTRIBUTES],
         sizeLimit: limit,
       });
       return searchEntries
         .map((entry) => ({
           name: values(entry, nameAttribute)[0] ?? firstRdnValue(entry.dn, nameAttribute) ?? entry.dn,
-          memberCount: Math.max(values(entry, 'member').length, values(entry, 'uniqueMember').length, values(entry, 'memberUid').length),
+          memberCount: readableMemberCount(entry, membership),
         }))
+        .filter((group) => group.memberCount > 0)
         .sort((a, b) => a.name.localeCompare(b.name));
     });
   }
@@ -151,19 +188,23 @@ export class LdapService {
     const settings = this.requireSettings();
     const baseDn = settings.groups.baseDn;
     if (!baseDn) throw new DirectoryNotConfigured();
-    return this.withServiceClient(directoryUnavailable, async (client) => {
+    return this.withServiceClient(directoryFailures, async (client) => {
       const { nameAttribute, filter, membership } = settings.groups;
       const { searchEntries } = await client.search(baseDn, {
         scope: 'sub',
         filter: `(&${filter}${equalsFilter(nameAttribute, name)})`,
-        attributes: [nameAttribute, 'member', 'uniqueMember', 'memberUid'],
+        attributes: [nameAttribute, ...MEMBERSHIP_ATTRIBUTES],
         sizeLimit: 2,
       });
       const group = searchEntries[0];
       if (!group) throw new DirectoryGroupNotFound(name);
       const groupName = values(group, nameAttribute)[0] ?? name;
+      if (readableMemberCount(group, membership) === 0 && MEMBERSHIP_ATTRIBUTES.some((attribute) => values(group, attribute).length > 0)) {
+        // Members listed only where this mode does not look: inviting would invite nobody.
+        throw new DirectoryGroupUnreadable(groupName, membership);
+      }
       const { attributes } = settings;
-      const personAttributes = [attributes.name, attributes.email];
+      const personAttributes = [attributes.name, attributes.email, attributes.username];
       const everyone = everyoneFilter(settings.userFilter);
       let entries: Entry[] = [];
       if (membership === 'memberOf') {
@@ -187,7 +228,11 @@ export class LdapService {
       }
       const people = entries.map((entry) => this.personOf(entry));
       const members = uniquePeople(people.filter((person): person is DirectoryPerson => person !== null));
-      return { name: groupName, members, withoutEmail: people.filter((person) => person === null).length };
+      const withoutEmailNames = entries
+        .filter((_, index) => people[index] === null)
+        .map((entry) => (values(entry, attributes.name)[0] ?? '').trim() || (values(entry, attributes.username)[0] ?? '').trim() || entry.dn)
+        .sort((a, b) => a.localeCompare(b));
+      return { name: groupName, members, withoutEmail: withoutEmailNames.length, withoutEmailNames };
     });
   }
 
@@ -256,9 +301,11 @@ export class LdapService {
 
   /**
    * A connection bound as the search account (anonymous when none is configured), closed
-   * afterwards. The directory not answering, or refusing the search account, becomes `unavailable`.
+   * afterwards. The directory not answering becomes `unavailable`; the directory answering but
+   * refusing the search account, a base DN or the search becomes `misconfigured` (an
+   * administrator's job). The directory's URL goes to the log only, never into the error.
    */
-  private async withServiceClient<T>(unavailable: (detail: string) => DomainError, work: (client: Client) => Promise<T>): Promise<T> {
+  private async withServiceClient<T>(failures: DirectoryFailures, work: (client: Client) => Promise<T>): Promise<T> {
     const settings = this.config.ldap!;
     let client: Client | undefined;
     try {
@@ -267,9 +314,9 @@ export class LdapService {
         try {
           await client.bind(settings.bindDn, settings.bindPassword ?? '');
         } catch (error) {
-          if (!isDirectoryAnswer(error)) throw error;
+          if (!isDirectoryAnswer(error) || isDirectoryBusy(error)) throw error;
           this.logger.error({ err: error }, `the LDAP search account ${settings.bindDn} cannot bind; check LDAP_BIND_DN and LDAP_BIND_PASSWORD`);
-          throw unavailable('the search account cannot bind');
+          throw failures.misconfigured('the search account cannot bind (LDAP_BIND_DN, LDAP_BIND_PASSWORD)');
         }
       }
       return await work(client);
@@ -277,17 +324,24 @@ export class LdapService {
       if (error instanceof DomainError) throw error; // decided above
       if (error instanceof NoSuchObjectError) {
         this.logger.error({ err: error }, 'an LDAP base DN does not exist; check LDAP_USER_BASE_DN and LDAP_GROUP_BASE_DN');
-        throw unavailable('a configured base DN does not exist');
+        throw failures.misconfigured('a configured base DN does not exist (LDAP_USER_BASE_DN, LDAP_GROUP_BASE_DN)');
+      }
+      if (isDirectoryAnswer(error) && !isDirectoryBusy(error)) {
+        this.logger.error({ err: error }, `the directory at ${settings.url} refused a search: ${(error as Error).message}`);
+        throw failures.misconfigured('the directory refused the search');
       }
       this.logger.error({ err: error }, `the directory at ${settings.url} did not answer`);
-      throw unavailable(`the directory at ${settings.url} did not answer`);
+      throw failures.unavailable('the directory did not answer');
     } finally {
       await client?.unbind().catch(() => undefined);
     }
   }
 }
 
-const directoryUnavailable = (detail: string) => new DirectoryUnavailable(detail);
+const directoryFailures: DirectoryFailures = {
+  unavailable: (detail) => new DirectoryUnavailable(detail),
+  misconfigured: (detail) => new DirectoryMisconfigured(detail),
+};
 
 /**
  * An attribute's values as strings, whatever case the server spells its name in (and the first

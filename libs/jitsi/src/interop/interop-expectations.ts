@@ -1,5 +1,5 @@
 import type { JitsiServer } from '../jitsi-server.entity';
-import { SECRET_PLACEHOLDER } from '../config-snippets';
+import { SECRET_PLACEHOLDER, luaString } from '../config-snippets';
 import { EXPECTED_OUTCOMES, INTEROP_LINKS, INTEROP_OUTCOMES } from './interop-plan';
 import type { InteropLinkKind } from './jitsi-server-check.entity';
 
@@ -143,7 +143,7 @@ export function interopExpectations(
             fixes: [docker(`JWT_APP_ID=${server.appId}`), debian(prosody, `    app_id = "${server.appId}"`)],
           },
           hs
-            ? { key: 'interop.cause.secret', fixes: [docker(`JWT_APP_SECRET=${SECRET_PLACEHOLDER}`), debian(prosody, `    app_secret = "${SECRET_PLACEHOLDER}"`)] }
+            ? { key: 'interop.cause.secret', fixes: [docker(`JWT_APP_SECRET=${SECRET_PLACEHOLDER}`), debian(prosody, `    app_secret = ${luaString(SECRET_PLACEHOLDER)}`)] }
             : { key: 'interop.cause.keyServer', params: { url: keyServer }, fixes: [docker(`JWT_ASAP_KEYSERVER=${keyServer}`), debian(prosody, `    asap_key_server = "${keyServer}"`)] },
           {
             key: 'interop.cause.clock',

@@ -162,6 +162,17 @@ describe('inspectToken', () => {
     expect(await message(`${signingInput({ alg: 'none', typ: 'JWT' }, claims())}.`)).toMatch(/unsigned/);
   });
 
+  it('quotes the lines Jitsi writes to its log, as Jitsi writes them', async () => {
+    const message = async (token: string, options = hsOptions) => (await inspectToken(token, options)).problems[0].message;
+    expect(await message(hs(HS, claims({ aud: 'other-audience' })))).toContain(`"Invalid audience ('aud' claim)"`);
+    expect(await message(hs(HS, claims({ aud: ['jitsi'] })))).toContain(`"Invalid audience ('aud' claim)"`);
+    expect(await message(hs(HS, claims({ iss: 'someone-else' })))).toContain(`"Invalid issuer ('iss' claim)"`);
+    expect(await message(hs(HS, claims({ iss: 42 })))).toContain(`"Invalid issuer ('iss' claim)"`);
+    expect(await message(hs(HS, without('iss')))).toContain(`"'iss' claim is missing"`);
+    expect(await message(hs(HS, without('aud')))).toContain(`"'aud' claim is missing"`);
+    expect(await message(rs({ alg: 'RS256', typ: 'JWT' }, claims()), rsOptions)).toContain(`"'kid' claim is missing"`);
+  });
+
   describe('signature', () => {
     it('is still checked when the token has expired: "valid", with the expiry reported separately', async () => {
       const result = await inspectToken(hs(HS, claims({ exp: now - 3600, nbf: now - 7200 })), hsOptions);
@@ -200,7 +211,9 @@ describe('inspectToken', () => {
     it('"invalid" when the algorithm family is not the server\'s; the problem is the alg', async () => {
       const hsOnRs = await inspectToken(hs(HS, claims()), rsOptions);
       expect(hsOnRs.signature).toBe('invalid');
-      expect(rulesOf(hsOnRs)).toEqual(['header.alg.server']);
+      // Prosody with a key server looks for the kid first: that is the line in its log.
+      expect(rulesOf(hsOnRs)).toEqual(['header.alg.server', 'header.kid']);
+      expect(hsOnRs.problems[1].message).toContain(`"'kid' claim is missing"`);
       const rsOnHs = await inspectToken(rs(RS(), claims()), hsOptions);
       expect(rsOnHs.signature).toBe('invalid');
       expect(rulesOf(rsOnHs)).toEqual(['header.alg.server']);

@@ -182,6 +182,11 @@ describe.each(KEYS)('mintRoomToken, %s', (alg, signingKey) => {
     }
   });
 
+  it('context.user.name: the name Jitsi shows, on one line without control characters', async () => {
+    const { user } = (await mint({ user: { id: 'u-2', name: 'Sam\r\nPupil\u0000\u001b\u0085 ', email: 'sam@school.test' }, affiliation: 'member' })).payload.context;
+    expect(user.name).toBe('Sam Pupil');
+  });
+
   // ---- context.features, lobby_bypass
   it('context.features: absent unless features are given', async () => {
     expect((await mint()).payload.context).not.toHaveProperty('features');

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
+import { singleLine } from '@moderato/core';
 import { AFFILIATIONS, NBF_SKEW_SECONDS, ROOM_NAME, ROOM_NAME_MAX_LENGTH } from './token-rules';
 
 export type Affiliation = 'owner' | 'moderator' | 'member';
@@ -171,7 +172,8 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
     throw new TokenRefused('header.alg', `Unsupported signing algorithm ${JSON.stringify((signingKey as { alg?: unknown } | undefined)?.alg)}: HS256 or RS256.`);
   }
 
-  const contextUser: Record<string, string | boolean> = { id: user.id, name: user.name, email: user.email };
+  // The name as Jitsi shows it to everyone in the room: one line, no control characters.
+  const contextUser: Record<string, string | boolean> = { id: user.id, name: singleLine(user.name).trim(), email: user.email };
   if (user.avatarUrl) contextUser.avatar = user.avatarUrl;
   contextUser.moderator = affiliation !== 'member';
   contextUser.affiliation = affiliation;

@@ -11,7 +11,7 @@ export const TOKEN_RULES = {
   'header.typ': 'header "typ" is exactly "JWT"',
   'header.alg': 'header "alg" is one of HS256/384/512, RS256/384/512',
   'header.alg.server': 'header "alg" is the algorithm the server is configured for',
-  'header.kid': 'an RS* token has a "kid" (the ASAP key server needs it)',
+  'header.kid': 'an RS* token, and any token for a server with a key server, has a "kid" (the ASAP key server needs it)',
   'claim.iss.missing': '"iss" is present',
   'claim.iss.type': '"iss" is a string',
   'claim.iss': '"iss" is the server\'s app id',
@@ -109,17 +109,21 @@ export function checkTokenRules(header: Record<string, unknown>, payload: Record
   } else if (options.allowedAlgs?.length && !options.allowedAlgs.includes(alg)) {
     add('header.alg.server', `The token is signed with ${alg}, but the server is configured for ${options.allowedAlgs.join(' / ')}. Jitsi accepts only the configured algorithm and refuses the token ("Invalid or incorrect alg"). Sign with ${options.allowedAlgs[0]}.`);
   }
-  if (typeof alg === 'string' && alg.startsWith('RS') && (typeof header.kid !== 'string' || header.kid === '')) {
-    add('header.kid', `An ${alg} token needs a "kid" in the header (found ${show(header.kid)}): Prosody fetches the public key from the ASAP key server by it and refuses the token without one ("'kid' claim is missing"). Sign with the server's current key and put its kid in the header.`);
+  // A server with an ASAP key server (RS*) looks up the key by "kid" before anything else, so a
+  // token without one (an HS token too) is refused there first, with this log line.
+  const keyServer = !!options.allowedAlgs?.length && options.allowedAlgs.every((allowed) => allowed.startsWith('RS'));
+  if ((keyServer || (typeof alg === 'string' && alg.startsWith('RS'))) && (typeof header.kid !== 'string' || header.kid === '')) {
+    const what = typeof alg === 'string' && alg.startsWith('RS') ? `An ${alg} token needs` : `The server checks tokens with public keys from its ASAP key server, so every token needs`;
+    add('header.kid', `${what} a "kid" in the header (found ${show(header.kid)}): Prosody fetches the public key by it and refuses the token without one; its log says "'kid' claim is missing". Sign with the server's current key and put its kid in the header.`);
   }
 
   // ---- iss
   if (!('iss' in payload)) {
     add('claim.iss.missing', `There is no "iss". Jitsi refuses the token ("'iss' claim is missing"). Set "iss" to the server's app id (JWT_APP_ID)${server ? `: "${server.appId}"` : ''}.`);
   } else if (typeof payload.iss !== 'string') {
-    add('claim.iss.type', `"iss" is ${kindOf(payload.iss)} (${show(payload.iss)}); it never matches the app id and Jitsi refuses the token ("Invalid issuer"). Use the string app id (JWT_APP_ID)${server ? ` "${server.appId}"` : ''}.`);
+    add('claim.iss.type', `"iss" is ${kindOf(payload.iss)} (${show(payload.iss)}); it never matches the app id and Jitsi refuses the token; its log says "Invalid issuer ('iss' claim)". Use the string app id (JWT_APP_ID)${server ? ` "${server.appId}"` : ''}.`);
   } else if (server ? payload.iss !== server.appId : payload.iss === '') {
-    add('claim.iss', `"iss" is ${show(payload.iss)}, but the server's app id (JWT_APP_ID, Prosody app_id) is ${server ? `"${server.appId}"` : 'never empty'}. Jitsi refuses the token ("Invalid issuer") unless the value is listed in JWT_ACCEPTED_ISSUERS. Mint with the app id.`);
+    add('claim.iss', `"iss" is ${show(payload.iss)}, but the server's app id (JWT_APP_ID, Prosody app_id) is ${server ? `"${server.appId}"` : 'never empty'}. Jitsi refuses the token unless the value is listed in JWT_ACCEPTED_ISSUERS; its log says "Invalid issuer ('iss' claim)". Mint with the app id.`);
   }
 
   // ---- aud
@@ -127,9 +131,9 @@ export function checkTokenRules(header: Record<string, unknown>, payload: Record
   if (!('aud' in payload)) {
     add('claim.aud.missing', `There is no "aud". Jitsi refuses a token without one ("'aud' claim is missing"), even when it accepts any audience. Set "aud" to ${wantedAudience}.`);
   } else if (typeof payload.aud !== 'string') {
-    add('claim.aud.type', `"aud" is ${kindOf(payload.aud)} (${show(payload.aud)}), not a single string. Jitsi compares "aud" as one value against JWT_ACCEPTED_AUDIENCES, so this never matches a configured audience. Set "aud" to ${wantedAudience}.`);
+    add('claim.aud.type', `"aud" is ${kindOf(payload.aud)} (${show(payload.aud)}), not a single string. Jitsi compares "aud" as one value against JWT_ACCEPTED_AUDIENCES, so this never matches a configured audience ("Invalid audience ('aud' claim)" in its log). Set "aud" to ${wantedAudience}.`);
   } else if (server && payload.aud !== server.audience) {
-    add('claim.aud', `"aud" is "${payload.aud}", but the server accepts ${wantedAudience} (JWT_ACCEPTED_AUDIENCES, Prosody asap_accepted_audiences). Jitsi refuses the token ("Invalid audience"). Mint with the server's audience, or correct the audience in Moderato or in Jitsi so both say the same.`);
+    add('claim.aud', `"aud" is "${payload.aud}", but the server accepts ${wantedAudience} (JWT_ACCEPTED_AUDIENCES, Prosody asap_accepted_audiences). Jitsi refuses the token; its log says "Invalid audience ('aud' claim)". Mint with the server's audience, or correct the audience in Moderato or in Jitsi so both say the same.`);
   }
 
   // ---- sub

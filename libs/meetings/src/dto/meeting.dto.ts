@@ -17,9 +17,11 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ISO_DATE_TIME_WITH_OFFSET, IsTimeZone } from '@moderato/core';
+import { ISO_DATE_TIME_WITH_OFFSET, IsTimeZone, plainText, singleLine } from '@moderato/core';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Names and titles: one line without control characters (they end up in mail headers, .ics, tokens). */
+const oneLine = ({ value }: { value: unknown }) => (typeof value === 'string' ? singleLine(value).trim() : value);
+const text = ({ value }: { value: unknown }) => (typeof value === 'string' ? plainText(value) : value);
 
 export class InviteeDto {
   @ApiProperty({ example: 'sam@school.test' })
@@ -30,7 +32,7 @@ export class InviteeDto {
 
   @ApiPropertyOptional({ example: 'Sam Student' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(oneLine)
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -56,7 +58,7 @@ export class MeetingOptionsDto {
 
 export class CreateMeetingDto {
   @ApiProperty({ example: 'Maths 7b' })
-  @Transform(trim)
+  @Transform(oneLine)
   @IsString()
   @MinLength(1, { message: 'title must not be empty' })
   @MaxLength(200, { message: 'title must be at most 200 characters' })
@@ -64,6 +66,7 @@ export class CreateMeetingDto {
 
   @ApiPropertyOptional()
   @IsOptional()
+  @Transform(text)
   @IsString()
   @MaxLength(5000, { message: 'description must be at most 5000 characters' })
   description?: string;

@@ -18,9 +18,11 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
+import { singleLine } from '@moderato/core';
 import { ACCESS_KINDS, MAX_ACCESS_ENTRIES, ROOM_AFFILIATIONS, SLUG_PATTERN, accessValueProblem, duplicateEntries, normaliseAccessValue, type AccessKind, type RoomAffiliation } from '../access-list';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** A name shown to people (pages, tokens): one line, no control characters. */
+const oneLine = ({ value }: { value: unknown }) => (typeof value === 'string' ? singleLine(value).trim() : value);
 const toBoolean = ({ value }: { value: unknown }) => (value === 'on' || value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 /** The value fits its entry's kind: a group name for `group`, an email for `user`. */
@@ -75,7 +77,7 @@ export class AccessEntryDto {
 /** A permanent room as an admin enters it (REST or form). */
 export class CreateRoomDto {
   @ApiProperty({ example: 'Staff room', description: 'Name shown to people' })
-  @Transform(trim)
+  @Transform(oneLine)
   @IsString({ message: 'name must be text' })
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(100, { message: 'name must be at most 100 characters' })
