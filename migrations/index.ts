@@ -10,6 +10,7 @@ import { JitsiSigningKeys1795871419729 } from './1795871419729-jitsi-signing-key
 import { InitialSchema1795868573284 } from './1795868573284-initial-schema';
 import { AuditActorSearch1796221182042 } from './1796221182042-audit-actor-search';
 import { OutboxNotify1796225000000 } from './1796225000000-outbox-notify';
+import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   JitsiServerChecks1796218616460,
   AuditActorSearch1796221182042,
   OutboxNotify1796225000000,
+  WorkerHeartbeats1796401000000,
 ];

@@ -46,7 +46,9 @@ const INVITATION_FAILED_STATEMENT = { name: 'moderato_mail_invitation_failed', t
  * Delivers one outbox row. The row stays locked (FOR UPDATE) from the check "not sent yet" until
  * it is marked sent, so two workers never send it twice; a row already `sent` is left alone.
  */
-@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY })
+// A job whose worker died (SIGKILL, a lost host) goes to another worker after 10-20 s, not BullMQ's
+// default 30-60 s; the lock is renewed every 5 s while a job runs.
+@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000 })
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger('MailProcessor');
 

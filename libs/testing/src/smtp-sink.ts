@@ -10,6 +10,11 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** Resolves with the messages once at least `count` have arrived; rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /**
+   * Holds every message from now on before accepting it (the client waits for the answer to its
+   * DATA) until the returned function is called: mails stay in flight while a test breaks something.
+   */
+  hold(): () => void;
   stop(): Promise<void>;
 }
 
@@ -20,6 +25,7 @@ export interface SmtpSink {
 export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
+  let held: Promise<void> | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -27,7 +33,8 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     closeTimeout: 1000,
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          await held;
           messages.push(mail);
           for (const wake of [...waiters]) wake();
           callback();
@@ -65,6 +72,14 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
         }, timeoutMs);
         waiters.add(check);
       });
+    },
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
