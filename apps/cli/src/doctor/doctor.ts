@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '@moderato/config';
 import { errorText } from '../redact';
 import { withAppContext } from '../context';
@@ -5,6 +6,7 @@ import { fail, ok, skip, type CheckResult, type Report } from './check';
 import { checkPostgres, checkRedis, checkSmtp } from './infrastructure.checks';
 import { checkJitsiServers } from './jitsi.checks';
 import { checkOidc } from './oidc.checks';
+import { checkWorker } from './worker.checks';
 
 export interface DoctorOptions {
   env: Record<string, string | undefined>;
@@ -48,7 +50,10 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     return results;
   }
   try {
-    await withAppContext(config, (app) => checkJitsiServers(app, config, report));
+    await withAppContext(config, async (app) => {
+      await checkWorker(app.get(DataSource), report);
+      await checkJitsiServers(app, config, report);
+    });
   } catch (error) {
     report(fail('jitsi.servers', `Could not read the Jitsi servers: ${errorText(error)}`, 'Run the migrations (moderato migrate) and check DATABASE_URL.'));
   }
