@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -41,6 +42,24 @@ async function stopProc(proc: Proc | undefined, signal: NodeJS.Signals = 'SIGKIL
   await proc.exited;
 }
 
+/** GET /healthz on the worker's health port. */
+function healthz(port: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve) => {
+    const request = get({ host: '127.0.0.1', port, path: '/healthz', timeout: 5_000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve({ status: 0, body: undefined }));
+  });
+}
+
+/** `node main.js health`, as the docker-compose healthcheck runs it: its exit code. */
+async function healthCommand(env: Record<string, string>): Promise<number | null> {
+  return spawnProc(process.execPath, [MAIN, 'health'], { NODE_ENV: 'test', ...env }).exited;
+}
+
 describe('worker faults: 400 invitations while a part fails', () => {
   let db: TestDatabase;
   let admin: DataSource;
@@ -55,8 +74,9 @@ describe('worker faults: 400 invitations while a part fails', () => {
     await until(async () => started.output().includes('Ready to accept connections'), 'redis-server to start', 10_000);
   }
 
-  function startWorker(): Proc {
+  function startWorker(extraEnv: Record<string, string> = {}): Proc {
     const worker = spawnProc(process.execPath, [MAIN], {
+      ...extraEnv,
       NODE_ENV: 'test',
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -157,13 +177,26 @@ describe('worker faults: 400 invitations while a part fails', () => {
     expect(worker.output()).not.toContain('terminating connection due to administrator command\n    at');
   }, 120_000);
 
-  it('Redis restarts with its data lost: the lost jobs are enqueued again and all 400 arrive', async () => {
-    const worker = startWorker();
+  it('Redis restarts with its data lost: the lost jobs are enqueued again and all 400 arrive; meanwhile the health signal fails', async () => {
+    const healthPort = await freePort();
+    const healthEnv = { WORKER_HEALTH_PORT: String(healthPort) };
+    const worker = startWorker(healthEnv);
     await started(worker);
+    await until(async () => (await healthz(healthPort)).status === 200, 'the worker to say it is healthy', 15_000);
+    expect(await healthCommand(healthEnv)).toBe(0);
     const rows = await invite();
     await sink.waitFor(80, 30_000);
+    // Every row is in Redis (none pending): what Redis loses below is lost for good but for the fix.
+    await until(async () => Number((await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [rows.map((r) => r.id)]))[0].n) === 0, 'all rows enqueued', 10_000);
     const release = sink.hold();
     await stopProc(redis);
+    // While Redis is away, the worker says it cannot work: /healthz 503 and `main.js health` exits 1.
+    const failing = await until(async () => {
+      const answer = await healthz(healthPort);
+      return answer.status === 503 && answer;
+    }, 'the health signal to fail', 30_000);
+    expect(failing.body).toMatchObject({ status: 'failing', problems: expect.arrayContaining([expect.stringMatching(/^Redis: /)]) });
+    expect(await healthCommand(healthEnv)).toBe(1);
     await startRedis();
     release();
 
@@ -171,7 +204,10 @@ describe('worker faults: 400 invitations while a part fails', () => {
     expect(duplicates).toBeLessThanOrEqual(MAIL_CONCURRENCY);
     expect(worker.output()).toContain('Redis lost its data: re-enqueued');
     expect(worker.child.exitCode).toBeNull();
-  }, 120_000);
+    await until(async () => (await healthz(healthPort)).status === 200, 'the worker to say it is healthy again', 15_000);
+    const [heartbeat] = await admin.query(`SELECT pid, extract(epoch FROM now() - seen_at) AS age FROM worker_heartbeats WHERE pid = $1`, [worker.child.pid]);
+    expect(Number(heartbeat.age)).toBeLessThan(30);
+  }, 150_000);
 
   it('the worker is killed (SIGKILL) mid-delivery: another one delivers the rest, duplicates at most the mails in flight', async () => {
     const first = startWorker();
