@@ -86,8 +86,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
    * gone, however young, then sets the marker again. Returns how many rows were enqueued again.
    */
   async recoverLostRedisData(): Promise<number> {
-    const client = await this.queue.getBackend().client;
-    if ((await withTimeout(client.get(REDIS_DATA_MARKER), this.options.enqueueTimeoutMs, 'reading the Redis data marker')) !== null) return 0;
+    // The client itself is a promise that waits for the connection: both under the time-out.
+    const client = () => this.queue.getBackend().client;
+    if ((await withTimeout(client().then((redis) => redis.get(REDIS_DATA_MARKER)), this.options.enqueueTimeoutMs, 'reading the Redis data marker')) !== null) return 0;
     let requeued = 0;
     let after = '';
     for (;;) {
@@ -97,7 +98,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       after = page.last;
     }
     // Only after the sweep: a sweep cut short (Redis gone again) is done again next round.
-    await withTimeout(client.set(REDIS_DATA_MARKER, new Date().toISOString()), this.options.enqueueTimeoutMs, 'setting the Redis data marker');
+    await withTimeout(client().then((redis) => redis.set(REDIS_DATA_MARKER, new Date().toISOString())), this.options.enqueueTimeoutMs, 'setting the Redis data marker');
     if (requeued) this.logger.warn(`Redis lost its data: re-enqueued ${requeued} queued outbox row(s)`);
     return requeued;
   }
