@@ -7,6 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
+import { pgPool } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
 
 export const LIVENESS_OPTIONS = Symbol('LIVENESS_OPTIONS');
@@ -126,6 +127,9 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
   async onApplicationBootstrap(): Promise<void> {
     // Heartbeats of workers gone for a week are of no use to anyone.
     await this.dataSource.query(`DELETE FROM worker_heartbeats WHERE seen_at < now() - interval '7 days'`).catch(() => undefined);
+    // A pooled connection that broke (PostgreSQL restarting): check at once, not at the next round,
+    // so the queue workers pause before many jobs fail against a database that is not there.
+    pgPool(this.dataSource).on('error', () => this.checkSoon());
     this.loop();
     const port = this.config.workerHealthPort;
     if (port > 0) {
@@ -152,6 +156,12 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await this.checking;
+  }
+
+  private checkSoon(): void {
+    if (this.stopped || this.checking) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.loop();
   }
 
   private loop(): void {
