@@ -2,10 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
+import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '@moderato/database';
-import { MAIL_CONCURRENCY, OUTBOX_ID_HEADER } from '@moderato/mail';
+import { QUEUES } from '@moderato/jobs';
+import { MAIL_CONCURRENCY, OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions, type MailJob } from '@moderato/mail';
 import { OutboxMessage } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 import { Factories, createTestDatabase, freePort, startSmtpSink, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
@@ -208,6 +210,34 @@ describe('worker faults: 400 invitations while a part fails', () => {
     const [heartbeat] = await admin.query(`SELECT pid, extract(epoch FROM now() - seen_at) AS age FROM worker_heartbeats WHERE pid = $1`, [worker.child.pid]);
     expect(Number(heartbeat.age)).toBeLessThan(30);
   }, 150_000);
+
+  it('a queued row whose job gave up while PostgreSQL was away (the row could not be marked failed) is enqueued again and sent', async () => {
+    const connection = { host: '127.0.0.1', port: redisPort, maxRetriesPerRequest: null };
+    const queue = new Queue<MailJob>(QUEUES.mail, { connection });
+    // A worker of this test's own, failing the job at its only attempt as a mail job does when
+    // PostgreSQL cannot be reached; the row stays `queued`.
+    const failing = new Worker(QUEUES.mail, async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    }, { connection, autorun: false });
+    try {
+      const { invitations } = await new Factories(admin).meeting({ invitees: 1 });
+      const outbox = admin.getRepository(OutboxMessage);
+      const row = await outbox.save(outbox.create({ kind: 'invite', invitationId: invitations[0].id, payload: { sequence: 0 }, status: 'queued', notBefore: new Date(Date.now() - 11 * 60_000) }));
+      await queue.add('invite', { outboxId: row.id }, { jobId: row.id, attempts: 1 });
+      void failing.run();
+      await until(async () => (await queue.getJob(row.id))?.isFailed(), 'the job to fail', 10_000);
+      await failing.close();
+      // The relay's sweep for rows stuck in `queued` (every minute in a worker) sees the failed job.
+      const relay = new OutboxRelayService(admin, queue, resolveMailOptions());
+      expect(await relay.requeueStuck()).toBe(1);
+      const worker = startWorker();
+      await started(worker);
+      await until(async () => deliveries().get(row.id) === 1 && (await outbox.findOneByOrFail({ id: row.id })).status === 'sent', 'the mail sent', 20_000);
+    } finally {
+      await failing.close();
+      await queue.close();
+    }
+  });
 
   it('the worker is killed (SIGKILL) mid-delivery: another one delivers the rest, duplicates at most the mails in flight', async () => {
     const first = startWorker();
