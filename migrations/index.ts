@@ -11,6 +11,7 @@ import { InitialSchema1795868573284 } from './1795868573284-initial-schema';
 import { AuditActorSearch1796221182042 } from './1796221182042-audit-actor-search';
 import { OutboxNotify1796225000000 } from './1796225000000-outbox-notify';
 import { MailRetry1796400000000 } from './1796400000000-mail-retry';
+import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats';
 import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-form-submissions';
 import type { MigrationInterface } from 'typeorm';
 
@@ -26,5 +27,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditActorSearch1796221182042,
   OutboxNotify1796225000000,
   MailRetry1796400000000,
+  WorkerHeartbeats1796401000000,
   MeetingFormSubmissions1796404000000,
 ];

@@ -110,6 +110,18 @@ describe('Administration is for admins only (every admin page and API, table-dri
     }
   });
 
+  it('the dashboard says whether a mail worker runs (from the heartbeat the worker writes every 5 s)', async () => {
+    const { agent } = agents['admin@school.test'];
+    const dashboard = async () => (await agent.get('/admin').set('accept', 'text/html').expect(200)).text;
+    await dataSource.query('DELETE FROM worker_heartbeats');
+    expect(await dashboard()).toContain('No mail worker has reported yet: mails are not being sent.');
+    await dataSource.query(`INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('w1:7', 'w1', 7, now() - interval '1 hour', now() - interval '125 seconds')`);
+    expect(await dashboard()).toMatch(/No mail worker has reported for 12\d s: mails are not being sent\./);
+    await dataSource.query(`UPDATE worker_heartbeats SET seen_at = now()`);
+    expect(await dashboard()).toMatch(/Mail worker last seen \d s ago \(processes running: 1\)\./);
+    await dataSource.query('DELETE FROM worker_heartbeats');
+  });
+
   it('the admin API and API tokens are in the OpenAPI document', async () => {
     const request = (await import('supertest')).default;
     const doc = (await request(env.api.server).get('/api/docs-json').expect(200)).body;

@@ -112,6 +112,8 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
 
   describe('doctor', () => {
     it('prints ✔ for every check against a working stack, and exits 0', async () => {
+      // A worker reported a moment ago (its LivenessService writes this every 5 s).
+      await holder.query(`INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('cli-test:1', 'cli-test', 1, now(), now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()`);
       const run = await runCli(['doctor'], env);
       const lines = checkLines(run.stdout);
       expect({ code: run.code, failing: lines.filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
@@ -119,6 +121,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         /^✔ Configuration is valid/,
         /^✔ PostgreSQL reachable at postgres:\/\/postgres@127\.0\.0\.1:\d+\/moderato_t_/,
         /^✔ Database schema is current \(\d+ migrations applied\)/,
+        /^✔ 1 worker process\(es\) running, last seen \d+ s ago/,
         /^✔ Redis reachable at redis:\/\//,
         /^✔ SMTP server at smtp:\/\/127\.0\.0\.1:\d+ answers \(EHLO/,
         /^✔ OpenID discovery works: issuer http:\/\/127\.0\.0\.1:\d+/,
@@ -137,6 +140,13 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       // One query at a time per connection: pg warns (and pg 9 refuses) otherwise.
       expect(run.stderr).not.toContain('already executing a query');
       expect(run.stderr).toBe('');
+    });
+
+    it('a worker not seen for a minute: ! saying mails are not being sent', async () => {
+      await holder.query(`UPDATE worker_heartbeats SET seen_at = now() - interval '65 seconds'`);
+      const run = await runCli(['doctor'], env);
+      expect(run.stdout).toMatch(/^! No worker has reported for 6\d s \(more than 30 s\): mails are not being sent$/m);
+      expect(run.stdout).toMatch(/Fix: Start the worker/);
     });
 
     it('--mail-to sends a test mail through SMTP', async () => {
@@ -277,7 +287,8 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         expect(added.stdout).toContain(`JWT_APP_SECRET=${secret}`);
         expect(added.stdout).not.toContain('A shared secret was generated');
         const last = await runCli(['doctor'], emptyEnv);
-        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
+        // Content but for the worker: none has ever run against this new database.
+        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: ['! No worker has ever reported: mails are not being sent'] });
       } finally {
         await emptyHolder.end();
         await empty.drop();

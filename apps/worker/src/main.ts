@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { get } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { exitGracefullyOnSignals } from '@moderato/core';
 import { loadConfigOrExit } from '@moderato/config';
@@ -14,7 +15,36 @@ async function main(): Promise<void> {
   logger.log('Moderato worker started; processing queues');
 }
 
-main().catch((error: unknown) => {
-  console.error('Moderato worker failed to start:', error);
-  process.exit(1);
-});
+/**
+ * `main.js health`: the health check of a container (docker-compose.yml): asks the worker's
+ * health port (WORKER_HEALTH_PORT) and exits 0 when it can process jobs, 1 otherwise.
+ */
+function health(): void {
+  const config = loadConfigOrExit();
+  if (!config.workerHealthPort) {
+    console.error('WORKER_HEALTH_PORT is not set: the worker has no health port to ask.');
+    process.exit(1);
+  }
+  const request = get({ host: '127.0.0.1', port: config.workerHealthPort, path: '/healthz', timeout: 4000 }, (res) => {
+    let body = '';
+    res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    res.on('end', () => {
+      process.stdout.write(`${body}\n`);
+      process.exit(res.statusCode === 200 ? 0 : 1);
+    });
+  });
+  request.on('timeout', () => request.destroy(new Error('no answer within 4 s')));
+  request.on('error', (error) => {
+    console.error(`The worker's health port ${config.workerHealthPort} does not answer: ${error.message}`);
+    process.exit(1);
+  });
+}
+
+if (process.argv[2] === 'health') {
+  health();
+} else {
+  main().catch((error: unknown) => {
+    console.error('Moderato worker failed to start:', error);
+    process.exit(1);
+  });
+}

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@moderato/config';
 import { CoreModule } from '@moderato/core';
@@ -8,12 +9,15 @@ import { LoggingModule } from '@moderato/logging';
 import { MAIL_CONCURRENCY, MailModule, type MailModuleOptions } from '@moderato/mail';
 import { SCHEMA } from '@moderato/schema';
 import { HealthProcessor } from './health.processor';
+import { LIVENESS_OPTIONS, LivenessService, type LivenessOptions } from './liveness.service';
 
 export interface WorkerModuleOptions {
   config?: AppConfig;
   logDestination?: DestinationStream;
   /** Mail delivery tuning (tests shorten retry delays and the relay's poll interval). */
   mail?: MailModuleOptions;
+  /** Heartbeat and health checks (tests check more often). */
+  liveness?: LivenessOptions;
 }
 
 /** The worker: queue processors only, no HTTP. Migrations are the api's job. */
@@ -27,12 +31,14 @@ export class WorkerModule {
         CoreModule.forRoot(),
         LoggingModule.forRoot({ destination: options.logDestination }),
         // Each mail job holds a connection (its outbox row locked) while SMTP accepts the message.
-        DatabaseModule.forRoot(SCHEMA, { poolSize: MAIL_CONCURRENCY + 4 }),
+        // No query hangs a job: a statement gets 30 s (a dead connection is noticed, not waited on).
+        DatabaseModule.forRoot(SCHEMA, { poolSize: MAIL_CONCURRENCY + 4, queryTimeoutMs: 30_000 }),
         JobsModule.forRoot([QUEUES.health, QUEUES.mail]),
         // Mail: the outbox relay (polling loop, safe in every worker) and the mail processor.
         MailModule.forRoot(options.mail),
+        DiscoveryModule,
       ],
-      providers: [HealthProcessor],
+      providers: [HealthProcessor, { provide: LIVENESS_OPTIONS, useValue: options.liveness ?? {} }, LivenessService],
     };
   }
 }

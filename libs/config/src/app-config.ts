@@ -48,6 +48,8 @@ export class AppConfig {
   /** Value for Express' `trust proxy` setting. */
   readonly trustProxy: boolean | number | string;
   readonly shutdownTimeoutMs: number;
+  /** The worker's health endpoint (GET /healthz), 0 = none. */
+  readonly workerHealthPort: number;
   readonly oidc: {
     /** False when LDAP is the only sign-in (LDAP_URL set, OIDC_ISSUER not). */
     readonly enabled: boolean;
@@ -197,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     defaultTimezone: vars.DEFAULT_TIMEZONE,
     trustProxy: trust === 'true' ? true : trust === 'false' ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
     shutdownTimeoutMs: Number(vars.SHUTDOWN_TIMEOUT_MS),
+    workerHealthPort: Number(vars.WORKER_HEALTH_PORT),
     oidc: {
       enabled: vars.OIDC_ISSUER !== undefined || !ldap,
       issuer,

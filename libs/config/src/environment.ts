@@ -112,6 +112,9 @@ export class EnvironmentVariables {
   @Matches(/^\d{3,6}$/, { message: 'must be a number of milliseconds between 100 and 999999' })
   SHUTDOWN_TIMEOUT_MS: string;
 
+  @Matches(/^\d{1,5}$/, { message: 'must be a TCP port number (1-65535), or 0 for none' })
+  WORKER_HEALTH_PORT: string;
+
   @ValidateIf((env: EnvironmentVariables) => (isProduction(env) && env.LDAP_URL === undefined) || env.OIDC_ISSUER !== undefined)
   @IsString({ message: 'is required in production (unless LDAP_URL is set): the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school' })
   @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL of the identity provider, e.g. https://keycloak.school.org/realms/school' })
@@ -300,6 +303,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   DEFAULT_TIMEZONE: 'UTC',
   TRUST_PROXY: 'false',
   SHUTDOWN_TIMEOUT_MS: '10000',
+  WORKER_HEALTH_PORT: '0',
   OIDC_CLIENT_ID: 'moderato',
   OIDC_SCOPES: 'openid email profile',
   OIDC_ROLE_CLAIMS: 'realm_access.roles,resource_access.${clientId}.roles,groups,roles',

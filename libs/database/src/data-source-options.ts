@@ -10,7 +10,7 @@ export interface DatabaseSchema {
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
 /** The one place the TypeORM options are built: api, worker, CLI and tests share them. */
-export function buildDataSourceOptions(url: string, schema: DatabaseSchema, extra: { poolSize?: number } = {}): DataSourceOptions {
+export function buildDataSourceOptions(url: string, schema: DatabaseSchema, extra: { poolSize?: number; queryTimeoutMs?: number } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -27,6 +27,15 @@ export function buildDataSourceOptions(url: string, schema: DatabaseSchema, extr
     // Query errors reach the caller (and the error log) as exceptions; TypeORM's own
     // logging would print query parameters, which can be secrets.
     logging: false,
-    extra: { connectionTimeoutMillis: 5000, application_name: 'moderato' },
+    extra: {
+      connectionTimeoutMillis: 5000,
+      application_name: 'moderato',
+      // TCP keepalive: a connection to a server that vanished (failover) is noticed, not waited on.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      // `queryTimeoutMs` (the worker sets it): no statement runs longer (PostgreSQL cancels it),
+      // and no query waits longer for an answer on a dead connection (the driver gives up).
+      ...(extra.queryTimeoutMs ? { statement_timeout: extra.queryTimeoutMs, query_timeout: extra.queryTimeoutMs + 5_000 } : {}),
+    },
   };
 }

@@ -12,15 +12,16 @@ export class DatabaseModule {
    * migrations run (under an advisory lock) before anything can use the connection.
    * `retryAttempts` (default: Nest's 10, 3 s apart): how often a failed connection is tried;
    * a command-line tool passes 1 to fail at once. `poolSize`: connections (default 10).
+   * `queryTimeoutMs`: the longest a statement may run or wait for its answer (default: no limit).
    */
-  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number; poolSize?: number } = {}): DynamicModule {
+  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number; poolSize?: number; queryTimeoutMs?: number } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: (config: AppConfig) => ({
-            ...buildDataSourceOptions(config.database.url, schema, { poolSize: options.poolSize }),
+            ...buildDataSourceOptions(config.database.url, schema, { poolSize: options.poolSize, queryTimeoutMs: options.queryTimeoutMs }),
             ...(options.retryAttempts === undefined ? {} : { retryAttempts: options.retryAttempts }),
           }),
           dataSourceFactory: async (dataSourceOptions) => {

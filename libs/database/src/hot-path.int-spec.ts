@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Session, User } from '@moderato/identity';
 import { Invitation, Meeting } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
-import { Factories, createTestDatabase, type TestDatabase } from '@moderato/testing';
+import { Factories, createTestDatabase, until, type TestDatabase } from '@moderato/testing';
 import { buildDataSourceOptions } from './data-source-options';
 import { EntityColumns, pgPool, preparedQuery, preparedTransaction } from './hot-path';
 
@@ -117,5 +117,25 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
     expect((await dataSource.getRepository(User).findOneByOrFail({ id: user.id })).displayName).toBe('After');
     // Every connection is idle again: none was kept by a rolled-back or committed transaction.
     expect(pool.idleCount).toBe(pool.totalCount);
+  });
+
+  it('a connection PostgreSQL ends while a preparedTransaction holds it fails that transaction, not the process; the pool goes on', async () => {
+    const user = await make.user({ displayName: 'Before' });
+    const rename = { name: 'hot_path_spec_rename_again', text: 'UPDATE users SET display_name = $2 WHERE id = $1' };
+    const gone = (pid: number) => async () => Number((await dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]))[0].n) === 0;
+    await expect(
+      preparedTransaction(dataSource, async (run) => {
+        await run(rename, [user.id, 'Half-written']);
+        const [[pid]] = (await run({ name: 'hot_path_spec_pid', text: 'SELECT pg_backend_pid()' }, [])) as [[number]];
+        // While the work waits on something else (the mail worker: the SMTP server), PostgreSQL
+        // ends the connection (a restart, a failover): the client gets an 'error' event then.
+        await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+        await until(gone(pid), 'the backend to end', 5_000);
+        await run(rename, [user.id, 'Written on a dead connection']);
+      }),
+    ).rejects.toThrow(/terminat|not queryable|Connection terminated/i);
+    expect((await dataSource.getRepository(User).findOneByOrFail({ id: user.id })).displayName).toBe('Before');
+    // The broken client was not given back; the next transaction gets a working one.
+    expect(await preparedTransaction(dataSource, (run) => run({ name: 'hot_path_spec_one', text: 'SELECT 1' }, []))).toEqual([[1]]);
   });
 });

@@ -93,6 +93,11 @@ export type PreparedRunner = (statement: { name: string; text: string }, values:
 export async function preparedTransaction<T>(dataSource: DataSource, work: (run: PreparedRunner) => Promise<T>): Promise<T> {
   const client = await pgPool(dataSource).connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: when PostgreSQL ends the connection while
+  // `work` waits on something else (the SMTP server), the 'error' event would be unhandled and end
+  // the process. Remember it instead; the next statement fails and the client is not given back.
+  const onError = (error: Error) => (broken ??= error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(async (statement, values) => (await client.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' })).rows);
@@ -103,6 +108,7 @@ export async function preparedTransaction<T>(dataSource: DataSource, work: (run:
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

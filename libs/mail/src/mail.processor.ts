@@ -60,7 +60,9 @@ const INVITATION_NOT_RETRYING_STATEMENT = {
  * doubling delay capped at retryMaxDelayMs; the relay enqueues it then. It is `failed` at once on
  * a permanent failure (5xx for the recipient or message), or after retryForMs of failures.
  */
-@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY })
+// A job whose worker died (SIGKILL, a lost host) goes to another worker after 10-20 s, not BullMQ's
+// default 30-60 s; the lock is renewed every 5 s while a job runs.
+@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000 })
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger('MailProcessor');
 

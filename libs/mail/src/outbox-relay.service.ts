@@ -11,6 +11,12 @@ import { MAIL_OPTIONS, type MailJob, type ResolvedMailOptions } from './mail.opt
 /** The channel the OutboxNotify migration's triggers notify on. */
 export const OUTBOX_CHANNEL = 'moderato_outbox';
 
+/**
+ * A key the relay keeps in Redis. Missing means Redis lost its data (restarted without
+ * persistence, flushed, a fresh replica promoted): the jobs of `queued` rows are enqueued again.
+ */
+export const REDIS_DATA_MARKER = 'moderato:outbox-relay:data-marker';
+
 interface DueRow {
   id: string;
   kind: string;
@@ -72,20 +78,57 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
    * data), once they have been due for `stuckAfterMs`. Returns how many.
    */
   async requeueStuck(limit = 500): Promise<number> {
+    return (await this.requeueMissing(this.options.stuckAfterMs, limit)).requeued;
+  }
+
+  /**
+   * When Redis lost its data (REDIS_DATA_MARKER is gone), enqueues every `queued` row whose job is
+   * gone, however young, then sets the marker again. Returns how many rows were enqueued again.
+   */
+  async recoverLostRedisData(): Promise<number> {
+    // The client itself is a promise that waits for the connection: both under the time-out.
+    const client = () => this.queue.getBackend().client;
+    if ((await withTimeout(client().then((redis) => redis.get(REDIS_DATA_MARKER)), this.options.enqueueTimeoutMs, 'reading the Redis data marker')) !== null) return 0;
+    let requeued = 0;
+    let after = '';
+    for (;;) {
+      const page = await this.requeueMissing(0, 500, after);
+      requeued += page.requeued;
+      if (!page.last) break;
+      after = page.last;
+    }
+    // Only after the sweep: a sweep cut short (Redis gone again) is done again next round.
+    await withTimeout(client().then((redis) => redis.set(REDIS_DATA_MARKER, new Date().toISOString())), this.options.enqueueTimeoutMs, 'setting the Redis data marker');
+    if (requeued) this.logger.warn(`Redis lost its data: re-enqueued ${requeued} queued outbox row(s)`);
+    return requeued;
+  }
+
+  /**
+   * Enqueues again those of up to `limit` `queued` rows (due for `olderThanMs`, ids after `after`)
+   * whose job is gone from Redis, or failed while the row was not marked failed (PostgreSQL was
+   * unreachable when the job gave up). `last`: the last id looked at, when there may be more.
+   */
+  private async requeueMissing(olderThanMs: number, limit: number, after?: string): Promise<{ requeued: number; last?: string }> {
     return this.dataSource.transaction(async (manager) => {
       const rows: DueRow[] = await manager.query(
-        `SELECT id, kind FROM outbox_messages
-          WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2)
-          ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit, this.options.stuckAfterMs / 1000],
+        after === undefined
+          ? `SELECT id, kind FROM outbox_messages
+              WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2)
+              ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`
+          : `SELECT id, kind FROM outbox_messages
+              WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2) AND id::text > $3
+              ORDER BY id::text LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        after === undefined ? [limit, olderThanMs / 1000] : [limit, olderThanMs / 1000, after],
       );
-      if (!rows.length) return 0;
+      if (!rows.length) return { requeued: 0 };
+      const last = rows.length === limit ? rows[rows.length - 1].id : undefined;
       const jobs = await withTimeout(Promise.all(rows.map((row) => this.queue.getJob(row.id))), this.options.enqueueTimeoutMs, 'looking up mail jobs');
-      const lost = rows.filter((_row, index) => !jobs[index]);
-      if (!lost.length) return 0;
+      const failed = await withTimeout(Promise.all(jobs.map((job) => job?.isFailed() ?? true)), this.options.enqueueTimeoutMs, 'looking up mail jobs');
+      const lost = rows.filter((_row, index) => failed[index]);
+      if (!lost.length) return { requeued: 0, last };
       await this.enqueue(lost);
-      this.logger.warn(`re-enqueued ${lost.length} outbox row(s) whose job was gone from Redis`);
-      return lost.length;
+      if (after === undefined) this.logger.warn(`re-enqueued ${lost.length} outbox row(s) whose job was gone from Redis`);
+      return { requeued: lost.length, last };
     });
   }
 
@@ -123,6 +166,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   async runOnce(): Promise<number> {
     let total = 0;
     try {
+      total += await this.recoverLostRedisData();
       for (;;) {
         const count = await this.relayDue(100);
         total += count;

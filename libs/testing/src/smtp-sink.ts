@@ -15,6 +15,11 @@ export interface SmtpSink {
    * busy, try later", 550 "no such user"), instead of accepting; undefined accepts everything again.
    */
   refuseRecipients(refuse?: (address: string) => { code: number; message: string } | undefined): void;
+  /**
+   * Holds every message from now on before accepting it (the client waits for the answer to its
+   * DATA) until the returned function is called: mails stay in flight while a test breaks something.
+   */
+  hold(): () => void;
   stop(): Promise<void>;
 }
 
@@ -27,6 +32,7 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
   let refuse: ((address: string) => { code: number; message: string } | undefined) | undefined;
+  let held: Promise<void> | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -39,7 +45,8 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          await held;
           messages.push(mail);
           for (const wake of [...waiters]) wake();
           callback();
@@ -80,6 +87,14 @@ export async function startSmtpSink(options: { port?: number } = {}): Promise<Sm
     },
     refuseRecipients(picker) {
       refuse = picker;
+    },
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,11 +1,14 @@
 import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { DomainError } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SelfLockout, SessionsService, UsersService, type User } from '@moderato/identity';
 import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
+import { readWorkerStatus } from '@moderato/jobs';
 import { MeetingsService } from '@moderato/meetings';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { setFlash, validateForm } from '@moderato/web';
@@ -38,12 +41,13 @@ export class AdminPageController {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get()
   @Render('admin/dashboard')
   async dashboard() {
-    const [users, admins, sessions, servers, events, unverified, mailBacklog] = await Promise.all([
+    const [users, admins, sessions, servers, events, unverified, mailBacklog, worker] = await Promise.all([
       this.users.search({ page: 1, pageSize: 1 }),
       this.users.search({ role: 'admin', page: 1, pageSize: 1 }),
       this.sessions.listAllActive({ page: 1, pageSize: 1 }),
@@ -51,9 +55,11 @@ export class AdminPageController {
       this.audit.search({}, { page: 1, pageSize: 10 }),
       this.interop.unverified(),
       this.meetings.mailBacklog(),
+      readWorkerStatus(this.dataSource),
     ]);
     return {
       mailBacklog,
+      worker,
       counts: { users: users.total, admins: admins.total, sessions: sessions.total, servers: servers.length, enabledServers: servers.filter((s) => s.enabled).length },
       events: events.events,
       unverified,

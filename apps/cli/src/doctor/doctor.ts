@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '@moderato/config';
 import { errorText } from '../redact';
 import { withAppContext } from '../context';
@@ -6,6 +7,7 @@ import { checkPostgres, checkRedis, checkSmtp } from './infrastructure.checks';
 import { checkJitsiServers } from './jitsi.checks';
 import { checkMailBacklog } from './mail.checks';
 import { checkOidc } from './oidc.checks';
+import { checkWorker } from './worker.checks';
 
 export interface DoctorOptions {
   env: Record<string, string | undefined>;
@@ -51,6 +53,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   try {
     await withAppContext(config, async (app) => {
       await checkMailBacklog(app, report);
+      await checkWorker(app.get(DataSource), report);
       await checkJitsiServers(app, config, report);
     });
   } catch (error) {
