@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError, InvalidInputError, type FieldError } from '@moderato/core';
+import { DomainError, InvalidInputError, pageNumberMessage, parsePageNumber, type FieldError } from '@moderato/core';
 import { DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
@@ -31,7 +31,8 @@ export class MeetingsPageController {
   @Render('meetings/list')
   async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
     const tab = when === 'past' ? 'past' : 'upcoming';
-    const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
+    const pageNumber = parsePageNumber(page);
+    if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
     const now = new Date();
     // "Start" shows for meetings whose join window is open right now.
