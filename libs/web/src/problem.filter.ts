@@ -102,7 +102,12 @@ export class ProblemFilter implements ExceptionFilter {
         `Unhandled error ${problem.errorId}`,
       );
     }
-    if (res.headersSent) return;
+    // A stream (the audit CSV) broke after its headers: end the connection, so the client sees
+    // an incomplete download instead of waiting for the rest forever.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
 
     if (wantsJson(req)) {
       res.status(problem.statusCode).json(problem);
