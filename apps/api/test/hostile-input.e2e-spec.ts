@@ -57,6 +57,24 @@ describe('hostile input is a 400 naming the field, never a 500, and writes nothi
     await post(teacher, '/api/v1/meetings', meeting({ title: 'Maths \ud83d\udcd0' })).expect(201);
   });
 
+  it('NUL in an uploaded CSV (which no pipe sees): the form is shown again with the message, no meeting', async () => {
+    const before = await rows('meetings');
+    const date = inAWeek(8).slice(0, 10);
+    const res = await teacher
+      .post(`/meetings?_csrf=${encodeURIComponent(csrf.get(teacher)!)}`)
+      .set('Accept-Language', 'en')
+      .field('title', 'Maths')
+      .field('date', date)
+      .field('startTime', '08:00')
+      .field('endTime', '09:00')
+      .field('timezone', 'Europe/Berlin')
+      .attach('csv', Buffer.from('email,name\nsam@school.test,Sam\u0000\n'), { filename: 'class.csv', contentType: 'text/csv' })
+      .expect(400);
+    expect(res.text).toContain('must not contain NUL characters or unpaired UTF-16 surrogates');
+    expect(res.text).toContain('value="Maths"'); // input kept
+    expect(await rows('meetings')).toBe(before);
+  });
+
   it('NUL in a search, a filter or a path is a 400 naming it, on the API and on pages (in German too)', async () => {
     for (const [agent, url, field] of [
       [teacher, '/api/v1/meetings?q=a%00b', 'q'],

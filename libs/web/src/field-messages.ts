@@ -6,8 +6,10 @@ import type { Translate } from './i18n/i18n';
  * the messages listed here have a translation, anything else is shown as it is.
  */
 export function localizeFieldMessage(field: string, message: string, t: Translate): string {
-  if (message === pageNumberMessage(field)) return t('error.fields.page', { field, max: MAX_PAGE });
-  if (message === unsafeTextMessage(field)) return t('error.fields.unsafeText', { field });
+  // The message names its field, which may be nested (invitees.3.name) under a form's field.
+  const named = /^(\S+) /.exec(message)?.[1] ?? field;
+  if (message === pageNumberMessage(named)) return t('error.fields.page', { field: named, max: MAX_PAGE });
+  if (message === unsafeTextMessage(named)) return t('error.fields.unsafeText', { field: named });
   return message;
 }
 
