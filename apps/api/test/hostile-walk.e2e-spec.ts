@@ -57,12 +57,15 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     return Object.fromEntries(rows.map((row) => [row.t, Number(row.n)]));
   };
 
-  /** The status of a request; a request that gets no answer within 10 s counts as a 599. */
+  /**
+   * The status of a request. One that gets no (complete) answer counts as a 599: no answer
+   * within 10 s, or the connection closed mid-answer (a stream that broke after its headers).
+   */
   const statusOf = async (pending: request.Test): Promise<number> => {
     try {
       return (await pending.timeout({ response: 10_000 })).status;
     } catch (error) {
-      if ((error as { timeout?: number }).timeout) return 599;
+      if (typeof (error as { status?: unknown }).status !== 'number') return 599;
       throw error;
     }
   };
@@ -262,6 +265,13 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     const queue = ['/', '/auth/login', `/meetings/${ids.meetings}`, personalLink];
     const visited = new Set<string>();
     const forms = new Map<string, { action: string; fields: [string, string][] }>();
+    // What pages read from their query string: the fields of GET forms (search, filters) and the
+    // parameters of links (paging).
+    const queries = new Map<string, { path: string; names: Set<string> }>();
+    const addQuery = (path: string, name: string) => {
+      if (!queries.has(pattern(path))) queries.set(pattern(path), { path, names: new Set() });
+      queries.get(pattern(path))!.names.add(name);
+    };
     while (queue.length && visited.size < 120) {
       const url = queue.shift()!;
       if (visited.has(pattern(url))) continue;
@@ -273,12 +283,17 @@ describe('no input makes a 500 (every route and every form, with hostile values)
       if (page.status !== 200 || !/text\/html/.test(String(page.headers['content-type']))) continue;
       for (const [, href] of page.text.matchAll(/href="(\/[^"#]*)"/g)) {
         const link = href.replace(/&amp;/g, '&');
+        const [linkPath, search] = link.split('?');
+        for (const name of new URLSearchParams(search ?? '').keys()) addQuery(linkPath, name);
         if (/^\/(static|api|asap)\b|^\/auth\/(logout|oidc|callback|switch)|\.(csv|ics)\b/.test(link) || visited.has(pattern(link))) continue;
         queue.push(link);
       }
       for (const [, attributes, inner] of page.text.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
-        if (!/method="post"/i.test(attributes)) continue;
         const action = (/action="([^"]*)"/.exec(attributes)?.[1] ?? url).replace(/&amp;/g, '&');
+        if (!/method="post"/i.test(attributes)) {
+          for (const [, name] of inner.matchAll(/name="([^"]+)"/g)) addQuery(action.split(/[?#]/)[0], name);
+          continue;
+        }
         const key = `${pattern(action)} ${[...inner.matchAll(/name="([^"]+)"/g)].map((m) => m[1]).join(',')}`;
         if (forms.has(key)) continue;
         const fields: [string, string][] = [];
@@ -294,6 +309,15 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     expect([...forms.keys()].length).toBeGreaterThan(10);
     // The guest form shows on a personal link page only while the room is open: walk it anyway.
     if (![...forms.keys()].some((key) => key.startsWith('/j/:code/guest'))) forms.set('/j/:code/guest', { action: `${personalLink}/guest`, fields: [['displayName', 'Guest']] });
+
+    expect(queries.size).toBeGreaterThan(2);
+    for (const { path, names } of queries.values()) {
+      for (const name of names) {
+        for (const value of [...ENCODED, `a&${name}=b`, `a&${name}[a]=b`]) {
+          await check({ what: `GET ${path} (form) ?${name}=${show(value)}`, status: await statusOf(admin.get(`${path}?${name}=${value}`).set('Accept-Language', 'en')) });
+        }
+      }
+    }
 
     const encode = (fields: [string, string][]) => fields.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
     for (const { action, fields } of forms.values()) {
