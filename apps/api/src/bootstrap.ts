@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@moderato/config';
+import { InvalidInputError, MAX_INPUT_DEPTH, nestingDepthExceeds } from '@moderato/core';
+import { SESSION_COOKIE } from '@moderato/identity';
 import { configureViews } from '@moderato/web';
 import { ApiModule, type ApiModuleOptions } from './api.module';
 
@@ -41,6 +43,34 @@ export function securityHeaders(config: AppConfig) {
   });
 }
 
+/**
+ * The largest JSON or form body: a meeting with the documented maximum of 2,000 invitees, each
+ * with a 254-character address and a 200-character name, fits (about 1 MB of JSON; more if the
+ * names are escaped). Larger bodies are a 413.
+ */
+export const REQUEST_BODY_LIMIT = '4mb';
+
+/**
+ * The API and every page seen with a session cookie are personal: no cache (browser, proxy)
+ * keeps them. Handlers that want caching (the public ASAP keys) set their own header later.
+ */
+function noStoreForPrivateResponses(req: Request, res: Response, next: NextFunction): void {
+  const path = req.path;
+  if (path === '/api' || path.startsWith('/api/') || req.signedCookies?.[SESSION_COOKIE] !== undefined || req.cookies?.[SESSION_COOKIE] !== undefined) {
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  next();
+}
+
+/** A body nested deeper than any DTO needs is refused before anything walks it. */
+function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): void {
+  if (nestingDepthExceeds(req.body)) {
+    next(new InvalidInputError([{ field: 'body', messages: [`body must not nest objects or arrays more than ${MAX_INPUT_DEPTH} levels deep`] }]));
+    return;
+  }
+  next();
+}
+
 /** Everything the api needs beyond its module: shared by main.ts and the tests. */
 export async function createApiApp(options: ApiModuleOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), { bufferLogs: true });
@@ -57,6 +87,10 @@ export async function createApiApp(options: ApiModuleOptions = {}): Promise<Nest
   });
   app.use(cookieParser(config.secrets.cookieSecret));
   app.useStaticAssets(join(APP_ROOT, 'public'), { prefix: '/static/', maxAge: config.isProduction ? '1d' : 0 });
+  app.use(noStoreForPrivateResponses);
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT, extended: true });
+  app.use(refuseDeepBodies);
   configureViews(app, join(APP_ROOT, 'views'), config.isProduction);
   const openApi = new DocumentBuilder()
     .setTitle(`${config.productName} API`)

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { findUnsafeText } from '@moderato/core';
 import { toFieldErrors } from './validation';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string[]>; input: Record<string, unknown> };
@@ -13,8 +14,10 @@ export async function validateForm<T extends object>(dto: new () => T, body: unk
   delete input._csrf;
   const value = plainToInstance(dto, input);
   const problems = await validate(value, { whitelist: true, forbidNonWhitelisted: false });
-  if (problems.length === 0) return { ok: true, value };
+  // NUL and unpaired surrogates: as the global pipe refuses them (forms built from other input).
+  const unsafe = findUnsafeText(input);
+  if (problems.length === 0 && unsafe.length === 0) return { ok: true, value };
   const errors: Record<string, string[]> = {};
-  for (const { field, messages } of toFieldErrors(problems)) errors[field] = messages;
+  for (const { field, messages } of [...unsafe, ...toFieldErrors(problems)]) (errors[field] ??= []).push(...messages);
   return { ok: false, errors, input };
 }

@@ -10,3 +10,4 @@ export { configureViews } from './view-engine';
 export { WebContextMiddleware, resolveLocale, type PageLocals } from './web-context.middleware';
 export { validateForm, type FormResult } from './form';
 export { RateLimitMiddleware, TooManyRequests, refuseUnlessOwnLink } from './rate-limit.middleware';
+export { localizeFieldErrors, localizeFormErrors, localizeFieldMessage } from './field-messages';

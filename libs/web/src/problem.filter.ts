@@ -3,7 +3,8 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, type DomainErrorKind, type FieldError } from '@moderato/core';
-import { translator } from './i18n/i18n';
+import { localizeFieldErrors } from './field-messages';
+import { translator, type Translate } from './i18n/i18n';
 import { resolveLocale } from './web-context.middleware';
 
 /** The JSON body of every API error. */
@@ -73,7 +74,9 @@ export function toProblem(exception: unknown): Problem {
 }
 
 function wantsJson(req: Request): boolean {
-  if (req.path.startsWith('/api/') || req.path === '/api' || req.path === '/readyz' || req.path === '/healthz') return true;
+  // originalUrl: an error thrown in a mounted middleware (CSRF) sees req.path relative to the mount.
+  const path = (req.originalUrl ?? req.url).split('?')[0];
+  if (path.startsWith('/api/') || path === '/api' || path === '/readyz' || path === '/healthz') return true;
   return req.accepts(['html', 'json']) === 'json';
 }
 
@@ -99,7 +102,12 @@ export class ProblemFilter implements ExceptionFilter {
         `Unhandled error ${problem.errorId}`,
       );
     }
-    if (res.headersSent) return;
+    // A stream (the audit CSV) broke after its headers: end the connection, so the client sees
+    // an incomplete download instead of waiting for the rest forever.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
 
     if (wantsJson(req)) {
       res.status(problem.statusCode).json(problem);
@@ -121,7 +129,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const known = [400, 401, 403, 404, 409, 410, 429, 500, 503];
     const page = known.includes(problem.statusCode) ? problem.statusCode : problem.statusCode >= 500 ? 500 : 400;
-    const fields = problem.code === 'VALIDATION_FAILED' ? (problem.details as FieldError[]) : undefined;
+    const fields = problem.code === 'VALIDATION_FAILED' ? localizeFieldErrors(problem.details as FieldError[], res.locals.t as Translate) : undefined;
     res.status(problem.statusCode).render(
       'error',
       { status: problem.statusCode, page, code: problem.code, errorId: problem.errorId, fields, details: problem.details },

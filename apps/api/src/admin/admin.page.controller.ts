@@ -11,7 +11,7 @@ import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { readWorkerStatus } from '@moderato/jobs';
 import { MeetingsService } from '@moderato/meetings';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
-import { setFlash, validateForm } from '@moderato/web';
+import { localizeFormErrors, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from './actor';
 import { AuditQueryDto, PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto, auditFilterOf } from './admin.dto';
 import { PAGE_SIZE, pagination } from './admin-views';
@@ -74,7 +74,7 @@ export class AdminPageController {
     const filters = query.ok ? query.value : { q: undefined, role: undefined, page: 1 };
     const page = filters.page ?? 1;
     const shown = query.ok ? { q: filters.q ?? '', role: filters.role ?? '' } : { q: String(rawQuery.q ?? ''), role: String(rawQuery.role ?? '') };
-    res.status(query.ok ? 200 : 400).render('admin/users', await this.usersPage({ q: filters.q, role: filters.role, page }, shown, query.ok ? {} : query.errors));
+    res.status(query.ok ? 200 : 400).render('admin/users', await this.usersPage({ q: filters.q, role: filters.role, page }, shown, query.ok ? {} : localizeFormErrors(query.errors, res.locals.t)));
   }
 
   @Post('role-grants')
@@ -150,6 +150,7 @@ export class AdminPageController {
       paging: pagination(page, total),
       previousLink: pageLink('/admin/sessions', {}, page - 1),
       nextLink: pageLink('/admin/sessions', {}, page + 1),
+      errors: query.ok ? {} : localizeFormErrors(query.errors, res.locals.t),
       currentSessionId: res.req.auth?.session?.id,
     });
   }
@@ -211,7 +212,7 @@ export class AdminPageController {
     res.status(query.ok ? 200 : 400).render('admin/audit', {
       events: query.ok ? events : [],
       filters: shown,
-      errors: query.ok ? {} : query.errors,
+      errors: query.ok ? {} : localizeFormErrors(query.errors, res.locals.t),
       actions: await this.audit.actions(),
       paging: pagination(page, query.ok ? total : 0),
       previousLink: pageLink('/admin/audit', shown, page - 1),

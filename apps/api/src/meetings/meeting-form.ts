@@ -58,12 +58,27 @@ const isTimeOfDay = (value: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
 const shown = (value: string) => value.slice(0, 40);
 
 /**
+ * Browsers post text (weekdays: one or several). Anything else (a JSON body, `name[a]=b`,
+ * a field sent twice) is refused for that field and left out.
+ */
+function textFieldsOf(posted: MeetingForm, add: (field: string, message: string) => void): MeetingForm {
+  const form: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(posted ?? {})) {
+    const text = typeof value === 'string' || (field === 'weekdays' && Array.isArray(value) && value.every((day) => typeof day === 'string'));
+    if (text || value === undefined) form[field] = value;
+    else add(field, `${field} must be text`);
+  }
+  return form as MeetingForm;
+}
+
+/**
  * Turns the form into the API's CreateMeetingDto shape (so the same validation applies), plus
  * the per-line problems of the pasted lists and the CSV. Field errors use the form's names.
  */
-export function meetingFormToDto(form: MeetingForm, csv?: string, text: ScheduleText = englishScheduleText) {
+export function meetingFormToDto(posted: MeetingForm, csv?: string, text: ScheduleText = englishScheduleText) {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const form = textFieldsOf(posted, add);
   const timezone = form.timezone || 'UTC';
   let startsAt: string | undefined;
   let endsAt: string | undefined;

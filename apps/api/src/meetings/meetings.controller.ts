@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Clock, InvalidInputError } from '@moderato/core';
+import { Clock, InvalidInputError, MAX_PAGE, pageNumberMessage, parsePageNumber } from '@moderato/core';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
@@ -72,11 +72,11 @@ export class MeetingsController {
   @ApiOperation({ summary: 'My meetings' })
   @ApiQuery({ name: 'when', required: false, enum: ['upcoming', 'past'] })
   @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE } })
   async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
     if (when !== undefined && when !== 'upcoming' && when !== 'past') throw new InvalidInputError([{ field: 'when', messages: ['when must be upcoming or past'] }]);
-    const pageNumber = page === undefined ? 1 : Number(page);
-    if (!Number.isInteger(pageNumber) || pageNumber < 1) throw new InvalidInputError([{ field: 'page', messages: ['page must be a positive whole number'] }]);
+    const pageNumber = parsePageNumber(page);
+    if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
     const result = await this.meetings.list(callerOf(req), { when: when as 'upcoming' | 'past' | undefined, q: q?.slice(0, 200), page: pageNumber });
     return { ...result, items: result.items.map(meetingView) };
   }

@@ -5,7 +5,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { Clock, DomainError, InvalidInputError, type FieldError } from '@moderato/core';
+import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber, type FieldError } from '@moderato/core';
 import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingAlreadyCreated, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
@@ -37,7 +37,8 @@ export class MeetingsPageController {
   @Render('meetings/list')
   async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
     const tab = when === 'past' ? 'past' : 'upcoming';
-    const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
+    const pageNumber = parsePageNumber(page);
+    if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
     const now = this.clock.now();
     // A series saved before schedules were checked is marked, never expanded (it would throw).

@@ -7,6 +7,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -120,6 +121,7 @@ export class CreateMeetingDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(2000)
+  @IsObject({ each: true, message: 'each invitee must be an object such as {"email": "sam@school.test"}' })
   @ValidateNested({ each: true })
   @Type(() => InviteeDto)
   invitees?: InviteeDto[];
@@ -138,6 +140,7 @@ export class AddInviteesDto {
   @ApiProperty({ type: [InviteeDto] })
   @IsArray()
   @ArrayMaxSize(2000)
+  @IsObject({ each: true, message: 'each invitee must be an object such as {"email": "sam@school.test"}' })
   @ValidateNested({ each: true })
   @Type(() => InviteeDto)
   invitees: InviteeDto[];

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -99,6 +100,7 @@ export class CreateRoomDto {
   @IsOptional()
   @IsArray({ message: 'access must be a list of entries' })
   @ArrayMaxSize(MAX_ACCESS_ENTRIES, { message: `access has at most ${MAX_ACCESS_ENTRIES} entries` })
+  @IsObject({ each: true, message: 'each access entry must be an object' })
   @ValidateNested({ each: true })
   @Type(() => AccessEntryDto)
   @NoDuplicateEntries()

@@ -339,6 +339,8 @@ export const de: Messages = {
   'error.503.title': 'Vorübergehend nicht verfügbar',
   'error.503.body': 'Ein Dienst, den Moderato braucht, antwortet nicht. Bitte versuchen Sie es in einer Minute erneut.',
   'error.fields': 'Bitte korrigieren Sie Folgendes:',
+  'error.fields.page': '{field} muss eine ganze Zahl von 1 bis {max} sein',
+  'error.fields.unsafeText': '{field} darf keine NUL-Zeichen und keine ungepaarten UTF-16-Surrogate enthalten',
   'error.home': 'Zur Startseite',
   'error.reference': 'Kennung',
   // Administration, API tokens (issue 7)

@@ -337,6 +337,8 @@ export const en = {
   'error.503.title': 'Temporarily unavailable',
   'error.503.body': 'A service Moderato needs is not answering. Please try again in a minute.',
   'error.fields': 'Please correct the following:',
+  'error.fields.page': '{field} must be a whole number from 1 to {max}',
+  'error.fields.unsafeText': '{field} must not contain NUL characters or unpaired UTF-16 surrogates',
   'error.home': 'Go to the start page',
   'error.reference': 'Reference',
   // Administration, API tokens (issue 7)
