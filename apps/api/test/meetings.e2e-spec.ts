@@ -72,11 +72,14 @@ describe('meetings REST API', () => {
     expect(outbox.map((row) => [row.kind, row.status, row.payload])).toEqual(Array(3).fill(['invite', 'pending', { sequence: 0 }]));
   });
 
-  it('stores titles and names without control characters (they go into mails, .ics, pages and tokens)', async () => {
+  it('stores titles and names without control characters (they go into mails, .ics, pages and tokens); a NUL is refused', async () => {
+    // NUL is refused outright (400, field named), like everywhere; other control characters are stripped.
+    const nul = await post(teacher, '/api/v1/meetings', meeting({ title: 'Maths\u0000 7b' })).expect(400);
+    expect(nul.body.details).toEqual([expect.objectContaining({ field: 'title' })]);
     const res = await post(teacher, '/api/v1/meetings', meeting({
-      title: 'Maths\r\nBcc: evil@x.test\u0000 7b\u0007',
+      title: 'Maths\r\nBcc: evil@x.test\u0001 7b\u0007',
       description: 'Bring books.\r\nAnd pens.\u001b',
-      invitees: [{ email: 'ctl@school.test', name: 'Sam\u0000 "Student"\r\nX-Injected: 1', role: 'participant' }],
+      invitees: [{ email: 'ctl@school.test', name: 'Sam\u0002 "Student"\r\nX-Injected: 1', role: 'participant' }],
     })).expect(201);
     expect(res.body.title).toBe('Maths Bcc: evil@x.test 7b');
     expect(res.body.description).toBe('Bring books.\nAnd pens.');
@@ -85,7 +88,7 @@ describe('meetings REST API', () => {
     const edited = await patch(teacher, `/api/v1/meetings/${res.body.id}`, { title: 'Maths\u0085 7c', version: res.body.version }).expect(200);
     expect(edited.body.title).toBe('Maths 7c');
     // A title of nothing but control characters is an empty title.
-    const empty = await post(teacher, '/api/v1/meetings', meeting({ title: '\u0000\u0007' })).expect(400);
+    const empty = await post(teacher, '/api/v1/meetings', meeting({ title: '\u0001\u0007' })).expect(400);
     expect(empty.body.details).toEqual([{ field: 'title', messages: ['title must not be empty'] }]);
   });
 
