@@ -14,7 +14,7 @@
 # docker-compose.yml in this folder builds and runs it with everything it needs. Configuration is
 # environment variables only (see .env.example); nothing in the image is secret.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # --- deps: every dependency, the build tools included ------------------------------------------
 FROM ${NODE_IMAGE} AS deps

@@ -5,7 +5,7 @@ import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from '@moderato/logging';
 import { AppConfig } from '@moderato/config';
 import { InvalidInputError, MAX_INPUT_DEPTH, nestingDepthExceeds } from '@moderato/core';
 import { SESSION_COOKIE } from '@moderato/identity';
@@ -75,7 +75,7 @@ function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): voi
 export async function createApiApp(options: ApiModuleOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), { bufferLogs: true });
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(securityHeaders(config));

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule, type Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
+import { pinoHttp, type Options as HttpLoggerOptions } from 'pino-http';
 import { AppConfig } from '@moderato/config';
+import { AppLogger, ROOT_LOGGER } from './app-logger';
 import { REDACT_PATHS, URL_PATHS, censor, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -12,8 +13,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const LOGGED_REQUEST_HEADERS = ['host', 'user-agent', 'referer', 'accept-language', 'content-type', 'content-length', 'origin', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id'];
 const LOGGED_RESPONSE_HEADERS = ['location', 'content-type', 'content-length', 'set-cookie', 'retry-after', 'cache-control'];
 
-/** pino-http settings: JSON lines, a request id on each, secrets redacted. */
-export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+/**
+ * The logger's settings (JSON lines, secrets redacted, request and response serializers) and the
+ * request logger's own (request id, which requests are logged).
+ */
+export function loggerParams(config: AppConfig): { logger: LoggerOptions; http: Pick<HttpLoggerOptions, 'genReqId' | 'autoLogging' | 'serializers'> } {
   const options = {
     level: config.log.level,
     redact: { paths: [...REDACT_PATHS, ...URL_PATHS], censor },
@@ -48,22 +52,43 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       },
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  const { genReqId, autoLogging, ...logger } = options;
+  // pino-http's request logger is a child with serializers of its own: it gets ours too.
+  return { logger, http: { genReqId, autoLogging, serializers: options.serializers } };
 }
 
+/**
+ * Structured logging for an app: a pino logger writing JSON lines (to `destination` in tests),
+ * Nest's own log lines through it (`app.useLogger(app.get(AppLogger))`), and in an HTTP app one
+ * line per request (pino-http, before every other middleware).
+ */
 @Module({})
-export class LoggingModule {
-  /** Structured logging for an app; pass `destination` to capture log lines (tests). */
+export class LoggingModule implements NestModule {
+  constructor(
+    @Inject(ROOT_LOGGER) private readonly root: pino.Logger,
+    private readonly config: AppConfig,
+  ) {}
+
   static forRoot(options: { destination?: DestinationStream } = {}): DynamicModule {
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRootAsync({
+      global: true,
+      providers: [
+        {
+          provide: ROOT_LOGGER,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => loggerParams(config, options.destination),
-        }),
+          useFactory: (config: AppConfig) => {
+            const { logger } = loggerParams(config);
+            return options.destination ? pino(logger, options.destination) : pino(logger);
+          },
+        },
+        { provide: AppLogger, inject: [ROOT_LOGGER], useFactory: (root: pino.Logger) => new AppLogger(root) },
       ],
-      exports: [LoggerModule],
+      exports: [ROOT_LOGGER, AppLogger],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(pinoHttp({ logger: this.root, ...loggerParams(this.config).http })).forRoutes('{*path}');
   }
 }

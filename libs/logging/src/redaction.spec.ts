@@ -21,7 +21,7 @@ describe('redactUrl', () => {
 describe('log lines', () => {
   function logLine(write: (logger: pino.Logger) => void): string {
     const lines: string[] = [];
-    const params = loggerParams({ log: { level: 'info' } } as AppConfig).pinoHttp as pino.LoggerOptions;
+    const params = loggerParams({ log: { level: 'info' } } as AppConfig).logger;
     write(pino(params, { write: (line: string) => lines.push(line) }));
     return lines.join('');
   }
