@@ -5,18 +5,9 @@ import { DEV_SERVER_NAME, ensureDevServer, startDevJitsi, type RunningDevJitsi }
 import { JitsiServer, JitsiServersService } from '@moderato/jitsi';
 import { Invitation, LinkCodes } from '@moderato/meetings';
 import { freePort } from '@moderato/testing';
-import { startSignedInApi, type SignedInApi } from './signed-in';
+import { landOnStandIn as landOn, startSignedInApi, type SignedInApi } from './signed-in';
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-
-/** What the stand-in shows: the attributes of its <main>. */
-async function landOn(location: string) {
-  const res = await fetch(location);
-  const html = await res.text();
-  const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
-  const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
-  return { status: res.status, html, verdict: attr('data-verdict'), room: attr('data-room'), affiliation: attr('data-affiliation'), reason: attr('data-reason') };
-}
 
 /** Moderato's join flow ending in the development Jitsi stand-in, which judges the tokens as Prosody would. */
 describe('personal link → sign-in → token → the development Jitsi stand-in', () => {

@@ -5,17 +5,10 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createTestDatabase, freePort, loginThroughIdp, until, type TestDatabase } from '@moderato/testing';
 import { csrfTokenOf } from './api-app';
+import { landOnStandIn } from './signed-in';
 
 const repo = join(__dirname, '../../..');
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
-
-/** Reads the development Jitsi stand-in's verdict from its page. */
-async function landOn(location: string) {
-  const html = await (await fetch(location)).text();
-  const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
-  const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
-  return { verdict: attr('data-verdict'), room: attr('data-room'), affiliation: attr('data-affiliation') };
-}
 
 /**
  * `npm run dev` as a newcomer meets it: in a copy of the repository with a new, empty database, and
@@ -124,11 +117,11 @@ describe('npm run dev on a fresh copy: schedule, mail, click, in the room', () =
     const joined = await student.get(link!);
     expect(joined.status).toBe(302);
     expect(joined.headers.location.startsWith(`http://localhost:${ports.jitsi}/${meeting.roomName}?jwt=`)).toBe(true);
-    expect(await landOn(joined.headers.location)).toEqual({ verdict: 'joined', affiliation: 'member', room: meeting.roomName });
+    expect(await landOnStandIn(joined.headers.location)).toMatchObject({ verdict: 'joined', affiliation: 'member', room: meeting.roomName });
 
     const started = await teacher.get(`/meetings/${meeting.id}/start`);
     expect(started.status).toBe(302);
-    expect(await landOn(started.headers.location)).toEqual({ verdict: 'joined', affiliation: 'owner', room: meeting.roomName });
+    expect(await landOnStandIn(started.headers.location)).toMatchObject({ verdict: 'joined', affiliation: 'owner', room: meeting.roomName });
 
     // No process restarted after the ready line (a restart would print "exited" or Nest's start again).
     const afterReady = output.slice(output.indexOf('Press Ctrl-C to stop everything.'));

@@ -78,6 +78,15 @@ export async function registerJitsiStandIn(api: RunningApi, name = 'Jitsi'): Pro
   return { server, jitsi };
 }
 
+/** Opens a URL at the development Jitsi stand-in and reads its verdict (the attributes of its <main>). */
+export async function landOnStandIn(location: string) {
+  const res = await fetch(location);
+  const html = await res.text();
+  const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
+  const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
+  return { status: res.status, html, verdict: attr('data-verdict'), room: attr('data-room'), affiliation: attr('data-affiliation'), reason: attr('data-reason') };
+}
+
 /**
  * The api listening on a real port (browsers follow redirects to it) with the dev IdP, whose
  * client knows that port's callback.

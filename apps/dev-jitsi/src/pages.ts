@@ -1,22 +1,7 @@
+import { PAGE_HEADERS, escapeHtml } from '@moderato/dev-idp';
 import type { Admitted, Refused } from './judge';
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+export { PAGE_HEADERS, escapeHtml };
 
 const STYLE = `
   body { font-family: system-ui, sans-serif; background: #1e2430; color: #e8ebf2; margin: 0; padding: 2rem 1rem; }
