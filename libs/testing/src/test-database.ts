@@ -60,6 +60,16 @@ async function ensureTemplate(): Promise<string> {
       // Renaming is atomic: a template is either complete or absent.
       await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
       await client.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE true`);
+      // The migrations changed: templates of earlier migrations are of no more use. (One that is
+      // being copied at this moment by another run is in use and stays; a later run removes it.)
+      const { rows } = await client.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'moderato\\_tpl\\_%' AND datname NOT LIKE '%\\_building' AND datname <> $1`,
+        [name],
+      );
+      for (const { datname } of rows) {
+        await client.query(`ALTER DATABASE "${datname}" WITH IS_TEMPLATE false`).catch(() => undefined);
+        await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+      }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK_KEY]);
     }
