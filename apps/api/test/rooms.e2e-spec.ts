@@ -244,7 +244,7 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
     it('API create: a name is stored without control characters; one of nothing else is empty', async () => {
       const res = await createRoom({ name: 'Music\r\nroom\u0007', slug: 'music-room', serverId: server.id }).expect(201);
       expect(res.body.name).toBe('Music room');
-      const empty = await createRoom({ name: '\u0000\u001b', slug: 'empty-name', serverId: server.id }).expect(400);
+      const empty = await createRoom({ name: '\u0001\u001b', slug: 'empty-name', serverId: server.id }).expect(400);
       expect(empty.body.details).toEqual([{ field: 'name', messages: ['name must not be empty'] }]);
       await admin.delete(`/api/v1/admin/rooms/${res.body.id}`).set('x-csrf-token', adminCsrf).expect(204);
     });

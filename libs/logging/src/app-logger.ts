@@ -1,8 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import type pino from 'pino';
 
 /** Injection token of the app's root pino logger. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/**
+ * The logger of the request being handled (pino-http's `req.log`, bound to the request and its
+ * id): what is logged while handling a request says which request it happened in.
+ */
+export const requestLogger = new AsyncLocalStorage<pino.Logger>();
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -34,7 +41,8 @@ export class AppLogger implements LoggerService {
   }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
-    if (!this.root.isLevelEnabled(level)) return;
+    const logger = requestLogger.getStore() ?? this.root;
+    if (!logger.isLevelEnabled(level)) return;
     const fields: Record<string, unknown> = {};
     let rest = params;
     if (params.length > 0) {
@@ -43,16 +51,16 @@ export class AppLogger implements LoggerService {
     }
     if (message instanceof Error) {
       fields.err = message;
-      this.root[level](fields, message.message, ...rest);
+      logger[level](fields, message.message, ...rest);
     } else if (typeof message === 'object' && message !== null) {
-      this.root[level](Object.assign(fields, message), ...(rest as [string?]));
+      logger[level](Object.assign(fields, message), ...(rest as [string?]));
     } else if (level === 'error' && rest.length === 1 && typeof rest[0] === 'string' && /\n\s+at /.test(rest[0])) {
       // Nest's exception handlers call error(message, stack, context).
       const err = new Error(String(message));
       err.stack = rest[0];
-      this.root[level]({ ...fields, err }, String(message));
+      logger[level]({ ...fields, err }, String(message));
     } else {
-      this.root[level](fields, String(message), ...rest);
+      logger[level](fields, String(message), ...rest);
     }
   }
 }

@@ -5,7 +5,7 @@ import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestM
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import { pinoHttp, type Options as HttpLoggerOptions } from 'pino-http';
 import { AppConfig } from '@moderato/config';
-import { AppLogger, ROOT_LOGGER } from './app-logger';
+import { AppLogger, ROOT_LOGGER, requestLogger } from './app-logger';
 import { REDACT_PATHS, URL_PATHS, censor, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -89,6 +89,9 @@ export class LoggingModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(pinoHttp({ logger: this.root, ...loggerParams(this.config).http })).forRoutes('{*path}');
+    const http = pinoHttp({ logger: this.root, ...loggerParams(this.config).http });
+    consumer
+      .apply((req: IncomingMessage, res: ServerResponse, next: () => void) => http(req, res, () => requestLogger.run((req as IncomingMessage & { log: pino.Logger }).log, next)))
+      .forRoutes('{*path}');
   }
 }
