@@ -2,4 +2,3 @@
 // and the tests. Never for production.
 export { DEMO_USERS, loadUsersFile, type DevIdpUser } from './users';
 export { startDevIdp, type DevIdpClient, type DevIdpOptions, type RunningDevIdp } from './dev-idp';
-export { PAGE_HEADERS, escapeHtml } from './pages';

@@ -1,14 +1,7 @@
+import { escapeHtml } from '@moderato/core';
 import type { DevIdpUser } from './users';
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 /** Headers for every page: no caching, no framing, nothing but inline styles. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {

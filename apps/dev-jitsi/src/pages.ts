@@ -1,7 +1,16 @@
-import { PAGE_HEADERS, escapeHtml } from '@moderato/dev-idp';
+import { escapeHtml } from '@moderato/core';
 import type { Admitted, Refused } from './judge';
 
-export { PAGE_HEADERS, escapeHtml };
+export { escapeHtml };
+
+/** No caching, no framing, nothing but inline styles; forms only to the stand-in itself. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 const STYLE = `
   body { font-family: system-ui, sans-serif; background: #1e2430; color: #e8ebf2; margin: 0; padding: 2rem 1rem; }

@@ -16,3 +16,13 @@ export function singleLine(value: string): string {
 export function plainText(value: string): string {
   return value.replace(/\r\n?/g, '\n').replace(CONTROL_BUT_LINES, '');
 }
+
+/** Escapes any value's text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
