@@ -31,9 +31,13 @@ export async function startSignedInApi(options: { env?: Record<string, string>; 
       },
     ],
   });
+  // If the api does not start (a bad test configuration), the IdP must not keep Jest from exiting.
   const api = await startApi({
     ...options,
     env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'test-secret', ...options.env },
+  }).catch(async (error: unknown) => {
+    await idp.close();
+    throw error;
   });
   return {
     api,
