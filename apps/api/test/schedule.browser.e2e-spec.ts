@@ -48,7 +48,10 @@ describe('a teacher schedules a weekly meeting in Chromium', () => {
     await page.waitForURL(`${baseUrl}/meetings/new`);
 
     await page.getByLabel('Title').fill('Chemistry 8c');
-    await page.getByLabel('Date').fill('2027-01-11');
+    // A Monday at least two weeks ahead (new meetings may not start in the past).
+    const monday = new Date(Date.now() + 14 * 86_400_000);
+    while (monday.getUTCDay() !== 1) monday.setUTCDate(monday.getUTCDate() + 1);
+    await page.getByLabel('Date').fill(monday.toISOString().slice(0, 10));
     await page.getByLabel('Starts at').fill('09:50');
     await page.getByLabel('Ends at').fill('10:35');
     await page.getByLabel('Time zone').selectOption('Europe/Berlin');
