@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     await app.close();
   }
   const { hostname, port } = new URL(baseUrl);
-  const jitsi = await startDevJitsi({ settings: registered.settings, port: Number(port), host: hostname === 'localhost' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, '') });
+  const host = config.devJitsi.host ?? (hostname === 'localhost' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, ''));
+  const jitsi = await startDevJitsi({ settings: registered.settings, port: Number(port), host });
   exitGracefullyOnSignals(jitsi, config.shutdownTimeoutMs, (message) => say(`dev-jitsi: ${message}`));
   say('Moderato development Jitsi stand-in — for development and tests only, never production.');
   say(`Base URL   ${baseUrl} (${registered.created ? 'registered now' : 'registered'} as Jitsi server "${registered.server.name}", ${registered.server.signingMode})`);

@@ -69,7 +69,7 @@ export class AppConfig {
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly devIdp: { readonly usersFile?: string };
   /** The development Jitsi stand-in (apps/dev-jitsi) of `npm run dev`; never used in production. */
-  readonly devJitsi: { readonly url: string };
+  readonly devJitsi: { readonly url: string; readonly host?: string };
   /** retryHours: how long a mail is retried after temporary SMTP failures before it is `failed`. */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly retryHours: number };
   /** Organisation policy: may organizers open meetings to guests without an account? */
@@ -214,7 +214,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
-    devJitsi: { url: vars.DEV_JITSI_URL },
+    devJitsi: { url: vars.DEV_JITSI_URL, host: vars.DEV_JITSI_HOST },
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM, retryHours: mailRetryHours },
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),

@@ -166,6 +166,10 @@ export class EnvironmentVariables {
   @Matches(/^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):\d{1,5}$/, { message: 'must be a loopback http URL with a port, e.g. http://localhost:8000' })
   DEV_JITSI_URL: string;
 
+  @IsOptional()
+  @Matches(/^(127\.0\.0\.1|0\.0\.0\.0|::1?|localhost)$/, { message: 'must be 127.0.0.1, 0.0.0.0, ::1, :: or localhost' })
+  DEV_JITSI_HOST?: string;
+
   @Matches(/^\d{1,4}$/, { message: 'must be a whole number of minutes (5-1440)' })
   TOKEN_MAX_TTL_MINUTES: string;
 
