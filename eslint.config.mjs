@@ -25,6 +25,50 @@ const boundaries = {
   ],
 };
 
+/**
+ * Which lib may import which (non-test code). Layers, bottom up:
+ *   core, config                      — nothing
+ *   database, jobs, logging, audit    — the foundation
+ *   policy, health, web               — the organisation's settings; HTTP plumbing
+ *   identity, jitsi                   — people and sessions; Jitsi servers and tokens
+ *   meetings                          — schedules, invitations, the join
+ *   rooms, mail                       — permanent rooms; delivery of the meetings' outbox
+ *   schema, testing                   — the composition of every entity; test helpers
+ * Apps may import any lib; no lib imports an app. Drawn in docs/architecture.md.
+ */
+export const LIB_DEPENDENCIES = {
+  core: [],
+  config: [],
+  database: ['config'],
+  jobs: ['config'],
+  logging: ['config'],
+  audit: ['core', 'config'],
+  policy: ['audit', 'config', 'core'],
+  health: ['config', 'core', 'jobs'],
+  web: ['config', 'core', 'jobs', 'policy'],
+  identity: ['audit', 'config', 'core', 'database', 'policy'],
+  jitsi: ['audit', 'config', 'core', 'policy'],
+  meetings: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'policy'],
+  rooms: ['audit', 'config', 'core', 'identity', 'jitsi', 'meetings', 'policy'],
+  mail: ['config', 'core', 'database', 'identity', 'jobs', 'meetings', 'policy'],
+  schema: ['audit', 'config', 'database', 'identity', 'jitsi', 'meetings', 'migrations', 'policy', 'rooms'],
+  testing: ['config', 'core', 'database', 'identity', 'jitsi', 'meetings', 'schema'],
+};
+const APPS = ['dev-idp', 'dev-jitsi'];
+
+/** The import rule of one lib: the boundaries above plus every lib (and app) it may not use. */
+function layerRule(lib) {
+  const allowed = new Set([lib, ...LIB_DEPENDENCIES[lib]]);
+  const forbidden = [...Object.keys(LIB_DEPENDENCIES), 'migrations', ...APPS].filter((name) => !allowed.has(name));
+  return {
+    paths: forbidden.map((name) => ({
+      name: `@moderato/${name}`,
+      message: `libs/${lib} may not import @moderato/${name}: the dependency direction is declared in LIB_DEPENDENCIES (eslint.config.mjs) and docs/architecture.md.`,
+    })),
+    patterns: boundaries.patterns,
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'docker/**'] },
   js.configs.recommended,
@@ -38,6 +82,11 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  ...Object.keys(LIB_DEPENDENCIES).map((lib) => ({
+    files: [`libs/${lib}/src/**/*.ts`],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: { 'no-restricted-imports': ['error', layerRule(lib)] },
+  })),
   {
     // The migration CLI and scripts talk to a terminal.
     files: ['libs/schema/src/migration-cli.ts', 'scripts/**', 'bench/**', '**/*.mjs', '**/*.cjs'],
