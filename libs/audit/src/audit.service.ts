@@ -6,6 +6,13 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Clock } from '@moderato/core';
 import { AuditEvent } from './audit-event.entity';
 
+/** Who did something, as audit events record it: an account (id and label) or a process (id null), and where from. */
+export interface Actor {
+  id: string | null;
+  label: string | null;
+  ip?: string | null;
+}
+
 export interface AuditEntry {
   /** Dotted verb: `auth.login`, `auth.login_failed`, `session.revoked`, `token.issued`, … */
   action: string;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
 import { Clock, singleLine } from '@moderato/core';
-import { AuditService } from '@moderato/audit';
+import { AuditService, type Actor } from '@moderato/audit';
 import { isUUID } from 'class-validator';
 import { AccountDisabled, SelfLockout, UserNotFound } from './identity.errors';
 import { effectiveRoles, type Role } from './role-mapping';
@@ -15,11 +15,8 @@ export type RoleFilter = 'admin' | 'organizer' | 'participant' | 'disabled';
 /** `idp` removes the override: the identity provider decides again. */
 export type OverrideChoice = RoleOverride | 'idp';
 
-export interface AdminActor {
-  id: string | null;
-  label: string | null;
-  ip?: string | null;
-}
+/** Who acts (audited). */
+export type AdminActor = Actor;
 
 export interface IdentityProfile {
   issuer: string;

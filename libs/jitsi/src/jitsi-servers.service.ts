@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { isUUID } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
-import { AuditService } from '@moderato/audit';
+import { AuditService, type Actor } from '@moderato/audit';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, SecretBox } from '@moderato/core';
@@ -14,11 +14,7 @@ import { JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './j
 import type { SigningKey, VerificationKey } from './token';
 
 /** Who did it, for the audit log. */
-export interface Actor {
-  id: string | null;
-  label: string | null;
-  ip?: string | null;
-}
+export type { Actor };
 
 export const kidHash = (kid: string) => createHash('sha256').update(kid).digest('hex');
 

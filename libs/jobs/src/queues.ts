@@ -4,8 +4,6 @@ export const QUEUES = {
   health: 'health',
   /** Render and send one mail (an outbox row). */
   mail: 'mail',
-  /** Delayed reminders keyed by meeting occurrence. */
-  reminders: 'reminders',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AuditService } from '@moderato/audit';
+import { AuditService, type Actor } from '@moderato/audit';
 import { AppConfig, type Locale } from '@moderato/config';
 import { InvalidInputError } from '@moderato/core';
 import { OrgSettings } from './org-settings.entity';
@@ -41,11 +41,8 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'mailFooter',
 ];
 
-export interface PolicyActor {
-  id: string | null;
-  label: string | null;
-  ip?: string | null;
-}
+/** Who acts (audited). */
+export type PolicyActor = Actor;
 
 /**
  * How long a process trusts its copy of the policy. A change made through this process is seen at

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { AuditService } from '@moderato/audit';
+import { AuditService, type Actor } from '@moderato/audit';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError } from '@moderato/core';
@@ -15,11 +15,8 @@ import { PermanentRoom } from './permanent-room.entity';
 import { RoomNotFound, RoomSlugTaken, RoomVersionConflict, roomFieldError } from './rooms.errors';
 
 /** Who did it, for the audit log. */
-export interface RoomActor {
-  id: string | null;
-  label: string | null;
-  ip?: string | null;
-}
+/** Who acts (audited). */
+export type RoomActor = Actor;
 
 /** Why someone gets no token for a room. */
 export type RoomRefusal = 'not_listed' | 'unverified' | 'room_disabled' | 'server_disabled';
