@@ -1,5 +1,6 @@
-// Jest on Node 20 cannot require() the ESM-only NestJS 12 / openid-client / jose packages,
-// so swc compiles both our TypeScript and node_modules' ESM to CommonJS (see shared STACK-NOTES).
+// Jest on Node 20 cannot require() the ESM-only NestJS 12 / openid-client / jose packages (Jest's
+// own ESM mode is still experimental), so swc compiles both our TypeScript and node_modules' ESM
+// to CommonJS: hence transformIgnorePatterns: [] below.
 const swcTs = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },

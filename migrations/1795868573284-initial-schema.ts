@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The first-cut domain of DESIGN.md. Generated from the entities, then extended by hand with
+ * The first cut of the schema. Generated from the entities, then extended by hand with
  * what TypeORM cannot express: the trigger that keeps audit_events append-only.
  */
 

@@ -262,9 +262,10 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
       expect(page).toContain('data-signature="valid"');
     });
 
-    it('flags a token without typ', async () => {
-      const { rules } = await inspect(sign({ alg: 'HS256' }, claims()));
+    it('flags a token without typ, and says where the rules are explained', async () => {
+      const { page, rules } = await inspect(sign({ alg: 'HS256' }, claims()));
       expect(rules.some((rule) => rule.includes('typ'))).toBe(true);
+      expect(page).toContain('Every rule id is explained, with what Jitsi logs for it, in docs/jitsi-tokens.md');
     });
 
     it('flags a wrong aud', async () => {
@@ -292,6 +293,7 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
   it('publishes the API in the OpenAPI document', async () => {
     const res = await request(env.api.server).get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/servers', '/api/v1/servers/{id}', '/api/v1/servers/{id}/rotate-key', '/api/v1/me']));
+    expect(res.body.paths['/api/v1/tokens/inspect'].post.summary).toBe('Decode a Jitsi token and list the token rules (docs/jitsi-tokens.md) it breaks');
     expect(res.body.components.schemas.CreateServerDto.required).toEqual(expect.arrayContaining(['name', 'baseUrl', 'xmppDomain', 'appId', 'audience', 'signingMode']));
   });
 });

@@ -129,7 +129,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         /^✔ The IdP accepts the client credentials of "moderato" \(confidential client\)/,
         /^✔ Jitsi "School HS": http:\/\/127\.0\.0\.1:\d+ answers \(200\)/,
         /^✔ Jitsi "School HS": config\.js XMPP domain "meet\.jitsi" equals the token's sub/,
-        /^✔ Jitsi "School HS": sample HS256 tokens \(owner, member\) pass all \d+ TOKENS\.md rules, signature valid/,
+        /^✔ Jitsi "School HS": sample HS256 tokens \(owner, member\) pass all \d+ token rules \(docs\/jitsi-tokens\.md\), signature valid/,
         /^✔ Jitsi "School RS": sample RS256 tokens/,
         new RegExp(`^✔ Jitsi "School RS": ${env.PUBLIC_URL}/asap/[0-9a-f-]{36}/[0-9a-f]{64}\\.pem serves the current public key`),
         /^✔ No mail is waiting for the SMTP server/,
@@ -318,11 +318,12 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect(good.code).toBe(0);
       expect(good.stdout).toContain('Token: checked against server "School HS" (its app id is the token\'s iss)');
       expect(good.stdout).toContain('Signature:   valid');
-      expect(good.stdout).toContain('✔ Jitsi accepts this token');
+      expect(good.stdout).toContain('✔ Jitsi accepts this token: it follows every token rule (docs/jitsi-tokens.md).');
 
       const bad = await runCli(['token', 'inspect', '-', '--server', 'School HS'], env, { stdin: `https://meet.school.test/math-7b?jwt=${await mint({ audience: 'other' })}\n` });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/^✖ \[claim\.aud\] .*"other".*"jitsi"/m);
+      expect(bad.stdout).toContain('Each rule id, and what Jitsi logs for it, is explained in docs/jitsi-tokens.md.');
 
       const unknown = await runCli(['token', 'inspect', 'x.y.z', '--server', 'Nope'], env);
       expect(unknown.code).toBe(2);

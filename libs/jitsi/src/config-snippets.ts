@@ -36,8 +36,8 @@ const CONTRIB_PLUGIN = (name: string) => `https://raw.githubusercontent.com/jits
 const DEBIAN_PLUGIN_DIR = '/usr/share/jitsi-meet/prosody-plugins';
 
 /**
- * The Jitsi-side configuration for a server, filled in with its values, exactly as TOKENS.md
- * lists it: docker-jitsi-meet `.env` lines, the Prosody lines of a Debian install, and Jicofo's
+ * The Jitsi-side configuration for a server, filled in with its values, as docs/jitsi.md
+ * explains it: docker-jitsi-meet `.env` lines, the Prosody lines of a Debian install, and Jicofo's
  * auto-owner switch. Pass `secret` only after an admin revealed it.
  */
 export function jitsiConfigSnippets(

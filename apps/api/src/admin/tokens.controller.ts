@@ -21,7 +21,7 @@ export class TokensController {
   @TokenScope('admin')
   @Post(['api/v1/admin/tokens/inspect', 'api/v1/tokens/inspect'])
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decode a Jitsi token and list the TOKENS.md rules it breaks' })
+  @ApiOperation({ summary: 'Decode a Jitsi token and list the token rules (docs/jitsi-tokens.md) it breaks' })
   async inspectApi(@Body() dto: InspectTokenDto) {
     const { server, inspection } = await this.inspector.inspect(dto);
     return { serverId: server?.id ?? null, ...inspection };

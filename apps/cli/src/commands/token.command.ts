@@ -15,7 +15,7 @@ const SIGNATURE: Record<string, string> = {
 export const tokenInspectCommand: CliCommand = {
   name: 'token inspect',
   usage: '<jwt | -> [--server <name or id>] [--json]',
-  summary: 'explain why Jitsi refuses a token ("authentication failed"): every TOKENS.md rule and the signature',
+  summary: 'explain why Jitsi refuses a token ("authentication failed"): every token rule (docs/jitsi-tokens.md) and the signature',
   options: { server: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   async run({ args, options, io, env, readStdin }) {
@@ -69,9 +69,11 @@ export const tokenInspectCommand: CliCommand = {
     io.out(`Signature:   ${SIGNATURE[inspection.signature]}`);
     io.out('');
     if (inspection.problems.length === 0) {
-      io.out(fine ? '✔ Jitsi accepts this token: it follows every TOKENS.md rule.' : '✔ No rule broken (signature not checked).');
+      io.out(fine ? '✔ Jitsi accepts this token: it follows every token rule (docs/jitsi-tokens.md).' : '✔ No rule broken (signature not checked).');
     } else {
       for (const problem of inspection.problems) io.out(`✖ [${problem.rule}] ${problem.message}`);
+      io.out('');
+      io.out('Each rule id, and what Jitsi logs for it, is explained in docs/jitsi-tokens.md.');
     }
     return fine ? 0 : 1;
   },

@@ -10,7 +10,7 @@ import { xmppDomainFromConfigJs } from './config-js';
 /** Where an admin edits servers: "Jitsi servers" in the top bar. */
 const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
 
-/** Every enabled Jitsi server: reachable, config.js domain = sub, a sample token obeys TOKENS.md, RS256 keys served. */
+/** Every enabled Jitsi server: reachable, config.js domain = sub, a sample token obeys the token rules (docs/jitsi-tokens.md), RS256 keys served. */
 export async function checkJitsiServers(app: INestApplicationContext, config: AppConfig, report: Report): Promise<void> {
   const servers = await app.get(JitsiServersService).list();
   if (servers.length === 0) {
@@ -76,7 +76,7 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
     }
   }
 
-  // 3. A sample token, minted as for a real meeting, passes every TOKENS.md rule with a valid signature.
+  // 3. A sample token, minted as for a real meeting, passes every token rule (docs/jitsi-tokens.md) with a valid signature.
   const servers = app.get(JitsiServersService);
   const now = app.get(Clock).now();
   let kid: string | undefined;
@@ -112,8 +112,8 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
     }
     report(
       problems.length
-        ? fail('jitsi.token', `${label}: a sample token breaks TOKENS.md: ${problems[0]}`, `Fix the server's settings in ${ADMIN_PAGE} (app id, audience, XMPP domain), then run the doctor again.`, at)
-        : ok('jitsi.token', `${label}: sample ${server.signingMode} tokens (owner, member) pass all ${Object.keys(TOKEN_RULES).length} TOKENS.md rules, signature valid`, at),
+        ? fail('jitsi.token', `${label}: a sample token breaks a token rule (docs/jitsi-tokens.md): ${problems[0]}`, `Fix the server's settings in ${ADMIN_PAGE} (app id, audience, XMPP domain), then run the doctor again.`, at)
+        : ok('jitsi.token', `${label}: sample ${server.signingMode} tokens (owner, member) pass all ${Object.keys(TOKEN_RULES).length} token rules (docs/jitsi-tokens.md), signature valid`, at),
     );
   } catch (error) {
     report(fail('jitsi.token', `${label}: cannot mint a token: ${errorText(error)}`, 'The stored secret or key cannot be used: is SECRETS_KEY the one it was stored with? Otherwise set a new secret/key for this server.', at));

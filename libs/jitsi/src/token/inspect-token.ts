@@ -13,7 +13,7 @@ export interface TokenInspection {
   header?: Record<string, unknown>;
   payload?: Record<string, unknown>;
   signature: 'valid' | 'invalid' | 'not-checked' | 'unknown-kid';
-  /** One per broken TOKENS.md rule; empty means Jitsi would accept the token. */
+  /** One per broken token rule (docs/jitsi-tokens.md); empty means Jitsi would accept the token. */
   problems: TokenProblem[];
   expiresAt?: Date;
   notBefore?: Date;
@@ -91,7 +91,7 @@ async function checkSignature(token: string, header: Record<string, unknown>, ke
 }
 
 /**
- * The token inspector: decodes a pasted token, checks every TOKENS.md rule on it, and verifies its
+ * The token inspector: decodes a pasted token, checks every token rule (docs/jitsi-tokens.md) on it, and verifies its
  * signature against a server's secret or keys separately from the claims, so an expired token
  * still shows whether it was signed right. Never throws on garbage: it says it is not a JWT.
  */

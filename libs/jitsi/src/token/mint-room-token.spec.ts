@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify, importSPKI } from 'jose';
 import { mintRoomToken, TokenRefused, type MintRoomTokenInput, type SigningKey } from './mint-room-token';
 
-// One test per TOKENS.md rule, on tokens actually minted, for HS256 and RS256. The tokens are
+// One test per token rule (docs/jitsi-tokens.md), on tokens actually minted, for HS256 and RS256. The tokens are
 // decoded with plain base64url + JSON (as Prosody's JWT library does), not with the code under test.
 
 const rsaKeyPair = () =>

@@ -95,7 +95,7 @@ const nonEmptyString = (value: unknown): value is string => typeof value === 'st
 const validDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
 
 /**
- * Mints the per-person, per-room Jitsi JWT exactly as TOKENS.md says Prosody checks it:
+ * Mints the per-person, per-room Jitsi JWT exactly as Prosody checks it (docs/jitsi-tokens.md):
  * header {alg, typ: "JWT"[, kid]}; iss/aud/sub of the server; the room in lower case (never "*");
  * nbf (now − 30 s) and exp (the earlier of now + max TTL and the end of the join window) as
  * JSON numbers; context.user with scalar values, moderator (boolean) and affiliation;

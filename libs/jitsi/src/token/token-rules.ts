@@ -1,7 +1,7 @@
 import type { TokenServer } from './mint-room-token';
 
 /**
- * The Jitsi/Prosody token rules of TOKENS.md, one stable id each. The inspector reports a broken
+ * The Jitsi/Prosody token rules, one stable id each (each explained in docs/jitsi-tokens.md). The inspector reports a broken
  * rule under its id; the minter refuses (TokenRefused.rule) under the same id where one applies.
  * What Prosody does is taken from upstream jitsi-meet `resources/prosody-plugins`
  * (luajwtjitsi.lib.lua, token/util.lib.lua, mod_token_affiliation.lua).
@@ -47,7 +47,7 @@ export const TOKEN_RULES = {
 export type TokenRule = keyof typeof TOKEN_RULES;
 
 export interface TokenProblem {
-  /** Stable id of the TOKENS.md rule (a key of TOKEN_RULES), e.g. `header.typ`, `claim.aud`, `claim.exp.expired`. */
+  /** Stable id of the token rule (a key of TOKEN_RULES), e.g. `header.typ`, `claim.aud`, `claim.exp.expired`. */
   rule: string;
   /** Plain English: what Jitsi does with such a token, and how to fix it. */
   message: string;
@@ -84,7 +84,7 @@ const isoDate = (seconds: number): string => {
 };
 
 /**
- * Checks a decoded token against every TOKENS.md rule (signature aside: see inspectToken).
+ * Checks a decoded token against every token rule (docs/jitsi-tokens.md; signature aside: see inspectToken).
  * Returns one problem per broken rule; an empty list means Jitsi would accept the claims.
  * JSON null counts as present (Prosody's cjson turns it into a truthy value), so `"exp": null`
  * is a type problem, not a missing claim.

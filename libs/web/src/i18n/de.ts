@@ -109,6 +109,7 @@ export const de: Messages = {
   "inspector.signature.unknown-kid": "mit einem Schlüssel (kid) signiert, den dieser Server nicht veröffentlicht",
   "inspector.ok": "Kein Problem gefunden: Jitsi sollte dieses Token annehmen.",
   "inspector.problems": "Gefundene Probleme (jeweils mit dem Hinweis, ob Jitsi das Token deshalb ablehnt)",
+  "inspector.rulesDoc": "Jede Regel-Kennung ist mit dem, was Jitsi dazu protokolliert, in docs/jitsi-tokens.md der Moderato-Dokumentation erklärt.",
   "inspector.malformed": "Das ist kein JWT.",
   "flash.meetingScheduled": "Die Besprechung ist geplant. Die Einladungen sind unterwegs.",
   "flash.meetingAlreadyCreated": "Dieses Formular war schon abgeschickt: Hier ist die Besprechung, die es angelegt hat. Es gibt keine zweite Besprechung und keine zweiten Einladungen.",

@@ -108,6 +108,7 @@ export const en = {
   "inspector.signature.unknown-kid": "signed with a key (kid) this server does not publish",
   "inspector.ok": "No problem found: Jitsi should accept this token.",
   "inspector.problems": "Problems found (each says whether Jitsi rejects the token for it)",
+  "inspector.rulesDoc": "Every rule id is explained, with what Jitsi logs for it, in docs/jitsi-tokens.md of Moderato's documentation.",
   "inspector.malformed": "This is not a JWT.",
   "flash.meetingScheduled": "The meeting is scheduled. Invitations are on their way.",
   "flash.meetingAlreadyCreated": "This form had already been sent: here is the meeting it created. No second meeting and no second invitations.",
