@@ -13,7 +13,22 @@ import { DataSource } from 'typeorm';
 import { MeetingsService } from '@moderato/meetings';
 import { OUTBOX_ID_HEADER, smtpOptionsFromUrl } from '@moderato/mail';
 import { startSmtpSink } from '@moderato/testing';
-import { configOf, cpuMsOfPostgres, cpuMsOfTree, freshDatabase, inParallel, loadNow, machine, printTable, productionEnv, round, serviceContext, startBuilt, step, writeResults } from './lib/harness';
+import {
+  configOf,
+  cpuMsOfPostgres,
+  cpuMsOfTree,
+  freshDatabase,
+  inParallel,
+  loadNow,
+  machine,
+  printTable,
+  productionEnv,
+  round,
+  serviceContext,
+  startBuilt,
+  step,
+  writeResults,
+} from './lib/harness';
 import { benchServers, signIn, studentsWithSessions } from './lib/people';
 
 const INVITEES = Number(process.env.BENCH_INVITEES ?? 2000);
@@ -116,10 +131,17 @@ async function main(): Promise<void> {
     await worker.stop();
   }
   const loadAfterWorker = loadNow();
-  const [outbox] = await ctx.get(DataSource).query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*)::int AS total FROM outbox_messages WHERE kind = 'invite'`);
+  const [outbox] = await ctx
+    .get(DataSource)
+    .query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*)::int AS total FROM outbox_messages WHERE kind = 'invite'`);
   await ctx.close();
   const recipients = students.map(({ user }) => user.email);
-  const workerCheck = { ...exactlyOnce(workerMails, recipients), outboxIds: new Set(workerMails.map((m) => header(m, OUTBOX_ID_HEADER))).size, outboxRowsSent: outbox.sent, outboxRows: outbox.total };
+  const workerCheck = {
+    ...exactlyOnce(workerMails, recipients),
+    outboxIds: new Set(workerMails.map((m) => header(m, OUTBOX_ID_HEADER))).size,
+    outboxRowsSent: outbox.sent,
+    outboxRows: outbox.total,
+  };
 
   // The same messages, pre-rendered (subject, text, HTML, calendar part as received), sent with
   // one pooled nodemailer transport to the same sink: as fast as plain nodemailer gets there.
@@ -130,7 +152,9 @@ async function main(): Promise<void> {
     subject: mail.subject,
     text: mail.text,
     html: typeof mail.html === 'string' ? mail.html : undefined,
-    icalEvent: mail.attachments.find((a) => a.contentType === 'text/calendar') ? { method: 'REQUEST', content: mail.attachments.find((a) => a.contentType === 'text/calendar')!.content.toString() } : undefined,
+    icalEvent: mail.attachments.find((a) => a.contentType === 'text/calendar')
+      ? { method: 'REQUEST', content: mail.attachments.find((a) => a.contentType === 'text/calendar')!.content.toString() }
+      : undefined,
   }));
   const before = sink.messages.length;
   const plainArrivalsFrom = arrivals.length;
@@ -157,7 +181,13 @@ async function main(): Promise<void> {
       'ratio to plain': ratio,
       'worker CPU ms/mail': fanout.workerCpuMsPerMail,
       'PG CPU ms/mail': fanout.postgresCpuMsPerMail,
-      'exactly once': workerCheck.received === INVITEES && workerCheck.duplicateMessageIds === 0 && workerCheck.recipientsMissing === 0 && workerCheck.recipientsMoreThanOnce === 0 ? 'yes' : 'NO',
+      'exactly once':
+        workerCheck.received === INVITEES &&
+        workerCheck.duplicateMessageIds === 0 &&
+        workerCheck.recipientsMissing === 0 &&
+        workerCheck.recipientsMoreThanOnce === 0
+          ? 'yes'
+          : 'NO',
       load: loadAfterWorker.join(' '),
     },
     {

@@ -8,7 +8,19 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
 import { LinkCodes, MeetingsService, type Invitation, type Meeting } from '@moderato/meetings';
-import { configOf, freshDatabase, machine, printTable, productionEnv, round, serviceContext, sessionCookie, startBuilt, step, writeResults } from './lib/harness';
+import {
+  configOf,
+  freshDatabase,
+  machine,
+  printTable,
+  productionEnv,
+  round,
+  serviceContext,
+  sessionCookie,
+  startBuilt,
+  step,
+  writeResults,
+} from './lib/harness';
 import { runLoad, type LoadResult } from './lib/load';
 import { benchServers, signIn, studentsWithSessions } from './lib/people';
 
@@ -32,7 +44,10 @@ async function main(): Promise<void> {
   const startsAt = new Date(Date.now() + 5 * 60_000);
   const endsAt = new Date(startsAt.getTime() + 3 * 3600_000);
   const links: Record<'HS256' | 'RS256', { meeting: Meeting; targets: { path: string; cookie: string }[] }> = {} as never;
-  for (const [alg, server] of [['HS256', hs256], ['RS256', rs256]] as const) {
+  for (const [alg, server] of [
+    ['HS256', hs256],
+    ['RS256', rs256],
+  ] as const) {
     const created = await meetings.create(caller, {
       title: `Assembly ${alg}`,
       serverId: server.id,
@@ -58,7 +73,15 @@ async function main(): Promise<void> {
   const samples: Record<string, string> = {};
   try {
     const healthz = (name: string, requests: number) =>
-      runLoad({ name, url: api.url, serverPid: api.pid, connections: CONNECTIONS, amount: requests, next: () => ({ path: '/healthz' }), check: (status) => (status === 200 ? null : `healthz answered ${status}`) });
+      runLoad({
+        name,
+        url: api.url,
+        serverPid: api.pid,
+        connections: CONNECTIONS,
+        amount: requests,
+        next: () => ({ path: '/healthz' }),
+        check: (status) => (status === 200 ? null : `healthz answered ${status}`),
+      });
     const join = (alg: 'HS256' | 'RS256', requests: number) => {
       const { meeting, targets } = links[alg];
       const server = alg === 'HS256' ? hs256 : rs256;
@@ -108,9 +131,16 @@ async function main(): Promise<void> {
          FROM invitations i JOIN users u ON u.email = i.email WHERE i.meeting_id = $1`,
       [links[alg].meeting.id],
     );
-    const [audit] = await check.query(`SELECT count(*)::int AS tokens FROM audit_events WHERE action = 'token.issued' AND subject_id = $1`, [links[alg].meeting.id]);
+    const [audit] = await check.query(`SELECT count(*)::int AS tokens FROM audit_events WHERE action = 'token.issued' AND subject_id = $1`, [
+      links[alg].meeting.id,
+    ]);
     const token = samples[alg]?.split('jwt=')[1]?.split('#')[0];
-    verification[alg] = { ...row, tokensIssued: audit.tokens, tokenHeader: token ? decodeProtectedHeader(token) : null, tokenRoom: token ? decodeJwt(token).room : null };
+    verification[alg] = {
+      ...row,
+      tokensIssued: audit.tokens,
+      tokenHeader: token ? decodeProtectedHeader(token) : null,
+      tokenRoom: token ? decodeJwt(token).room : null,
+    };
   }
   await check.destroy();
 
@@ -130,7 +160,10 @@ async function main(): Promise<void> {
     'ratio to healthz': r.name.startsWith('join') ? round(r.requestsPerSecond / healthzRps, 2) : '',
     load: r.loadAfter.join(' '),
   }));
-  const text = printTable(`Join storm: ${INVITEES} signed-in invitees × ${PASSES}, ${CONNECTIONS} connections (healthz ratio against the mean of both healthz runs)`, table);
+  const text = printTable(
+    `Join storm: ${INVITEES} signed-in invitees × ${PASSES}, ${CONNECTIONS} connections (healthz ratio against the mean of both healthz runs)`,
+    table,
+  );
   console.log('\nverification', JSON.stringify(verification, null, 2));
   const targets = { hs256P99Ms: hs.p99Ms <= 100, hs256Ratio: hs.requestsPerSecond / healthzRps >= 0.4, noErrors: results.every((r) => r.errors === 0) };
   console.log('targets (HS256 p99 ≤ 100 ms, ratio ≥ 0.4, 0 errors):', targets);

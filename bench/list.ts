@@ -142,7 +142,8 @@ async function prepare(ctx: INestApplicationContext): Promise<Prepared> {
        FROM invitations i JOIN meetings m ON m.id = i.meeting_id JOIN users u ON u.email = i.email
       WHERE m.title = 'Lesson 37500' LIMIT 1`,
   );
-  if (hashLinkCode(ctx.get(LinkCodes).codeFor({ id: sample.id, linkCodeSalt: sample.salt })) !== sample.hash) throw new Error('bulk link code hash differs from LinkCodes');
+  if (hashLinkCode(ctx.get(LinkCodes).codeFor({ id: sample.id, linkCodeSalt: sample.salt })) !== sample.hash)
+    throw new Error('bulk link code hash differs from LinkCodes');
   const sampleUser = (await ctx.get(UsersService).findById(sample.user_id))!;
   const sessionOf = async (user: typeof admin) => (await sessions.create(user, { userAgent: 'moderato-bench', ip: '127.0.0.1' })).token;
   return {
@@ -182,7 +183,10 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
   const pages: [string, () => Promise<unknown>][] = [
     ['My meetings', () => meetings.list(teacherCaller, { when: 'upcoming', page: 1 })],
     ['My meetings (past)', () => meetings.list(teacherCaller, { when: 'past', page: 1 })],
-    ['Meeting page, 2,000 invitees', async () => [await meetings.get(teacherCaller, prepared.bigMeetingId), await meetings.listInvitations(teacherCaller, prepared.bigMeetingId)]],
+    [
+      'Meeting page, 2,000 invitees',
+      async () => [await meetings.get(teacherCaller, prepared.bigMeetingId), await meetings.listInvitations(teacherCaller, prepared.bigMeetingId)],
+    ],
     ['My invitations', () => meetings.invitationsFor(student)],
     ['Audit log by actor', async () => [await audit.search({ actor: prepared.actorFilter }, { page: 1, pageSize: 50 }), await audit.actions()]],
   ];
@@ -204,7 +208,8 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
 /** What a plan uses: index scans by name, and any sequential scan of a large table. */
 function planSummary(plan: string): string {
   const used = new Set<string>();
-  for (const match of plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) "?(\w+)"?/g)) used.add(match[2].startsWith('PK_') ? 'primary key' : match[2]);
+  for (const match of plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) "?(\w+)"?/g))
+    used.add(match[2].startsWith('PK_') ? 'primary key' : match[2]);
   const seq = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]).filter((table) => ['meetings', 'invitations', 'audit_events', 'users'].includes(table));
   const time = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
   return `${[...used].join(', ') || 'no index'}${seq.length ? `; SEQ SCAN ${[...new Set(seq)].join(', ')}` : ''}; ${time} ms`;
@@ -255,7 +260,14 @@ async function main(): Promise<void> {
     for (const [name, path, token] of targets) {
       const cookie = sessionCookie(token);
       const run = (requests: number) =>
-        runLoad({ name, url: api.url, connections: CONNECTIONS, amount: requests, next: () => ({ path, headers: { cookie, accept: path.startsWith('/api/') ? 'application/json' : 'text/html' } }), check: (status) => (status === 200 ? null : `${path} answered ${status}`) });
+        runLoad({
+          name,
+          url: api.url,
+          connections: CONNECTIONS,
+          amount: requests,
+          next: () => ({ path, headers: { cookie, accept: path.startsWith('/api/') ? 'application/json' : 'text/html' } }),
+          check: (status) => (status === 200 ? null : `${path} answered ${status}`),
+        });
       await run(20);
       results.push({ ...(await run(REQUESTS)), path });
     }

@@ -78,7 +78,9 @@ function readable(line) {
   }
   const skip = new Set(['level', 'time', 'pid', 'hostname', 'app', 'context', 'msg', 'req', 'res', 'responseTime', 'reqId']);
   const rest = Object.entries(entry).filter(([key]) => !skip.has(key));
-  const details = rest.length ? ` \x1b[90m${rest.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(' ')}\x1b[0m` : '';
+  const details = rest.length
+    ? ` \x1b[90m${rest.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(' ')}\x1b[0m`
+    : '';
   return `${time} ${tinted} ${entry.context ? `[${entry.context}] ` : ''}${text}${details}`;
 }
 

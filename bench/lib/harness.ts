@@ -110,7 +110,16 @@ export async function serviceContext(config: AppConfig): Promise<INestApplicatio
   const app = await NestFactory.createApplicationContext(
     {
       module: PrepareModule,
-      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA), AuditModule, PolicyModule, IdentityModule, JitsiModule, MeetingsModule],
+      imports: [
+        ConfigModule.forRoot({ config }),
+        CoreModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA),
+        AuditModule,
+        PolicyModule,
+        IdentityModule,
+        JitsiModule,
+        MeetingsModule,
+      ],
     },
     { logger: ['error', 'warn'] },
   );
@@ -152,7 +161,10 @@ export async function startBuilt(app: 'api' | 'worker', env: Record<string, stri
       throw new Error(`${app} did not start within 60 s; log: ${logFile}`);
     }
     if (app === 'api') {
-      const ok = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+      const ok = await fetch(`${url}/healthz`).then(
+        (res) => res.ok,
+        () => false,
+      );
       if (ok) break;
     } else if (waitFor?.(output())) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -228,7 +240,7 @@ export const loadNow = () => loadavg().map((value) => Math.round(value * 100) / 
 export function cpuMsOfTree(pid: number): number {
   const stats = procStats();
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const stat of stats) {
       if (tree.has(stat.ppid) && !tree.has(stat.pid)) {
@@ -277,7 +289,12 @@ export function printTable(title: string, rows: Record<string, string | number>[
   const columns = Object.keys(rows[0]);
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  const text = [`\n${title}`, line(columns), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((row) => line(columns.map((c) => String(row[c] ?? ''))))].join('\n');
+  const text = [
+    `\n${title}`,
+    line(columns),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map((row) => line(columns.map((c) => String(row[c] ?? '')))),
+  ].join('\n');
   console.log(text);
   return text;
 }

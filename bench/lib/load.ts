@@ -48,7 +48,13 @@ export async function runLoad(options: {
   // autocannon records every response time in its latency histogram (3xx too); keep each value
   // to compute exact percentiles (its summary has p90/p97.5/p99, no p95).
   const times: number[] = [];
-  const latencies = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 10000, numberOfSignificantValueDigits: 5 });
+  const latencies = hdr.build({
+    bitBucketSize: 64,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 10000,
+    numberOfSignificantValueDigits: 5,
+  });
   const record = latencies.recordValue.bind(latencies);
   latencies.recordValue = (value: number) => {
     times.push(value);

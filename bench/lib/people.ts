@@ -21,7 +21,24 @@ export function signIn(ctx: INestApplicationContext, person: { subject: string; 
 /** An ID token of a realistic size (header, claims of a Keycloak token, RS256 signature); never verified. */
 function fakeIdToken(user: User): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = { exp: 2_000_000_000, iat: 1_700_000_000, auth_time: 1_700_000_000, jti: crypto.randomUUID(), iss: BENCH_ISSUER, aud: 'moderato', sub: user.subject, typ: 'ID', azp: 'moderato', sid: crypto.randomUUID(), at_hash: 'x'.repeat(22), email_verified: true, name: user.displayName, preferred_username: user.email, email: user.email, groups: ['students', 'class-7b'] };
+  const claims = {
+    exp: 2_000_000_000,
+    iat: 1_700_000_000,
+    auth_time: 1_700_000_000,
+    jti: crypto.randomUUID(),
+    iss: BENCH_ISSUER,
+    aud: 'moderato',
+    sub: user.subject,
+    typ: 'ID',
+    azp: 'moderato',
+    sid: crypto.randomUUID(),
+    at_hash: 'x'.repeat(22),
+    email_verified: true,
+    name: user.displayName,
+    preferred_username: user.email,
+    email: user.email,
+    groups: ['students', 'class-7b'],
+  };
   return `${part({ alg: 'RS256', typ: 'JWT', kid: 'k'.repeat(43) })}.${part(claims)}.${'s'.repeat(342)}`;
 }
 

@@ -7,9 +7,14 @@
   var label = lang === 'de' ? 'Der Raum öffnet in ' : 'The room opens in ';
   function tick() {
     var left = Math.max(0, Math.round((opensAt - Date.now()) / 1000));
-    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    var h = Math.floor(left / 3600),
+      m = Math.floor((left % 3600) / 60),
+      s = left % 60;
     el.textContent = label + (h ? h + ':' : '') + String(m).padStart(2, '0') + ':' + String(s).padStart(2, '0');
-    if (left <= 0) { window.location.reload(); return; }
+    if (left <= 0) {
+      window.location.reload();
+      return;
+    }
     setTimeout(tick, 1000);
   }
   tick();

@@ -22,7 +22,11 @@ function routesOf(env: SignedInApi): RouteEntry[] {
   return routes;
 }
 
-const isAdminRoute = (route: RouteEntry) => route.path.startsWith('/admin') || route.path.startsWith('/api/v1/admin') || route.path.startsWith('/api/v1/servers') || route.path === '/api/v1/tokens/inspect';
+const isAdminRoute = (route: RouteEntry) =>
+  route.path.startsWith('/admin') ||
+  route.path.startsWith('/api/v1/admin') ||
+  route.path.startsWith('/api/v1/servers') ||
+  route.path === '/api/v1/tokens/inspect';
 
 /** A concrete URL for a route pattern: every :param gets a fresh uuid (the guard answers before any lookup). */
 const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, () => randomUUID());
@@ -115,7 +119,9 @@ describe('Administration is for admins only (every admin page and API, table-dri
     const dashboard = async () => (await agent.get('/admin').set('accept', 'text/html').expect(200)).text;
     await dataSource.query('DELETE FROM worker_heartbeats');
     expect(await dashboard()).toContain('No mail worker has reported yet: mails are not being sent.');
-    await dataSource.query(`INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('w1:7', 'w1', 7, now() - interval '1 hour', now() - interval '125 seconds')`);
+    await dataSource.query(
+      `INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('w1:7', 'w1', 7, now() - interval '1 hour', now() - interval '125 seconds')`,
+    );
     expect(await dashboard()).toMatch(/No mail worker has reported for 12\d s: mails are not being sent\./);
     await dataSource.query(`UPDATE worker_heartbeats SET seen_at = now()`);
     expect(await dashboard()).toMatch(/Mail worker last seen \d s ago \(processes running: 1\)\./);
@@ -125,7 +131,18 @@ describe('Administration is for admins only (every admin page and API, table-dri
   it('the admin API and API tokens are in the OpenAPI document', async () => {
     const request = (await import('supertest')).default;
     const doc = (await request(env.api.server).get('/api/docs-json').expect(200)).body;
-    for (const path of ['/api/v1/admin/users', '/api/v1/admin/users/{id}', '/api/v1/admin/sessions', '/api/v1/admin/sessions/{id}', '/api/v1/admin/policy', '/api/v1/admin/audit', '/api/v1/admin/audit.csv', '/api/v1/admin/role-grants', '/api/v1/admin/servers', '/api/v1/account/api-tokens']) {
+    for (const path of [
+      '/api/v1/admin/users',
+      '/api/v1/admin/users/{id}',
+      '/api/v1/admin/sessions',
+      '/api/v1/admin/sessions/{id}',
+      '/api/v1/admin/policy',
+      '/api/v1/admin/audit',
+      '/api/v1/admin/audit.csv',
+      '/api/v1/admin/role-grants',
+      '/api/v1/admin/servers',
+      '/api/v1/account/api-tokens',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(Object.keys(doc.paths['/api/v1/admin/policy'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));

@@ -38,7 +38,15 @@ describe('Administration: organisation policy and audit log', () => {
   describe('policy', () => {
     it('starts with the environment defaults', async () => {
       const res = await admin.get('/api/v1/admin/policy').expect(200);
-      expect(res.body.policy).toMatchObject({ sessionIdleMinutes: 120, tokenMaxTtlMinutes: 90, guestAccessAllowed: false, joinWindowBeforeMinutes: 15, maxMeetingMinutes: 1440, defaultLocale: 'en', productName: 'Moderato' });
+      expect(res.body.policy).toMatchObject({
+        sessionIdleMinutes: 120,
+        tokenMaxTtlMinutes: 90,
+        guestAccessAllowed: false,
+        joinWindowBeforeMinutes: 15,
+        maxMeetingMinutes: 1440,
+        defaultLocale: 'en',
+        productName: 'Moderato',
+      });
       expect(res.body.updatedAt).toBeNull();
       const page = await admin.get('/admin/policy').expect(200);
       expect(page.text).toContain('name="tokenMaxTtlMinutes" type="number" value="90"');
@@ -72,11 +80,19 @@ describe('Administration: organisation policy and audit log', () => {
         .set('x-csrf-token', adminCsrf)
         .send({ name: 'Second', baseUrl: 'https://meet2.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' })
         .expect(201);
-      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [other.body.id] }).expect(200);
+      await admin
+        .put('/api/v1/admin/policy')
+        .set('x-csrf-token', adminCsrf)
+        .send({ organizerServerIds: [other.body.id] })
+        .expect(200);
       const created = await teacher.post('/api/v1/meetings').set('x-csrf-token', teacherCsrf).send(meeting(45)).expect(201);
       expect(created.body.serverId).toBe(other.body.id);
       const [first] = await dataSource.query("SELECT id FROM jitsi_servers WHERE name = 'Jitsi'");
-      const refused = await teacher.post('/api/v1/meetings').set('x-csrf-token', teacherCsrf).send(meeting(45, { serverId: first.id })).expect(400);
+      const refused = await teacher
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', teacherCsrf)
+        .send(meeting(45, { serverId: first.id }))
+        .expect(400);
       expect(refused.body.code).toBe('NO_SERVER_AVAILABLE');
       await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [] }).expect(200);
     });
@@ -100,7 +116,11 @@ describe('Administration: organisation policy and audit log', () => {
         .expect(303);
       const [row] = await dataSource.query('SELECT server_id FROM meetings WHERE id = $1', [posted.headers.location.split('/').pop()]);
       expect(row.server_id).toBe(servers[1].id);
-      await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: [servers[0].id] }).expect(200);
+      await admin
+        .put('/api/v1/admin/policy')
+        .set('x-csrf-token', adminCsrf)
+        .send({ organizerServerIds: [servers[0].id] })
+        .expect(200);
       const one = await teacher.get('/meetings/new').set('accept-language', 'en').expect(200);
       expect(one.text).not.toContain('f-serverId');
       await dataSource.query('UPDATE jitsi_servers SET enabled = false WHERE id = $1', [servers[0].id]);
@@ -111,7 +131,11 @@ describe('Administration: organisation policy and audit log', () => {
     });
 
     it('a shorter token lifetime bounds the Jitsi tokens minted from then on', async () => {
-      const soon = { ...meeting(45), startsAt: new Date(clock.now().getTime() + 5 * 60_000).toISOString(), endsAt: new Date(clock.now().getTime() + 50 * 60_000).toISOString() };
+      const soon = {
+        ...meeting(45),
+        startsAt: new Date(clock.now().getTime() + 5 * 60_000).toISOString(),
+        endsAt: new Date(clock.now().getTime() + 50 * 60_000).toISOString(),
+      };
       const created = (await teacher.post('/api/v1/meetings').set('x-csrf-token', teacherCsrf).send(soon).expect(201)).body;
       const exp = async () => {
         const start = await teacher.get(`/meetings/${created.id}/start`).expect(302);
@@ -143,10 +167,24 @@ describe('Administration: organisation policy and audit log', () => {
         .set('x-csrf-token', adminCsrf)
         .send({ tokenMaxTtlMinutes: 2, logoUrl: 'javascript:alert(1)', defaultLocale: 'fr', organizerServerIds: ['nope'], productName: '' })
         .expect(400);
-      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['defaultLocale', 'logoUrl', 'organizerServerIds', 'productName', 'tokenMaxTtlMinutes']);
-      const unknownServer = await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ organizerServerIds: ['7d9f1c8e-0000-4000-8000-000000000000'] }).expect(400);
+      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+        'defaultLocale',
+        'logoUrl',
+        'organizerServerIds',
+        'productName',
+        'tokenMaxTtlMinutes',
+      ]);
+      const unknownServer = await admin
+        .put('/api/v1/admin/policy')
+        .set('x-csrf-token', adminCsrf)
+        .send({ organizerServerIds: ['7d9f1c8e-0000-4000-8000-000000000000'] })
+        .expect(400);
       expect(unknownServer.body.details[0].field).toBe('organizerServerIds');
-      const idleTooLong = await admin.put('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).send({ sessionIdleMinutes: 600, sessionMaxHours: 2 }).expect(400);
+      const idleTooLong = await admin
+        .put('/api/v1/admin/policy')
+        .set('x-csrf-token', adminCsrf)
+        .send({ sessionIdleMinutes: 600, sessionMaxHours: 2 })
+        .expect(400);
       expect(idleTooLong.body.details[0].field).toBe('sessionIdleMinutes');
       expect((await admin.get('/api/v1/admin/policy').expect(200)).body.policy).toEqual(before);
     });
@@ -155,7 +193,20 @@ describe('Administration: organisation policy and audit log', () => {
       const form = await admin
         .post('/admin/policy')
         .type('form')
-        .send({ _csrf: adminCsrf, joinWindowBeforeMinutes: '15', joinWindowAfterMinutes: '0', maxMeetingMinutes: '90', tokenMaxTtlMinutes: '3', sessionIdleMinutes: '30', sessionMaxHours: '8', defaultLocale: 'de', productName: 'Schulkonferenz', logoUrl: '', supportContact: 'it@school.test', mailFooter: '' })
+        .send({
+          _csrf: adminCsrf,
+          joinWindowBeforeMinutes: '15',
+          joinWindowAfterMinutes: '0',
+          maxMeetingMinutes: '90',
+          tokenMaxTtlMinutes: '3',
+          sessionIdleMinutes: '30',
+          sessionMaxHours: '8',
+          defaultLocale: 'de',
+          productName: 'Schulkonferenz',
+          logoUrl: '',
+          supportContact: 'it@school.test',
+          mailFooter: '',
+        })
         .expect(400);
       expect(form.text).toContain('value="Schulkonferenz"');
       expect(form.text).toContain('tokenMaxTtlMinutes must not be less than 5');
@@ -165,7 +216,20 @@ describe('Administration: organisation policy and audit log', () => {
       await admin
         .post('/admin/policy')
         .type('form')
-        .send({ _csrf: adminCsrf, joinWindowBeforeMinutes: '15', joinWindowAfterMinutes: '0', maxMeetingMinutes: '90', tokenMaxTtlMinutes: '60', sessionIdleMinutes: '30', sessionMaxHours: '8', defaultLocale: 'de', productName: 'Schulkonferenz', logoUrl: 'https://school.test/logo.png', supportContact: 'it@school.test', mailFooter: 'Gymnasium Musterstadt' })
+        .send({
+          _csrf: adminCsrf,
+          joinWindowBeforeMinutes: '15',
+          joinWindowAfterMinutes: '0',
+          maxMeetingMinutes: '90',
+          tokenMaxTtlMinutes: '60',
+          sessionIdleMinutes: '30',
+          sessionMaxHours: '8',
+          defaultLocale: 'de',
+          productName: 'Schulkonferenz',
+          logoUrl: 'https://school.test/logo.png',
+          supportContact: 'it@school.test',
+          mailFooter: 'Gymnasium Musterstadt',
+        })
         .expect(303);
       const page = await teacher.get('/').set('accept-language', '').expect(200);
       expect(page.text).toContain('<title>');
@@ -182,12 +246,19 @@ describe('Administration: organisation policy and audit log', () => {
       const events = await dataSource.getRepository(AuditEvent).find({ where: { action: 'policy.changed' }, order: { createdAt: 'ASC' } });
       expect(events.length).toBeGreaterThanOrEqual(6);
       expect(events[0].metadata).toEqual({ changed: { maxMeetingMinutes: { from: 1440, to: 90 } } });
-      expect(events.at(-1)!.metadata.changed).toMatchObject({ productName: { from: 'Moderato', to: 'Schulkonferenz' }, guestAccessAllowed: { from: true, to: false } });
+      expect(events.at(-1)!.metadata.changed).toMatchObject({
+        productName: { from: 'Moderato', to: 'Schulkonferenz' },
+        guestAccessAllowed: { from: true, to: false },
+      });
     });
 
     it('reset brings back the environment defaults', async () => {
       await admin.delete('/api/v1/admin/policy').set('x-csrf-token', adminCsrf).expect(200);
-      expect((await admin.get('/api/v1/admin/policy').expect(200)).body.policy).toMatchObject({ productName: 'Moderato', maxMeetingMinutes: 1440, tokenMaxTtlMinutes: 90 });
+      expect((await admin.get('/api/v1/admin/policy').expect(200)).body.policy).toMatchObject({
+        productName: 'Moderato',
+        maxMeetingMinutes: 1440,
+        tokenMaxTtlMinutes: 90,
+      });
       expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'policy.reset' })).toBe(1);
     });
   });
@@ -212,11 +283,16 @@ describe('Administration: organisation policy and audit log', () => {
     });
 
     it('exports the filtered log as CSV, spreadsheet formulas neutralised', async () => {
-      await dataSource.getRepository(AuditEvent).save({ action: 'test.csv', actorLabel: '=HYPERLINK("http://evil")', metadata: { note: 'a "quoted" value' }, createdAt: clock.now() });
+      await dataSource
+        .getRepository(AuditEvent)
+        .save({ action: 'test.csv', actorLabel: '=HYPERLINK("http://evil")', metadata: { note: 'a "quoted" value' }, createdAt: clock.now() });
       const csv = await admin.get('/admin/audit.csv?action=test.csv').buffer(true).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="?moderato-audit-\d{4}-\d{2}-\d{2}\.csv/);
-      const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
+      const lines = csv.text
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
       expect(lines[0]).toBe('time,actor,actor_id,action,subject_type,subject_id,ip,metadata');
       expect(lines).toHaveLength(2);
       expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);

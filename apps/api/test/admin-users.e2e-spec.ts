@@ -81,12 +81,20 @@ describe('Administration: users and roles, sessions, role grants', () => {
       const student = await env.signIn('student@school.test');
       const studentCsrf = await env.csrf(student);
       await student.post('/api/v1/meetings').set('x-csrf-token', studentCsrf).send(meeting('By a student')).expect(403);
-      await admin.patch(`/api/v1/admin/users/${await idOf('student@school.test')}`).set('x-csrf-token', adminCsrf).send({ organizer: 'grant' }).expect(200);
+      await admin
+        .patch(`/api/v1/admin/users/${await idOf('student@school.test')}`)
+        .set('x-csrf-token', adminCsrf)
+        .send({ organizer: 'grant' })
+        .expect(200);
       await student.post('/api/v1/meetings').set('x-csrf-token', studentCsrf).send(meeting('By a student')).expect(201);
     });
 
     it('refuses nonsense with field messages', async () => {
-      const res = await admin.patch(`/api/v1/admin/users/${teacherId}`).set('x-csrf-token', adminCsrf).send({ organizer: 'maybe', disabled: 'perhaps' }).expect(400);
+      const res = await admin
+        .patch(`/api/v1/admin/users/${teacherId}`)
+        .set('x-csrf-token', adminCsrf)
+        .send({ organizer: 'maybe', disabled: 'perhaps' })
+        .expect(400);
       expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['disabled', 'organizer']);
       const form = await admin.post(`/admin/users/${teacherId}/roles`).type('form').send({ _csrf: adminCsrf, organizer: 'maybe' }).expect(400);
       expect(form.text).toContain('organizer must be one of idp, grant, block');

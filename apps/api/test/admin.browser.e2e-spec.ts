@@ -40,7 +40,10 @@ describe('an admin blocks a teacher in Chromium', () => {
     const admin = await signIn(adminContext, 'admin@school.test', '/admin/users');
     await admin.getByLabel('Name or email').fill('teacher@');
     await admin.getByRole('button', { name: 'Filter' }).click();
-    await admin.getByRole('link', { name: /Teacher/ }).first().waitFor();
+    await admin
+      .getByRole('link', { name: /Teacher/ })
+      .first()
+      .waitFor();
     await admin.locator('tr[data-user="teacher@school.test"] a').click();
     await admin.getByRole('heading', { name: 'Role overrides' }).waitFor();
     await admin.getByLabel('Organizer').selectOption('block');
@@ -52,7 +55,10 @@ describe('an admin blocks a teacher in Chromium', () => {
     await admin.screenshot({ path: join(dir, 'admin-user-blocked.png'), fullPage: true });
 
     await teacher.reload();
-    await teacher.getByRole('heading', { name: /meetings/i }).first().waitFor();
+    await teacher
+      .getByRole('heading', { name: /meetings/i })
+      .first()
+      .waitFor();
     expect(await teacher.getByRole('link', { name: 'New meeting' }).count()).toBe(0);
     expect(await teacher.getByRole('link', { name: 'Meetings', exact: true }).count()).toBe(0);
 

@@ -53,7 +53,6 @@ afterAll(async () => {
 });
 
 describe('REST errors are JSON problems', () => {
-
   it('an invalid body is a 400 with a message per field, and unknown fields are refused', async () => {
     const res = await request(api.server)
       .post('/api/v1/things')
@@ -112,7 +111,6 @@ describe('REST errors are JSON problems', () => {
 });
 
 describe('logs', () => {
-
   it('are JSON lines carrying the request id, which the response echoes', async () => {
     const res = await request(api.server).get('/?page=1').set('x-request-id', 'req-test-0001').expect(200);
     expect(res.headers['x-request-id']).toBe('req-test-0001');
@@ -126,7 +124,14 @@ describe('logs', () => {
   });
 
   it('never contain cookies, authorization headers, CSRF tokens, jwt/code query values or link codes', async () => {
-    const secrets = ['s3cret-cookie-value', 'Bearer very-secret-api-token', 'csrf-value-xyz', 'eyJhbGciOiJIUzI1NiJ9.jwt-body.sig', 'oidc-code-123', 'PersonalLinkCode987'];
+    const secrets = [
+      's3cret-cookie-value',
+      'Bearer very-secret-api-token',
+      'csrf-value-xyz',
+      'eyJhbGciOiJIUzI1NiJ9.jwt-body.sig',
+      'oidc-code-123',
+      'PersonalLinkCode987',
+    ];
     await request(api.server)
       .get(`/some/page?jwt=${secrets[3]}&code=${secrets[4]}`)
       .set('Cookie', `moderato_session=${secrets[0]}`)

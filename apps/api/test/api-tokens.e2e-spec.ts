@@ -72,7 +72,11 @@ describe('Personal API tokens (Authorization: Bearer on /api/v1)', () => {
 
   it('tokens cannot reach admin routes without the admin scope, nor mint tokens, nor open pages', async () => {
     expect((await request(env.api.server).get('/api/v1/admin/users').set(bearer(writeToken)).expect(403)).body.code).toBe('API_TOKEN_SCOPE_MISSING');
-    const mint = await request(env.api.server).post('/api/v1/account/api-tokens').set(bearer(writeToken)).send({ name: 'x', scopes: ['meetings:write'], expiresInDays: 1 }).expect(403);
+    const mint = await request(env.api.server)
+      .post('/api/v1/account/api-tokens')
+      .set(bearer(writeToken))
+      .send({ name: 'x', scopes: ['meetings:write'], expiresInDays: 1 })
+      .expect(403);
     expect(mint.body.details).toEqual({ needed: null });
     // Pages never take bearer tokens: the browser would be sent to the login.
     await request(env.api.server).get('/meetings').set(bearer(writeToken)).set('accept', 'text/html').expect(303);
@@ -121,7 +125,11 @@ describe('Personal API tokens (Authorization: Bearer on /api/v1)', () => {
   });
 
   it('the page shows a new token once', async () => {
-    const res = await teacher.post('/account/tokens').type('form').send({ _csrf: teacherCsrf, name: 'From the page', scopes: 'meetings:read', expiresInDays: '7' }).expect(201);
+    const res = await teacher
+      .post('/account/tokens')
+      .type('form')
+      .send({ _csrf: teacherCsrf, name: 'From the page', scopes: 'meetings:read', expiresInDays: '7' })
+      .expect(201);
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(res.text)![1];
     await request(env.api.server).get('/api/v1/me').set(bearer(token)).expect(200);
     expect((await teacher.get('/account/tokens').expect(200)).text).not.toContain(token);

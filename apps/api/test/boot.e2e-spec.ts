@@ -56,9 +56,8 @@ describe('booting the built api', () => {
 
     it('migrates an empty database at boot, becomes ready, and exits cleanly on SIGTERM', async () => {
       const port = String(40000 + Math.floor(Math.random() * 20000));
-      const proc = run(
-        { NODE_ENV: 'development', PORT: port, DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), LOG_LEVEL: 'info' },
-        (output) => output.includes('Moderato api listening'),
+      const proc = run({ NODE_ENV: 'development', PORT: port, DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), LOG_LEVEL: 'info' }, (output) =>
+        output.includes('Moderato api listening'),
       );
       await Promise.race([proc.ready, proc.exited]);
       expect(proc.output()).toContain('applied InitialSchema');

@@ -40,13 +40,19 @@ describe('personal link → sign-in → token → the development Jitsi stand-in
     expect(again.settings.appSecret).toBe(await servers.revealSecret(rows[0].id, { id: null, label: 'test' }));
   });
 
-  it('the student lands in the room as participant (member), the teacher\'s Start as organizer (owner); another room is refused', async () => {
+  it("the student lands in the room as participant (member), the teacher's Start as organizer (owner); another room is refused", async () => {
     const csrf = await env.csrf(teacher);
     const start = new Date(Date.now() + 5 * 60_000);
     const { body: meeting } = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'Maths 7b', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 45 * 60_000)), timezone: 'Europe/Berlin', invitees: [{ email: 'student@school.test' }] })
+      .send({
+        title: 'Maths 7b',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 45 * 60_000)),
+        timezone: 'Europe/Berlin',
+        invitees: [{ email: 'student@school.test' }],
+      })
       .expect(201);
     const invitation = await env.api.app.get(DataSource).getRepository(Invitation).findOneByOrFail({ meetingId: meeting.id, email: 'student@school.test' });
     const link = new URL(env.api.app.get(LinkCodes).linkFor(invitation));
@@ -62,7 +68,13 @@ describe('personal link → sign-in → token → the development Jitsi stand-in
     const organizer = await landOn(started.headers.location);
     expect(organizer).toMatchObject({ verdict: 'joined', affiliation: 'owner', room: meeting.roomName });
     expect(organizer.html).toContain('Sam Student'); // the student is shown as being in the room
-    expect(jitsi.rooms().get(meeting.roomName)?.map((o) => o.affiliation).sort()).toEqual(['member', 'owner']);
+    expect(
+      jitsi
+        .rooms()
+        .get(meeting.roomName)
+        ?.map((o) => o.affiliation)
+        .sort(),
+    ).toEqual(['member', 'owner']);
 
     // The same token in another room's URL: Prosody refuses it.
     const elsewhere = new URL(redirect.headers.location);

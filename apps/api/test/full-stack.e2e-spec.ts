@@ -74,7 +74,11 @@ describe('the whole way: schedule → mail → link → login → token', () => 
     expect(refused.headers.location).toBeUndefined();
 
     // The organizer sees both invitations as sent, and one joined.
-    const invitations = (await teacher.get(`/api/v1/meetings/${meeting.id}/invitations`).expect(200)).body as { email: string; status: string; joinedAt: string | null }[];
+    const invitations = (await teacher.get(`/api/v1/meetings/${meeting.id}/invitations`).expect(200)).body as {
+      email: string;
+      status: string;
+      joinedAt: string | null;
+    }[];
     expect(invitations.map((i) => [i.email, i.status, i.joinedAt !== null]).sort()).toEqual([
       ['student2@school.test', 'sent', false],
       ['student@school.test', 'sent', true],
@@ -93,7 +97,14 @@ describe('the whole way: schedule → mail → link → login → token', () => 
     await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'Quick check-in', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 15 * 60_000)), timezone: 'Europe/Berlin', options: { reminderMinutes: 1 }, invitees: [{ email: 'student@school.test' }] })
+      .send({
+        title: 'Quick check-in',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 15 * 60_000)),
+        timezone: 'Europe/Berlin',
+        options: { reminderMinutes: 1 },
+        invitees: [{ email: 'student@school.test' }],
+      })
       .expect(201);
     const mails = await sink.waitFor(2, 90_000); // the invitation, then the reminder
     const subjects = mails.map((mail) => mail.subject ?? '');
@@ -114,7 +125,13 @@ describe('the whole way: schedule → mail → link → login → token', () => 
       const { body: meeting } = await teacher
         .post('/api/v1/meetings')
         .set('x-csrf-token', await env.csrf(teacher))
-        .send({ title: 'Outage', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 45 * 60_000)), timezone: 'Europe/Berlin', invitees: [{ email: 'student@school.test' }, { email: 'student2@school.test' }] })
+        .send({
+          title: 'Outage',
+          startsAt: iso(start),
+          endsAt: iso(new Date(start.getTime() + 45 * 60_000)),
+          timezone: 'Europe/Berlin',
+          invitees: [{ email: 'student@school.test' }, { email: 'student2@school.test' }],
+        })
         .expect(201);
       meetingId = meeting.id;
       const page = await until(async () => {

@@ -79,7 +79,12 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     const invitations = await dataSource.getRepository(Invitation).find({ where: { meetingId: id } });
     expect(invitations).toHaveLength(30);
     expect(new Set(invitations.map((i) => i.groupName))).toEqual(new Set(['7b']));
-    expect(invitations.map((i) => i.email).sort()).toEqual(CLASS_7B.map((uid, i) => `${['anna', 'ben', 'clara', 'david', 'emma', 'felix', 'greta', 'hannah', 'ida', 'jonas', 'karl', 'lena', 'mia', 'noah', 'olga', 'paul', 'quirin', 'rosa', 'sofia', 'tim', 'uwe', 'vera', 'wim', 'xaver', 'yara', 'zoe', 'arne', 'berta', 'carlo', 'dora'][i]}.${uid}@school.test`).sort());
+    expect(invitations.map((i) => i.email).sort()).toEqual(
+      CLASS_7B.map(
+        (uid, i) =>
+          `${['anna', 'ben', 'clara', 'david', 'emma', 'felix', 'greta', 'hannah', 'ida', 'jonas', 'karl', 'lena', 'mia', 'noah', 'olga', 'paul', 'quirin', 'rosa', 'sofia', 'tim', 'uwe', 'vera', 'wim', 'xaver', 'yara', 'zoe', 'arne', 'berta', 'carlo', 'dora'][i]}.${uid}@school.test`,
+      ).sort(),
+    );
 
     const mails = await sink.waitFor(30, 30_000);
     const recipients = mails.flatMap((mail) => (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((to) => to.value.map((v) => v.address)));
@@ -123,7 +128,11 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     expect(first.body.invitations).toHaveLength(30);
     expect(first.body.invitations[0]).toMatchObject({ group: '7b', role: 'participant', status: 'pending' });
 
-    const students = await teacher.post(`/api/v1/meetings/${id}/invitations/group`).set('x-csrf-token', csrf).send({ group: 'students', role: 'participant' }).expect(201);
+    const students = await teacher
+      .post(`/api/v1/meetings/${id}/invitations/group`)
+      .set('x-csrf-token', csrf)
+      .send({ group: 'students', role: 'participant' })
+      .expect(201);
     expect(students.body.invitations.map((i: { email: string; group: string }) => [i.email, i.group])).toEqual([['sam.schueler@school.test', 'students']]);
     expect(students.body.skipped).toHaveLength(30);
     const again = await teacher.post(`/api/v1/meetings/${id}/invitations/group`).set('x-csrf-token', csrf).send({ group: '7b' }).expect(201);
@@ -139,7 +148,9 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     expect(found.body).toEqual({ people: [{ email: 'tina.lehrer@school.test', name: 'Tina Lehrer' }], groups: [] });
     const groups = await teacher.get('/api/v1/directory/search?q=7b').expect(200);
     expect(groups.body.groups).toEqual([{ name: '7b', memberCount: 30 }]);
-    expect((await teacher.get('/api/v1/directory/search?q=*').expect(400)).body.details).toEqual([{ field: 'q', messages: ['q must have at least 2 characters'] }]);
+    expect((await teacher.get('/api/v1/directory/search?q=*').expect(400)).body.details).toEqual([
+      { field: 'q', messages: ['q must have at least 2 characters'] },
+    ]);
     expect((await teacher.get('/api/v1/directory/search?q=**').expect(200)).body).toEqual({ people: [], groups: [] });
   });
 
@@ -197,9 +208,17 @@ describe('inviting a directory group (class 7b, 30 people) with mails through th
     const id = await scheduleMeeting('Talk');
     const found = await teacher.get(`/meetings/${id}?find=sam`).set('Accept-Language', 'en').expect(200);
     expect(found.text).toContain('data-directory-person="sam.schueler@school.test"');
-    await teacher.post(`/meetings/${id}/invitations/person`).type('form').send({ _csrf: csrf, email: 'sam.schueler@school.test', name: 'Sam Schüler' }).expect(303);
+    await teacher
+      .post(`/meetings/${id}/invitations/person`)
+      .type('form')
+      .send({ _csrf: csrf, email: 'sam.schueler@school.test', name: 'Sam Schüler' })
+      .expect(303);
     expect((await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200)).text).toContain('sam.schueler@school.test is invited.');
-    await teacher.post(`/meetings/${id}/invitations/person`).type('form').send({ _csrf: csrf, email: 'sam.schueler@school.test', name: 'Sam Schüler' }).expect(303);
+    await teacher
+      .post(`/meetings/${id}/invitations/person`)
+      .type('form')
+      .send({ _csrf: csrf, email: 'sam.schueler@school.test', name: 'Sam Schüler' })
+      .expect(303);
     expect((await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200)).text).toContain('sam.schueler@school.test was invited already.');
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: id })).toBe(1);
   });
@@ -224,7 +243,12 @@ describe('a 1,000-member group', () => {
     const caller = { user: organizer, roles: ['participant', 'organizer'] };
     const meetings = api.app.get(MeetingsService);
     const start = new Date(Date.now() + 3 * 24 * 3600_000);
-    const { meeting } = await meetings.create(caller, { title: 'Year 7 assembly', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString(), timezone: 'UTC' });
+    const { meeting } = await meetings.create(caller, {
+      title: 'Year 7 assembly',
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+      timezone: 'UTC',
+    });
     const members = Array.from({ length: 1000 }, (_, i) => ({ email: `pupil${i}@school.test`, name: `Pupil ${i}` }));
 
     const { invitations, skipped } = await meetings.addGroupInvitees(caller, meeting.id, { name: 'Year 7', members });
@@ -269,11 +293,17 @@ describe('the directory down while an OpenID Connect teacher invites', () => {
       expect(search.body.code).toBe('DIRECTORY_UNAVAILABLE');
       const page = await teacher.get(`/meetings/${meeting.id}?find=7b`).set('Accept-Language', 'en').expect(200);
       expect(page.text).toContain('The directory does not answer right now.');
-      const invite = await teacher.post(`/meetings/${meeting.id}/invitations/group`).set('Accept-Language', 'en').type('form').send({ _csrf: csrf, group: '7b' }).expect(503);
+      const invite = await teacher
+        .post(`/meetings/${meeting.id}/invitations/group`)
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: csrf, group: '7b' })
+        .expect(503);
       expect(invite.text).toContain('Temporarily unavailable');
       const apiInvite = await teacher.post(`/api/v1/meetings/${meeting.id}/invitations/group`).set('x-csrf-token', csrf).send({ group: '7b' }).expect(503);
       // The organizer never sees where the directory runs.
-      for (const text of [JSON.stringify(search.body), page.text, invite.text, JSON.stringify(apiInvite.body)]) expect(text).not.toMatch(/ldap:\/\/|127\.0\.0\.1:\d+/);
+      for (const text of [JSON.stringify(search.body), page.text, invite.text, JSON.stringify(apiInvite.body)])
+        expect(text).not.toMatch(/ldap:\/\/|127\.0\.0\.1:\d+/);
       expect(await env.api.app.get(DataSource).getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(0);
     } finally {
       await env.close();
@@ -300,7 +330,12 @@ describe('the directory down while an OpenID Connect teacher invites', () => {
       expect(page.text).not.toContain('does not answer');
       const german = await teacher.get(`/meetings/${meeting.id}?find=7b`).set('Accept-Language', 'de').expect(200);
       expect(german.text).toContain('Konfigurationsfehler');
-      const invite = await teacher.post(`/meetings/${meeting.id}/invitations/group`).set('Accept-Language', 'en').type('form').send({ _csrf: csrf, group: '7b' }).expect(503);
+      const invite = await teacher
+        .post(`/meetings/${meeting.id}/invitations/group`)
+        .set('Accept-Language', 'en')
+        .type('form')
+        .send({ _csrf: csrf, group: '7b' })
+        .expect(503);
       expect(invite.text).toContain('a configuration error');
       expect(invite.text).not.toContain('does not answer');
       for (const text of [JSON.stringify(search.body), page.text, invite.text]) {

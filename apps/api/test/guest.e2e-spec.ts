@@ -40,8 +40,16 @@ describe('guest mode (organisation policy GUEST_ACCESS_ALLOWED=true)', () => {
     const choice = await guest.get(link).set('Accept-Language', 'en').expect(200);
     expect(choice.text).toContain('Join as guest');
     expect(choice.text).toContain(`href="/auth/login?returnTo=${encodeURIComponent(link)}"`);
-    await guest.post(`${link}/guest`).type('form').send({ _csrf: csrfTokenOf(choice.text), displayName: 'x' }).expect(400);
-    const res = await guest.post(`${link}/guest`).type('form').send({ _csrf: csrfTokenOf(choice.text), displayName: 'Pat Parent' }).expect(302);
+    await guest
+      .post(`${link}/guest`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(choice.text), displayName: 'x' })
+      .expect(400);
+    const res = await guest
+      .post(`${link}/guest`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(choice.text), displayName: 'Pat Parent' })
+      .expect(302);
     const payload = JSON.parse(Buffer.from(new URL(res.headers.location).searchParams.get('jwt')!.split('.')[1], 'base64url').toString());
     // Even though the invitation says co-moderator: a guest is a member, nothing more.
     expect(payload.context.user).toMatchObject({ name: 'Pat Parent', moderator: false, affiliation: 'member' });
@@ -55,7 +63,13 @@ describe('guest mode (organisation policy GUEST_ACCESS_ALLOWED=true)', () => {
     const { body: meeting } = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', await env.csrf(teacher))
-      .send({ title: 'Closed', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', invitees: [{ email: 'x@school.test' }] })
+      .send({
+        title: 'Closed',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 1800_000)),
+        timezone: 'UTC',
+        invitees: [{ email: 'x@school.test' }],
+      })
       .expect(201);
     const [invitation] = await env.api.app.get(DataSource).getRepository(Invitation).findBy({ meetingId: meeting.id });
     const link = `/j/${env.api.app.get(LinkCodes).codeFor(invitation)}`;

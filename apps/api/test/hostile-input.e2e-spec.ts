@@ -46,9 +46,17 @@ describe('hostile input is a 400 naming the field, never a 500, and writes nothi
 
   it('NUL or a lone surrogate in a title, description or invitee name: 400 naming each field, no meeting', async () => {
     const before = await rows('meetings');
-    const res = await post(teacher, '/api/v1/meetings', meeting({ title: 'Maths\u0000', description: 'Bring \ud83d a pen', invitees: [{ email: 'sam@school.test', name: 'Sam\u0000' }] })).expect(400);
+    const res = await post(
+      teacher,
+      '/api/v1/meetings',
+      meeting({ title: 'Maths\u0000', description: 'Bring \ud83d a pen', invitees: [{ email: 'sam@school.test', name: 'Sam\u0000' }] }),
+    ).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(fieldsOf(res.body)).toMatchObject({ title: [UNSAFE('title')], description: [UNSAFE('description')], 'invitees.0.name': [UNSAFE('invitees.0.name')] });
+    expect(fieldsOf(res.body)).toMatchObject({
+      title: [UNSAFE('title')],
+      description: [UNSAFE('description')],
+      'invitees.0.name': [UNSAFE('invitees.0.name')],
+    });
     // An email with a lone surrogate made the email validator throw (a 500).
     const email = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'sam\udc00@school.test' }] })).expect(400);
     expect(fieldsOf(email.body)['invitees.0.email']).toContain(UNSAFE('invitees.0.email'));
@@ -124,14 +132,24 @@ describe('hostile input is a 400 naming the field, never a 500, and writes nothi
     const agent = request.agent(env.api.server);
     const form = await agent.get('/auth/login').set('Accept-Language', 'en').expect(200);
     const audit = await rows('audit_events');
-    const res = await agent.post('/auth/login').set('Accept-Language', 'en').type('form').send(`_csrf=${encodeURIComponent(csrfTokenOf(form.text))}&username=teacher%00&password=x`).expect(400);
+    const res = await agent
+      .post('/auth/login')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfTokenOf(form.text))}&username=teacher%00&password=x`)
+      .expect(400);
     expect(res.text).toContain(UNSAFE('username'));
     expect(await rows('audit_events')).toBe(audit);
   });
 
   it('a deeply nested JSON body is a 400, also unauthenticated on the guest join', async () => {
     const deep = `{"displayName":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
-    const guest = await request(env.api.server).post('/j/some-code/guest').set('Content-Type', 'application/json').set('Accept', 'application/json').send(deep).expect(400);
+    const guest = await request(env.api.server)
+      .post('/j/some-code/guest')
+      .set('Content-Type', 'application/json')
+      .set('Accept', 'application/json')
+      .send(deep)
+      .expect(400);
     expect(fieldsOf(guest.body)).toEqual({ body: ['body must not nest objects or arrays more than 16 levels deep'] });
     await post(teacher, '/api/v1/meetings', JSON.parse(`{"options":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`)).expect(400);
   });
@@ -161,7 +179,8 @@ describe('hostile input is a 400 naming the field, never a 500, and writes nothi
   it('the API and signed-in pages are never cached; static files are', async () => {
     expect((await teacher.get('/api/v1/me').expect(200)).headers['cache-control']).toBe('no-store');
     expect((await request(env.api.server).get('/api/v1/me').expect(401)).headers['cache-control']).toBe('no-store');
-    for (const path of ['/', '/meetings', '/account/sessions']) expect({ path, cc: (await teacher.get(path).expect(200)).headers['cache-control'] }).toEqual({ path, cc: 'no-store' });
+    for (const path of ['/', '/meetings', '/account/sessions'])
+      expect({ path, cc: (await teacher.get(path).expect(200)).headers['cache-control'] }).toEqual({ path, cc: 'no-store' });
     expect((await admin.get('/admin/users').expect(200)).headers['cache-control']).toBe('no-store');
     expect((await teacher.get('/static/style.css').expect(200)).headers['cache-control']).not.toBe('no-store');
   });

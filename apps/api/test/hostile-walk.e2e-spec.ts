@@ -32,7 +32,18 @@ const ENCODED = ['%00', 'a%00b', '%ED%A0%80', LONG, '99999999999999999999', '-1'
 const DEEP = `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
 const WRONG_BODIES = [DEEP, '[]', '"x"', '1', '{"a":"\\u0000"}', '{"a":"\\ud800"}'];
 
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; enum?: unknown[]; example?: unknown; default?: unknown; format?: string; required?: string[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  allOf?: Schema[];
+  enum?: unknown[];
+  example?: unknown;
+  default?: unknown;
+  format?: string;
+  required?: string[];
+};
 type Operation = { parameters?: { name: string; in: string; schema?: Schema }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 
 interface Outcome {
@@ -127,10 +138,15 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     ids.servers = server.id;
     const room = await admin.post('/api/v1/admin/rooms').set('x-csrf-token', csrf).send({ name: 'Staff room', serverId: server.id });
     ids.rooms = room.body.id;
-    const token = await admin.post('/api/v1/account/api-tokens').set('x-csrf-token', csrf).send({ name: 'walk', scopes: ['meetings:read'], expiresInDays: 30 });
+    const token = await admin
+      .post('/api/v1/account/api-tokens')
+      .set('x-csrf-token', csrf)
+      .send({ name: 'walk', scopes: ['meetings:read'], expiresInDays: 30 });
     ids['api-tokens'] = token.body.id;
     if (!ids.rooms || !ids['api-tokens']) throw new Error(`room ${room.status}, token ${token.status}`);
-    const [teacherRow] = await dataSource.query(`SELECT u.id AS "user", s.id AS session FROM users u JOIN sessions s ON s.user_id = u.id WHERE u.email = 'teacher@school.test' LIMIT 1`);
+    const [teacherRow] = await dataSource.query(
+      `SELECT u.id AS "user", s.id AS session FROM users u JOIN sessions s ON s.user_id = u.id WHERE u.email = 'teacher@school.test' LIMIT 1`,
+    );
     ids.users = teacherRow.user;
     ids.sessions = teacherRow.session;
     const [occurrence] = (await admin.get(`/api/v1/meetings/${ids.meetings}/occurrences`).expect(200)).body.items ?? [];
@@ -187,7 +203,10 @@ describe('no input makes a 500 (every route and every form, with hostile values)
   const resolve = (schema: Schema | undefined, doc: OpenApi): Schema | undefined => {
     if (!schema) return undefined;
     if (schema.$ref) return resolve(doc.components?.schemas?.[schema.$ref.split('/').pop()!], doc);
-    if (schema.allOf?.length) return schema.allOf.map((part) => resolve(part, doc)).reduce((a, b) => ({ ...a, ...b, properties: { ...a?.properties, ...b?.properties } }), {} as Schema);
+    if (schema.allOf?.length)
+      return schema.allOf
+        .map((part) => resolve(part, doc))
+        .reduce((a, b) => ({ ...a, ...b, properties: { ...a?.properties, ...b?.properties } }), {} as Schema);
     return schema;
   };
 
@@ -216,7 +235,9 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     failures.length = 0;
     refused = 0;
     const doc = (await admin.get('/api/docs-json').expect(200)).body as OpenApi;
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
     expect(operations.length).toBeGreaterThan(30);
 
     for (const { path, method, operation } of operations) {
@@ -246,7 +267,10 @@ describe('no input makes a 500 (every route and every form, with hostile values)
       const base = schema ? sample(schema, doc) : {};
       for (const field of fieldsOf(schema, doc)) {
         for (const value of JSON_VALUES[field.type] ?? JSON_VALUES.string) {
-          await check({ what: `${method.toUpperCase()} ${path} body ${field.path.join('.')}=${show(value)}`, status: await statusOf(send(fill(), withValue(base, field.path, value))) });
+          await check({
+            what: `${method.toUpperCase()} ${path} body ${field.path.join('.')}=${show(value)}`,
+            status: await statusOf(send(fill(), withValue(base, field.path, value))),
+          });
         }
       }
       for (const body of WRONG_BODIES) {
@@ -262,7 +286,12 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     failures.length = 0;
     refused = 0;
     // Crawl the signed-in pages (one per route pattern) and collect their forms.
-    const pattern = (url: string) => url.split('?')[0].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id').replace(/\/j\/[^/]+/, '/j/:code').replace(/\/r\/[^/]+/, '/r/:slug');
+    const pattern = (url: string) =>
+      url
+        .split('?')[0]
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')
+        .replace(/\/j\/[^/]+/, '/j/:code')
+        .replace(/\/r\/[^/]+/, '/r/:slug');
     const queue = ['/', '/auth/login', `/meetings/${ids.meetings}`, personalLink];
     const visited = new Set<string>();
     const forms = new Map<string, { action: string; fields: [string, string][] }>();
@@ -300,7 +329,7 @@ describe('no input makes a 500 (every route and every form, with hostile values)
         const fields: [string, string][] = [];
         for (const [tag] of inner.matchAll(/<(input|textarea|select|button)\b[^>]*>/g)) {
           const name = /name="([^"]+)"/.exec(tag)?.[1];
-          if (!name || fields.some(([field]) => field === name) || /type="(file|submit)"/.test(tag) && !/<button/.test(tag)) continue;
+          if (!name || fields.some(([field]) => field === name) || (/type="(file|submit)"/.test(tag) && !/<button/.test(tag))) continue;
           if (/type="(checkbox|radio)"/.test(tag) && !/\bchecked\b/.test(tag)) continue;
           fields.push([name, (/value="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&')]);
         }
@@ -309,13 +338,17 @@ describe('no input makes a 500 (every route and every form, with hostile values)
     }
     expect([...forms.keys()].length).toBeGreaterThan(10);
     // The guest form shows on a personal link page only while the room is open: walk it anyway.
-    if (![...forms.keys()].some((key) => key.startsWith('/j/:code/guest'))) forms.set('/j/:code/guest', { action: `${personalLink}/guest`, fields: [['displayName', 'Guest']] });
+    if (![...forms.keys()].some((key) => key.startsWith('/j/:code/guest')))
+      forms.set('/j/:code/guest', { action: `${personalLink}/guest`, fields: [['displayName', 'Guest']] });
 
     expect(queries.size).toBeGreaterThan(2);
     for (const { path, names } of queries.values()) {
       for (const name of names) {
         for (const value of [...ENCODED, `a&${name}=b`, `a&${name}[a]=b`]) {
-          await check({ what: `GET ${path} (form) ?${name}=${show(value)}`, status: await statusOf(admin.get(`${path}?${name}=${value}`).set('Accept-Language', 'en')) });
+          await check({
+            what: `GET ${path} (form) ?${name}=${show(value)}`,
+            status: await statusOf(admin.get(`${path}?${name}=${value}`).set('Accept-Language', 'en')),
+          });
         }
       }
     }

@@ -134,7 +134,14 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
     });
 
     it('never sends anyone to another site after login (returnTo=https://evil.example)', async () => {
-      for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
+      for (const returnTo of [
+        'https://evil.example/',
+        '//evil.example/x',
+        '/\\evil.example',
+        '/.//evil.example',
+        '/a/..//evil.example',
+        '/%2e//evil.example',
+      ]) {
         const agent = request.agent(api.server);
         const { callback } = await loginThroughIdp(agent, idp.issuer, { email: 'student@school.test', password: 'student' }, { returnTo });
         expect(callback.status).toBe(303);
@@ -144,7 +151,12 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
 
     it('comes back to the page that asked for the login', async () => {
       const agent = request.agent(api.server);
-      const { callback } = await loginThroughIdp(agent, idp.issuer, { email: 'student@school.test', password: 'student' }, { returnTo: '/account/sessions?x=1' });
+      const { callback } = await loginThroughIdp(
+        agent,
+        idp.issuer,
+        { email: 'student@school.test', password: 'student' },
+        { returnTo: '/account/sessions?x=1' },
+      );
       expect(callback.headers.location).toBe('/account/sessions?x=1');
     });
 
@@ -235,18 +247,26 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
       const page = await phone.get('/account/sessions').set('Accept-Language', 'en').expect(200);
       expect(page.text).toContain(`data-session="${laptopSession}"`);
       expect(page.text).toContain('This device');
-      await phone.post(`/account/sessions/${laptopSession}/revoke`).type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+      await phone
+        .post(`/account/sessions/${laptopSession}/revoke`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(303);
       await laptop.get('/api/v1/me').expect(401);
       await phone.get('/api/v1/me').expect(200);
       expect(await auditActions()).toContain('session.revoked');
     });
 
-    it('cannot end someone else\'s session', async () => {
+    it("cannot end someone else's session", async () => {
       const teacher = await signIn('teacher@school.test');
       const student = await signIn('student@school.test');
       const teacherSession = (await teacher.get('/api/v1/me')).body.session.id as string;
       const page = await student.get('/account/sessions').expect(200);
-      await student.post(`/account/sessions/${teacherSession}/revoke`).type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(404);
+      await student
+        .post(`/account/sessions/${teacherSession}/revoke`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(404);
       await teacher.get('/api/v1/me').expect(200);
     });
 
@@ -254,16 +274,24 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
       const a = await signIn('admin@school.test');
       const b = await signIn('admin@school.test');
       const page = await b.get('/account/sessions').expect(200);
-      await b.post('/account/sessions/revoke-all').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+      await b
+        .post('/account/sessions/revoke-all')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(303);
       await a.get('/api/v1/me').expect(401);
       await b.get('/api/v1/me').expect(401);
     });
 
-    it('logout ends the local session and continues to the IdP\'s end-session with id_token_hint', async () => {
+    it("logout ends the local session and continues to the IdP's end-session with id_token_hint", async () => {
       const agent = await signIn('student@school.test');
       const sessionId = (await agent.get('/api/v1/me')).body.session.id as string;
       const page = await agent.get('/').expect(200);
-      const res = await agent.post('/auth/logout').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+      const res = await agent
+        .post('/auth/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text) })
+        .expect(303);
       const location = new URL(res.headers.location);
       expect(location.origin).toBe(new URL(idp.issuer).origin);
       expect(location.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
@@ -297,15 +325,29 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
       const teacher2Token = csrfTokenOf(page.text);
       const before = await dataSource.getRepository(Session).countBy({ revokedAt: IsNull() });
 
-      const forged = await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher}; ${csrfCookie}`).type('form').send({ _csrf: teacher2Token });
+      const forged = await request(api.server)
+        .post('/account/sessions/revoke-all')
+        .set('Cookie', `${teacher}; ${csrfCookie}`)
+        .type('form')
+        .send({ _csrf: teacher2Token });
       expect(forged.status).toBe(403);
-      await request(api.server).post('/api/v1/account/api-tokens').set('Cookie', `${teacher}; ${csrfCookie}`).set('x-csrf-token', teacher2Token).send({ name: 'x', scopes: ['meetings'] }).expect(403);
+      await request(api.server)
+        .post('/api/v1/account/api-tokens')
+        .set('Cookie', `${teacher}; ${csrfCookie}`)
+        .set('x-csrf-token', teacher2Token)
+        .send({ name: 'x', scopes: ['meetings'] })
+        .expect(403);
       expect(await dataSource.getRepository(ApiToken).count()).toBe(0);
       expect(await dataSource.getRepository(Session).countBy({ revokedAt: IsNull() })).toBe(before);
       await request(api.server).get('/api/v1/me').set('Cookie', teacher).expect(200);
 
       // The same cookie and token still work for teacher2, whose session they belong to.
-      await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher2}; ${csrfCookie}`).type('form').send({ _csrf: teacher2Token }).expect(303);
+      await request(api.server)
+        .post('/account/sessions/revoke-all')
+        .set('Cookie', `${teacher2}; ${csrfCookie}`)
+        .type('form')
+        .send({ _csrf: teacher2Token })
+        .expect(303);
       await request(api.server).get('/api/v1/me').set('Cookie', teacher2).expect(401);
     });
 
@@ -313,14 +355,21 @@ describe('identity: OpenID Connect login against apps/dev-idp, sessions, guards'
       const signedOut = csrfTokenOf((await request(api.server).get('/').set('Cookie', csrfCookie).expect(200)).text);
       await request(api.server).post('/preferences/language').set('Cookie', csrfCookie).type('form').send({ _csrf: signedOut, locale: 'de' }).expect(303);
       const teacher = await sessionCookieOf('teacher@school.test');
-      await request(api.server).post('/account/sessions/revoke-all').set('Cookie', `${teacher}; ${csrfCookie}`).type('form').send({ _csrf: signedOut }).expect(403);
+      await request(api.server)
+        .post('/account/sessions/revoke-all')
+        .set('Cookie', `${teacher}; ${csrfCookie}`)
+        .type('form')
+        .send({ _csrf: signedOut })
+        .expect(403);
       await request(api.server).get('/api/v1/me').set('Cookie', teacher).expect(200);
     });
   });
 
   it('records logins in the audit log with the roles given', async () => {
     await signIn('teacher@school.test');
-    const login = await dataSource.getRepository(AuditEvent).findOne({ where: { action: 'auth.login', actorLabel: 'teacher@school.test' }, order: { createdAt: 'DESC' } });
+    const login = await dataSource
+      .getRepository(AuditEvent)
+      .findOne({ where: { action: 'auth.login', actorLabel: 'teacher@school.test' }, order: { createdAt: 'DESC' } });
     expect(login?.metadata).toMatchObject({ roles: ['participant', 'organizer'] });
   });
 });

@@ -54,7 +54,12 @@ describe('"Test this server" in a real browser (Chromium)', () => {
 
     const check = await stack.api.app.get(DataSource).getRepository(JitsiServerCheck).findOneByOrFail({ serverId: server.id });
     const cards = page.locator('li[data-link]');
-    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-link')))).toEqual(['organizer', 'participant', 'noToken', 'wrongRoom']);
+    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-link')))).toEqual([
+      'organizer',
+      'participant',
+      'noToken',
+      'wrongRoom',
+    ]);
     for (const kind of ['organizer', 'participant', 'noToken', 'wrongRoom']) {
       const card = page.locator(`li[data-link="${kind}"]`);
       const href = await card.getByRole('link', { name: 'Open in Jitsi' }).getAttribute('href');
@@ -71,10 +76,17 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     // organizer in with moderator rights, participant in without, no token and wrong room refused.
     const outcomes: Record<string, { verdict: string | null; affiliation: string | null; room: string | null }> = {};
     for (const kind of ['organizer', 'participant', 'noToken', 'wrongRoom']) {
-      const [tab] = await Promise.all([context.waitForEvent('page'), page.locator(`li[data-link="${kind}"]`).getByRole('link', { name: 'Open in Jitsi' }).click()]);
+      const [tab] = await Promise.all([
+        context.waitForEvent('page'),
+        page.locator(`li[data-link="${kind}"]`).getByRole('link', { name: 'Open in Jitsi' }).click(),
+      ]);
       await tab.locator('main[data-verdict]').waitFor();
       const main = tab.locator('main');
-      outcomes[kind] = { verdict: await main.getAttribute('data-verdict'), affiliation: await main.getAttribute('data-affiliation'), room: await main.getAttribute('data-room') };
+      outcomes[kind] = {
+        verdict: await main.getAttribute('data-verdict'),
+        affiliation: await main.getAttribute('data-affiliation'),
+        room: await main.getAttribute('data-room'),
+      };
       await tab.close();
     }
     expect(outcomes).toEqual({
@@ -106,7 +118,9 @@ describe('"Test this server" in a real browser (Chromium)', () => {
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Jitsi servers' }).click();
     await page.waitForURL(`${baseUrl}/admin/servers`);
-    expect((await row.locator('[data-check-status]').textContent())?.trim()).toMatch(/^Verified on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M by admin@school\.test$/);
+    expect((await row.locator('[data-check-status]').textContent())?.trim()).toMatch(
+      /^Verified on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M by admin@school\.test$/,
+    );
     expect(await page.locator('[data-interop-notice]').count()).toBe(0);
     await page.screenshot({ path: join(dir, 'interop-server-list.png'), fullPage: true });
 

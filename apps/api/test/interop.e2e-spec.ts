@@ -8,13 +8,21 @@ import { Meeting } from '@moderato/meetings';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 const decodeClaims = (token: string) =>
-  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { room: string; nbf: number; exp: number; context: { user: { id: string; moderator: boolean; affiliation: string } } };
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
+    room: string;
+    nbf: number;
+    exp: number;
+    context: { user: { id: string; moderator: boolean; affiliation: string } };
+  };
 
 /** The four links of a check page: kind → href (HTML entities undone). */
 function linksOf(html: string): Record<string, string> {
   const links: Record<string, string> = {};
   for (const match of html.matchAll(/<li class="card interop-link" data-link="(\w+)"[\s\S]*?<a class="button button-primary" href="([^"]+)"/g)) {
-    links[match[1]] = match[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    links[match[1]] = match[2]
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'");
   }
   return links;
 }
@@ -45,10 +53,12 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
     env = await startSignedInApi({ clock, env: { TOKEN_MAX_TTL_MINUTES: '120', DEFAULT_TIMEZONE: 'UTC' } });
     dataSource = env.api.app.get(DataSource);
     server = await registerJitsiServer(env.api);
-    ({ server: other } = await env.api.app.get(JitsiServersService).create(
-      { name: 'Second Jitsi', baseUrl: 'https://meet2.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato-rs', audience: 'jitsi', signingMode: 'RS256' },
-      { id: null, label: 'test' },
-    ));
+    ({ server: other } = await env.api.app
+      .get(JitsiServersService)
+      .create(
+        { name: 'Second Jitsi', baseUrl: 'https://meet2.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato-rs', audience: 'jitsi', signingMode: 'RS256' },
+        { id: null, label: 'test' },
+      ));
     admin = await env.signIn('admin@school.test');
     adminCsrf = await env.csrf(admin);
   });
@@ -150,7 +160,13 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
       }
       expect(html).not.toContain(otherRoom + '"');
       const german = (await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).set('Accept-Language', 'de').expect(200)).text;
-      for (const text of ['Muss passieren', 'Was ist passiert?', 'Falls stattdessen: MIT Moderatorrechten eingetreten', '/etc/jitsi/jicofo/jicofo.conf (danach: systemctl restart jicofo)', 'Ergebnis speichern']) {
+      for (const text of [
+        'Muss passieren',
+        'Was ist passiert?',
+        'Falls stattdessen: MIT Moderatorrechten eingetreten',
+        '/etc/jitsi/jicofo/jicofo.conf (danach: systemctl restart jicofo)',
+        'Ergebnis speichern',
+      ]) {
         expect(german).toContain(text);
       }
     });
@@ -172,13 +188,21 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
 
     it('the tokens are valid for this server (inspector) only inside the test window', async () => {
       for (const kind of ['organizer', 'participant', 'wrongRoom']) {
-        const res = await admin.post('/api/v1/tokens/inspect').set('x-csrf-token', adminCsrf).send({ token: tokenOf(links[kind]), serverId: server.id }).expect(200);
+        const res = await admin
+          .post('/api/v1/tokens/inspect')
+          .set('x-csrf-token', adminCsrf)
+          .send({ token: tokenOf(links[kind]), serverId: server.id })
+          .expect(200);
         expect({ kind, signature: res.body.signature, problems: res.body.problems }).toEqual({ kind, signature: 'valid', problems: [] });
       }
       clock.set(new Date(startedAt.getTime() + 15 * 60_000));
       try {
         for (const kind of ['organizer', 'participant', 'wrongRoom']) {
-          const res = await admin.post('/api/v1/tokens/inspect').set('x-csrf-token', adminCsrf).send({ token: tokenOf(links[kind]), serverId: server.id }).expect(200);
+          const res = await admin
+            .post('/api/v1/tokens/inspect')
+            .set('x-csrf-token', adminCsrf)
+            .send({ token: tokenOf(links[kind]), serverId: server.id })
+            .expect(200);
           expect(res.body.problems.map((p: { rule: string }) => p.rule)).toEqual(['claim.exp.expired']);
         }
         const after = await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).expect(200);
@@ -225,7 +249,11 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
       expect(Object.keys(linksOf(res.text))).toHaveLength(4);
       expect(await dataSource.getRepository(JitsiServerCheck).findOneByOrFail({ id: checkId })).toMatchObject({ status: 'pending', outcomes: null });
       expect((await audits('server.interop_recorded')).length).toBe(0);
-      const api = await admin.post(`/api/v1/servers/${server.id}/checks/${checkId}/result`).set('x-csrf-token', adminCsrf).send({ ...EXPECTED, participant: 'guest' }).expect(400);
+      const api = await admin
+        .post(`/api/v1/servers/${server.id}/checks/${checkId}/result`)
+        .set('x-csrf-token', adminCsrf)
+        .send({ ...EXPECTED, participant: 'guest' })
+        .expect(400);
       expect(JSON.stringify(api.body.details)).toContain('participant');
     });
 
@@ -236,25 +264,46 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
 
     it('all four as they must be: stored as verified, audited, shown in the server list; the notice is gone for it', async () => {
       clock.advance(5 * 60_000);
-      const res = await admin.post(`/admin/servers/${server.id}/checks/${checkId}`).type('form').send({ _csrf: adminCsrf, ...EXPECTED, note: 'docker .env updated' }).expect(303);
+      const res = await admin
+        .post(`/admin/servers/${server.id}/checks/${checkId}`)
+        .type('form')
+        .send({ _csrf: adminCsrf, ...EXPECTED, note: 'docker .env updated' })
+        .expect(303);
       expect(res.headers.location).toBe(`/admin/servers/${server.id}/checks/${checkId}`);
       const check = await dataSource.getRepository(JitsiServerCheck).findOneByOrFail({ id: checkId });
-      expect(check).toMatchObject({ status: 'verified', outcomes: EXPECTED, note: 'docker .env updated', recordedByLabel: 'admin@school.test', recordedAt: clock.now() });
+      expect(check).toMatchObject({
+        status: 'verified',
+        outcomes: EXPECTED,
+        note: 'docker .env updated',
+        recordedByLabel: 'admin@school.test',
+        recordedAt: clock.now(),
+      });
       const [event] = await audits('server.interop_recorded');
-      expect(event).toMatchObject({ actorLabel: 'admin@school.test', subjectType: 'jitsi_server', subjectId: server.id, metadata: { checkId, status: 'verified', outcomes: EXPECTED } });
+      expect(event).toMatchObject({
+        actorLabel: 'admin@school.test',
+        subjectType: 'jitsi_server',
+        subjectId: server.id,
+        metadata: { checkId, status: 'verified', outcomes: EXPECTED },
+      });
 
       const result = await admin.get(res.headers.location).expect(200);
       expect(result.text).toContain('Recorded: the server behaves as it must.');
       expect(result.text).toContain('data-result="verified"');
       const list = await admin.get('/admin/servers').expect(200);
-      expect(list.text).toMatch(new RegExp(`<tr data-server="${server.id}">[\\s\\S]*?data-check-status="verified">Verified on Dec 1, 2026, 9:05\\s?AM by admin@school\\.test<`));
+      expect(list.text).toMatch(
+        new RegExp(`<tr data-server="${server.id}">[\\s\\S]*?data-check-status="verified">Verified on Dec 1, 2026, 9:05\\s?AM by admin@school\\.test<`),
+      );
       expect(list.text).not.toContain(`data-unverified-server="${server.id}"`);
       expect(list.text).toContain(`data-unverified-server="${other.id}"`);
       expect((await admin.get(`/admin/servers/${server.id}`).expect(200)).text).not.toContain('data-interop-notice');
     });
 
     it('a result is recorded once: a second one is a 409 and changes nothing', async () => {
-      await admin.post(`/admin/servers/${server.id}/checks/${checkId}`).type('form').send({ _csrf: adminCsrf, ...EXPECTED, participant: 'moderator' }).expect(409);
+      await admin
+        .post(`/admin/servers/${server.id}/checks/${checkId}`)
+        .type('form')
+        .send({ _csrf: adminCsrf, ...EXPECTED, participant: 'moderator' })
+        .expect(409);
       expect(await dataSource.getRepository(JitsiServerCheck).findOneByOrFail({ id: checkId })).toMatchObject({ status: 'verified', outcomes: EXPECTED });
       expect((await audits('server.interop_recorded')).length).toBe(1);
     });
@@ -263,11 +312,20 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
   it('a participant who became moderator: "problems found" in the list and the notice, and the page keeps the fixes open', async () => {
     const { checkId } = await startCheck(server.id);
     clock.advance(60_000);
-    await admin.post(`/admin/servers/${server.id}/checks/${checkId}`).type('form').send({ _csrf: adminCsrf, ...EXPECTED, participant: 'moderator' }).expect(303);
-    expect(await dataSource.getRepository(JitsiServerCheck).findOneByOrFail({ id: checkId })).toMatchObject({ status: 'problems', outcomes: { ...EXPECTED, participant: 'moderator' } });
+    await admin
+      .post(`/admin/servers/${server.id}/checks/${checkId}`)
+      .type('form')
+      .send({ _csrf: adminCsrf, ...EXPECTED, participant: 'moderator' })
+      .expect(303);
+    expect(await dataSource.getRepository(JitsiServerCheck).findOneByOrFail({ id: checkId })).toMatchObject({
+      status: 'problems',
+      outcomes: { ...EXPECTED, participant: 'moderator' },
+    });
     const page = (await admin.get(`/admin/servers/${server.id}/checks/${checkId}`).expect(200)).text;
     expect(page).toContain('data-result="problems"');
-    expect(page).toMatch(/<li class="card interop-link" data-link="participant" data-outcome="moderator">[\s\S]*?<details class="failure" data-failure="moderator" open>/);
+    expect(page).toMatch(
+      /<li class="card interop-link" data-link="participant" data-outcome="moderator">[\s\S]*?<details class="failure" data-failure="moderator" open>/,
+    );
     const list = (await admin.get('/admin/servers').expect(200)).text;
     expect(list).toMatch(new RegExp(`<tr data-server="${server.id}">[\\s\\S]*?data-check-status="problems">Problems found on`));
     expect(list).toContain(`data-unverified-server="${server.id}"`);
@@ -304,7 +362,7 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
     await admin.post(`/api/v1/servers/${other.id}/rotate-key`).set('x-csrf-token', adminCsrf).expect(200);
     ({ row: line, list } = await row());
     expect(line).toContain('data-check-status="verified"');
-    expect(line).toContain("(the server&#39;s settings changed since: test again)");
+    expect(line).toContain('(the server&#39;s settings changed since: test again)');
     expect(list).toMatch(new RegExp(`data-unverified-server="${other.id}">[\\s\\S]*?settings changed since it was verified on`));
 
     clock.advance(60_000);

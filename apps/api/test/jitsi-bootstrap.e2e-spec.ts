@@ -21,7 +21,15 @@ describe('a Jitsi server from the environment at boot (JITSI_URL & co.)', () => 
     const service = api.app.get(JitsiServersService);
     const servers = await service.list();
     expect(servers).toHaveLength(1);
-    expect(servers[0]).toMatchObject({ name: 'meet.school.test', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256', enabled: true });
+    expect(servers[0]).toMatchObject({
+      name: 'meet.school.test',
+      baseUrl: 'https://meet.school.test',
+      xmppDomain: 'meet.jitsi',
+      appId: 'moderato',
+      audience: 'jitsi',
+      signingMode: 'HS256',
+      enabled: true,
+    });
     expect(await service.signingKey(servers[0])).toEqual({ alg: 'HS256', secret: env.JITSI_APP_SECRET });
     const [row] = await api.app.get(DataSource).query('SELECT secret_encrypted FROM jitsi_servers');
     expect(row.secret_encrypted).not.toContain(env.JITSI_APP_SECRET);

@@ -35,7 +35,13 @@ describe('joining from a personal link in a real browser (Chromium)', () => {
     const start = new Date(Date.now() + 5 * 60_000);
     const { meeting, invitations } = await api.app.get(MeetingsService).create(
       { user: teacher as User, roles: ['participant', 'organizer'] },
-      { title: 'Maths 7b', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString(), timezone: 'Europe/Berlin', invitees: [{ email: 'student@school.test', role: 'participant' }] },
+      {
+        title: 'Maths 7b',
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+        timezone: 'Europe/Berlin',
+        invitees: [{ email: 'student@school.test', role: 'participant' }],
+      },
     );
     const link = api.app.get(LinkCodes).linkFor(invitations[0]);
 

@@ -8,10 +8,17 @@ import { Invitation, LinkCodes } from '@moderato/meetings';
 import { Factories } from '@moderato/testing';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
-const iso = (date: Date) => date.toISOString().replace('.000Z', '+00:00').replace(/\.\d{3}Z$/, '+00:00');
+const iso = (date: Date) =>
+  date
+    .toISOString()
+    .replace('.000Z', '+00:00')
+    .replace(/\.\d{3}Z$/, '+00:00');
 const decodeJwt = (url: string) => {
   const token = new URL(url).searchParams.get('jwt')!;
-  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
   return { header, payload };
 };
 
@@ -52,7 +59,7 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(res.headers.location).toBe(`/auth/login?returnTo=${encodeURIComponent(linkOf('student@school.test'))}`);
   });
 
-  it('the student gets a member token for exactly this room, bounded by the window; the teacher\'s Start gives owner', async () => {
+  it("the student gets a member token for exactly this room, bounded by the window; the teacher's Start gives owner", async () => {
     const { meeting, linkOf } = await schedule(5, [{ email: 'student@school.test' }, { email: 'teacher2@school.test', role: 'moderator' }]);
     const student = await env.signIn('student@school.test');
     const res = await student.get(linkOf('student@school.test')).expect(302);
@@ -68,7 +75,10 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(bound.joinCount).toBe(1);
 
     const coModerator = await env.signIn('teacher2@school.test');
-    expect(decodeJwt((await coModerator.get(linkOf('teacher2@school.test')).expect(302)).headers.location).payload.context.user).toMatchObject({ moderator: true, affiliation: 'moderator' });
+    expect(decodeJwt((await coModerator.get(linkOf('teacher2@school.test')).expect(302)).headers.location).payload.context.user).toMatchObject({
+      moderator: true,
+      affiliation: 'moderator',
+    });
 
     const start = await teacher.get(`/meetings/${meeting.id}/start`).expect(302);
     expect(decodeJwt(start.headers.location).payload.context.user).toMatchObject({ email: 'teacher@school.test', moderator: true, affiliation: 'owner' });
@@ -77,7 +87,7 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(env.api.logs.text()).not.toMatch(/jwt=eyJ/);
   });
 
-  it('another person signed in with someone else\'s link gets the 403 page and no token', async () => {
+  it("another person signed in with someone else's link gets the 403 page and no token", async () => {
     const { linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
     const student2 = await env.signIn('student2@school.test');
     const res = await student2.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(403);
@@ -119,7 +129,11 @@ describe('the join flow: personal link → login → identity check → Jitsi to
   it('a revoked link, a cancelled meeting and an unknown code get no token', async () => {
     const revoked = await schedule(5, [{ email: 'student@school.test' }]);
     const student = await env.signIn('student@school.test');
-    await teacher.patch(`/api/v1/meetings/${revoked.meeting.id}/invitations/${revoked.invitations[0].id}`).set('x-csrf-token', csrf).send({ status: 'revoked' }).expect(200);
+    await teacher
+      .patch(`/api/v1/meetings/${revoked.meeting.id}/invitations/${revoked.invitations[0].id}`)
+      .set('x-csrf-token', csrf)
+      .send({ status: 'revoked' })
+      .expect(200);
     const page = await student.get(revoked.linkOf('student@school.test')).set('Accept-Language', 'en').expect(410);
     expect(page.text).toContain('This invitation was withdrawn');
     expect(page.text).toContain('organized by Tom Teacher');
@@ -177,12 +191,22 @@ describe('the join flow: personal link → login → identity check → Jitsi to
   it('signs with a rotated RS256 key from the next join on (the per-process signing cache is cleared)', async () => {
     const servers = env.api.app.get(JitsiServersService);
     const actor = { id: null, label: 'test' };
-    const { server } = await servers.create({ name: 'rs-rotation', baseUrl: 'https://rs.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'RS256' }, actor);
+    const { server } = await servers.create(
+      { name: 'rs-rotation', baseUrl: 'https://rs.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'RS256' },
+      actor,
+    );
     const start = new Date(Date.now() + 5 * 60_000);
     const { body: meeting } = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'Rotation', serverId: server.id, startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', invitees: [{ email: 'student@school.test' }] })
+      .send({
+        title: 'Rotation',
+        serverId: server.id,
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 1800_000)),
+        timezone: 'UTC',
+        invitees: [{ email: 'student@school.test' }],
+      })
       .expect(201);
     const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
     const student = await env.signIn('student@school.test');
@@ -201,7 +225,14 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     const { body: meeting } = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'Lobby', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 1800_000)), timezone: 'UTC', options: { lobby: true }, invitees: [{ email: 'student@school.test' }] })
+      .send({
+        title: 'Lobby',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 1800_000)),
+        timezone: 'UTC',
+        options: { lobby: true },
+        invitees: [{ email: 'student@school.test' }],
+      })
       .expect(201);
     const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
     const student = await env.signIn('student@school.test');

@@ -48,7 +48,12 @@ describe('Group invitations from Keycloak (admin REST API, client-credentials se
       port: 0,
       users: [...DEMO_USERS, ...PUPILS, ...OTHER],
       clients: [
-        { clientId: 'moderato', clientSecret: 'test-secret', redirectUris: ['http://localhost:3000/auth/callback'], postLogoutRedirectUris: ['http://localhost:3000/'] },
+        {
+          clientId: 'moderato',
+          clientSecret: 'test-secret',
+          redirectUris: ['http://localhost:3000/auth/callback'],
+          postLogoutRedirectUris: ['http://localhost:3000/'],
+        },
         { clientId: 'moderato-directory', clientSecret: 'directory-secret', serviceAccount: true, redirectUris: [], postLogoutRedirectUris: [] },
       ],
     });
@@ -91,7 +96,10 @@ describe('Group invitations from Keycloak (admin REST API, client-credentials se
     expect(rows).toHaveLength(30);
     expect(rows.map((row: { email: string }) => row.email)).toEqual(PUPILS.map((pupil) => pupil.email));
     expect(new Set(rows.map((row: { group_name: string }) => row.group_name))).toEqual(new Set(['classes/7b']));
-    const outbox = await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'invite'", [meetingId]);
+    const outbox = await dataSource.query(
+      "SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'invite'",
+      [meetingId],
+    );
     expect(outbox).toEqual([{ n: 30 }]);
     const page = await teacher.get(`/meetings/${meetingId}`).set('accept-language', 'en').expect(200);
     expect(page.text).toContain('classes/7b (30 people)');

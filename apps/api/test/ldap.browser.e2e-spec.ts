@@ -51,7 +51,10 @@ describe('LDAP sign-in and group invitation in a real browser (Chromium)', () =>
     const start = new Date(Date.now() + 2 * 24 * 3600_000);
     const { meeting } = await stack.api.app
       .get(MeetingsService)
-      .create({ user: teacher, roles: ['participant', 'organizer'] }, { title: 'Maths 7b', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 45 * 60_000).toISOString(), timezone: 'Europe/Berlin' });
+      .create(
+        { user: teacher, roles: ['participant', 'organizer'] },
+        { title: 'Maths 7b', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 45 * 60_000).toISOString(), timezone: 'Europe/Berlin' },
+      );
 
     await page.goto(`${stack.baseUrl}/meetings/${meeting.id}`);
     await page.getByLabel('Search people and groups').fill('7b');

@@ -29,10 +29,24 @@ describe('meeting pages (forms)', () => {
     if (csv !== undefined) req = req.attach('csv', Buffer.from(csv), { filename: 'class.csv', contentType: 'text/csv' });
     return req;
   };
-  const valid = { title: 'Physics 9a', date: '2026-12-07', startTime: '08:00', endTime: '08:45', timezone: 'Europe/Berlin', repeat: 'weekly', weekdays: ['MO', 'TH'], count: '12', joinBefore: '10' };
+  const valid = {
+    title: 'Physics 9a',
+    date: '2026-12-07',
+    startTime: '08:00',
+    endTime: '08:45',
+    timezone: 'Europe/Berlin',
+    repeat: 'weekly',
+    weekdays: ['MO', 'TH'],
+    count: '12',
+    joinBefore: '10',
+  };
 
   it('schedules a weekly meeting from the form, with pasted participants, co-moderators and a CSV', async () => {
-    const res = await form(teacher, { ...valid, participants: 'Sam Student <student@school.test>\nstudent2@school.test', moderators: 'teacher2@school.test' }, 'email,name,role\nkim@school.test,Kim,participant\n').expect(303);
+    const res = await form(
+      teacher,
+      { ...valid, participants: 'Sam Student <student@school.test>\nstudent2@school.test', moderators: 'teacher2@school.test' },
+      'email,name,role\nkim@school.test,Kim,participant\n',
+    ).expect(303);
     const id = /^\/meetings\/([0-9a-f-]{36})$/.exec(res.headers.location)![1];
     const meeting = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
     expect(meeting).toMatchObject({ title: 'Physics 9a', timezone: 'Europe/Berlin', rrule: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12', joinBeforeMinutes: 10 });
@@ -64,18 +78,32 @@ describe('meeting pages (forms)', () => {
     const id = res.headers.location.split('/').pop()!;
     const page = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
     expect(page.text).toContain('data-occurrence="2026-12-10T07:00:00.000Z"');
-    const outboxBefore = await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'", [id]);
-    await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: '2026-12-10T07:00:00.000Z', version: '1' }).expect(303);
+    const outboxBefore = await dataSource.query(
+      "SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'",
+      [id],
+    );
+    await teacher
+      .post(`/meetings/${id}/occurrences/cancel`)
+      .type('form')
+      .send({ _csrf: token, occurrence: '2026-12-10T07:00:00.000Z', version: '1' })
+      .expect(303);
     const after = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
     expect(after.text).toContain('This date is cancelled.');
     expect(after.text).toMatch(/<li class="cancelled" data-occurrence="2026-12-10T07:00:00.000Z">/);
     expect(after.text).not.toMatch(/<li class="cancelled" data-occurrence="2026-12-07T07:00:00.000Z">/);
     const meeting = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
     expect(meeting.recurrenceExceptions).toEqual([{ occurrence: '2026-12-10T07:00:00.000Z', cancelled: true }]);
-    const outboxAfter = await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'", [id]);
+    const outboxAfter = await dataSource.query(
+      "SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'update'",
+      [id],
+    );
     expect(outboxAfter[0].n).toBe(outboxBefore[0].n + 1);
     // A page loaded before that change carries the old version: refused, nothing changed.
-    await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: '2026-12-14T07:00:00.000Z', version: '1' }).expect(409);
+    await teacher
+      .post(`/meetings/${id}/occurrences/cancel`)
+      .type('form')
+      .send({ _csrf: token, occurrence: '2026-12-14T07:00:00.000Z', version: '1' })
+      .expect(409);
     await teacher.post(`/meetings/${id}/occurrences/cancel`).type('form').send({ _csrf: token, occurrence: 'someday', version: '2' }).expect(400);
     expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id })).recurrenceExceptions).toHaveLength(1);
   });
@@ -89,7 +117,12 @@ describe('meeting pages (forms)', () => {
     };
     const meetingsTitled = (title: string) => dataSource.getRepository(Meeting).findBy({ title });
     const invitesOf = async (meetingId: string) =>
-      (await dataSource.query("SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'invite'", [meetingId]))[0].n;
+      (
+        await dataSource.query(
+          "SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'invite'",
+          [meetingId],
+        )
+      )[0].n;
 
     it('one after the other: the second answer is the first meeting, with a message; one invitation each', async () => {
       const fields = { ...valid, title: 'History 8c', participants: 'student@school.test\nstudent2@school.test', formId: await formIdOf() };
@@ -133,7 +166,11 @@ describe('meeting pages (forms)', () => {
 
   it('re-shows the form with errors next to the fields and the input kept; nothing saved', async () => {
     const before = await dataSource.getRepository(Meeting).count();
-    const res = await form(teacher, { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' }, 'mail,name\na@b.c').expect(400);
+    const res = await form(
+      teacher,
+      { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' },
+      'mail,name\na@b.c',
+    ).expect(400);
     expect(res.text).toContain('title must be at most 200 characters');
     expect(res.text).toContain('the end must be after the start');
     expect(res.text).toContain('Participants, line 2: not-an-email — not a valid email address');
@@ -151,12 +188,27 @@ describe('meeting pages (forms)', () => {
     expect(edit.text).toContain('value="Biology 6a"');
     expect(edit.text).toContain('value="2026-12-07"');
     expect(edit.text).toContain('value="08:00"');
-    const fields = { _csrf: token, version: '1', title: 'Biology 6a (lab)', date: '2026-12-08', startTime: '09:00', endTime: '09:45', timezone: 'Europe/Berlin', repeat: 'none', joinBefore: '15' };
+    const fields = {
+      _csrf: token,
+      version: '1',
+      title: 'Biology 6a (lab)',
+      date: '2026-12-08',
+      startTime: '09:00',
+      endTime: '09:45',
+      timezone: 'Europe/Berlin',
+      repeat: 'none',
+      joinBefore: '15',
+    };
     await teacher.post(`/meetings/${id}`).type('form').send(fields).expect(303);
     const saved = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
     expect(saved).toMatchObject({ title: 'Biology 6a (lab)', version: 2, rrule: null });
     expect(saved.startsAt.toISOString()).toBe('2026-12-08T08:00:00.000Z');
-    const stale = await teacher.post(`/meetings/${id}`).type('form').set('Accept-Language', 'en').send({ ...fields, title: 'Overwritten' }).expect(409);
+    const stale = await teacher
+      .post(`/meetings/${id}`)
+      .type('form')
+      .set('Accept-Language', 'en')
+      .send({ ...fields, title: 'Overwritten' })
+      .expect(409);
     expect(stale.text).toContain('Someone changed this meeting in the meantime');
     expect(stale.text).toContain('value="Overwritten"');
     expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id })).title).toBe('Biology 6a (lab)');
@@ -166,7 +218,10 @@ describe('meeting pages (forms)', () => {
     const student = await env.signIn('student@school.test');
     await student.get('/meetings/new').expect(403);
     const csrf = await env.csrf(student);
-    await student.post(`/meetings?_csrf=${encodeURIComponent(csrf)}`).field('title', 'x').expect(403);
+    await student
+      .post(`/meetings?_csrf=${encodeURIComponent(csrf)}`)
+      .field('title', 'x')
+      .expect(403);
   });
 
   it('refuses a multipart form without the CSRF token', async () => {

@@ -76,11 +76,15 @@ describe('meetings REST API', () => {
     // NUL is refused outright (400, field named), like everywhere; other control characters are stripped.
     const nul = await post(teacher, '/api/v1/meetings', meeting({ title: 'Maths\u0000 7b' })).expect(400);
     expect(nul.body.details).toEqual([expect.objectContaining({ field: 'title' })]);
-    const res = await post(teacher, '/api/v1/meetings', meeting({
-      title: 'Maths\r\nBcc: evil@x.test\u0001 7b\u0007',
-      description: 'Bring books.\r\nAnd pens.\u001b',
-      invitees: [{ email: 'ctl@school.test', name: 'Sam\u0002 "Student"\r\nX-Injected: 1', role: 'participant' }],
-    })).expect(201);
+    const res = await post(
+      teacher,
+      '/api/v1/meetings',
+      meeting({
+        title: 'Maths\r\nBcc: evil@x.test\u0001 7b\u0007',
+        description: 'Bring books.\r\nAnd pens.\u001b',
+        invitees: [{ email: 'ctl@school.test', name: 'Sam\u0002 "Student"\r\nX-Injected: 1', role: 'participant' }],
+      }),
+    ).expect(201);
     expect(res.body.title).toBe('Maths Bcc: evil@x.test 7b');
     expect(res.body.description).toBe('Bring books.\nAnd pens.');
     const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: res.body.id });
@@ -92,7 +96,7 @@ describe('meetings REST API', () => {
     expect(empty.body.details).toEqual([{ field: 'title', messages: ['title must not be empty'] }]);
   });
 
-  it('lists my meetings and my invitations, not other people\'s', async () => {
+  it("lists my meetings and my invitations, not other people's", async () => {
     const mine = await teacher.get('/api/v1/meetings').expect(200);
     expect(mine.body.items.length).toBeGreaterThanOrEqual(1);
     const other = await teacher2.get('/api/v1/meetings').expect(200);
@@ -124,9 +128,16 @@ describe('meetings REST API', () => {
     const stale = await patch(teacher, `/api/v1/meetings/${body.id}`, { title: 'Overwrite', version: 1 }).expect(409);
     expect(stale.body).toMatchObject({ code: 'MEETING_VERSION_CONFLICT', details: { expected: 1, actual: 2 } });
     expect((await teacher.get(`/api/v1/meetings/${body.id}`)).body.title).toBe('Maths 7b (room 12)');
-    await teacher.patch(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf.get(teacher)!).set('If-Match', '"2"').send({ description: 'Bring a ruler' }).expect(200);
+    await teacher
+      .patch(`/api/v1/meetings/${body.id}`)
+      .set('x-csrf-token', csrf.get(teacher)!)
+      .set('If-Match', '"2"')
+      .send({ description: 'Bring a ruler' })
+      .expect(200);
     const [invitation] = (await teacher.get(`/api/v1/meetings/${body.id}/invitations`)).body;
-    const rows = await dataSource.getRepository(OutboxMessage).find({ where: { invitationId: invitation.id, kind: In(['invite', 'update', 'cancel']) }, order: { createdAt: 'ASC' } });
+    const rows = await dataSource
+      .getRepository(OutboxMessage)
+      .find({ where: { invitationId: invitation.id, kind: In(['invite', 'update', 'cancel']) }, order: { createdAt: 'ASC' } });
     expect(rows.map((row) => [row.kind, row.payload.sequence])).toEqual([
       ['invite', 0],
       ['update', 1],
@@ -149,7 +160,9 @@ describe('meetings REST API', () => {
     const twice = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'x@school.test' }, { email: 'X@school.test' }] })).expect(400);
     expect(twice.body.details).toEqual([{ field: 'invitees.1.email', messages: ['x@school.test is listed twice (also at 0)'] }]);
     const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'x@school.test' }] })).expect(201);
-    const again = await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'X@School.test' }, { email: 'y@school.test' }] }).expect(409);
+    const again = await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'X@School.test' }, { email: 'y@school.test' }] }).expect(
+      409,
+    );
     expect(again.body).toMatchObject({ code: 'INVITEE_ALREADY_INVITED', details: { emails: ['x@school.test'] } });
     expect((await teacher.get(`/api/v1/meetings/${body.id}/invitations`)).body.map((i: { email: string }) => i.email)).toEqual(['x@school.test']);
     await post(teacher, `/api/v1/meetings/${body.id}/invitations`, { invitees: [{ email: 'y@school.test', role: 'moderator' }] }).expect(201);
@@ -175,7 +188,12 @@ describe('meetings REST API', () => {
     ['10,000-character title', { title: 'x'.repeat(10_000) }, 'title', 'title must be at most 200 characters'],
     ['malformed email', { invitees: [{ email: 'not-an-address' }] }, 'invitees.0.email', 'email must be an email address'],
     ['unknown role', { invitees: [{ email: 'a@school.test', role: 'owner' }] }, 'invitees.0.role', 'role must be participant or moderator'],
-    ['a date without offset', { startsAt: '2026-12-01T08:00:00' }, 'startsAt', 'startsAt must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:00:00+01:00'],
+    [
+      'a date without offset',
+      { startsAt: '2026-12-01T08:00:00' },
+      'startsAt',
+      'startsAt must be an ISO 8601 date-time with offset, e.g. 2026-12-01T08:00:00+01:00',
+    ],
     ['an endless series', { recurrence: 'FREQ=WEEKLY;BYDAY=MO' }, 'recurrence', 'recurrence must end: give COUNT or UNTIL'],
     ['an unknown field', { room: 'my-own-room' }, 'room', 'property room should not exist'],
   ])('refuses %s with a field message, and saves nothing', async (_name, overrides, field, message) => {
@@ -195,9 +213,21 @@ describe('meetings REST API', () => {
   it('schedules reminders before each occurrence, moves them on edit, and drops them on cancel or revoke', async () => {
     const start = new Date(Date.now() + 3 * 24 * 3600_000);
     start.setUTCMinutes(0, 0, 0);
-    const { body } = await post(teacher, '/api/v1/meetings', meeting({ startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 3600_000)), recurrence: 'FREQ=DAILY;COUNT=3', invitees: [{ email: 'r1@school.test' }, { email: 'r2@school.test' }] })).expect(201);
+    const { body } = await post(
+      teacher,
+      '/api/v1/meetings',
+      meeting({
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 3600_000)),
+        recurrence: 'FREQ=DAILY;COUNT=3',
+        invitees: [{ email: 'r1@school.test' }, { email: 'r2@school.test' }],
+      }),
+    ).expect(201);
     const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
-    const reminders = () => dataSource.getRepository(OutboxMessage).find({ where: { invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' }, order: { notBefore: 'ASC' } });
+    const reminders = () =>
+      dataSource
+        .getRepository(OutboxMessage)
+        .find({ where: { invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: 'pending' }, order: { notBefore: 'ASC' } });
     expect((await reminders()).map((r) => r.notBefore.toISOString())).toEqual(
       [0, 0, 1, 1, 2, 2].map((day) => new Date(start.getTime() + day * 24 * 3600_000 - 15 * 60_000).toISOString()),
     );
@@ -211,11 +241,29 @@ describe('meetings REST API', () => {
 
   it('lists the occurrences of a series and cancels or moves a single one', async () => {
     const monday = new Date('2027-03-15T07:00:00Z'); // 08:00 Berlin, a Monday; DST begins on 28 March 2027
-    const { body } = await post(teacher, '/api/v1/meetings', meeting({ startsAt: '2027-03-15T08:00:00+01:00', endsAt: '2027-03-15T08:45:00+01:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4', invitees: [{ email: 'o@school.test' }] })).expect(201);
+    const { body } = await post(
+      teacher,
+      '/api/v1/meetings',
+      meeting({
+        startsAt: '2027-03-15T08:00:00+01:00',
+        endsAt: '2027-03-15T08:45:00+01:00',
+        recurrence: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4',
+        invitees: [{ email: 'o@school.test' }],
+      }),
+    ).expect(201);
     const list = await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=2027-03-01T00:00:00Z&to=2027-05-01T00:00:00Z`).expect(200);
-    expect(list.body.map((o: { startsAt: string }) => o.startsAt)).toEqual([monday.toISOString(), '2027-03-22T07:00:00.000Z', '2027-03-29T06:00:00.000Z', '2027-04-05T06:00:00.000Z']);
+    expect(list.body.map((o: { startsAt: string }) => o.startsAt)).toEqual([
+      monday.toISOString(),
+      '2027-03-22T07:00:00.000Z',
+      '2027-03-29T06:00:00.000Z',
+      '2027-04-05T06:00:00.000Z',
+    ]);
     await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-22T07:00:00.000Z`, { cancelled: true, version: 1 }).expect(200);
-    await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-29T06:00:00.000Z`, { startsAt: '2027-03-30T10:00:00+02:00', endsAt: '2027-03-30T11:00:00+02:00', version: 2 }).expect(200);
+    await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-29T06:00:00.000Z`, {
+      startsAt: '2027-03-30T10:00:00+02:00',
+      endsAt: '2027-03-30T11:00:00+02:00',
+      version: 2,
+    }).expect(200);
     await patch(teacher, `/api/v1/meetings/${body.id}/occurrences/2027-03-23T07:00:00.000Z`, { cancelled: true, version: 3 }).expect(400);
     const after = await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=2027-03-01T00:00:00Z&to=2027-05-01T00:00:00Z`).expect(200);
     expect(after.body.map((o: { startsAt: string; cancelled: boolean }) => [o.startsAt, o.cancelled])).toEqual([

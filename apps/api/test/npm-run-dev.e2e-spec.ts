@@ -27,7 +27,17 @@ describe('npm run dev on a fresh copy: schedule, mail, click, in the room', () =
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'moderato-dev-'));
-    for (const entry of ['apps', 'libs', 'migrations', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.build.json', 'nest-cli.json']) {
+    for (const entry of [
+      'apps',
+      'libs',
+      'migrations',
+      'scripts',
+      'package.json',
+      'tsconfig.json',
+      'tsconfig.base.json',
+      'tsconfig.build.json',
+      'nest-cli.json',
+    ]) {
       cpSync(join(repo, entry), join(dir, entry), { recursive: true, filter: (source) => !source.includes(`${join(repo, 'dist')}`) });
     }
     symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
@@ -90,7 +100,13 @@ describe('npm run dev on a fresh copy: schedule, mail, click, in the room', () =
     const created = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'First lesson', startsAt: iso(start), endsAt: iso(new Date(start.getTime() + 45 * 60_000)), timezone: 'Europe/Berlin', invitees: [{ email: 'student@school.test' }] });
+      .send({
+        title: 'First lesson',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 45 * 60_000)),
+        timezone: 'Europe/Berlin',
+        invitees: [{ email: 'student@school.test' }],
+      });
     expect(created.status).toBe(201);
     const meeting = created.body as { id: string; roomName: string };
 

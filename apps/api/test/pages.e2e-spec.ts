@@ -106,7 +106,10 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     const logged = api.logs.records().find((record) => record.errorId === errorId);
     expect(logged?.path).toBe('/j/[REDACTED]/explode');
     // The request's own line is written when the response has finished.
-    const text = await until(async () => api.logs.text().includes('"referer":"http://localhost:3000/j/[REDACTED]?_csrf=[REDACTED]"') && api.logs.text(), 'the logged Referer');
+    const text = await until(
+      async () => api.logs.text().includes('"referer":"http://localhost:3000/j/[REDACTED]?_csrf=[REDACTED]"') && api.logs.text(),
+      'the logged Referer',
+    );
     for (const secret of ['PathCodeAbCdEfGh1234', 'RefererCodeAbCd5678', 'RefererCsrfToken9']) expect(text).not.toContain(secret);
   });
 
@@ -114,12 +117,7 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     it('refuses a form posted without the CSRF token (403 page) and changes nothing', async () => {
       const agent = request.agent(api.server);
       await agent.get('/').expect(200);
-      const res = await agent
-        .post('/preferences/language')
-        .type('form')
-        .send({ locale: 'de', returnTo: '/' })
-        .set('Accept-Language', 'en')
-        .expect(403);
+      const res = await agent.post('/preferences/language').type('form').send({ locale: 'de', returnTo: '/' }).set('Accept-Language', 'en').expect(403);
       expect(res.text).toContain('Access denied');
       expect(res.text).toContain('This form has expired or was not sent from Moderato');
       expect(String(res.headers['set-cookie'] ?? '')).not.toContain('moderato_lang=de');
@@ -145,11 +143,7 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
     it('accepts the form with its token: language switches, with a flash message on the next page', async () => {
       const agent = request.agent(api.server);
       const token = csrfTokenOf((await agent.get('/').set('Accept-Language', 'en')).text);
-      const res = await agent
-        .post('/preferences/language')
-        .type('form')
-        .send({ _csrf: token, locale: 'de', returnTo: '/?from=footer' })
-        .expect(303);
+      const res = await agent.post('/preferences/language').type('form').send({ _csrf: token, locale: 'de', returnTo: '/?from=footer' }).expect(303);
       expect(res.headers.location).toBe('/?from=footer');
       const next = await agent.get('/?from=footer').set('Accept-Language', 'en').expect(200);
       expect(next.text).toContain('<html lang="de">');
@@ -178,12 +172,16 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
       const agent = request.agent(api.server);
       const token = csrfTokenOf((await agent.get('/')).text);
       for (const returnTo of ['//evil.example', '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example']) {
-        const res = await agent.post(`/auth/switch?returnTo=${encodeURIComponent(returnTo)}`).type('form').send({ _csrf: token }).expect(303);
+        const res = await agent
+          .post(`/auth/switch?returnTo=${encodeURIComponent(returnTo)}`)
+          .type('form')
+          .send({ _csrf: token })
+          .expect(303);
         expect(res.headers.location).toBe('/auth/login?switch=1&returnTo=%2F');
       }
     });
 
-    it('answers invalid input with a 400 page naming the field, in the person\'s language', async () => {
+    it("answers invalid input with a 400 page naming the field, in the person's language", async () => {
       const agent = request.agent(api.server);
       const token = csrfTokenOf((await agent.get('/')).text);
       const res = await agent

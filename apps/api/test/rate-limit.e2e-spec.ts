@@ -69,14 +69,28 @@ describe('a class behind one address, with the default limits', () => {
   beforeAll(async () => {
     idp = await startDevIdp({
       port: 0,
-      clients: [{ clientId: 'moderato', clientSecret: 'test-secret', redirectUris: ['http://localhost:3000/auth/callback'], postLogoutRedirectUris: ['http://localhost:3000/'] }],
+      clients: [
+        {
+          clientId: 'moderato',
+          clientSecret: 'test-secret',
+          redirectUris: ['http://localhost:3000/auth/callback'],
+          postLogoutRedirectUris: ['http://localhost:3000/'],
+        },
+      ],
       users: [
         { email: 'teacher@school.test', password: 'teacher', name: 'Tom Teacher', groups: ['teachers'] },
         ...pupils.map((email, index) => ({ email, password: passwordOf(email), name: `Pupil ${index + 1}`, groups: ['students'] })),
       ],
     });
     // No TRUST_PROXY: every request comes from the one address of the test client.
-    api = await startApi({ env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: 'moderato', OIDC_CLIENT_SECRET: 'test-secret', RATE_LIMIT_PER_MINUTE: ENV_DEFAULTS.RATE_LIMIT_PER_MINUTE } });
+    api = await startApi({
+      env: {
+        OIDC_ISSUER: idp.issuer,
+        OIDC_CLIENT_ID: 'moderato',
+        OIDC_CLIENT_SECRET: 'test-secret',
+        RATE_LIMIT_PER_MINUTE: ENV_DEFAULTS.RATE_LIMIT_PER_MINUTE,
+      },
+    });
     await registerJitsiServer(api);
   });
   afterAll(async () => {
@@ -159,7 +173,8 @@ describe('password sign-ins: failures are counted per address, successes are not
   };
 
   it('six pupils sign in from one address; then wrong passwords from there are paused after five', async () => {
-    for (const username of ['k7b11', 'k7b12', 'k7b13', 'k7b14', 'k7b15', 'k7b16']) expect((await ldapSignIn(await browser(), username, `${username}-pw`)).status).toBe(303);
+    for (const username of ['k7b11', 'k7b12', 'k7b13', 'k7b14', 'k7b15', 'k7b16'])
+      expect((await ldapSignIn(await browser(), username, `${username}-pw`)).status).toBe(303);
     const statuses: number[] = [];
     for (const username of ['k7b17', 'k7b18', 'k7b19', 'k7b20', 'k7b21', 'k7b22']) statuses.push((await ldapSignIn(await browser(), username, 'guess')).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);

@@ -32,7 +32,14 @@ describe('reminders of long series are topped up beyond the 60-day horizon', () 
     const created = await teacher
       .post('/api/v1/meetings')
       .set('x-csrf-token', csrf)
-      .send({ title: 'Daily stand-up', startsAt: '2027-01-05T08:00:00+01:00', endsAt: '2027-01-05T08:15:00+01:00', timezone: 'Europe/Berlin', recurrence: 'FREQ=DAILY;COUNT=150', invitees: [{ email: 'student@school.test' }] })
+      .send({
+        title: 'Daily stand-up',
+        startsAt: '2027-01-05T08:00:00+01:00',
+        endsAt: '2027-01-05T08:15:00+01:00',
+        timezone: 'Europe/Berlin',
+        recurrence: 'FREQ=DAILY;COUNT=150',
+        invitees: [{ email: 'student@school.test' }],
+      })
       .expect(201);
     meetingId = created.body.id;
   });

@@ -10,7 +10,10 @@ import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signe
 
 const decodeJwt = (url: string) => {
   const token = new URL(url).searchParams.get('jwt')!;
-  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
   return { token, header, payload };
 };
 
@@ -49,12 +52,24 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
     let staffRoom: { id: string; slug: string; roomName: string; url: string };
 
     beforeAll(async () => {
-      const res = await createRoom({ name: 'Staff room', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] }).expect(201);
+      const res = await createRoom({
+        name: 'Staff room',
+        serverId: server.id,
+        access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }],
+      }).expect(201);
       staffRoom = res.body;
     });
 
     it('the API answers with the room, its address and its Jitsi room name', () => {
-      expect(staffRoom).toMatchObject({ name: 'Staff room', slug: 'staff-room', url: 'http://localhost:3000/r/staff-room', serverId: server.id, serverName: 'Jitsi', enabled: true, version: 1 });
+      expect(staffRoom).toMatchObject({
+        name: 'Staff room',
+        slug: 'staff-room',
+        url: 'http://localhost:3000/r/staff-room',
+        serverId: server.id,
+        serverName: 'Jitsi',
+        enabled: true,
+        version: 1,
+      });
       expect(staffRoom.roomName).toMatch(/^staff-room-[a-z2-9]{12}$/);
     });
 
@@ -79,7 +94,12 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
     });
 
     it('a member entry gives a member token (moderator: false)', async () => {
-      await createRoom({ name: 'Teachers lounge', slug: 'lounge', serverId: server.id, access: [{ kind: 'group', value: '/Teachers', affiliation: 'member' }] }).expect(201);
+      await createRoom({
+        name: 'Teachers lounge',
+        slug: 'lounge',
+        serverId: server.id,
+        access: [{ kind: 'group', value: '/Teachers', affiliation: 'member' }],
+      }).expect(201);
       const res = await teacher.get('/r/lounge').expect(302);
       expect(decodeJwt(res.headers.location).payload.context.user).toMatchObject({ email: 'teacher@school.test', moderator: false, affiliation: 'member' });
     });
@@ -97,7 +117,9 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       expect(de.text).toContain('Sie stehen nicht auf der Liste dieses Raums');
       expect(de.text).toContain('Konto wechseln');
       expect(await auditCount('token.issued')).toBe(issuedBefore);
-      expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'room.join_refused', subjectId: staffRoom.id, actorLabel: 'student@school.test' })).toBe(2);
+      expect(
+        await dataSource.getRepository(AuditEvent).countBy({ action: 'room.join_refused', subjectId: staffRoom.id, actorLabel: 'student@school.test' }),
+      ).toBe(2);
     });
 
     it('signed out: sent to the login, and after signing in at the IdP back to the room and into Jitsi', async () => {
@@ -148,10 +170,20 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
     });
 
     it('a closed room, or a room on a disabled server, gives nobody a token', async () => {
-      const { body: room } = await createRoom({ name: 'Exam board', serverId: server.id, enabled: false, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] }).expect(201);
+      const { body: room } = await createRoom({
+        name: 'Exam board',
+        serverId: server.id,
+        enabled: false,
+        access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }],
+      }).expect(201);
       const closed = await teacher.get('/r/exam-board').set('Accept-Language', 'en').expect(403);
       expect(closed.text).toContain('This room is closed at the moment');
-      await admin.patch(`/api/v1/admin/rooms/${room.id}`).set('x-csrf-token', adminCsrf).set('If-Match', `"${room.version}"`).send({ enabled: true }).expect(200);
+      await admin
+        .patch(`/api/v1/admin/rooms/${room.id}`)
+        .set('x-csrf-token', adminCsrf)
+        .set('If-Match', `"${room.version}"`)
+        .send({ enabled: true })
+        .expect(200);
       await teacher.get('/r/exam-board').expect(302);
       const servers = env.api.app.get(JitsiServersService);
       await servers.update(server.id, { enabled: false }, { id: null, label: 'test' });
@@ -165,7 +197,11 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
 
   describe('only admins (Must show)', () => {
     it('organizers and participants get 403 on every /admin/rooms page and /api/v1/admin/rooms route, and nothing changes', async () => {
-      const { body: room } = await createRoom({ name: 'Guarded', serverId: server.id, access: [{ kind: 'group', value: 'admins', affiliation: 'moderator' }] }).expect(201);
+      const { body: room } = await createRoom({
+        name: 'Guarded',
+        serverId: server.id,
+        access: [{ kind: 'group', value: 'admins', affiliation: 'moderator' }],
+      }).expect(201);
       const routes: [Method, string][] = [
         ['get', '/api/v1/admin/rooms'],
         ['post', '/api/v1/admin/rooms'],
@@ -180,19 +216,40 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
         ['get', `/admin/rooms/${room.id}/delete`],
         ['post', `/admin/rooms/${room.id}/delete`],
       ];
-      const body = { name: 'Hijacked', slug: 'hijacked', serverId: server.id, access: [{ kind: 'group', value: 'students', affiliation: 'moderator' }], version: room.version };
+      const body = {
+        name: 'Hijacked',
+        slug: 'hijacked',
+        serverId: server.id,
+        access: [{ kind: 'group', value: 'students', affiliation: 'moderator' }],
+        version: room.version,
+      };
       const roomsBefore = await roomCount();
-      for (const [who, agent] of [['teacher (organizer)', teacher], ['student (participant)', student]] as const) {
+      for (const [who, agent] of [
+        ['teacher (organizer)', teacher],
+        ['student (participant)', student],
+      ] as const) {
         const csrf = await env.csrf(agent);
         for (const [method, path] of routes) {
-          const res = await send(agent, method, path).set('x-csrf-token', csrf).set('Accept-Language', 'en').send(path.startsWith('/api') ? body : { ...body, _csrf: csrf, access: 'group:students moderator' });
-          const refusedBy = path.startsWith('/api') ? res.body.code : res.text.includes('Your account does not have the role this page needs.') ? 'ROLE_REQUIRED' : res.text.slice(0, 200);
+          const res = await send(agent, method, path)
+            .set('x-csrf-token', csrf)
+            .set('Accept-Language', 'en')
+            .send(path.startsWith('/api') ? body : { ...body, _csrf: csrf, access: 'group:students moderator' });
+          const refusedBy = path.startsWith('/api')
+            ? res.body.code
+            : res.text.includes('Your account does not have the role this page needs.')
+              ? 'ROLE_REQUIRED'
+              : res.text.slice(0, 200);
           expect({ who, method, path, status: res.status, refusedBy }).toEqual({ who, method, path, status: 403, refusedBy: 'ROLE_REQUIRED' });
         }
       }
       expect(await roomCount()).toBe(roomsBefore);
       const stored = await dataSource.getRepository(PermanentRoom).findOneByOrFail({ id: room.id });
-      expect(stored).toMatchObject({ name: 'Guarded', slug: 'guarded', version: room.version, access: [{ kind: 'group', value: 'admins', affiliation: 'moderator' }] });
+      expect(stored).toMatchObject({
+        name: 'Guarded',
+        slug: 'guarded',
+        version: room.version,
+        access: [{ kind: 'group', value: 'admins', affiliation: 'moderator' }],
+      });
       for (const label of ['teacher@school.test', 'student@school.test']) {
         expect(await dataSource.getRepository(AuditEvent).countBy({ action: Like('room.%'), actorLabel: label, subjectId: room.id })).toBe(0);
       }
@@ -250,7 +307,11 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
     });
 
     it('API update: bad input, a missing or stale version change nothing', async () => {
-      const { body: room } = await createRoom({ name: 'Workshop', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }] }).expect(201);
+      const { body: room } = await createRoom({
+        name: 'Workshop',
+        serverId: server.id,
+        access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }],
+      }).expect(201);
       const patch = (body: object) => admin.patch(`/api/v1/admin/rooms/${room.id}`).set('x-csrf-token', adminCsrf).send(body);
       const bad = await patch({ access: [{ kind: 'group', value: '', affiliation: 'member' }], version: room.version }).expect(400);
       expect(bad.body.details).toEqual([{ field: 'access.0.value', messages: ['a group entry needs a group name, e.g. teachers'] }]);
@@ -284,7 +345,11 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       expect(noName.text).toContain('name must not be empty');
       // An unticked checkbox stays unticked on the re-shown form.
       expect(noName.text).toContain('name="enabled" value="true">');
-      const taken = await admin.post('/admin/rooms').type('form').send({ _csrf: adminCsrf, name: 'Another', slug: 'staff-room', serverId: server.id, access: '' }).expect(409);
+      const taken = await admin
+        .post('/admin/rooms')
+        .type('form')
+        .send({ _csrf: adminCsrf, name: 'Another', slug: 'staff-room', serverId: server.id, access: '' })
+        .expect(409);
       expect(taken.text).toContain('Another room already uses the address /r/staff-room');
       expect(taken.text).toContain('value="Another"');
       expect(await roomCount()).toBe(before);
@@ -299,7 +364,14 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       const created = await admin
         .post('/admin/rooms')
         .type('form')
-        .send({ _csrf: adminCsrf, name: 'Lehrerzimmer Süd', slug: '', serverId: server.id, access: 'group:teachers moderator\nuser:student@school.test member\n', enabled: 'true' })
+        .send({
+          _csrf: adminCsrf,
+          name: 'Lehrerzimmer Süd',
+          slug: '',
+          serverId: server.id,
+          access: 'group:teachers moderator\nuser:student@school.test member\n',
+          enabled: 'true',
+        })
         .expect(303);
       expect(created.headers.location).toBe('/admin/rooms');
       const list = await admin.get('/admin/rooms').set('Accept-Language', 'en').expect(200);
@@ -318,11 +390,23 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       await admin
         .post(`/admin/rooms/${room.id}`)
         .type('form')
-        .send({ _csrf: adminCsrf, name: 'Lehrerzimmer Süd', slug: 'lehrerzimmer', serverId: server.id, access: 'group:teachers moderator', version: String(room.version) })
+        .send({
+          _csrf: adminCsrf,
+          name: 'Lehrerzimmer Süd',
+          slug: 'lehrerzimmer',
+          serverId: server.id,
+          access: 'group:teachers moderator',
+          version: String(room.version),
+        })
         .expect(303);
       const changed = await dataSource.getRepository(PermanentRoom).findOneByOrFail({ id: room.id });
       // The unticked checkbox closed the room; the student's entry is gone.
-      expect(changed).toMatchObject({ slug: 'lehrerzimmer', enabled: false, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }], version: room.version + 1 });
+      expect(changed).toMatchObject({
+        slug: 'lehrerzimmer',
+        enabled: false,
+        access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }],
+        version: room.version + 1,
+      });
       const updated = await dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'room.updated', subjectId: room.id });
       expect(updated.metadata).toMatchObject({ accessRemoved: ['user:student@school.test member'] });
       expect(updated.metadata.changed).toEqual(expect.arrayContaining(['slug', 'enabled', 'access']));
@@ -341,7 +425,11 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
 
       const confirm = await admin.get(`/admin/rooms/${room.id}/delete`).set('Accept-Language', 'en').expect(200);
       expect(confirm.text).toContain('/r/lehrerzimmer stops working');
-      const gone = await admin.post(`/admin/rooms/${room.id}/delete`).type('form').send({ _csrf: adminCsrf, version: String(changed.version) }).expect(303);
+      const gone = await admin
+        .post(`/admin/rooms/${room.id}/delete`)
+        .type('form')
+        .send({ _csrf: adminCsrf, version: String(changed.version) })
+        .expect(303);
       expect(gone.headers.location).toBe('/admin/rooms');
       expect(await dataSource.getRepository(PermanentRoom).countBy({ id: room.id })).toBe(0);
       expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'room.deleted', subjectId: room.id, actorLabel: 'admin@school.test' })).toBe(1);
@@ -366,7 +454,9 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
   it('publishes the rooms API in the OpenAPI document', async () => {
     const res = await request(env.api.server).get('/api/docs-json').expect(200);
     expect(res.body.paths['/api/v1/admin/rooms']).toEqual(expect.objectContaining({ get: expect.anything(), post: expect.anything() }));
-    expect(res.body.paths['/api/v1/admin/rooms/{id}']).toEqual(expect.objectContaining({ get: expect.anything(), patch: expect.anything(), delete: expect.anything() }));
+    expect(res.body.paths['/api/v1/admin/rooms/{id}']).toEqual(
+      expect.objectContaining({ get: expect.anything(), patch: expect.anything(), delete: expect.anything() }),
+    );
     expect(res.body.components.schemas.CreateRoomDto.required).toEqual(expect.arrayContaining(['name', 'serverId']));
     expect(res.body.components.schemas.AccessEntryDto.properties.affiliation.enum).toEqual(['member', 'moderator']);
   });

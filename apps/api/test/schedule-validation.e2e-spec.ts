@@ -47,20 +47,60 @@ describe('schedules are validated as strictly as a calendar would', () => {
     const minutes = Array.from({ length: 60 }, (_, i) => i).join(',');
     const hours = Array.from({ length: 24 }, (_, i) => i).join(',');
     it.each([
-      ['an unknown weekday (was stored as BYDAY=undefined)', { recurrence: 'FREQ=WEEKLY;BYDAY=XX;COUNT=5' }, 'recurrence', 'recurrence has an unknown weekday: XX (use MO, TU, WE, TH, FR, SA or SU)'],
+      [
+        'an unknown weekday (was stored as BYDAY=undefined)',
+        { recurrence: 'FREQ=WEEKLY;BYDAY=XX;COUNT=5' },
+        'recurrence',
+        'recurrence has an unknown weekday: XX (use MO, TU, WE, TH, FR, SA or SU)',
+      ],
       ['an unknown part', { recurrence: 'FREQ=WEEKLY;COUNT=5;COLOR=RED' }, 'recurrence', 'recurrence has a part Moderato does not know: COLOR'],
       ['COUNT=0', { recurrence: 'FREQ=WEEKLY;COUNT=0' }, 'recurrence', 'COUNT must be a whole number from 1 to 500'],
       ['INTERVAL=0', { recurrence: 'FREQ=WEEKLY;INTERVAL=0;COUNT=5' }, 'recurrence', 'INTERVAL must be a whole number from 1 to 52'],
       ['UNTIL before the start', { recurrence: 'FREQ=WEEKLY;UNTIL=20261231T000000Z' }, 'recurrence', 'UNTIL is before the start of the meeting'],
       ['BYHOUR', { recurrence: 'FREQ=DAILY;BYHOUR=8,14;COUNT=5' }, 'recurrence', 'recurrence may repeat at most once a day: BYHOUR is not allowed'],
       ['FREQ=HOURLY', { recurrence: 'FREQ=HOURLY;COUNT=5' }, 'recurrence', 'recurrence must repeat DAILY, WEEKLY or MONTHLY (at most once a day)'],
-      ['every hour and minute until +60 days (86,370 dates a person)', { recurrence: `FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};UNTIL=20270312T000000Z` }, 'recurrence', 'recurrence may repeat at most once a day: BYHOUR is not allowed'],
-      ['a daily UNTIL rule with more than 500 dates', { recurrence: 'FREQ=DAILY;UNTIL=20290101T000000Z' }, 'recurrence', 'recurrence may have at most 500 occurrences'],
-      ['30 February (was stored as 2 March)', { startsAt: '2027-02-30T08:00:00+01:00', endsAt: '2027-02-30T08:45:00+01:00' }, 'startsAt', 'startsAt is not a date and time of the calendar: 2027-02-30T08:00:00+01:00'],
-      ['T24:00', { startsAt: '2027-01-11T24:00:00+01:00', endsAt: '2027-01-12T00:45:00+01:00' }, 'startsAt', 'startsAt is not a date and time of the calendar: 2027-01-11T24:00:00+01:00'],
-      ['a year before 2000', { startsAt: '1999-01-11T08:00:00+01:00', endsAt: '1999-01-11T08:45:00+01:00' }, 'startsAt', 'startsAt must be in the years 2000 to 2100'],
-      ['a year after 2100', { startsAt: '2101-01-11T08:00:00+01:00', endsAt: '2101-01-11T08:45:00+01:00' }, 'startsAt', 'startsAt must be in the years 2000 to 2100'],
-      ['a new meeting in the past (invitations went out, Start answered 410)', { startsAt: '2027-01-04T06:30:00+01:00', endsAt: '2027-01-04T07:30:00+01:00' }, 'startsAt', 'startsAt is in the past: a new meeting must start in the future'],
+      [
+        'every hour and minute until +60 days (86,370 dates a person)',
+        { recurrence: `FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};UNTIL=20270312T000000Z` },
+        'recurrence',
+        'recurrence may repeat at most once a day: BYHOUR is not allowed',
+      ],
+      [
+        'a daily UNTIL rule with more than 500 dates',
+        { recurrence: 'FREQ=DAILY;UNTIL=20290101T000000Z' },
+        'recurrence',
+        'recurrence may have at most 500 occurrences',
+      ],
+      [
+        '30 February (was stored as 2 March)',
+        { startsAt: '2027-02-30T08:00:00+01:00', endsAt: '2027-02-30T08:45:00+01:00' },
+        'startsAt',
+        'startsAt is not a date and time of the calendar: 2027-02-30T08:00:00+01:00',
+      ],
+      [
+        'T24:00',
+        { startsAt: '2027-01-11T24:00:00+01:00', endsAt: '2027-01-12T00:45:00+01:00' },
+        'startsAt',
+        'startsAt is not a date and time of the calendar: 2027-01-11T24:00:00+01:00',
+      ],
+      [
+        'a year before 2000',
+        { startsAt: '1999-01-11T08:00:00+01:00', endsAt: '1999-01-11T08:45:00+01:00' },
+        'startsAt',
+        'startsAt must be in the years 2000 to 2100',
+      ],
+      [
+        'a year after 2100',
+        { startsAt: '2101-01-11T08:00:00+01:00', endsAt: '2101-01-11T08:45:00+01:00' },
+        'startsAt',
+        'startsAt must be in the years 2000 to 2100',
+      ],
+      [
+        'a new meeting in the past (invitations went out, Start answered 410)',
+        { startsAt: '2027-01-04T06:30:00+01:00', endsAt: '2027-01-04T07:30:00+01:00' },
+        'startsAt',
+        'startsAt is in the past: a new meeting must start in the future',
+      ],
     ])('refuses %s: 400 with a field message, nothing saved', async (_name, overrides, field, message) => {
       const before = await meetingCount();
       const res = await post(meeting(overrides)).expect(400);
@@ -75,7 +115,11 @@ describe('schedules are validated as strictly as a calendar would', () => {
 
     it('refuses a bad rule on PATCH too, and keeps the meeting as it was', async () => {
       const { body } = await post(meeting({ recurrence: 'FREQ=WEEKLY;COUNT=3' })).expect(201);
-      const res = await teacher.patch(`/api/v1/meetings/${body.id}`).set('x-csrf-token', csrf).send({ recurrence: 'FREQ=WEEKLY;BYDAY=XX;COUNT=3', version: 1 }).expect(400);
+      const res = await teacher
+        .patch(`/api/v1/meetings/${body.id}`)
+        .set('x-csrf-token', csrf)
+        .send({ recurrence: 'FREQ=WEEKLY;BYDAY=XX;COUNT=3', version: 1 })
+        .expect(400);
       expect(res.body.details).toEqual([{ field: 'recurrence', messages: ['recurrence has an unknown weekday: XX (use MO, TU, WE, TH, FR, SA or SU)'] }]);
       expect(await dataSource.getRepository(Meeting).findOneByOrFail({ id: body.id })).toMatchObject({ rrule: 'FREQ=WEEKLY;COUNT=3', version: 1 });
     });
@@ -90,12 +134,18 @@ describe('schedules are validated as strictly as a calendar would', () => {
     });
 
     it('rounds a start with seconds to the minute: the first occurrence is startsAt, and it can be cancelled', async () => {
-      const { body } = await post(meeting({ startsAt: '2027-01-11T08:00:20+01:00', endsAt: '2027-01-11T08:45:20+01:00', recurrence: 'FREQ=WEEKLY;COUNT=3' })).expect(201);
+      const { body } = await post(
+        meeting({ startsAt: '2027-01-11T08:00:20+01:00', endsAt: '2027-01-11T08:45:20+01:00', recurrence: 'FREQ=WEEKLY;COUNT=3' }),
+      ).expect(201);
       expect(body.startsAt).toBe('2027-01-11T07:00:00.000Z');
       expect(body.endsAt).toBe('2027-01-11T07:45:00.000Z');
       const occurrences = await teacher.get(`/api/v1/meetings/${body.id}/occurrences`).expect(200);
       expect(occurrences.body[0].occurrence).toBe(body.startsAt);
-      const cancelled = await teacher.patch(`/api/v1/meetings/${body.id}/occurrences/${body.startsAt}`).set('x-csrf-token', csrf).send({ cancelled: true, version: 1 }).expect(200);
+      const cancelled = await teacher
+        .patch(`/api/v1/meetings/${body.id}/occurrences/${body.startsAt}`)
+        .set('x-csrf-token', csrf)
+        .send({ cancelled: true, version: 1 })
+        .expect(200);
       expect(cancelled.body.recurrenceExceptions).toEqual([{ occurrence: '2027-01-11T07:00:00.000Z', cancelled: true }]);
     });
   });
@@ -106,7 +156,16 @@ describe('schedules are validated as strictly as a calendar would', () => {
       for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
       return req;
     };
-    const valid = { title: 'Physics 9a', date: '2027-01-11', startTime: '08:00', endTime: '08:45', timezone: 'Europe/Berlin', repeat: 'none', count: '10', joinBefore: '10' };
+    const valid = {
+      title: 'Physics 9a',
+      date: '2027-01-11',
+      startTime: '08:00',
+      endTime: '08:45',
+      timezone: 'Europe/Berlin',
+      repeat: 'none',
+      count: '10',
+      joinBefore: '10',
+    };
     /** The error messages shown beside one field of the re-shown form. */
     const errorsBeside = (html: string, field: string) => {
       const block = new RegExp(`<div class="field has-error">\\s*<label for="f-${field}">[\\s\\S]*?</div>`).exec(html)?.[0] ?? '';
@@ -144,10 +203,17 @@ describe('schedules are validated as strictly as a calendar would', () => {
       ({ meeting: broken } = await factories.meeting({
         organizer,
         server,
-        overrides: { title: 'Broken series', startsAt: new Date('2027-01-05T07:00:00Z'), endsAt: new Date('2027-01-05T08:00:00Z'), rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5' },
+        overrides: {
+          title: 'Broken series',
+          startsAt: new Date('2027-01-05T07:00:00Z'),
+          endsAt: new Date('2027-01-05T08:00:00Z'),
+          rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5',
+        },
       }));
       ({ code: brokenCode } = await factories.invitation(broken, { email: 'student@school.test' }));
-      ({ body: valid } = await post(meeting({ title: 'Daily stand-up', startsAt: '2027-01-05T08:00:00+01:00', endsAt: '2027-01-05T08:15:00+01:00', recurrence: 'FREQ=DAILY;COUNT=90' })).expect(201));
+      ({ body: valid } = await post(
+        meeting({ title: 'Daily stand-up', startsAt: '2027-01-05T08:00:00+01:00', endsAt: '2027-01-05T08:15:00+01:00', recurrence: 'FREQ=DAILY;COUNT=90' }),
+      ).expect(201));
     });
 
     it("the organizer's list pages answer 200 and mark it", async () => {
@@ -182,7 +248,11 @@ describe('schedules are validated as strictly as a calendar would', () => {
     });
 
     it('invitees can still be added to it (without reminders)', async () => {
-      const res = await teacher.post(`/api/v1/meetings/${broken.id}/invitations`).set('x-csrf-token', csrf).send({ invitees: [{ email: 'student2@school.test' }] }).expect(201);
+      const res = await teacher
+        .post(`/api/v1/meetings/${broken.id}/invitations`)
+        .set('x-csrf-token', csrf)
+        .send({ invitees: [{ email: 'student2@school.test' }] })
+        .expect(201);
       expect(res.body.map((i: { email: string }) => i.email)).toEqual(['student2@school.test']);
     });
 
@@ -192,7 +262,9 @@ describe('schedules are validated as strictly as a calendar would', () => {
       await service.topUpReminders();
       const reminders = new Map<string, number>(
         (
-          await dataSource.query("SELECT i.meeting_id AS id, count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE o.kind = 'reminder' GROUP BY 1")
+          await dataSource.query(
+            "SELECT i.meeting_id AS id, count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE o.kind = 'reminder' GROUP BY 1",
+          )
         ).map((row: { id: string; n: number }) => [row.id, row.n]),
       );
       // The daily series: one reminder a date of the next 60 days (5 January to 4 March).
@@ -207,13 +279,27 @@ describe('schedules are validated as strictly as a calendar would', () => {
       const topUp = new ReminderTopUpService(dataSource, env.api.app.get(MeetingsService), resolveMailOptions({ reminderTopUpIntervalMs: 0 }));
       await topUp.runOnce();
       const listing = env.api.logs.records().find((record) => String(record.msg).startsWith('Series with an invalid stored schedule'));
-      expect(listing).toMatchObject({ level: 40, count: 1, series: [expect.objectContaining({ id: broken.id, rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5' })] });
+      expect(listing).toMatchObject({
+        level: 40,
+        count: 1,
+        series: [expect.objectContaining({ id: broken.id, rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5' })],
+      });
     });
 
     it('saving it unchanged asks for a valid rule; a valid one fixes it', async () => {
-      const unchanged = await teacher.patch(`/api/v1/meetings/${broken.id}`).set('x-csrf-token', csrf).send({ title: 'Broken series (renamed)', version: broken.version }).expect(400);
-      expect(unchanged.body.details).toEqual([{ field: 'recurrence', messages: ['recurrence has an unknown weekday: undefined (use MO, TU, WE, TH, FR, SA or SU)'] }]);
-      await teacher.patch(`/api/v1/meetings/${broken.id}`).set('x-csrf-token', csrf).send({ recurrence: 'FREQ=WEEKLY;BYDAY=TU;COUNT=5', version: broken.version }).expect(200);
+      const unchanged = await teacher
+        .patch(`/api/v1/meetings/${broken.id}`)
+        .set('x-csrf-token', csrf)
+        .send({ title: 'Broken series (renamed)', version: broken.version })
+        .expect(400);
+      expect(unchanged.body.details).toEqual([
+        { field: 'recurrence', messages: ['recurrence has an unknown weekday: undefined (use MO, TU, WE, TH, FR, SA or SU)'] },
+      ]);
+      await teacher
+        .patch(`/api/v1/meetings/${broken.id}`)
+        .set('x-csrf-token', csrf)
+        .send({ recurrence: 'FREQ=WEEKLY;BYDAY=TU;COUNT=5', version: broken.version })
+        .expect(200);
       const page = await teacher.get(`/meetings/${broken.id}`).set('Accept-Language', 'en').expect(200);
       expect(page.text).not.toContain('This schedule is invalid');
       expect(page.text).toContain('data-occurrence="2027-01-05T07:00:00.000Z"');

@@ -26,7 +26,11 @@ describe('a teacher schedules a weekly meeting in Chromium', () => {
     await queue.close();
     stack = await startListeningApi({ REDIS_URL: redisUrl, SMTP_URL: sink.url });
     baseUrl = stack.baseUrl;
-    worker = await createWorker({ config: testConfig(stack.api.db.url, stack.env), logDestination: new LogCapture(), mail: { pollIntervalMs: 100, retryDelayMs: 200 } });
+    worker = await createWorker({
+      config: testConfig(stack.api.db.url, stack.env),
+      logDestination: new LogCapture(),
+      mail: { pollIntervalMs: 100, retryDelayMs: 200 },
+    });
     await worker.init();
     await registerJitsiServer(stack.api);
     browser = await launchChromium();

@@ -7,8 +7,22 @@ import { FixedClock } from '@moderato/core';
 import { JitsiServersService, mintRoomToken } from '@moderato/jitsi';
 import { startSignedInApi, type SignedInApi } from './signed-in';
 
-const hs256 = { name: 'School Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' };
-const rs256 = { name: 'Key-server Jitsi', baseUrl: 'https://meet2.school.test/', xmppDomain: 'meet.jitsi', appId: 'moderato-rs', audience: 'jitsi', signingMode: 'RS256' };
+const hs256 = {
+  name: 'School Jitsi',
+  baseUrl: 'https://meet.school.test',
+  xmppDomain: 'meet.jitsi',
+  appId: 'moderato',
+  audience: 'jitsi',
+  signingMode: 'HS256',
+};
+const rs256 = {
+  name: 'Key-server Jitsi',
+  baseUrl: 'https://meet2.school.test/',
+  xmppDomain: 'meet.jitsi',
+  appId: 'moderato-rs',
+  audience: 'jitsi',
+  signingMode: 'RS256',
+};
 
 /** The URL Prosody fetches for a kid: <asap_key_server>/<lower-case hex sha256(kid)>.pem */
 const prosodyKeyPath = (serverId: string, kid: string) => `/asap/${serverId}/${createHash('sha256').update(kid).digest('hex')}.pem`;
@@ -82,7 +96,7 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
       expect(inspect.body.problems).toEqual([]);
     });
 
-    it('shows the docker .env and Prosody/Jicofo lines filled in with the server\'s values', async () => {
+    it("shows the docker .env and Prosody/Jicofo lines filled in with the server's values", async () => {
       const page = await admin.get(`/admin/servers/${serverId}`).set('Accept-Language', 'en').expect(200);
       for (const line of [
         'ENABLE_AUTH=1',
@@ -113,7 +127,16 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
         .post('/admin/servers')
         .type('form')
         .set('Accept-Language', 'en')
-        .send({ _csrf: adminCsrf, name: 'Typo server', baseUrl: 'meet.school.test', xmppDomain: 'meet jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256', secret: 'short' })
+        .send({
+          _csrf: adminCsrf,
+          name: 'Typo server',
+          baseUrl: 'meet.school.test',
+          xmppDomain: 'meet jitsi',
+          appId: 'moderato',
+          audience: 'jitsi',
+          signingMode: 'HS256',
+          secret: 'short',
+        })
         .expect(400);
       expect(res.text).toContain('baseUrl must be an http(s) URL');
       expect(res.text).toContain('xmppDomain must be a domain name');
@@ -132,7 +155,15 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
       await admin
         .post(`/admin/servers/${serverId}`)
         .type('form')
-        .send({ _csrf: adminCsrf, name: 'School Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi-school', allowedOrganizerRoles: '' })
+        .send({
+          _csrf: adminCsrf,
+          name: 'School Jitsi',
+          baseUrl: 'https://meet.school.test',
+          xmppDomain: 'meet.jitsi',
+          appId: 'moderato',
+          audience: 'jitsi-school',
+          allowedOrganizerRoles: '',
+        })
         .expect(303);
       const res = await admin.get(`/api/v1/servers/${serverId}`).expect(200);
       expect(res.body).toMatchObject({ audience: 'jitsi-school', enabled: false });
@@ -169,7 +200,9 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
     it('answers 404 for unknown keys, servers and malformed names', async () => {
       await request(env.api.server).get(prosodyKeyPath(serverId, 'no-such-kid')).expect(404);
       await request(env.api.server).get(prosodyKeyPath('00000000-0000-0000-0000-000000000000', firstKid)).expect(404);
-      await request(env.api.server).get(`/asap/${serverId}/${createHash('sha256').update(firstKid).digest('hex').toUpperCase()}.pem`).expect(404);
+      await request(env.api.server)
+        .get(`/asap/${serverId}/${createHash('sha256').update(firstKid).digest('hex').toUpperCase()}.pem`)
+        .expect(404);
       await request(env.api.server).get(`/asap/${serverId}/../../etc/passwd`).expect(404);
     });
 
@@ -235,12 +268,22 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
   describe('token inspector', () => {
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = () => Math.floor(clock.now().getTime() / 1000);
-    const claims = () => ({ iss: 'moderato', aud: 'jitsi-school', sub: 'meet.jitsi', room: 'maths-7b', nbf: now() - 30, exp: now() + 600, context: { user: { id: '1', name: 'A', email: 'a@school.test', moderator: false, affiliation: 'member' } } });
+    const claims = () => ({
+      iss: 'moderato',
+      aud: 'jitsi-school',
+      sub: 'meet.jitsi',
+      room: 'maths-7b',
+      nbf: now() - 30,
+      exp: now() + 600,
+      context: { user: { id: '1', name: 'A', email: 'a@school.test', moderator: false, affiliation: 'member' } },
+    });
     let serverId: string;
     let secret: string;
 
     beforeAll(async () => {
-      const [server] = ((await admin.get('/api/v1/servers').expect(200)).body as { id: string; signingMode: string }[]).filter((s) => s.signingMode === 'HS256');
+      const [server] = ((await admin.get('/api/v1/servers').expect(200)).body as { id: string; signingMode: string }[]).filter(
+        (s) => s.signingMode === 'HS256',
+      );
       serverId = server.id;
       secret = (await admin.post(`/api/v1/servers/${serverId}/reveal-secret`).set('x-csrf-token', adminCsrf).expect(200)).body.secret;
     });
@@ -292,8 +335,12 @@ describe('Jitsi server registry, ASAP keys, configuration snippets, token inspec
 
   it('publishes the API in the OpenAPI document', async () => {
     const res = await request(env.api.server).get('/api/docs-json').expect(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/servers', '/api/v1/servers/{id}', '/api/v1/servers/{id}/rotate-key', '/api/v1/me']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/servers', '/api/v1/servers/{id}', '/api/v1/servers/{id}/rotate-key', '/api/v1/me']),
+    );
     expect(res.body.paths['/api/v1/tokens/inspect'].post.summary).toBe('Decode a Jitsi token and list the token rules (docs/jitsi-tokens.md) it breaks');
-    expect(res.body.components.schemas.CreateServerDto.required).toEqual(expect.arrayContaining(['name', 'baseUrl', 'xmppDomain', 'appId', 'audience', 'signingMode']));
+    expect(res.body.components.schemas.CreateServerDto.required).toEqual(
+      expect.arrayContaining(['name', 'baseUrl', 'xmppDomain', 'appId', 'audience', 'signingMode']),
+    );
   });
 });

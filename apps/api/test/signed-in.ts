@@ -60,10 +60,12 @@ export async function startSignedInApi(options: { env?: Record<string, string>; 
 
 /** Registers the HS256 Jitsi server meetings in tests are scheduled on. */
 export async function registerJitsiServer(api: RunningApi) {
-  const { server } = await api.app.get(JitsiServersService).create(
-    { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-    { id: null, label: 'test' },
-  );
+  const { server } = await api.app
+    .get(JitsiServersService)
+    .create(
+      { name: 'Jitsi', baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
   return server;
 }
 
@@ -74,10 +76,12 @@ export async function registerJitsiServer(api: RunningApi) {
  */
 export async function registerJitsiStandIn(api: RunningApi, name = 'Jitsi'): Promise<{ server: JitsiServer; jitsi: RunningDevJitsi }> {
   const port = await freePort();
-  const { server, secret } = await api.app.get(JitsiServersService).create(
-    { name, baseUrl: `http://127.0.0.1:${port}`, xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
-    { id: null, label: 'test' },
-  );
+  const { server, secret } = await api.app
+    .get(JitsiServersService)
+    .create(
+      { name, baseUrl: `http://127.0.0.1:${port}`, xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      { id: null, label: 'test' },
+    );
   const jitsi = await startDevJitsi({ settings: { domain: 'meet.jitsi', appId: 'moderato', acceptedAudiences: ['jitsi'], appSecret: secret }, port });
   return { server, jitsi };
 }
@@ -88,7 +92,14 @@ export async function landOnStandIn(location: string) {
   const html = await res.text();
   const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
   const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
-  return { status: res.status, html, verdict: attr('data-verdict'), room: attr('data-room'), affiliation: attr('data-affiliation'), reason: attr('data-reason') };
+  return {
+    status: res.status,
+    html,
+    verdict: attr('data-verdict'),
+    room: attr('data-room'),
+    affiliation: attr('data-affiliation'),
+    reason: attr('data-reason'),
+  };
 }
 
 /**

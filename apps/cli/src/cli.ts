@@ -18,7 +18,7 @@ function help(commands: CliCommand[]): string {
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'moderato <command> --help shows a command\'s options. Configuration comes from the environment',
+    "moderato <command> --help shows a command's options. Configuration comes from the environment",
     'and a .env file in the current folder, exactly as for the api (docs/configuration.md).',
   ].join('\n');
 }

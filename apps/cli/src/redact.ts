@@ -17,5 +17,9 @@ export function errorText(error: unknown): string {
   // fetch() says only "fetch failed"; the reason is in the cause.
   if (cause instanceof Error && (message === 'fetch failed' || !message)) message = cause.message || (cause as { code?: string }).code || message;
   if (error instanceof AggregateError && error.errors.length) message = error.errors.map((e: unknown) => errorText(e)).join('; ');
-  return message.replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***@').replace(/\s+/g, ' ').trim().slice(0, 300);
+  return message
+    .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***@')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }

@@ -4,7 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 // The operator's guide links its pages to each other and to sections (#anchors): a renamed
 // heading or page must not leave a dead link behind.
 const root = join(__dirname, '../../..');
-const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
 const slug = (heading: string) =>

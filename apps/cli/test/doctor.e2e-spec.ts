@@ -49,7 +49,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
     const publicUrl = `http://127.0.0.1:${port}`;
     idp = await startDevIdp({
       port: 0,
-      clients: [{ clientId: 'moderato', clientSecret: 'cli-test-secret', redirectUris: [`${publicUrl}/auth/callback`], postLogoutRedirectUris: [`${publicUrl}/`] }],
+      clients: [
+        { clientId: 'moderato', clientSecret: 'cli-test-secret', redirectUris: [`${publicUrl}/auth/callback`], postLogoutRedirectUris: [`${publicUrl}/`] },
+      ],
     });
     jitsi = await startJitsiWeb(() => jitsiDomain);
     env = {
@@ -94,7 +96,10 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect(hs.stdout).toMatch(/^JWT_APP_SECRET=[0-9a-f]{64}$/m);
       expect(hs.stdout).toContain('XMPP_MUC_MODULES=token_affiliation,token_owner_party');
       expect(hs.stdout).toContain('ENABLE_AUTO_OWNER=0');
-      const rs = await runCli(['server', 'add', '--name', 'School RS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato-rs', '--signing', 'RS256'], env);
+      const rs = await runCli(
+        ['server', 'add', '--name', 'School RS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato-rs', '--signing', 'RS256'],
+        env,
+      );
       expect(rs.code).toBe(0);
       expect(rs.stdout).toMatch(new RegExp(`^JWT_ASAP_KEYSERVER=${env.PUBLIC_URL}/asap/[0-9a-f-]{36}$`, 'm'));
       const again = await runCli(['server', 'add', '--name', 'School HS', '--url', jitsi.url, '--domain', 'meet.jitsi', '--app-id', 'moderato'], env);
@@ -113,7 +118,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
   describe('doctor', () => {
     it('prints ✔ for every check against a working stack, and exits 0', async () => {
       // A worker reported a moment ago (its LivenessService writes this every 5 s).
-      await holder.query(`INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('cli-test:1', 'cli-test', 1, now(), now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()`);
+      await holder.query(
+        `INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ('cli-test:1', 'cli-test', 1, now(), now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()`,
+      );
       const run = await runCli(['doctor'], env);
       const lines = checkLines(run.stdout);
       expect({ code: run.code, failing: lines.filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: [] });
@@ -175,7 +182,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         expect(run.code).toBe(0);
         const warnings = checkLines(run.stdout).filter((line) => line.startsWith('!'));
         // (The worker's heartbeat line may warn too: no worker runs in this test.)
-        expect(warnings.filter((line) => !line.includes('worker'))).toEqual([`! 2 mails waiting since ${since.toISOString()}: Error: Mailbox busy, try again later`]);
+        expect(warnings.filter((line) => !line.includes('worker'))).toEqual([
+          `! 2 mails waiting since ${since.toISOString()}: Error: Mailbox busy, try again later`,
+        ]);
         expect(run.stdout).toContain('MAIL_RETRY_HOURS');
       } finally {
         await holder.query(`DELETE FROM outbox_messages WHERE id = ANY($1::uuid[])`, [rows.map((row: { id: string }) => row.id)]);
@@ -232,12 +241,28 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       const report = JSON.parse(good.stdout) as { ok: boolean; summary: { failed: number; passed: number }; checks: { id: string; status: string }[] };
       expect(report.ok).toBe(true);
       expect(report.summary.failed).toBe(0);
-      expect(report.checks.map((check) => check.id)).toEqual(expect.arrayContaining(['config', 'postgres', 'migrations', 'redis', 'smtp', 'oidc.discovery', 'oidc.redirect-uri', 'oidc.client', 'jitsi.config-js', 'jitsi.token', 'jitsi.asap']));
+      expect(report.checks.map((check) => check.id)).toEqual(
+        expect.arrayContaining([
+          'config',
+          'postgres',
+          'migrations',
+          'redis',
+          'smtp',
+          'oidc.discovery',
+          'oidc.redirect-uri',
+          'oidc.client',
+          'jitsi.config-js',
+          'jitsi.token',
+          'jitsi.asap',
+        ]),
+      );
       const bad = await runCli(['doctor', '--json'], { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
       expect(bad.code).toBe(1);
       const failed = JSON.parse(bad.stdout) as { ok: boolean; checks: { id: string; status: string; fix?: string }[] };
       expect(failed.ok).toBe(false);
-      expect(failed.checks.filter((check) => check.status === 'fail')).toEqual([expect.objectContaining({ id: 'redis', fix: expect.stringContaining('REDIS_URL') })]);
+      expect(failed.checks.filter((check) => check.status === 'fail')).toEqual([
+        expect.objectContaining({ id: 'redis', fix: expect.stringContaining('REDIS_URL') }),
+      ]);
     });
 
     it('invalid configuration: ✖ per bad variable, the rest skipped', async () => {
@@ -289,7 +314,10 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         expect(added.stdout).not.toContain('A shared secret was generated');
         const last = await runCli(['doctor'], emptyEnv);
         // Content but for the worker: none has ever run against this new database.
-        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({ code: 0, failing: ['! No worker has ever reported: mails are not being sent'] });
+        expect({ code: last.code, failing: checkLines(last.stdout).filter((line) => !line.startsWith('✔')) }).toEqual({
+          code: 0,
+          failing: ['! No worker has ever reported: mails are not being sent'],
+        });
       } finally {
         await emptyHolder.end();
         await empty.drop();
@@ -320,7 +348,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect(good.stdout).toContain('Signature:   valid');
       expect(good.stdout).toContain('✔ Jitsi accepts this token: it follows every token rule (docs/jitsi-tokens.md).');
 
-      const bad = await runCli(['token', 'inspect', '-', '--server', 'School HS'], env, { stdin: `https://meet.school.test/math-7b?jwt=${await mint({ audience: 'other' })}\n` });
+      const bad = await runCli(['token', 'inspect', '-', '--server', 'School HS'], env, {
+        stdin: `https://meet.school.test/math-7b?jwt=${await mint({ audience: 'other' })}\n`,
+      });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/^✖ \[claim\.aud\] .*"other".*"jitsi"/m);
       expect(bad.stdout).toContain('Each rule id, and what Jitsi logs for it, is explained in docs/jitsi-tokens.md.');
@@ -369,7 +399,9 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
     });
 
     it('an existing account with that verified email is admin at once', async () => {
-      await holder.query(`INSERT INTO users (issuer, subject, email, email_verified, display_name) VALUES ('https://idp.test', 'sub-anna', 'anna@school.test', true, 'Anna')`);
+      await holder.query(
+        `INSERT INTO users (issuer, subject, email, email_verified, display_name) VALUES ('https://idp.test', 'sub-anna', 'anna@school.test', true, 'Anna')`,
+      );
       const run = await runCli(['create-admin', 'anna@school.test', '--organizer'], env);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('anna@school.test is administrator and organizer now (1 account)');

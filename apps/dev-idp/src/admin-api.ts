@@ -77,7 +77,13 @@ export function createAdminApi(users: readonly DevIdpUser[]) {
   };
 
   /** Answers GET <prefix>/users|groups|groups/{id}/members; `authorized` says whether the bearer token may. */
-  return async function handle(req: IncomingMessage, res: ServerResponse, rest: string, query: URLSearchParams, authorized: () => Promise<'ok' | 401 | 403>): Promise<void> {
+  return async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rest: string,
+    query: URLSearchParams,
+    authorized: () => Promise<'ok' | 401 | 403>,
+  ): Promise<void> {
     const auth = await authorized();
     if (auth !== 'ok') return json(res, auth, { error: auth === 401 ? 'HTTP 401 Unauthorized' : 'HTTP 403 Forbidden' });
     if (req.method !== 'GET') return json(res, 405, { error: 'Method not allowed' });

@@ -132,9 +132,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  */
 export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp> {
   if (options.production) {
-    throw new Error(
-      'The development identity provider must not run in production. Use your real identity provider (e.g. Keycloak) and set OIDC_ISSUER.',
-    );
+    throw new Error('The development identity provider must not run in production. Use your real identity provider (e.g. Keycloak) and set OIDC_ISSUER.');
   }
   if (!options.clients?.length) throw new Error('Development IdP: at least one client is required');
   const clients = options.clients.map(toClientMetadata);
@@ -168,7 +166,10 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
   try {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = await exportJWK(privateKey);
-    const kid = createHash('sha256').update(jwk.n ?? '').digest('base64url').slice(0, 16);
+    const kid = createHash('sha256')
+      .update(jwk.n ?? '')
+      .digest('base64url')
+      .slice(0, 16);
 
     const configuration: Configuration = {
       adapter: new MemoryStore().adapterFactory(),
@@ -309,12 +310,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
       // Compare even for an unknown email, so the answer takes as long either way.
       const passwordMatches = sameSecret(form.get('password') ?? '', user?.password ?? randomBytes(16).toString('hex'));
       if (!user || !passwordMatches) return renderLogin(res, interaction, 200, email, WRONG_CREDENTIALS);
-      return provider.interactionFinished(
-        req,
-        res,
-        { login: { accountId: subjectFor(user.email), amr: ['pwd'] } },
-        { mergeWithLastSubmission: false },
-      );
+      return provider.interactionFinished(req, res, { login: { accountId: subjectFor(user.email), amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     }
     if (action === 'abort' && method === 'POST') {
       await details(req, res, uid);

@@ -192,7 +192,7 @@ describe('development identity provider (oidc-provider)', () => {
     const refused = await new Browser().follow(url);
     expect(refused.status).toBe(400);
     expect(refused.location).toBeUndefined();
-    expect(visibleText(refused)).toContain('redirect_uri did not match any of the client\'s registered redirect_uris');
+    expect(visibleText(refused)).toContain("redirect_uri did not match any of the client's registered redirect_uris");
 
     const stale = await new Browser().follow(`${idp.issuer}/interaction/no-such-sign-in`);
     expect(stale.status).toBe(400);
@@ -307,7 +307,12 @@ describe('loadUsersFile', () => {
       /entry 1 \("a@b\.c"\) "groups" must be an array/,
     );
     expect(() =>
-      loadUsersFile(write('twice.json', [{ email: 'a@b.c', password: 'x', name: 'A' }, { email: 'A@b.c', password: 'y', name: 'B' }])),
+      loadUsersFile(
+        write('twice.json', [
+          { email: 'a@b.c', password: 'x', name: 'A' },
+          { email: 'A@b.c', password: 'y', name: 'B' },
+        ]),
+      ),
     ).toThrow(/entry 2 \("A@b\.c"\) repeats an email address/);
     expect(() => loadUsersFile(write('notjson.json', '[{'))).toThrow(/is not valid JSON/);
     expect(() => loadUsersFile(write('object.json', { users: [] }))).toThrow(/must hold a non-empty JSON array/);

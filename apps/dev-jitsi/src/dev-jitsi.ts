@@ -155,7 +155,11 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'EADDRINUSE' ? `Development Jitsi: ${host}:${options.port} is already in use` : `Development Jitsi cannot listen: ${error.message}`)),
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE' ? `Development Jitsi: ${host}:${options.port} is already in use` : `Development Jitsi cannot listen: ${error.message}`,
+        ),
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });

@@ -159,7 +159,10 @@ export async function judgeToken(token: string | undefined | null, room: string,
     return refused(roomName, `not allowed to join ${roomName}@conference.${host.domain}: the token is for room '${tokenRoom}'`);
   }
   if (body.sub !== '*' && String(body.sub ?? '').toLowerCase() !== host.domain.toLowerCase()) {
-    return refused(roomName, `not allowed to join ${roomName}@conference.${host.domain}: the token's 'sub' is '${String(body.sub ?? '')}', not the domain ${host.domain}`);
+    return refused(
+      roomName,
+      `not allowed to join ${roomName}@conference.${host.domain}: the token's 'sub' is '${String(body.sub ?? '')}', not the domain ${host.domain}`,
+    );
   }
 
   const context = (body.context ?? {}) as { user?: Record<string, unknown>; features?: Record<string, unknown> };

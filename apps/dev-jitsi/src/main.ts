@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const jitsi = await startDevJitsi({ settings: registered.settings, port: Number(port), host });
   exitGracefullyOnSignals(jitsi, config.shutdownTimeoutMs, (message) => say(`dev-jitsi: ${message}`));
   say('Moderato development Jitsi stand-in — for development and tests only, never production.');
-  say(`Base URL   ${baseUrl} (${registered.created ? 'registered now' : 'registered'} as Jitsi server "${registered.server.name}", ${registered.server.signingMode})`);
+  say(
+    `Base URL   ${baseUrl} (${registered.created ? 'registered now' : 'registered'} as Jitsi server "${registered.server.name}", ${registered.server.signingMode})`,
+  );
   say(`Judges     tokens as Prosody with token authentication and token_affiliation would; who is in which room: ${baseUrl}/`);
 }
 

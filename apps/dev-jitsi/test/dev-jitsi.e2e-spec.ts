@@ -69,9 +69,15 @@ describe('judgeToken (HS256): what Prosody lets in', () => {
 
   it('refuses a token for another room, and one whose sub is not the XMPP domain', async () => {
     const token = await mint({ alg: 'HS256', secret: SECRET });
-    expect(await judgeToken(token, 'history-9a', HS, { now: NOW })).toMatchObject({ verdict: 'refused', reason: expect.stringContaining("the token is for room 'maths-7b'") });
+    expect(await judgeToken(token, 'history-9a', HS, { now: NOW })).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringContaining("the token is for room 'maths-7b'"),
+    });
     const public_host = await mint({ alg: 'HS256', secret: SECRET }, { server: { ...SERVER, xmppDomain: 'meet.school.org' } });
-    expect(await judgeToken(public_host, 'maths-7b', HS, { now: NOW })).toMatchObject({ verdict: 'refused', reason: expect.stringContaining("'sub' is 'meet.school.org'") });
+    expect(await judgeToken(public_host, 'maths-7b', HS, { now: NOW })).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringContaining("'sub' is 'meet.school.org'"),
+    });
   });
 
   it('compares rooms as Jitsi does: the URL room lower-cased', async () => {
@@ -80,7 +86,11 @@ describe('judgeToken (HS256): what Prosody lets in', () => {
 });
 
 describe('judgeToken (RS256): the key fetched from the ASAP key server as Prosody builds its URL', () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const rsa = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   const kid = 'moderato/abcd1234/20261207-00ff00ff';
   let keyServer: Server;
   let base: string;
@@ -106,12 +116,21 @@ describe('judgeToken (RS256): the key fetched from the ASAP key server as Prosod
   });
 
   it("refuses an HS256 token on an RS256 server with Prosody's words (no kid)", async () => {
-    const judgement = await judgeToken(await mint({ alg: 'HS256', secret: SECRET }), 'maths-7b', { domain: 'meet.jitsi', appId: 'moderato', asapKeyServer: base }, { now: NOW });
+    const judgement = await judgeToken(
+      await mint({ alg: 'HS256', secret: SECRET }),
+      'maths-7b',
+      { domain: 'meet.jitsi', appId: 'moderato', asapKeyServer: base },
+      { now: NOW },
+    );
     expect(judgement).toMatchObject({ verdict: 'refused', reason: "'kid' claim is missing" });
   });
 
   it('refuses a kid the key server does not know, and a token signed by another key', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const host = { domain: 'meet.jitsi', appId: 'moderato', asapKeyServer: base };
     expect(await judgeToken(await mint({ alg: 'RS256', kid: 'unknown', privateKeyPem: rsa.privateKey }), 'maths-7b', host, { now: NOW })).toMatchObject({
       reason: 'could not obtain public key',
@@ -136,7 +155,14 @@ describe('the stand-in over HTTP', () => {
     const html = await res.text();
     const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
     const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
-    return { status: res.status, html, verdict: attr('data-verdict'), room: attr('data-room'), affiliation: attr('data-affiliation'), reason: attr('data-reason') };
+    return {
+      status: res.status,
+      html,
+      verdict: attr('data-verdict'),
+      room: attr('data-room'),
+      affiliation: attr('data-affiliation'),
+      reason: attr('data-reason'),
+    };
   };
 
   it('shows the person in the room with their role and who else is there; Leave takes them out', async () => {
@@ -159,7 +185,12 @@ describe('the stand-in over HTTP', () => {
     expect(pupil.html).toContain('as participant');
     expect(pupil.html).toContain('Tom Teacher');
     expect(pupil.html).toContain('no moderator rights');
-    expect(jitsi.rooms().get('maths-7b')?.map((occupant) => occupant.email)).toEqual(['teacher@school.test', 'pia@school.test']);
+    expect(
+      jitsi
+        .rooms()
+        .get('maths-7b')
+        ?.map((occupant) => occupant.email),
+    ).toEqual(['teacher@school.test', 'pia@school.test']);
 
     // Reloading the page is the same person, not a second occupant.
     await open(await mint({ alg: 'HS256', secret: SECRET }));
@@ -168,7 +199,12 @@ describe('the stand-in over HTTP', () => {
     const occupant = /name="occupant" value="([^"]+)"/.exec(pupil.html)![1];
     const left = await fetch(`${jitsi.url}/maths-7b/leave`, { method: 'POST', body: new URLSearchParams({ occupant }) });
     expect(await left.text()).toContain('data-verdict="left"');
-    expect(jitsi.rooms().get('maths-7b')?.map((o) => o.email)).toEqual(['teacher@school.test']);
+    expect(
+      jitsi
+        .rooms()
+        .get('maths-7b')
+        ?.map((o) => o.email),
+    ).toEqual(['teacher@school.test']);
     const rooms = (await (await fetch(`${jitsi.url}/api/rooms`)).json()) as Record<string, { email: string }[]>;
     expect(rooms['maths-7b'].map((o) => o.email)).toEqual(['teacher@school.test']);
   });

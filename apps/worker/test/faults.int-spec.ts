@@ -107,7 +107,11 @@ describe('worker faults: 400 invitations while a part fails', () => {
   async function invite(): Promise<OutboxMessage[]> {
     const { invitations } = await new Factories(admin).meeting({ invitees: MAILS });
     const outbox = admin.getRepository(OutboxMessage);
-    return outbox.save(invitations.map((invitation) => outbox.create({ kind: 'invite', invitationId: invitation.id, payload: { sequence: 0 }, status: 'pending', notBefore: new Date(Date.now() - 1000) })));
+    return outbox.save(
+      invitations.map((invitation) =>
+        outbox.create({ kind: 'invite', invitationId: invitation.id, payload: { sequence: 0 }, status: 'pending', notBefore: new Date(Date.now() - 1000) }),
+      ),
+    );
   }
 
   /** Every row delivered (at least once) and marked sent; returns how many mails were duplicates. */
@@ -118,7 +122,8 @@ describe('worker faults: 400 invitations while a part fails', () => {
       throw new Error(`${error.message}: ${arrived()} arrived`);
     });
     await until(
-      async () => Number((await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [[...ids]]))[0].n) === MAILS,
+      async () =>
+        Number((await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [[...ids]]))[0].n) === MAILS,
       `${MAILS} rows marked sent`,
       10_000,
     );
@@ -189,14 +194,25 @@ describe('worker faults: 400 invitations while a part fails', () => {
     const rows = await invite();
     await sink.waitFor(80, 30_000);
     // Every row is in Redis (none pending): what Redis loses below is lost for good but for the fix.
-    await until(async () => Number((await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [rows.map((r) => r.id)]))[0].n) === 0, 'all rows enqueued', 10_000);
+    await until(
+      async () =>
+        Number(
+          (await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [rows.map((r) => r.id)]))[0].n,
+        ) === 0,
+      'all rows enqueued',
+      10_000,
+    );
     const release = sink.hold();
     await stopProc(redis);
     // While Redis is away, the worker says it cannot work: /healthz 503 and `main.js health` exits 1.
-    const failing = await until(async () => {
-      const answer = await healthz(healthPort);
-      return answer.status === 503 && answer;
-    }, 'the health signal to fail', 30_000);
+    const failing = await until(
+      async () => {
+        const answer = await healthz(healthPort);
+        return answer.status === 503 && answer;
+      },
+      'the health signal to fail',
+      30_000,
+    );
     expect(failing.body).toMatchObject({ status: 'failing', problems: expect.arrayContaining([expect.stringMatching(/^Redis: /)]) });
     expect(await healthCommand(healthEnv)).toBe(1);
     await startRedis();
@@ -216,13 +232,25 @@ describe('worker faults: 400 invitations while a part fails', () => {
     const queue = new Queue<MailJob>(QUEUES.mail, { connection });
     // A worker of this test's own, failing the job at its only attempt as a mail job does when
     // PostgreSQL cannot be reached; the row stays `queued`.
-    const failing = new Worker(QUEUES.mail, async () => {
-      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-    }, { connection, autorun: false });
+    const failing = new Worker(
+      QUEUES.mail,
+      async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+      { connection, autorun: false },
+    );
     try {
       const { invitations } = await new Factories(admin).meeting({ invitees: 1 });
       const outbox = admin.getRepository(OutboxMessage);
-      const row = await outbox.save(outbox.create({ kind: 'invite', invitationId: invitations[0].id, payload: { sequence: 0 }, status: 'queued', notBefore: new Date(Date.now() - 11 * 60_000) }));
+      const row = await outbox.save(
+        outbox.create({
+          kind: 'invite',
+          invitationId: invitations[0].id,
+          payload: { sequence: 0 },
+          status: 'queued',
+          notBefore: new Date(Date.now() - 11 * 60_000),
+        }),
+      );
       await queue.add('invite', { outboxId: row.id }, { jobId: row.id, attempts: 1 });
       void failing.run();
       await until(async () => (await queue.getJob(row.id))?.isFailed(), 'the job to fail', 10_000);

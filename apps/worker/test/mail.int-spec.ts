@@ -18,7 +18,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function calendarOf(mail: ParsedMail): string[] {
   const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
   if (!part) throw new Error(`no text/calendar part in "${mail.subject}"`);
-  return part.content.toString('utf8').replace(/\r\n[ \t]/g, '').replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '').split('\r\n');
+  return part.content
+    .toString('utf8')
+    .replace(/\r\n[ \t]/g, '')
+    .replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '')
+    .split('\r\n');
 }
 const prop = (lines: string[], name: string) => lines.filter((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`));
 
@@ -51,9 +55,18 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     await sink.stop();
   }
 
-  async function writeRows(invitations: Invitation[], kind: OutboxKind, payload: Record<string, unknown> = { sequence: 0 }, extra: Partial<OutboxMessage> = {}): Promise<OutboxMessage[]> {
+  async function writeRows(
+    invitations: Invitation[],
+    kind: OutboxKind,
+    payload: Record<string, unknown> = { sequence: 0 },
+    extra: Partial<OutboxMessage> = {},
+  ): Promise<OutboxMessage[]> {
     const repo = dataSource.getRepository(OutboxMessage);
-    return repo.save(invitations.map((invitation) => repo.create({ kind, invitationId: invitation.id, payload, status: 'pending', notBefore: new Date(Date.now() - 1000), ...extra })));
+    return repo.save(
+      invitations.map((invitation) =>
+        repo.create({ kind, invitationId: invitation.id, payload, status: 'pending', notBefore: new Date(Date.now() - 1000), ...extra }),
+      ),
+    );
   }
 
   const invitationStatus = async (invitation: Invitation) => (await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitation.id })).status;
@@ -65,10 +78,14 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     }, `${rows.length} row(s) with ${attempts} failed attempts`);
   const rowsById = async (rows: OutboxMessage[]) => dataSource.getRepository(OutboxMessage).findBy({ id: In(rows.map((r) => r.id)) });
   const waitForStatus = (rows: OutboxMessage[], status: OutboxMessage['status'], timeoutMs?: number) =>
-    until(async () => {
-      const current = await rowsById(rows);
-      return current.length === rows.length && current.every((r) => r.status === status) && current;
-    }, `${rows.length} row(s) ${status}`, timeoutMs);
+    until(
+      async () => {
+        const current = await rowsById(rows);
+        return current.length === rows.length && current.every((r) => r.status === status) && current;
+      },
+      `${rows.length} row(s) ${status}`,
+      timeoutMs,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -96,7 +113,12 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     const { meeting, invitations } = await factories.meeting({
       organizer,
       invitees: 3,
-      overrides: { title: 'Maths 7b', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10', startsAt: new Date('2030-01-07T07:00:00Z'), endsAt: new Date('2030-01-07T08:00:00Z') },
+      overrides: {
+        title: 'Maths 7b',
+        rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10',
+        startsAt: new Date('2030-01-07T07:00:00Z'),
+        endsAt: new Date('2030-01-07T08:00:00Z'),
+      },
     });
     const rows = await writeRows(invitations, 'invite');
     await waitForStatus(rows, 'sent');
@@ -253,7 +275,11 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     const { invitations } = await factories.meeting({ invitees: 2 });
     const [unknown, busy] = invitations.map((invitation) => invitation.email);
     sink.refuseRecipients((address) =>
-      address === unknown ? { code: 550, message: 'No such user here' } : address === busy ? { code: 450, message: 'Mailbox busy, try again later' } : undefined,
+      address === unknown
+        ? { code: 550, message: 'No such user here' }
+        : address === busy
+          ? { code: 450, message: 'Mailbox busy, try again later' }
+          : undefined,
     );
     try {
       const [refused, deferred] = await writeRows(invitations, 'invite');

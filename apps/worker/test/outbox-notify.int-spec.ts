@@ -11,7 +11,6 @@ import { createWorker } from '../src/bootstrap';
 const redisUrl = testRedisUrl(10);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 /**
  * The relay polls only every minute here: a mail that arrives within seconds was started by the
  * notification of the OutboxNotify triggers, not by the poll.
@@ -26,7 +25,9 @@ describe('new outbox rows wake the relay at once (LISTEN/NOTIFY)', () => {
 
   const mailsFor = (rowId: string) => sink.messages.filter((mail) => mail.headers.get(OUTBOX_ID_HEADER.toLowerCase()) === rowId);
   const listening = async () =>
-    Number((await dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN moderato_outbox'`))[0].n) === 1;
+    Number(
+      (await dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN moderato_outbox'`))[0].n,
+    ) === 1;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -57,7 +58,9 @@ describe('new outbox rows wake the relay at once (LISTEN/NOTIFY)', () => {
     const { invitations } = await factories.meeting({ invitees: 3 });
     const outbox = dataSource.getRepository(OutboxMessage);
     const saved = Date.now();
-    const rows = await outbox.save(invitations.map((invitation) => outbox.create({ kind: 'invite', invitationId: invitation.id, payload: { sequence: 0 }, status: 'pending' })));
+    const rows = await outbox.save(
+      invitations.map((invitation) => outbox.create({ kind: 'invite', invitationId: invitation.id, payload: { sequence: 0 }, status: 'pending' })),
+    );
     await until(async () => rows.every((row) => mailsFor(row.id).length === 1), '3 invitation mails', 10_000);
     expect(Date.now() - saved).toBeLessThan(10_000);
 

@@ -105,7 +105,11 @@ export class AuditService {
     while (sent < limit) {
       const query = this.query(filter);
       if (after) query.andWhere('(e.created_at, e.id) < (:afterAt, :afterId)', { afterAt: after.createdAt, afterId: after.id });
-      const rows = await query.orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').take(Math.min(batch, limit - sent)).getMany();
+      const rows = await query
+        .orderBy('e.created_at', 'DESC')
+        .addOrderBy('e.id', 'DESC')
+        .take(Math.min(batch, limit - sent))
+        .getMany();
       if (!rows.length) return;
       yield rows;
       sent += rows.length;
@@ -152,7 +156,11 @@ export class AuditService {
   async countSince(action: string, since: Date, metadata: Record<string, unknown>): Promise<number> {
     return this.events
       .createQueryBuilder('event')
-      .where('event.action = :action AND event.created_at >= :since AND event.metadata @> CAST(:metadata AS jsonb)', { action, since, metadata: JSON.stringify(metadata) })
+      .where('event.action = :action AND event.created_at >= :since AND event.metadata @> CAST(:metadata AS jsonb)', {
+        action,
+        since,
+        metadata: JSON.stringify(metadata),
+      })
       .getCount();
   }
 }

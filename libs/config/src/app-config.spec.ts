@@ -109,9 +109,22 @@ describe('loadConfig', () => {
     expect(loadConfig({}).jitsiBootstrap).toBeUndefined();
     const error = errorOf({ JITSI_URL: 'https://meet.school.test' });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(['JITSI_APP_ID', 'JITSI_APP_SECRET', 'JITSI_DOMAIN']);
-    const config = loadConfig({ JITSI_URL: 'https://meet.school.test/', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'moderato', JITSI_APP_SECRET: 's'.repeat(32) });
-    expect(config.jitsiBootstrap).toEqual({ baseUrl: 'https://meet.school.test', xmppDomain: 'meet.jitsi', appId: 'moderato', appSecret: 's'.repeat(32), audience: 'jitsi' });
-    expect(errorOf({ JITSI_URL: 'https://m.test', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'x', JITSI_APP_SECRET: 'short-and-secret' }).message).not.toContain('short-and-secret');
+    const config = loadConfig({
+      JITSI_URL: 'https://meet.school.test/',
+      JITSI_DOMAIN: 'meet.jitsi',
+      JITSI_APP_ID: 'moderato',
+      JITSI_APP_SECRET: 's'.repeat(32),
+    });
+    expect(config.jitsiBootstrap).toEqual({
+      baseUrl: 'https://meet.school.test',
+      xmppDomain: 'meet.jitsi',
+      appId: 'moderato',
+      appSecret: 's'.repeat(32),
+      audience: 'jitsi',
+    });
+    expect(errorOf({ JITSI_URL: 'https://m.test', JITSI_DOMAIN: 'meet.jitsi', JITSI_APP_ID: 'x', JITSI_APP_SECRET: 'short-and-secret' }).message).not.toContain(
+      'short-and-secret',
+    );
   });
 
   describe('direct LDAP', () => {
@@ -125,7 +138,12 @@ describe('loadConfig', () => {
     });
 
     it('maps the settings, with a stable server id; LDAP alone turns OpenID Connect off', () => {
-      const config = loadConfig({ ...ldap, LDAP_BIND_DN: 'cn=moderato,dc=school,dc=test', LDAP_BIND_PASSWORD: 'pw', LDAP_GROUP_BASE_DN: 'ou=groups,dc=school,dc=test' });
+      const config = loadConfig({
+        ...ldap,
+        LDAP_BIND_DN: 'cn=moderato,dc=school,dc=test',
+        LDAP_BIND_PASSWORD: 'pw',
+        LDAP_GROUP_BASE_DN: 'ou=groups,dc=school,dc=test',
+      });
       expect(config.ldap).toMatchObject({
         url: 'ldaps://ldap.school.test',
         serverId: 'ldap:ldap.school.test:636/ou=people,dc=school,dc=test',
@@ -153,7 +171,13 @@ describe('loadConfig', () => {
 
     it('names what is missing or malformed', () => {
       const error = errorOf({ LDAP_URL: 'http://ldap', LDAP_BIND_DN: 'cn=x', LDAP_USER_FILTER: '(uid=alice)', LDAP_GROUP_MEMBERSHIP: 'member' });
-      expect(error.problems.map((p) => p.variable).sort()).toEqual(['LDAP_BIND_PASSWORD', 'LDAP_GROUP_BASE_DN', 'LDAP_URL', 'LDAP_USER_BASE_DN', 'LDAP_USER_FILTER']);
+      expect(error.problems.map((p) => p.variable).sort()).toEqual([
+        'LDAP_BIND_PASSWORD',
+        'LDAP_GROUP_BASE_DN',
+        'LDAP_URL',
+        'LDAP_USER_BASE_DN',
+        'LDAP_USER_FILTER',
+      ]);
       const hidden = errorOf({ ...ldap, LDAP_BIND_DN: 'cn=x', LDAP_BIND_PASSWORD: 's3cret-value', LDAP_TIMEOUT_MS: '99' });
       expect(hidden.problems.map((p) => p.variable)).toEqual(['LDAP_TIMEOUT_MS']);
       expect(errorOf({ ...ldap, LDAP_CA_FILE: '/nonexistent/ca.pem' }).problems.map((p) => p.variable)).toEqual(['LDAP_CA_FILE']);

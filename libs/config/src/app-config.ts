@@ -149,7 +149,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     throw new ConfigError([{ variable: 'PORT', messages: [`must be a TCP port number (1-65535) (got "${vars.PORT}")`] }]);
   }
   const trust = vars.TRUST_PROXY;
-  const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   const idleMinutes = Number(vars.SESSION_IDLE_MINUTES);
   const maxHours = Number(vars.SESSION_MAX_HOURS);
   const rangeProblems = [
@@ -157,15 +161,18 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     maxHours < 1 || maxHours > 720 ? { variable: 'SESSION_MAX_HOURS', messages: [`must be between 1 and 720 (got "${maxHours}")`] } : undefined,
   ].filter((problem) => problem !== undefined);
   const mailRetryHours = Number(vars.MAIL_RETRY_HOURS);
-  if (mailRetryHours < 1 || mailRetryHours > 720) rangeProblems.push({ variable: 'MAIL_RETRY_HOURS', messages: [`must be between 1 and 720 (got "${mailRetryHours}")`] });
+  if (mailRetryHours < 1 || mailRetryHours > 720)
+    rangeProblems.push({ variable: 'MAIL_RETRY_HOURS', messages: [`must be between 1 and 720 (got "${mailRetryHours}")`] });
   const ttlMinutes = Number(vars.TOKEN_MAX_TTL_MINUTES);
   if (ttlMinutes < 5 || ttlMinutes > 1440) {
     rangeProblems.push({ variable: 'TOKEN_MAX_TTL_MINUTES', messages: [`must be between 5 and 1440 (got "${ttlMinutes}")`] });
   }
   const joinWindowMinutes = Number(vars.DEFAULT_JOIN_WINDOW_MINUTES);
-  if (joinWindowMinutes > 240) rangeProblems.push({ variable: 'DEFAULT_JOIN_WINDOW_MINUTES', messages: [`must be between 0 and 240 (got "${joinWindowMinutes}")`] });
+  if (joinWindowMinutes > 240)
+    rangeProblems.push({ variable: 'DEFAULT_JOIN_WINDOW_MINUTES', messages: [`must be between 0 and 240 (got "${joinWindowMinutes}")`] });
   const maxMeetingMinutes = Number(vars.MAX_MEETING_MINUTES);
-  if (maxMeetingMinutes < 15 || maxMeetingMinutes > 1440) rangeProblems.push({ variable: 'MAX_MEETING_MINUTES', messages: [`must be between 15 and 1440 (got "${maxMeetingMinutes}")`] });
+  if (maxMeetingMinutes < 15 || maxMeetingMinutes > 1440)
+    rangeProblems.push({ variable: 'MAX_MEETING_MINUTES', messages: [`must be between 15 and 1440 (got "${maxMeetingMinutes}")`] });
   const ldapTimeout = Number(vars.LDAP_TIMEOUT_MS);
   if (ldapTimeout < 100 || ldapTimeout > 60000) {
     rangeProblems.push({ variable: 'LDAP_TIMEOUT_MS', messages: [`must be between 100 and 60000 (got "${ldapTimeout}")`] });
@@ -175,7 +182,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   const realmIssuer = /^(https?:\/\/.+)\/realms\/([^/]+)\/?$/.exec(vars.OIDC_ISSUER ?? '');
   const keycloakAdminUrl = vars.KEYCLOAK_ADMIN_URL ?? (realmIssuer ? `${realmIssuer[1]}/admin/realms/${realmIssuer[2]}` : undefined);
   if (vars.KEYCLOAK_ADMIN_CLIENT_ID && !keycloakAdminUrl) {
-    rangeProblems.push({ variable: 'KEYCLOAK_ADMIN_URL', messages: ['is required with KEYCLOAK_ADMIN_CLIENT_ID when OIDC_ISSUER is not a Keycloak realm URL (…/realms/<realm>)'] });
+    rangeProblems.push({
+      variable: 'KEYCLOAK_ADMIN_URL',
+      messages: ['is required with KEYCLOAK_ADMIN_CLIENT_ID when OIDC_ISSUER is not a Keycloak realm URL (…/realms/<realm>)'],
+    });
   }
   if (rangeProblems.length) throw new ConfigError(rangeProblems);
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
@@ -208,8 +218,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       clientSecret: vars.OIDC_CLIENT_SECRET ?? (isProduction ? undefined : DEVELOPMENT_SECRETS.OIDC_CLIENT_SECRET),
       scopes: vars.OIDC_SCOPES,
       roleClaims: list(vars.OIDC_ROLE_CLAIMS).map((path) => path.replace(/\$\{clientId\}/g, vars.OIDC_CLIENT_ID)),
-      allowInsecureHttp:
-        vars.OIDC_ALLOW_INSECURE_HTTP === undefined ? !isProduction : asBoolean(vars.OIDC_ALLOW_INSECURE_HTTP),
+      allowInsecureHttp: vars.OIDC_ALLOW_INSECURE_HTTP === undefined ? !isProduction : asBoolean(vars.OIDC_ALLOW_INSECURE_HTTP),
     },
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },
@@ -244,9 +253,13 @@ function ldapSettings(vars: EnvironmentVariables, isProduction: boolean, problem
   const allowPlaintext = vars.LDAP_ALLOW_PLAINTEXT === undefined ? !isProduction : asBoolean(vars.LDAP_ALLOW_PLAINTEXT);
   if (secure && startTls) problems.push({ variable: 'LDAP_STARTTLS', messages: ['must not be true with an ldaps:// LDAP_URL (that is TLS already)'] });
   if (!secure && !startTls && !allowPlaintext) {
-    problems.push({ variable: 'LDAP_URL', messages: ['sends passwords in clear text: use ldaps://, or LDAP_STARTTLS=true, or (on a trusted network only) LDAP_ALLOW_PLAINTEXT=true'] });
+    problems.push({
+      variable: 'LDAP_URL',
+      messages: ['sends passwords in clear text: use ldaps://, or LDAP_STARTTLS=true, or (on a trusted network only) LDAP_ALLOW_PLAINTEXT=true'],
+    });
   }
-  if (vars.LDAP_CA_FILE && !existsSync(vars.LDAP_CA_FILE)) problems.push({ variable: 'LDAP_CA_FILE', messages: [`names no readable file (got "${vars.LDAP_CA_FILE}")`] });
+  if (vars.LDAP_CA_FILE && !existsSync(vars.LDAP_CA_FILE))
+    problems.push({ variable: 'LDAP_CA_FILE', messages: [`names no readable file (got "${vars.LDAP_CA_FILE}")`] });
   const hostPort = url.port ? url.host : `${url.host}:${secure ? 636 : 389}`;
   return {
     url: `${url.protocol}//${url.host}`,
@@ -255,8 +268,18 @@ function ldapSettings(vars: EnvironmentVariables, isProduction: boolean, problem
     bindPassword: vars.LDAP_BIND_PASSWORD,
     userBaseDn: vars.LDAP_USER_BASE_DN!,
     userFilter: vars.LDAP_USER_FILTER,
-    attributes: { username: vars.LDAP_USERNAME_ATTRIBUTE, email: vars.LDAP_EMAIL_ATTRIBUTE, name: vars.LDAP_NAME_ATTRIBUTE, unique: vars.LDAP_UNIQUE_ATTRIBUTE },
-    groups: { membership: vars.LDAP_GROUP_MEMBERSHIP as LdapGroupMembership, baseDn: vars.LDAP_GROUP_BASE_DN, filter: vars.LDAP_GROUP_FILTER, nameAttribute: vars.LDAP_GROUP_NAME_ATTRIBUTE },
+    attributes: {
+      username: vars.LDAP_USERNAME_ATTRIBUTE,
+      email: vars.LDAP_EMAIL_ATTRIBUTE,
+      name: vars.LDAP_NAME_ATTRIBUTE,
+      unique: vars.LDAP_UNIQUE_ATTRIBUTE,
+    },
+    groups: {
+      membership: vars.LDAP_GROUP_MEMBERSHIP as LdapGroupMembership,
+      baseDn: vars.LDAP_GROUP_BASE_DN,
+      filter: vars.LDAP_GROUP_FILTER,
+      nameAttribute: vars.LDAP_GROUP_NAME_ATTRIBUTE,
+    },
     startTls,
     caFile: vars.LDAP_CA_FILE,
     timeoutMs: Number(vars.LDAP_TIMEOUT_MS),

@@ -23,7 +23,13 @@ export interface DocumentedVariable {
 
 /** Every variable the config class validates. */
 export function configVariables(): string[] {
-  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false).map((m) => m.propertyName))];
+  return [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ];
 }
 
 /** The variables of .env.example, in order, with the section and comment each stands under. */

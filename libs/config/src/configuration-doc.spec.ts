@@ -23,7 +23,7 @@ describe('docs/configuration.md', () => {
     expect(() => renderConfigurationDoc(withoutPort)).toThrow('Not documented in .env.example (add a commented line above each): PORT');
   });
 
-  it('reads each variable\'s section, comment and default', () => {
+  it("reads each variable's section, comment and default", () => {
     const parsed = parseEnvExample(envExample);
     expect(parsed.find((v) => v.name === 'REDIS_URL')).toMatchObject({ section: 'Data', commentedOut: false, example: 'redis://127.0.0.1:6379' });
     expect(parsed.find((v) => v.name === 'REDIS_URL')?.meaning).toMatch(/^Redis URL for the job queues/);

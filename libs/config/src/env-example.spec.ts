@@ -6,13 +6,15 @@ import { ENV_DEFAULTS, EnvironmentVariables } from './environment';
 const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
 
 /** `NAME=value` or `# NAME=value` lines of .env.example. */
-const documented = new Map(
-  [...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1], match[2]] as const),
-);
+const documented = new Map([...example.matchAll(/^(?:# )?([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((match) => [match[1], match[2]] as const));
 
 describe('.env.example', () => {
   const variables = [
-    ...new Set(getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false).map((m) => m.propertyName)),
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+        .map((m) => m.propertyName),
+    ),
   ];
 
   it('lists every variable Moderato reads', () => {

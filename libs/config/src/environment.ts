@@ -1,14 +1,4 @@
-import {
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  registerDecorator,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, registerDecorator, type ValidationOptions } from 'class-validator';
 
 /** True when `value` is base64 (standard or url-safe) of exactly `bytes` bytes. */
 function IsBase64Key(bytes: number, options?: ValidationOptions) {
@@ -116,7 +106,9 @@ export class EnvironmentVariables {
   WORKER_HEALTH_PORT: string;
 
   @ValidateIf((env: EnvironmentVariables) => (isProduction(env) && env.LDAP_URL === undefined) || env.OIDC_ISSUER !== undefined)
-  @IsString({ message: 'is required in production (unless LDAP_URL is set): the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school' })
+  @IsString({
+    message: 'is required in production (unless LDAP_URL is set): the issuer URL of your identity provider, e.g. https://keycloak.school.org/realms/school',
+  })
   @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'must be the issuer URL of the identity provider, e.g. https://keycloak.school.org/realms/school' })
   OIDC_ISSUER?: string;
 
@@ -217,7 +209,9 @@ export class EnvironmentVariables {
   JITSI_AUDIENCE?: string;
 
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s?#]+\/admin\/realms\/[^\s/?#]+\/?$/, { message: 'must be the admin API URL of the realm, e.g. https://keycloak.school.org/admin/realms/school' })
+  @Matches(/^https?:\/\/[^\s?#]+\/admin\/realms\/[^\s/?#]+\/?$/, {
+    message: 'must be the admin API URL of the realm, e.g. https://keycloak.school.org/admin/realms/school',
+  })
   KEYCLOAK_ADMIN_URL?: string;
 
   @IsOptional()
@@ -225,7 +219,7 @@ export class EnvironmentVariables {
   KEYCLOAK_ADMIN_CLIENT_ID?: string;
 
   @ValidateIf((env: EnvironmentVariables) => env.KEYCLOAK_ADMIN_CLIENT_ID !== undefined)
-  @IsString({ message: 'is required with KEYCLOAK_ADMIN_CLIENT_ID: that client\'s secret' })
+  @IsString({ message: "is required with KEYCLOAK_ADMIN_CLIENT_ID: that client's secret" })
   @MinLength(1)
   KEYCLOAK_ADMIN_CLIENT_SECRET?: string;
 
@@ -344,4 +338,14 @@ export const DEVELOPMENT_SECRETS: Readonly<Record<string, string>> = {
 };
 
 /** Names whose values must never be echoed, even in a validation error. */
-export const SECRET_VARIABLES = new Set(['COOKIE_SECRET', 'SECRETS_KEY', 'DATABASE_URL', 'REDIS_URL', 'OIDC_CLIENT_SECRET', 'JITSI_APP_SECRET', 'SMTP_URL', 'LDAP_BIND_PASSWORD', 'KEYCLOAK_ADMIN_CLIENT_SECRET']);
+export const SECRET_VARIABLES = new Set([
+  'COOKIE_SECRET',
+  'SECRETS_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'OIDC_CLIENT_SECRET',
+  'JITSI_APP_SECRET',
+  'SMTP_URL',
+  'LDAP_BIND_PASSWORD',
+  'KEYCLOAK_ADMIN_CLIENT_SECRET',
+]);

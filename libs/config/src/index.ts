@@ -1,3 +1,13 @@
-export { AppConfig, ConfigError, loadConfig, loadConfigOrExit, readProcessEnvironment, type LdapGroupMembership, type LdapSettings, type Locale, type NodeEnv } from './app-config';
+export {
+  AppConfig,
+  ConfigError,
+  loadConfig,
+  loadConfigOrExit,
+  readProcessEnvironment,
+  type LdapGroupMembership,
+  type LdapSettings,
+  type Locale,
+  type NodeEnv,
+} from './app-config';
 export { ConfigModule } from './config.module';
 export { ENV_DEFAULTS } from './environment';

@@ -2,11 +2,7 @@
  * On SIGTERM/SIGINT: stop gracefully (`close` finishes in-flight requests or jobs and closes
  * pools), then exit 0; exit 1 if that takes longer than `timeoutMs` or fails.
  */
-export function exitGracefullyOnSignals(
-  app: { close(): Promise<void> },
-  timeoutMs: number,
-  log: (message: string) => void = () => undefined,
-): void {
+export function exitGracefullyOnSignals(app: { close(): Promise<void> }, timeoutMs: number, log: (message: string) => void = () => undefined): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -9,7 +9,9 @@ describe('input checks shared by the global pipe and forms', () => {
   it('names every unsafe string by its path, keys included, once each', () => {
     const errors = findUnsafeText({ title: 'ok', invitees: [{ email: 'a@b.test' }, { name: 'x\u0000', email: '\ud800' }], 'k\u0000': 1 });
     expect(errors.map((error) => error.field).sort()).toEqual(['invitees.1.email', 'invitees.1.name', 'k\\u0000']);
-    expect(errors.find((error) => error.field === 'invitees.1.name')?.messages).toEqual(['invitees.1.name must not contain NUL characters or unpaired UTF-16 surrogates']);
+    expect(errors.find((error) => error.field === 'invitees.1.name')?.messages).toEqual([
+      'invitees.1.name must not contain NUL characters or unpaired UTF-16 surrogates',
+    ]);
     expect(findUnsafeText('a\u0000', 'q')).toEqual([{ field: 'q', messages: ['q must not contain NUL characters or unpaired UTF-16 surrogates'] }]);
     expect(findUnsafeText({ a: ['fine'] })).toEqual([]);
   });

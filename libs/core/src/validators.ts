@@ -114,7 +114,8 @@ export function nestingDepthExceeds(value: unknown, limit = MAX_INPUT_DEPTH): bo
     const { value: current, depth } = stack.pop()!;
     if (!current || typeof current !== 'object') continue;
     if (depth >= limit) return true;
-    for (const child of Object.values(current as Record<string, unknown>)) if (child && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+    for (const child of Object.values(current as Record<string, unknown>))
+      if (child && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
   }
   return false;
 }

@@ -35,7 +35,16 @@ const offsets = new Map<string, number>();
 
 function computeZoneOffsetMs(date: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    dateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    dateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   );

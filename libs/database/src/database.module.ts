@@ -14,7 +14,10 @@ export class DatabaseModule {
    * a command-line tool passes 1 to fail at once. `poolSize`: connections (default 10).
    * `queryTimeoutMs`: the longest a statement may run or wait for its answer (default: no limit).
    */
-  static forRoot(schema: DatabaseSchema, options: { migrate?: boolean; retryAttempts?: number; poolSize?: number; queryTimeoutMs?: number } = {}): DynamicModule {
+  static forRoot(
+    schema: DatabaseSchema,
+    options: { migrate?: boolean; retryAttempts?: number; poolSize?: number; queryTimeoutMs?: number } = {},
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [

@@ -24,11 +24,20 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
   });
 
   it('reads the same entities a repository reads (arrays, jsonb, dates, nulls, defaults)', async () => {
-    const organizer = await make.organizer({ roleOverrides: { organizer: 'grant', admin: 'block' }, locale: 'de', timezone: 'Europe/Berlin', lastLoginAt: new Date('2026-11-30T07:59:58.123Z') });
+    const organizer = await make.organizer({
+      roleOverrides: { organizer: 'grant', admin: 'block' },
+      locale: 'de',
+      timezone: 'Europe/Berlin',
+      lastLoginAt: new Date('2026-11-30T07:59:58.123Z'),
+    });
     const { meeting, invitations } = await make.meeting({
       organizer,
       invitees: 1,
-      overrides: { rrule: 'FREQ=WEEKLY;COUNT=5', recurrenceExceptions: [{ occurrence: '2026-12-09T08:00:00.000Z', cancelled: true }], options: { lobby: true, guestAccess: false } as never },
+      overrides: {
+        rrule: 'FREQ=WEEKLY;COUNT=5',
+        recurrenceExceptions: [{ occurrence: '2026-12-09T08:00:00.000Z', cancelled: true }],
+        options: { lobby: true, guestAccess: false } as never,
+      },
     });
     const session = await dataSource.getRepository(Session).save({
       tokenHash: randomBytes(32).toString('hex'),
@@ -66,7 +75,11 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
     expect(readMeeting?.recurrenceExceptions).toEqual([{ occurrence: '2026-12-09T08:00:00.000Z', cancelled: true }]);
     expect(invitation).toEqual(await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitations[0].id }));
 
-    const [sessionRow] = await preparedQuery(dataSource, { name: 'hot_path_spec_session', text: `SELECT ${sessions.select('s')} FROM sessions s WHERE s.id = $1` }, [session.id]);
+    const [sessionRow] = await preparedQuery(
+      dataSource,
+      { name: 'hot_path_spec_session', text: `SELECT ${sessions.select('s')} FROM sessions s WHERE s.id = $1` },
+      [session.id],
+    );
     const readSession = sessions.hydrate(sessionRow, 0);
     const { idToken, ...stored } = await dataSource.getRepository(Session).findOneByOrFail({ id: session.id });
     expect(idToken).toBe('eyJ.id.token');
@@ -79,7 +92,10 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
     const user = await make.user();
     const users = new EntityColumns(dataSource, User);
     const sessions = new EntityColumns(dataSource, Session);
-    const statement = { name: 'hot_path_spec_outer', text: `SELECT ${users.select('u')}, ${sessions.select('s')} FROM users u LEFT JOIN sessions s ON s.user_id = u.id WHERE u.id = $1` };
+    const statement = {
+      name: 'hot_path_spec_outer',
+      text: `SELECT ${users.select('u')}, ${sessions.select('s')} FROM users u LEFT JOIN sessions s ON s.user_id = u.id WHERE u.id = $1`,
+    };
     const [row] = await preparedQuery(dataSource, statement, [user.id]);
     expect(users.hydrate(row, 0)?.email).toBe(user.email);
     expect(sessions.hydrate(row, users.width)).toBeUndefined();
@@ -122,7 +138,8 @@ describe('hot-path queries (prepared statements on the pool, rows into entities)
   it('a connection PostgreSQL ends while a preparedTransaction holds it fails that transaction, not the process; the pool goes on', async () => {
     const user = await make.user({ displayName: 'Before' });
     const rename = { name: 'hot_path_spec_rename_again', text: 'UPDATE users SET display_name = $2 WHERE id = $1' };
-    const gone = (pid: number) => async () => Number((await dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]))[0].n) === 0;
+    const gone = (pid: number) => async () =>
+      Number((await dataSource.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]))[0].n) === 0;
     await expect(
       preparedTransaction(dataSource, async (run) => {
         await run(rename, [user.id, 'Half-written']);

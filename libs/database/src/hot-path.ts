@@ -100,7 +100,9 @@ export async function preparedTransaction<T>(dataSource: DataSource, work: (run:
   client.on('error', onError);
   try {
     await client.query('BEGIN');
-    const result = await work(async (statement, values) => (await client.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' })).rows);
+    const result = await work(
+      async (statement, values) => (await client.query<unknown[]>({ name: statement.name, text: statement.text, values, rowMode: 'array' })).rows,
+    );
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -54,9 +54,7 @@ describe('schema (migrations on real PostgreSQL)', () => {
       expect((await pendingSchemaChanges(fresh)).up).toEqual([]);
       // …and every migration can be reverted, leaving no table behind.
       for (let i = 0; i < MIGRATIONS.length; i += 1) await fresh.undoLastMigration();
-      const tables = await fresh.query(
-        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`,
-      );
+      const tables = await fresh.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`);
       expect(tables).toEqual([]);
     } finally {
       await fresh.destroy();
@@ -66,9 +64,7 @@ describe('schema (migrations on real PostgreSQL)', () => {
 
   it('migrates exactly once when several processes start together (advisory lock)', async () => {
     const empty = await createTestDatabase({ migrated: false });
-    const sources = await Promise.all(
-      [1, 2, 3].map(() => new DataSource(buildDataSourceOptions(empty.url, SCHEMA, { poolSize: 2 })).initialize()),
-    );
+    const sources = await Promise.all([1, 2, 3].map(() => new DataSource(buildDataSourceOptions(empty.url, SCHEMA, { poolSize: 2 })).initialize()));
     try {
       const results = await Promise.all(sources.map((source) => runMigrationsWithLock(source)));
       expect(results.map((ran) => ran.length).sort()).toEqual([0, 0, MIGRATIONS.length]);
@@ -112,7 +108,7 @@ describe('schema (migrations on real PostgreSQL)', () => {
     expect(await dataSource.getRepository(OutboxMessage).countBy({ invitationId: invitations[0].id })).toBe(0);
   });
 
-  it('removes a deleted user\'s sessions and unbinds their invitations', async () => {
+  it("removes a deleted user's sessions and unbinds their invitations", async () => {
     const user = await make.user();
     const { invitations } = await make.meeting({ invitees: 1 });
     await dataSource.getRepository(Invitation).update(invitations[0].id, { boundUserId: user.id });
@@ -127,7 +123,7 @@ describe('schema (migrations on real PostgreSQL)', () => {
     expect((await dataSource.getRepository(Invitation).findOneByOrFail({ id: invitations[0].id })).boundUserId).toBeNull();
   });
 
-  it('refuses an organizer\'s deletion while they have meetings (history is kept)', async () => {
+  it("refuses an organizer's deletion while they have meetings (history is kept)", async () => {
     const { meeting } = await make.meeting();
     expect(await pgCode(dataSource.query('DELETE FROM users WHERE id = $1', [meeting.organizerId]))).toBe('23503');
   });
@@ -139,7 +135,7 @@ describe('schema (migrations on real PostgreSQL)', () => {
     expect((await dataSource.getRepository(AuditEvent).findOneByOrFail({ id: event.id })).action).toBe('meeting.created');
   });
 
-  it('finds due outbox rows and a person\'s meetings through indexes', async () => {
+  it("finds due outbox rows and a person's meetings through indexes", async () => {
     const indexes = await dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'`);
     const byName = new Map<string, string>(indexes.map((row: { indexname: string; indexdef: string }) => [row.indexname, row.indexdef]));
     // Due: new rows (pending) and the next attempt of those that failed for the moment (retrying).

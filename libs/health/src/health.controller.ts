@@ -24,9 +24,6 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck()
   readiness() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
-      () => this.redis.isHealthy('redis'),
-    ]);
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), () => this.redis.isHealthy('redis')]);
   }
 }

@@ -21,9 +21,7 @@ export class ApiTokenNotFound extends DomainError {
   }
 }
 
-export type ApiTokenCheck =
-  | { ok: true; token: ApiToken; user: User }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'disabled' };
+export type ApiTokenCheck = { ok: true; token: ApiToken; user: User } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'disabled' };
 
 export interface TokenActor {
   user: User;
@@ -67,7 +65,13 @@ export class ApiTokensService {
         }),
       );
       await this.audit.record(
-        { action: 'api_token.created', actor: { id: actor.user.id, label: actor.user.email }, ip: actor.ip ?? null, subject: { type: 'api_token', id: record.id }, metadata: { name: record.name, scopes: record.scopes, expiresAt: record.expiresAt.toISOString() } },
+        {
+          action: 'api_token.created',
+          actor: { id: actor.user.id, label: actor.user.email },
+          ip: actor.ip ?? null,
+          subject: { type: 'api_token', id: record.id },
+          metadata: { name: record.name, scopes: record.scopes, expiresAt: record.expiresAt.toISOString() },
+        },
         manager,
       );
       return { token, record };
@@ -89,7 +93,16 @@ export class ApiTokensService {
       if (token.revokedAt) return token;
       token.revokedAt = this.clock.now();
       await repository.save(token);
-      await this.audit.record({ action: 'api_token.revoked', actor, ip: actor.ip ?? null, subject: { type: 'api_token', id: token.id }, metadata: { name: token.name, owner: token.userId } }, manager);
+      await this.audit.record(
+        {
+          action: 'api_token.revoked',
+          actor,
+          ip: actor.ip ?? null,
+          subject: { type: 'api_token', id: token.id },
+          metadata: { name: token.name, owner: token.userId },
+        },
+        manager,
+      );
       return token;
     });
   }

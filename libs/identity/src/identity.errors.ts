@@ -23,7 +23,10 @@ export type LoginFailure = 'no_transaction' | 'state_mismatch' | 'idp_error' | '
 
 /** The sign-in did not complete (tampered or replayed callback, IdP error…). */
 export class LoginFailed extends DomainError {
-  constructor(readonly failure: LoginFailure, detail?: string) {
+  constructor(
+    readonly failure: LoginFailure,
+    detail?: string,
+  ) {
     super('LOGIN_FAILED', 'invalid', 'Sign-in did not complete', { failure, ...(detail ? { detail } : {}) });
   }
 }
@@ -54,12 +57,9 @@ export class ApiTokenRejected extends DomainError {
 /** The API token lacks the scope this request needs (or the route takes no tokens at all). */
 export class ApiTokenScopeMissing extends DomainError {
   constructor(needed: string | null) {
-    super(
-      'API_TOKEN_SCOPE_MISSING',
-      'forbidden',
-      needed ? `This API token lacks the scope ${needed}` : 'This route cannot be used with an API token',
-      { needed },
-    );
+    super('API_TOKEN_SCOPE_MISSING', 'forbidden', needed ? `This API token lacks the scope ${needed}` : 'This route cannot be used with an API token', {
+      needed,
+    });
   }
 }
 
@@ -108,7 +108,9 @@ export class DirectoryUnavailable extends DomainError {
  */
 export class DirectoryMisconfigured extends DomainError {
   constructor(detail: string) {
-    super('DIRECTORY_MISCONFIGURED', 'unavailable', 'The directory refuses Moderato\'s configuration: an administrator must correct the LDAP settings', { detail });
+    super('DIRECTORY_MISCONFIGURED', 'unavailable', "The directory refuses Moderato's configuration: an administrator must correct the LDAP settings", {
+      detail,
+    });
   }
 }
 
@@ -118,10 +120,15 @@ export class DirectoryMisconfigured extends DomainError {
  */
 export class DirectoryGroupUnreadable extends DomainError {
   constructor(name: string, membership: string) {
-    super('DIRECTORY_GROUP_UNREADABLE', 'invalid', `The members of ${name} cannot be read with the directory's group setting (${membership}); invite its members one by one or ask an administrator`, {
-      group: name,
-      membership,
-    });
+    super(
+      'DIRECTORY_GROUP_UNREADABLE',
+      'invalid',
+      `The members of ${name} cannot be read with the directory's group setting (${membership}); invite its members one by one or ask an administrator`,
+      {
+        group: name,
+        membership,
+      },
+    );
   }
 }
 

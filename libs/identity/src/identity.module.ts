@@ -18,6 +18,17 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
   providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService, KeycloakDirectoryService],
-  exports: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, AuditModule, PolicyModule, LdapService, KeycloakDirectoryService],
+  exports: [
+    UsersService,
+    SessionsService,
+    OidcService,
+    SessionMiddleware,
+    AuthGuard,
+    ApiTokensService,
+    AuditModule,
+    PolicyModule,
+    LdapService,
+    KeycloakDirectoryService,
+  ],
 })
 export class IdentityModule {}

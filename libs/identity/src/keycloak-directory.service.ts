@@ -48,7 +48,9 @@ export class KeycloakDirectoryService {
   async searchGroups(text: string, limit = 20): Promise<DirectoryGroup[]> {
     const tree = await this.get<KeycloakGroup[]>('/groups', { search: text, max: String(limit), briefRepresentation: 'true' });
     const needle = text.trim().toLowerCase();
-    const matching = flatten(tree).filter((group) => group.name.toLowerCase().includes(needle)).slice(0, limit);
+    const matching = flatten(tree)
+      .filter((group) => group.name.toLowerCase().includes(needle))
+      .slice(0, limit);
     const groups: DirectoryGroup[] = [];
     for (const group of matching) groups.push({ name: nameOf(group), memberCount: (await this.members(group.id, MEMBER_READ_LIMIT)).length });
     return groups.sort((a, b) => a.name.localeCompare(b.name));
@@ -80,7 +82,11 @@ export class KeycloakDirectoryService {
   private async members(groupId: string, limit: number): Promise<KeycloakUser[]> {
     const all: KeycloakUser[] = [];
     for (let first = 0; first < limit; first += PAGE) {
-      const page = await this.get<KeycloakUser[]>(`/groups/${encodeURIComponent(groupId)}/members`, { first: String(first), max: String(Math.min(PAGE, limit - first)), briefRepresentation: 'true' });
+      const page = await this.get<KeycloakUser[]>(`/groups/${encodeURIComponent(groupId)}/members`, {
+        first: String(first),
+        max: String(Math.min(PAGE, limit - first)),
+        briefRepresentation: 'true',
+      });
       all.push(...page);
       if (page.length < Math.min(PAGE, limit - first)) break;
     }
@@ -98,7 +104,9 @@ export class KeycloakDirectoryService {
       response = await this.fetch(url, { headers: { authorization: `Bearer ${await this.accessToken()}`, accept: 'application/json' } });
     }
     if (response.status === 401 || response.status === 403) {
-      throw new DirectoryMisconfigured(`Keycloak refused the service account (${response.status}): give it the realm-management roles view-users and query-groups`);
+      throw new DirectoryMisconfigured(
+        `Keycloak refused the service account (${response.status}): give it the realm-management roles view-users and query-groups`,
+      );
     }
     if (!response.ok) throw new DirectoryUnavailable(`Keycloak answered ${response.status} for ${path}`);
     try {
@@ -119,7 +127,9 @@ export class KeycloakDirectoryService {
     });
     const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
     if (!response.ok || !body.access_token) {
-      throw new DirectoryMisconfigured(`Keycloak refused the client credentials of ${settings.clientId} (${body.error ?? response.status}): check KEYCLOAK_ADMIN_CLIENT_ID/SECRET and that the client has a service account`);
+      throw new DirectoryMisconfigured(
+        `Keycloak refused the client credentials of ${settings.clientId} (${body.error ?? response.status}): check KEYCLOAK_ADMIN_CLIENT_ID/SECRET and that the client has a service account`,
+      );
     }
     this.token = { value: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 60) - 30) * 1000 };
     return body.access_token;

@@ -21,7 +21,11 @@ describe('claimAt', () => {
 
 describe('rolesFromClaims over real-world claim shapes', () => {
   it.each<[string, Record<string, unknown>, string[]]>([
-    ['Keycloak realm roles', { realm_access: { roles: ['teachers', 'offline_access', 'uma_authorization'] } }, ['offline_access', 'teachers', 'uma_authorization']],
+    [
+      'Keycloak realm roles',
+      { realm_access: { roles: ['teachers', 'offline_access', 'uma_authorization'] } },
+      ['offline_access', 'teachers', 'uma_authorization'],
+    ],
     ['Keycloak client roles', { resource_access: { moderato: { roles: ['Admins'] }, account: { roles: ['manage-account'] } } }, ['admins']],
     ['Keycloak group full paths', { groups: ['/teachers', '/school/7b'] }, ['7b', 'school/7b', 'teachers']],
     ['groups without leading slash', { groups: ['students'] }, ['students']],

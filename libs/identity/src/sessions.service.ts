@@ -17,9 +17,7 @@ export const hashSessionToken = (token: string) => createHash('sha256').update(t
 const TOUCH_INTERVAL_MS = 60_000;
 const TOUCH_STATEMENT = { name: 'moderato_session_touch', text: 'UPDATE "sessions" SET "last_seen_at" = $1 WHERE "id" = $2' };
 
-export type SessionCheck =
-  | { ok: true; session: Session; user: User }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'idle' | 'expired' | 'disabled' };
+export type SessionCheck = { ok: true; session: Session; user: User } | { ok: false; reason: 'unknown' | 'revoked' | 'idle' | 'expired' | 'disabled' };
 
 /**
  * Server-side sessions: the cookie holds a random token, the table only its SHA-256. A session
@@ -142,14 +140,26 @@ export class SessionsService {
     const session = isUUID(sessionId) ? await this.findActive(sessionId) : null;
     if (!session) throw new SessionNotFound();
     await this.revoke(session.id);
-    await this.audit.record({ action: 'session.revoked', actor, ip: actor.ip ?? null, subject: { type: 'session', id: session.id }, metadata: { by: 'admin', userId: session.userId, email: session.user?.email } });
+    await this.audit.record({
+      action: 'session.revoked',
+      actor,
+      ip: actor.ip ?? null,
+      subject: { type: 'session', id: session.id },
+      metadata: { by: 'admin', userId: session.userId, email: session.user?.email },
+    });
     return session;
   }
 
   /** An admin ends every session of a user (audited); returns how many were open. */
   async revokeAllAsAdmin(user: User, actor: { id: string | null; label: string | null; ip?: string | null }): Promise<number> {
     const count = await this.revokeAll(user.id);
-    await this.audit.record({ action: 'session.revoked', actor, ip: actor.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { by: 'admin', all: true, count, email: user.email } });
+    await this.audit.record({
+      action: 'session.revoked',
+      actor,
+      ip: actor.ip ?? null,
+      subject: { type: 'user', id: user.id },
+      metadata: { by: 'admin', all: true, count, email: user.email },
+    });
     return count;
   }
 

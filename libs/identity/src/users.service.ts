@@ -163,7 +163,13 @@ export class UsersService {
         sessionsRevoked = result.affected ?? 0;
       }
       await this.audit.record(
-        { action: disabled ? 'user.disabled' : 'user.enabled', actor, ip: actor.ip ?? null, subject: { type: 'user', id: user.id }, metadata: { email: user.email, sessionsRevoked } },
+        {
+          action: disabled ? 'user.disabled' : 'user.enabled',
+          actor,
+          ip: actor.ip ?? null,
+          subject: { type: 'user', id: user.id },
+          metadata: { email: user.email, sessionsRevoked },
+        },
         manager,
       );
       return { user: saved, sessionsRevoked };
@@ -184,9 +190,20 @@ export class UsersService {
       }
       if (!users.length) {
         const existing = await manager.getRepository(RoleGrant).findOneBy({ email: address });
-        await manager.getRepository(RoleGrant).save({ email: address, overrides: { ...(existing?.overrides ?? {}), ...overrides }, createdByLabel: actor.label });
+        await manager
+          .getRepository(RoleGrant)
+          .save({ email: address, overrides: { ...(existing?.overrides ?? {}), ...overrides }, createdByLabel: actor.label });
       }
-      await this.audit.record({ action: 'user.roles_granted', actor, ip: actor.ip ?? null, subject: { type: 'email', id: address }, metadata: { overrides, appliedTo: users.length } }, manager);
+      await this.audit.record(
+        {
+          action: 'user.roles_granted',
+          actor,
+          ip: actor.ip ?? null,
+          subject: { type: 'email', id: address },
+          metadata: { overrides, appliedTo: users.length },
+        },
+        manager,
+      );
       return { appliedTo: users.length, pending: users.length === 0 };
     });
   }

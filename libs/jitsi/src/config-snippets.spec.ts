@@ -50,7 +50,10 @@ function luaAssignment(line: string, key: string): string {
 
 const server = { id: '0b6c2b8e-5a51-4c56-9d3e-0d1e2f3a4b5c', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' as const };
 const prosodyLine = (sections: ReturnType<typeof jitsiConfigSnippets>, prefix: string) =>
-  sections.find((section) => section.id === 'prosody')!.lines.map((l) => l.line).find((line) => line.trimStart().startsWith(prefix))!;
+  sections
+    .find((section) => section.id === 'prosody')!
+    .lines.map((l) => l.line)
+    .find((line) => line.trimStart().startsWith(prefix))!;
 
 describe('jitsiConfigSnippets', () => {
   it.each([

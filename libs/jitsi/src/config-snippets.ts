@@ -47,7 +47,11 @@ export function jitsiConfigSnippets(
 ): SnippetSection[] {
   const secret = options.secret ?? SECRET_PLACEHOLDER;
   const keyServer = `${publicUrl}/asap/${server.id}`;
-  const modules = ['token_affiliation', ...(options.ownerParty === false ? [] : ['token_owner_party']), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])].join(',');
+  const modules = [
+    'token_affiliation',
+    ...(options.ownerParty === false ? [] : ['token_owner_party']),
+    ...(server.lobbyBypass ? ['token_lobby_bypass'] : []),
+  ].join(',');
   const hs = server.signingMode === 'HS256';
   const ownerParty = options.ownerParty !== false;
   const contrib = [...(ownerParty ? ['token_owner_party'] : []), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])];
@@ -69,7 +73,7 @@ export function jitsiConfigSnippets(
         {
           line: `XMPP_MUC_MODULES=${modules}`,
           why:
-            'token_affiliation makes the token\'s owner/moderator the room\'s moderator and everyone else a plain member' +
+            "token_affiliation makes the token's owner/moderator the room's moderator and everyone else a plain member" +
             (ownerParty ? `; ${ownerPartyWhy}` : '') +
             (server.lobbyBypass ? '; token_lobby_bypass (contrib) lets invited members skip the lobby, guests still wait.' : '.'),
         },
@@ -88,14 +92,14 @@ export function jitsiConfigSnippets(
         { line: `    app_id = ${luaString(server.appId)}`, why: 'Prosody accepts only tokens whose "iss" is this app id.' },
         hs
           ? { line: `    app_secret = ${luaString(secret)}`, why: 'The HS256 shared secret; keep it secret.' }
-          : { line: `    asap_key_server = ${luaString(keyServer)}`, why: 'Prosody fetches Moderato\'s public keys here to check RS256 signatures.' },
+          : { line: `    asap_key_server = ${luaString(keyServer)}`, why: "Prosody fetches Moderato's public keys here to check RS256 signatures." },
         { line: `    asap_accepted_audiences = { ${luaString(server.audience)} }`, why: 'Prosody accepts only tokens whose "aud" is this audience.' },
         { line: '    allow_empty_token = false', why: 'A connection without a token is refused.' },
         { line: `Component ${luaString(`conference.${server.xmppDomain}`)} "muc"`, why: 'The conference (MUC) component of the same host.' },
         {
           line: `    modules_enabled = { "token_verification"; "token_affiliation";${contrib.map((name) => ` "${name}";`).join('')} }`,
           why:
-            'Checks the token\'s room on entry and turns its affiliation into moderator rights' +
+            "Checks the token's room on entry and turns its affiliation into moderator rights" +
             (ownerParty ? `; ${ownerPartyWhy}` : '') +
             '. Add these to the modules the component already lists' +
             (contrib.length ? ` (${contrib.join(' and ')} only after installing ${contrib.length === 1 ? 'it' : 'them'} as above).` : '.'),

@@ -26,8 +26,7 @@ export const kidHash = (kid: string) => createHash('sha256').update(kid).digest(
  */
 export const SIGNING_CACHE_MS = 5_000;
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
 /**
  * The registry of Jitsi servers and their signing material. Secrets and private keys are
@@ -90,7 +89,12 @@ export class JitsiServersService implements OnApplicationBootstrap {
             actor,
             ip: actor.ip,
             subject: { type: 'jitsi_server', id: server.id },
-            metadata: { name: server.name, baseUrl: server.baseUrl, signingMode: server.signingMode, ...(server.signingMode === 'HS256' ? { secretGenerated: !input.secret } : {}) },
+            metadata: {
+              name: server.name,
+              baseUrl: server.baseUrl,
+              signingMode: server.signingMode,
+              ...(server.signingMode === 'HS256' ? { secretGenerated: !input.secret } : {}),
+            },
           },
           manager,
         );
@@ -142,10 +146,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
       await manager.getRepository(JitsiSigningKey).update({ serverId: id, retiredAt: IsNull() }, { retiredAt: this.clock.now() });
       const key = await this.addKey(manager, server);
       this.signingCache.delete(id);
-      await this.audit.record(
-        { action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } },
-        manager,
-      );
+      await this.audit.record({ action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } }, manager);
       return key;
     });
   }
@@ -195,7 +196,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
 
   /** What the token inspector verifies signatures with. */
   async verificationKey(server: JitsiServer): Promise<VerificationKey> {
-    if (server.signingMode === 'HS256') return { alg: 'HS256', secret: (await this.signingKey(server) as { secret: string }).secret };
+    if (server.signingMode === 'HS256') return { alg: 'HS256', secret: ((await this.signingKey(server)) as { secret: string }).secret };
     const keys = await this.publishedKeys(server.id);
     return { alg: 'RS256', publicKeys: keys.map((key) => ({ kid: key.kid, publicKeyPem: key.publicKeyPem })) };
   }
@@ -208,7 +209,15 @@ export class JitsiServersService implements OnApplicationBootstrap {
     const name = new URL(wanted.baseUrl).host;
     try {
       await this.create(
-        { name, baseUrl: wanted.baseUrl, xmppDomain: wanted.xmppDomain, appId: wanted.appId, audience: wanted.audience, signingMode: 'HS256', secret: wanted.appSecret },
+        {
+          name,
+          baseUrl: wanted.baseUrl,
+          xmppDomain: wanted.xmppDomain,
+          appId: wanted.appId,
+          audience: wanted.audience,
+          signingMode: 'HS256',
+          secret: wanted.appSecret,
+        },
         { id: null, label: 'JITSI_URL (boot)' },
       );
       this.logger.log(`created Jitsi server ${name} from JITSI_URL`);

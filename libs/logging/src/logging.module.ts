@@ -10,7 +10,18 @@ import { REDACT_PATHS, URL_PATHS, censor, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Request headers worth a log line; credentials (cookie, authorization, CSRF token) never are. */
-const LOGGED_REQUEST_HEADERS = ['host', 'user-agent', 'referer', 'accept-language', 'content-type', 'content-length', 'origin', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id'];
+const LOGGED_REQUEST_HEADERS = [
+  'host',
+  'user-agent',
+  'referer',
+  'accept-language',
+  'content-type',
+  'content-length',
+  'origin',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-request-id',
+];
 const LOGGED_RESPONSE_HEADERS = ['location', 'content-type', 'content-length', 'set-cookie', 'retry-after', 'cache-control'];
 
 /**
@@ -91,7 +102,9 @@ export class LoggingModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     const http = pinoHttp({ logger: this.root, ...loggerParams(this.config).http });
     consumer
-      .apply((req: IncomingMessage, res: ServerResponse, next: () => void) => http(req, res, () => requestLogger.run((req as IncomingMessage & { log: pino.Logger }).log, next)))
+      .apply((req: IncomingMessage, res: ServerResponse, next: () => void) =>
+        http(req, res, () => requestLogger.run((req as IncomingMessage & { log: pino.Logger }).log, next)),
+      )
       .forRoutes('{*path}');
   }
 }

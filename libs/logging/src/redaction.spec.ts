@@ -12,7 +12,10 @@ describe('redactUrl', () => {
     ['/j/Zm9vYmFy?lang=de', '/j/[REDACTED]?lang=de'],
     ['/meetings?page=2', '/meetings?page=2'],
     ['/auth/login?returnTo=%2Fj%2FSecretCode123', '/auth/login?returnTo=%2Fj%2F[REDACTED]'],
-    ['https://meet.school.test/maths-7b?jwt=eyJ.x.y#userInfo.displayName=%22Sam%22', 'https://meet.school.test/maths-7b?jwt=[REDACTED]#userInfo.displayName=%22Sam%22'],
+    [
+      'https://meet.school.test/maths-7b?jwt=eyJ.x.y#userInfo.displayName=%22Sam%22',
+      'https://meet.school.test/maths-7b?jwt=[REDACTED]#userInfo.displayName=%22Sam%22',
+    ],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
@@ -28,7 +31,10 @@ describe('log lines', () => {
 
   it('redact personal link codes and CSRF tokens in Referer like in url', () => {
     const line = logLine((logger) =>
-      logger.info({ req: { id: '1', method: 'GET', url: '/j/SecretCode1234567', headers: { referer: 'https://moderato.test/j/SecretCode1234567?_csrf=tok3n' } } }, 'request completed'),
+      logger.info(
+        { req: { id: '1', method: 'GET', url: '/j/SecretCode1234567', headers: { referer: 'https://moderato.test/j/SecretCode1234567?_csrf=tok3n' } } },
+        'request completed',
+      ),
     );
     expect(line).not.toContain('SecretCode1234567');
     expect(line).not.toContain('tok3n');

@@ -8,7 +8,8 @@ const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_toke
 export function redactUrl(url: string): string {
   return url
     .replace(SECRET_QUERY, '$1[REDACTED]')
-    .replace(/([?&]returnTo=(?:%2F|\/)j(?:%2F|\/))[^&#]*/gi, '$1[REDACTED]').replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]');
+    .replace(/([?&]returnTo=(?:%2F|\/)j(?:%2F|\/))[^&#]*/gi, '$1[REDACTED]')
+    .replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]');
 }
 
 /** Object paths whose values are URLs: logged, but through `redactUrl` (an error's `path`). */

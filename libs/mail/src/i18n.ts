@@ -23,8 +23,8 @@ export const MAIL_EN = {
   'link.personal': 'This link is meant for you only ({email}). Please do not forward it.',
   'series.text': 'This is a recurring meeting; every date is in the attached calendar entry.',
   'ics.hint': 'The attached calendar entry adds or updates the meeting in your calendar.',
-  'footer': 'Sent by {product} on behalf of {organizer}.',
-  'support': 'Questions? Contact {contact}.',
+  footer: 'Sent by {product} on behalf of {organizer}.',
+  support: 'Questions? Contact {contact}.',
 } as const;
 
 export type MailKey = keyof typeof MAIL_EN;
@@ -51,8 +51,8 @@ export const MAIL_DE: Record<MailKey, string> = {
   'link.personal': 'Dieser Link ist nur für Sie ({email}) bestimmt. Bitte nicht weitergeben.',
   'series.text': 'Dies ist ein Serientermin; alle Termine stehen im angehängten Kalendereintrag.',
   'ics.hint': 'Der angehängte Kalendereintrag trägt den Termin in Ihren Kalender ein oder aktualisiert ihn.',
-  'footer': 'Gesendet von {product} im Auftrag von {organizer}.',
-  'support': 'Fragen? Wenden Sie sich an {contact}.',
+  footer: 'Gesendet von {product} im Auftrag von {organizer}.',
+  support: 'Fragen? Wenden Sie sich an {contact}.',
 };
 
 const CATALOGS: Record<Locale, Record<MailKey, string>> = { en: MAIL_EN, de: MAIL_DE };

@@ -1,7 +1,11 @@
 import { buildIcs, icsUid, type IcsOptions } from './ics';
 
 /** Unfolds RFC 5545 lines and returns them, without the VTIMEZONE (whose DTSTART/RRULE are the zone's). */
-const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, '').replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '').split('\r\n');
+const lines = (ics: string) =>
+  ics
+    .replace(/\r\n[ \t]/g, '')
+    .replace(/BEGIN:VTIMEZONE\r\n[\s\S]*?END:VTIMEZONE\r\n/g, '')
+    .split('\r\n');
 const prop = (ics: string, name: string) => lines(ics).filter((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`));
 
 /**
@@ -162,10 +166,13 @@ describe('buildIcs', () => {
       expect(unfolded.filter((line) => /^(X-INJECTED|ATTENDEE:)/.test(line))).toEqual([]);
     });
 
-    it('quotes CN per RFC 6868 (^\' for a double quote), so a strict parser reads back the name and no injected parameter', () => {
+    it("quotes CN per RFC 6868 (^' for a double quote), so a strict parser reads back the name and no injected parameter", () => {
       const attendee = readContentLine(prop(ics, 'ATTENDEE')[0]);
       expect(attendee.params.map(([name]) => name)).toEqual(['ROLE', 'PARTSTAT', 'RSVP', 'CN']);
-      expect(Object.fromEntries(attendee.params)).toMatchObject({ ROLE: 'REQ-PARTICIPANT', CN: 'Sam "The Boss" O\'Neil; ROLE=CHAIR:mailto:evil@x.test, ^caret \\backslash' });
+      expect(Object.fromEntries(attendee.params)).toMatchObject({
+        ROLE: 'REQ-PARTICIPANT',
+        CN: 'Sam "The Boss" O\'Neil; ROLE=CHAIR:mailto:evil@x.test, ^caret \\backslash',
+      });
       expect(attendee.value).toBe('MAILTO:student@school.test');
       expect(prop(ics, 'ATTENDEE')[0]).not.toContain('\\"');
       const organizer = readContentLine(prop(ics, 'ORGANIZER')[0]);
@@ -173,7 +180,7 @@ describe('buildIcs', () => {
       expect(organizer.value).toBe('mailto:teacher@school.test');
     });
 
-    it('writes the title on one line without control characters, and keeps the description\'s lines', () => {
+    it("writes the title on one line without control characters, and keeps the description's lines", () => {
       expect(prop(ics, 'SUMMARY')).toEqual(['SUMMARY:Maths ATTENDEE:mailto:evil@x.test 7b']);
       expect(prop(ics, 'DESCRIPTION')[0]).toBe(`DESCRIPTION:Line 1\\nLine 2\\n\\n${base.link}`);
     });

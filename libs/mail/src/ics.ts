@@ -63,7 +63,10 @@ function fold(line: string): string {
  * 5545 does not know: a strict parser ends the value there and reads the rest as parameters.)
  */
 export function icsParamValue(value: string): string {
-  return `"${value.replace(/\^/g, '^^').replace(/"/g, "^'").replace(/\r\n|\r|\n/g, '^n')}"`;
+  return `"${value
+    .replace(/\^/g, '^^')
+    .replace(/"/g, "^'")
+    .replace(/\r\n|\r|\n/g, '^n')}"`;
 }
 
 /** Stand-ins for the CN values while ical-generator writes the entry; replaced by icsParamValue. */
@@ -147,7 +150,9 @@ export function buildIcs(options: IcsOptions): string {
     text.replace(/^(?:ORGANIZER|ATTENDEE|X-MODERATO-EXDATE)[;:].*(?:\r\n[ \t].*)*/gm, (folded) => {
       const line = folded.replace(/\r\n[ \t]/g, '');
       if (line === 'X-MODERATO-EXDATE:placeholder') return fold(`EXDATE;TZID=${tz}:${cancelled.map((e) => wall(e.occurrence)).join(',')}`);
-      return fold(line.replace(`CN="${CN_ORGANIZER}"`, `CN=${icsParamValue(organizerName)}`).replace(`CN="${CN_ATTENDEE}"`, `CN=${icsParamValue(attendeeName)}`));
+      return fold(
+        line.replace(`CN="${CN_ORGANIZER}"`, `CN=${icsParamValue(organizerName)}`).replace(`CN="${CN_ATTENDEE}"`, `CN=${icsParamValue(attendeeName)}`),
+      );
     });
   const wall = (iso: string) => {
     const date = new Date(iso);

@@ -3,7 +3,15 @@ export { buildIcs, icsUid, type IcsMeeting, type IcsOptions } from './ics';
 export { MAIL_DE, MAIL_EN, MAIL_LOCALES, isMailLocale, mailText, type MailKey } from './i18n';
 export { escapeHtml, formatWhen, renderMail, type RenderMailInput, type RenderedMail } from './templates';
 export { MailTransport, describeMailError, isPermanentMailError, smtpOptionsFromUrl } from './mail-transport';
-export { MAIL_CONCURRENCY, MAIL_OPTIONS, resolveMailOptions, type MailJob, type MailJobResult, type MailModuleOptions, type ResolvedMailOptions } from './mail.options';
+export {
+  MAIL_CONCURRENCY,
+  MAIL_OPTIONS,
+  resolveMailOptions,
+  type MailJob,
+  type MailJobResult,
+  type MailModuleOptions,
+  type ResolvedMailOptions,
+} from './mail.options';
 export { OutboxRelayService } from './outbox-relay.service';
 export { MailProcessor, OUTBOX_ID_HEADER } from './mail.processor';
 export { MailModule } from './mail.module';

@@ -21,7 +21,7 @@ describe('isPermanentMailError: which failures end a mail at once', () => {
     expect(isPermanentMailError(smtpError('EENVELOPE', 'RCPT TO', 421))).toBe(false);
   });
 
-  it('5xx outside the recipient (login, sender, bad sequence) is the setup\'s problem: retried while an admin fixes it', () => {
+  it("5xx outside the recipient (login, sender, bad sequence) is the setup's problem: retried while an admin fixes it", () => {
     expect(isPermanentMailError(smtpError('EAUTH', 'AUTH PLAIN', 535))).toBe(false);
     expect(isPermanentMailError(smtpError('EENVELOPE', 'MAIL FROM', 553))).toBe(false);
     expect(isPermanentMailError(smtpError('EENVELOPE', 'RCPT TO', 503))).toBe(false);

@@ -45,7 +45,8 @@ export function describeMailError(error: unknown, smtpUrl?: string): string {
 export function isPermanentMailError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, command, responseCode } = error as { code?: unknown; command?: unknown; responseCode?: unknown };
-  if (typeof responseCode === 'number') return responseCode >= 500 && responseCode < 600 && responseCode !== 503 && (command === 'RCPT TO' || command === 'DATA');
+  if (typeof responseCode === 'number')
+    return responseCode >= 500 && responseCode < 600 && responseCode !== 503 && (command === 'RCPT TO' || command === 'DATA');
   return code === 'EENVELOPE';
 }
 
@@ -55,7 +56,10 @@ export class MailTransport implements OnModuleDestroy {
   private readonly transporter: Transporter<SMTPPool.SentMessageInfo>;
 
   constructor(private readonly config: AppConfig) {
-    this.transporter = createTransport({ ...smtpOptionsFromUrl(config.mail.smtpUrl), pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 100 }, { from: config.mail.from });
+    this.transporter = createTransport(
+      { ...smtpOptionsFromUrl(config.mail.smtpUrl), pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 100 },
+      { from: config.mail.from },
+    );
   }
 
   send(message: SendMailOptions): Promise<SMTPPool.SentMessageInfo> {

@@ -21,7 +21,14 @@ export class MailModule {
       module: MailModule,
       // The Redis connection comes from JobsModule.forRoot(), which the application imports once.
       imports: [BullModule.registerQueue({ name: QUEUES.mail }), PolicyModule, MeetingsModule],
-      providers: [{ provide: MAIL_OPTIONS, inject: [AppConfig], useFactory: (config: AppConfig) => resolveMailOptions(options, config.mail.retryHours) }, MailTransport, LinkCodes, OutboxRelayService, MailProcessor, ReminderTopUpService],
+      providers: [
+        { provide: MAIL_OPTIONS, inject: [AppConfig], useFactory: (config: AppConfig) => resolveMailOptions(options, config.mail.retryHours) },
+        MailTransport,
+        LinkCodes,
+        OutboxRelayService,
+        MailProcessor,
+        ReminderTopUpService,
+      ],
       exports: [MailTransport, OutboxRelayService, ReminderTopUpService],
     };
   }

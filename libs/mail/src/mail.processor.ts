@@ -33,7 +33,10 @@ const SENT_STATEMENT = {
   text: `WITH sent AS (UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1)
          UPDATE "invitations" SET "status" = 'sent', "sent_at" = $2, "updated_at" = now() WHERE "id" = $4 AND "status" <> 'revoked'`,
 };
-const SKIPPED_STATEMENT = { name: 'moderato_mail_skipped', text: `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1` };
+const SKIPPED_STATEMENT = {
+  name: 'moderato_mail_skipped',
+  text: `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1`,
+};
 /** A temporary failure: the row is due again at $5 (the relay enqueues it then), its invitation shows `retrying`. */
 const RETRY_STATEMENT = {
   name: 'moderato_mail_retry',
@@ -122,7 +125,9 @@ export class MailProcessor extends WorkerHost {
     const permanent = isPermanentMailError(error);
     if (permanent || now.getTime() - failingSince.getTime() >= this.options.retryForMs) {
       await run(FAILED_STATEMENT, [row.id, attempts, message, now, row.invitationId]);
-      this.logger.warn(`mail ${row.kind} ${row.id} failed (attempt ${attempts}, ${permanent ? 'permanent' : `failing since ${failingSince.toISOString()}`}), giving up: ${message}`);
+      this.logger.warn(
+        `mail ${row.kind} ${row.id} failed (attempt ${attempts}, ${permanent ? 'permanent' : `failing since ${failingSince.toISOString()}`}), giving up: ${message}`,
+      );
       return { outboxId: row.id, outcome: 'failed', reason: message };
     }
     const delay = Math.min(this.options.retryMaxDelayMs, this.options.retryDelayMs * 2 ** Math.min(attempts - 1, 20));

@@ -88,7 +88,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   async recoverLostRedisData(): Promise<number> {
     // The client itself is a promise that waits for the connection: both under the time-out.
     const client = () => this.queue.getBackend().client;
-    if ((await withTimeout(client().then((redis) => redis.get(REDIS_DATA_MARKER)), this.options.enqueueTimeoutMs, 'reading the Redis data marker')) !== null) return 0;
+    if (
+      (await withTimeout(
+        client().then((redis) => redis.get(REDIS_DATA_MARKER)),
+        this.options.enqueueTimeoutMs,
+        'reading the Redis data marker',
+      )) !== null
+    )
+      return 0;
     let requeued = 0;
     let after = '';
     for (;;) {
@@ -98,7 +105,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       after = page.last;
     }
     // Only after the sweep: a sweep cut short (Redis gone again) is done again next round.
-    await withTimeout(client().then((redis) => redis.set(REDIS_DATA_MARKER, new Date().toISOString())), this.options.enqueueTimeoutMs, 'setting the Redis data marker');
+    await withTimeout(
+      client().then((redis) => redis.set(REDIS_DATA_MARKER, new Date().toISOString())),
+      this.options.enqueueTimeoutMs,
+      'setting the Redis data marker',
+    );
     if (requeued) this.logger.warn(`Redis lost its data: re-enqueued ${requeued} queued outbox row(s)`);
     return requeued;
   }
@@ -265,12 +276,14 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   private schedule(delay: number, generation: number): void {
     if (this.stopped || generation !== this.generation) return;
     this.timer = setTimeout(() => {
-      this.running = (this.running ?? Promise.resolve()).then(() => this.runOnce()).then(() => {
-        this.running = undefined;
-        const again = this.wakeRequested;
-        this.wakeRequested = false;
-        this.schedule(again ? 0 : this.options.pollIntervalMs, generation);
-      });
+      this.running = (this.running ?? Promise.resolve())
+        .then(() => this.runOnce())
+        .then(() => {
+          this.running = undefined;
+          const again = this.wakeRequested;
+          this.wakeRequested = false;
+          this.schedule(again ? 0 : this.options.pollIntervalMs, generation);
+        });
     }, delay);
     this.timer.unref();
   }

@@ -35,7 +35,11 @@ describe('renderMail', () => {
   });
 
   it("carries the organisation's branding from its policy: logo, support contact, footer (escaped)", () => {
-    const branded = renderMail({ ...input, productName: 'Schulkonferenz', branding: { logoUrl: 'https://school.test/logo.png?a=1&b=2', supportContact: 'it@school.test', mailFooter: 'Gymnasium <Musterstadt>' } });
+    const branded = renderMail({
+      ...input,
+      productName: 'Schulkonferenz',
+      branding: { logoUrl: 'https://school.test/logo.png?a=1&b=2', supportContact: 'it@school.test', mailFooter: 'Gymnasium <Musterstadt>' },
+    });
     expect(branded.text).toContain('Sent by Schulkonferenz on behalf of Tina Teacher.\nQuestions? Contact it@school.test.\nGymnasium <Musterstadt>');
     expect(branded.html).toContain('<img src="https://school.test/logo.png?a=1&amp;b=2" alt="Schulkonferenz"');
     expect(branded.html).toContain('Gymnasium &lt;Musterstadt&gt;');

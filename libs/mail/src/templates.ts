@@ -40,7 +40,9 @@ const oneLine = (value: string) => singleLine(value).replace(/ {2,}/g, ' ').trim
 
 /** The zone's name in the language (e.g. "Central European Standard Time"), at that instant. */
 function zoneName(date: Date, locale: Locale, timeZone: string): string {
-  const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  const part = dateTimeFormat(locale, { timeZone, timeZoneName: 'long' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;
 }
 
@@ -95,9 +97,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   const params = { organizer, title, product: input.productName, email: invitation.email };
 
   const single = input.occurrence ? occurrenceTimes(meeting, input.occurrence) : undefined;
-  const when = single
-    ? formatWhen(single.start, single.end, locale, input.timezone)
-    : formatWhen(meeting.startsAt, meeting.endsAt, locale, input.timezone);
+  const when = single ? formatWhen(single.start, single.end, locale, input.timezone) : formatWhen(meeting.startsAt, meeting.endsAt, locale, input.timezone);
   const withLink = kind !== 'cancel';
   const seriesNote = meeting.rrule && !single && kind !== 'cancel' ? t('series.text') : undefined;
 
@@ -136,7 +136,10 @@ export function renderMail(input: RenderMailInput): RenderedMail {
     `<p style="font-size: 1.1em;">${e(intro)}</p>`,
     ...cancelLines.map((line) => `<p><strong>${e(line)}</strong></p>`),
     '<table role="presentation" style="border-collapse: collapse;">',
-    ...facts.map(([label, value]) => `<tr><th style="text-align: left; vertical-align: top; padding: 0.2em 1em 0.2em 0;">${e(label)}</th><td style="padding: 0.2em 0;">${e(value)}</td></tr>`),
+    ...facts.map(
+      ([label, value]) =>
+        `<tr><th style="text-align: left; vertical-align: top; padding: 0.2em 1em 0.2em 0;">${e(label)}</th><td style="padding: 0.2em 0;">${e(value)}</td></tr>`,
+    ),
     '</table>',
     description && kind !== 'cancel' ? `<h2 style="font-size: 1em;">${e(t('label.description'))}</h2>${paragraph(description)}` : '',
     withLink

@@ -8,7 +8,8 @@ const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 const offsetMs = (text: string) => (text.startsWith('-') ? -1 : 1) * (Number(text.slice(1, 3)) * 60 + Number(text.slice(3, 5))) * 60_000;
 
 /** "20250330T020000" as if it were UTC (a local wall-clock time) → ms */
-const wallMs = (text: string) => Date.UTC(+text.slice(0, 4), +text.slice(4, 6) - 1, +text.slice(6, 8), +text.slice(9, 11), +text.slice(11, 13), +text.slice(13, 15));
+const wallMs = (text: string) =>
+  Date.UTC(+text.slice(0, 4), +text.slice(4, 6) - 1, +text.slice(6, 8), +text.slice(9, 11), +text.slice(11, 13), +text.slice(13, 15));
 
 /**
  * A small, independent reader of the VTIMEZONE: every onset of every observance (DTSTART, and its
@@ -18,7 +19,13 @@ const wallMs = (text: string) => Date.UTC(+text.slice(0, 4), +text.slice(4, 6) -
 function offsetFromVtimezone(text: string, at: Date, untilYear: number): number {
   const onsets: { at: number; to: number }[] = [];
   for (const block of text.split(/BEGIN:(?:STANDARD|DAYLIGHT)\r\n/).slice(1)) {
-    const field = (name: string) => /^(.*)$/m.exec(block.split('\r\n').find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1) ?? '')?.[1];
+    const field = (name: string) =>
+      /^(.*)$/m.exec(
+        block
+          .split('\r\n')
+          .find((line) => line.startsWith(`${name}:`))
+          ?.slice(name.length + 1) ?? '',
+      )?.[1];
     const from = offsetMs(field('TZOFFSETFROM')!);
     const to = offsetMs(field('TZOFFSETTO')!);
     const start = field('DTSTART')!;
@@ -77,22 +84,40 @@ describe('vtimezone', () => {
     expect(vtimezone('America/Mexico_City', at)).not.toContain('DAYLIGHT');
   });
 
-  it.each(['Europe/Berlin', 'Europe/London', 'Europe/Dublin', 'America/New_York', 'America/Sao_Paulo', 'America/Santiago', 'Australia/Sydney', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata', 'Africa/Casablanca', 'Asia/Tehran'])(
-    '%s: a calendar reading it gets the offset Node.js has, every 5 days and 7 hours for two years',
-    (zone) => {
-      const from = new Date('2026-09-01T00:00:00Z');
-      const text = vtimezone(zone, from);
-      for (let t = from.getTime(); t < from.getTime() + 2 * 365 * 86_400_000; t += 5 * 86_400_000 + 7 * 3_600_000) {
-        const at = new Date(t);
-        expect({ at: at.toISOString(), offset: offsetFromVtimezone(text, at, 2030) }).toEqual({ at: at.toISOString(), offset: zoneOffsetMs(at, zone) });
-      }
-    },
-  );
+  it.each([
+    'Europe/Berlin',
+    'Europe/London',
+    'Europe/Dublin',
+    'America/New_York',
+    'America/Sao_Paulo',
+    'America/Santiago',
+    'Australia/Sydney',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Asia/Kolkata',
+    'Africa/Casablanca',
+    'Asia/Tehran',
+  ])('%s: a calendar reading it gets the offset Node.js has, every 5 days and 7 hours for two years', (zone) => {
+    const from = new Date('2026-09-01T00:00:00Z');
+    const text = vtimezone(zone, from);
+    for (let t = from.getTime(); t < from.getTime() + 2 * 365 * 86_400_000; t += 5 * 86_400_000 + 7 * 3_600_000) {
+      const at = new Date(t);
+      expect({ at: at.toISOString(), offset: offsetFromVtimezone(text, at, 2030) }).toEqual({ at: at.toISOString(), offset: zoneOffsetMs(at, zone) });
+    }
+  });
 
   it('is part of every .ics whose times name a zone, before the event', () => {
     const ics = buildIcs({
       method: 'REQUEST',
-      meeting: { id: 'm-1', title: 'Assembly', description: '', startsAt: new Date('2026-12-01T07:00:00Z'), endsAt: new Date('2026-12-01T08:00:00Z'), timezone: 'America/New_York', rrule: null },
+      meeting: {
+        id: 'm-1',
+        title: 'Assembly',
+        description: '',
+        startsAt: new Date('2026-12-01T07:00:00Z'),
+        endsAt: new Date('2026-12-01T08:00:00Z'),
+        timezone: 'America/New_York',
+        rrule: null,
+      },
       organizer: { name: 'Tina', email: 'tina@school.test' },
       attendee: { name: 'Sam', email: 'sam@school.test', role: 'participant' },
       sequence: 0,

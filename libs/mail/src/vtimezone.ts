@@ -75,7 +75,14 @@ function ruleOf(transition: Transition) {
 }
 
 function observance(kind: 'STANDARD' | 'DAYLIGHT', from: number, to: number, start: string, rrule?: string): string[] {
-  return [`BEGIN:${kind}`, `TZOFFSETFROM:${utcOffset(from)}`, `TZOFFSETTO:${utcOffset(to)}`, `DTSTART:${start}`, ...(rrule ? [`RRULE:${rrule}`] : []), `END:${kind}`];
+  return [
+    `BEGIN:${kind}`,
+    `TZOFFSETFROM:${utcOffset(from)}`,
+    `TZOFFSETTO:${utcOffset(to)}`,
+    `DTSTART:${start}`,
+    ...(rrule ? [`RRULE:${rrule}`] : []),
+    `END:${kind}`,
+  ];
 }
 
 const built = new Map<string, string>();
@@ -106,12 +113,26 @@ export function vtimezone(timeZone: string, from: Date, years = 3): string {
     // (the nth, or the last), at the same local time, between the same offsets.
     const rules = yearly[0].map(ruleOf);
     const same = (a: ReturnType<typeof ruleOf>, b: ReturnType<typeof ruleOf>, by: 'nth' | 'last') =>
-      a.month === b.month && a.weekday === b.weekday && a.time === b.time && a.from === b.from && a.to === b.to && (by === 'last' ? a.last && b.last : a.nth === b.nth);
-    const holds = (by: 'nth' | 'last', index: number) => yearly.every((changes) => changes.length === rules.length && same(rules[index], ruleOf(changes[index]), by));
+      a.month === b.month &&
+      a.weekday === b.weekday &&
+      a.time === b.time &&
+      a.from === b.from &&
+      a.to === b.to &&
+      (by === 'last' ? a.last && b.last : a.nth === b.nth);
+    const holds = (by: 'nth' | 'last', index: number) =>
+      yearly.every((changes) => changes.length === rules.length && same(rules[index], ruleOf(changes[index]), by));
     const byDay = rules.map((rule, index) => (holds('last', index) ? `-1${rule.weekday}` : holds('nth', index) ? `${rule.nth}${rule.weekday}` : undefined));
     if (rules.length > 0 && byDay.every((value) => value !== undefined)) {
       yearly[0].forEach((transition, index) => {
-        lines.push(...observance(kindOf(transition), transition.from, transition.to, dateTime(localOnset(transition)), `FREQ=YEARLY;BYMONTH=${rules[index].month};BYDAY=${byDay[index]}`));
+        lines.push(
+          ...observance(
+            kindOf(transition),
+            transition.from,
+            transition.to,
+            dateTime(localOnset(transition)),
+            `FREQ=YEARLY;BYMONTH=${rules[index].month};BYDAY=${byDay[index]}`,
+          ),
+        );
       });
     } else {
       for (const transition of all) lines.push(...observance(kindOf(transition), transition.from, transition.to, dateTime(localOnset(transition))));

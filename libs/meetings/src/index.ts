@@ -1,19 +1,42 @@
-export {
-  Meeting,
-  DEFAULT_MEETING_OPTIONS,
-  type MeetingOptions,
-  type OccurrenceException,
-} from './meeting.entity';
+export { Meeting, DEFAULT_MEETING_OPTIONS, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
 export { MeetingFormSubmission } from './meeting-form-submission.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { readMailBacklog, type MailBacklog } from './mail-backlog';
-export { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, ResendInvitationDto, CreateMeetingDto, InviteeDto, MeetingOptionsDto, UpdateMeetingDto } from './dto/meeting.dto';
-export { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingAlreadyCreated, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+export {
+  AddInviteesDto,
+  ChangeInvitationDto,
+  ChangeOccurrenceDto,
+  ResendInvitationDto,
+  CreateMeetingDto,
+  InviteeDto,
+  MeetingOptionsDto,
+  UpdateMeetingDto,
+} from './dto/meeting.dto';
+export {
+  DuplicateInvitees,
+  InvalidSchedule,
+  InvitationNotFound,
+  MeetingAlreadyCreated,
+  MeetingCancelled,
+  MeetingNotFound,
+  MeetingScheduleInvalid,
+  MeetingVersionConflict,
+  NoServerAvailable,
+} from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
 export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
-export { MAX_OCCURRENCES, SCHEDULE_MESSAGES, parseRecurrence, parseRule, ruleToString, scheduleMessage, type ScheduleProblem, type ScheduleProblemCode } from './recurrence';
+export {
+  MAX_OCCURRENCES,
+  SCHEDULE_MESSAGES,
+  parseRecurrence,
+  parseRule,
+  ruleToString,
+  scheduleMessage,
+  type ScheduleProblem,
+  type ScheduleProblemCode,
+} from './recurrence';
 export { PAST_TOLERANCE_MS, checkSchedule, type CheckedSchedule } from './schedule';
 export { roomNameFor, slugOf } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';

@@ -29,7 +29,9 @@ describe('parseInviteeList (pasted)', () => {
 
 describe('parseInviteeCsv', () => {
   it('reads email,name,role in any column order, quotes included', () => {
-    const { invitees, problems, headerError } = parseInviteeCsv('name,email,role\n"Student, Sam",sam@school.test,participant\nTina,tina@school.test,co-moderator\n\n');
+    const { invitees, problems, headerError } = parseInviteeCsv(
+      'name,email,role\n"Student, Sam",sam@school.test,participant\nTina,tina@school.test,co-moderator\n\n',
+    );
     expect(headerError).toBeUndefined();
     expect(problems).toEqual([]);
     expect(invitees).toEqual([

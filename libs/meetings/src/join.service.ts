@@ -97,7 +97,13 @@ export class JoinService {
     const { invitation, meeting, organizer } = link;
     const context = { meeting, organizer };
     const refuse = async (decision: JoinDecision, reason: string) => {
-      await this.audit.record({ action: 'join.refused', actor: user ? { id: user.id, label: user.email } : null, ip, subject: { type: 'invitation', id: invitation.id }, metadata: { reason, meetingId: meeting.id } });
+      await this.audit.record({
+        action: 'join.refused',
+        actor: user ? { id: user.id, label: user.email } : null,
+        ip,
+        subject: { type: 'invitation', id: invitation.id },
+        metadata: { reason, meetingId: meeting.id },
+      });
       return decision;
     };
     if (invitation.status === 'revoked') return refuse({ outcome: 'revoked', ...context }, 'revoked');
@@ -107,7 +113,10 @@ export class JoinService {
     if (!window.occurrence) return { outcome: 'ended', ...context };
     if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
-      refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context }, `identity_${reason}`);
+      refuse(
+        { outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context },
+        `identity_${reason}`,
+      );
     if (invitation.boundUserId && invitation.boundUserId !== user.id) return mismatch('bound');
     if (!invitation.boundUserId) {
       if (user.email.toLowerCase() !== invitation.email.toLowerCase()) return mismatch('email');
@@ -207,6 +216,11 @@ export class JoinService {
       await this.audit.record(event);
     }
     const displayName = encodeURIComponent(JSON.stringify(user.displayName));
-    return { outcome: 'join' as const, affiliation, expiresAt: minted.expiresAt, url: `${server.baseUrl}/${meeting.roomName}?jwt=${minted.token}#userInfo.displayName=${displayName}` };
+    return {
+      outcome: 'join' as const,
+      affiliation,
+      expiresAt: minted.expiresAt,
+      url: `${server.baseUrl}/${meeting.roomName}?jwt=${minted.token}#userInfo.displayName=${displayName}`,
+    };
   }
 }

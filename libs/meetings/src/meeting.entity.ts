@@ -105,8 +105,7 @@ export class Meeting {
   // Written the way PostgreSQL prints a jsonb default, so the schema diff stays empty.
   @Column({
     type: 'jsonb',
-    default: () =>
-      `'{"lobby": false, "startMuted": false, "guestAccess": false, "requireLogin": true, "screenSharing": "everyone"}'`,
+    default: () => `'{"lobby": false, "startMuted": false, "guestAccess": false, "requireLogin": true, "screenSharing": "everyone"}'`,
   })
   options: MeetingOptions;
 

@@ -25,7 +25,10 @@ export class MeetingCancelled extends DomainError {
  */
 export class MeetingScheduleInvalid extends DomainError {
   constructor(meetingId: string | undefined, reason: string) {
-    super('MEETING_SCHEDULE_INVALID', 'conflict', 'The schedule of this meeting is invalid: edit it (its repetition) to fix it', { ...(meetingId ? { meetingId } : {}), reason });
+    super('MEETING_SCHEDULE_INVALID', 'conflict', 'The schedule of this meeting is invalid: edit it (its repetition) to fix it', {
+      ...(meetingId ? { meetingId } : {}),
+      reason,
+    });
   }
 }
 

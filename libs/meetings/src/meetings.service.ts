@@ -15,7 +15,17 @@ import { LinkCodes } from './link-codes';
 import { readMailBacklog, type MailBacklog } from './mail-backlog';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
-import { DuplicateInvitees, InvalidSchedule, InvitationNotFound, MeetingAlreadyCreated, MeetingCancelled, MeetingNotFound, MeetingScheduleInvalid, MeetingVersionConflict, NoServerAvailable } from './meetings.errors';
+import {
+  DuplicateInvitees,
+  InvalidSchedule,
+  InvitationNotFound,
+  MeetingAlreadyCreated,
+  MeetingCancelled,
+  MeetingNotFound,
+  MeetingScheduleInvalid,
+  MeetingVersionConflict,
+  NoServerAvailable,
+} from './meetings.errors';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 import { checkSchedule } from './schedule';
 import { roomNameFor } from './room-name';
@@ -74,7 +84,11 @@ export class MeetingsService {
 
   async create(caller: Caller, dto: CreateMeetingDto, options: { formId?: string } = {}): Promise<{ meeting: Meeting; invitations: Invitation[] }> {
     const policy = await this.policy.current();
-    const { startsAt, endsAt, timezone, rrule } = this.checkTimes({ startsAt: dto.startsAt, endsAt: dto.endsAt, timezone: dto.timezone, recurrence: dto.recurrence }, policy, true);
+    const { startsAt, endsAt, timezone, rrule } = this.checkTimes(
+      { startsAt: dto.startsAt, endsAt: dto.endsAt, timezone: dto.timezone, recurrence: dto.recurrence },
+      policy,
+      true,
+    );
     this.checkInviteeList(dto.invitees ?? []);
     return this.dataSource.transaction(async (manager) => {
       const server = await this.pickServer(manager, caller, dto.serverId, policy);
@@ -94,11 +108,18 @@ export class MeetingsService {
           options: this.checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }, policy),
         }),
       );
-      if (options.formId) await manager.getRepository(MeetingFormSubmission).insert({ organizerId: caller.user.id, formId: options.formId, meetingId: meeting.id });
+      if (options.formId)
+        await manager.getRepository(MeetingFormSubmission).insert({ organizerId: caller.user.id, formId: options.formId, meetingId: meeting.id });
       const invitations = await this.insertInvitations(manager, meeting, dto.invitees ?? []);
       await this.scheduleReminders(manager, meeting);
       await this.audit.record(
-        { action: 'meeting.created', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id: meeting.id }, metadata: { title: meeting.title, invitees: invitations.length } },
+        {
+          action: 'meeting.created',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'meeting', id: meeting.id },
+          metadata: { title: meeting.title, invitees: invitations.length },
+        },
         manager,
       );
       return { meeting, invitations };
@@ -118,7 +139,10 @@ export class MeetingsService {
     const cutoff = new Date(now.getTime() - 3600_000);
     // A series stays among the upcoming ones (its occurrences are computed from the RRULE).
     const where = upcoming
-      ? [{ ...base, endsAt: MoreThanOrEqual(cutoff) }, { ...base, rrule: Not(IsNull()) }]
+      ? [
+          { ...base, endsAt: MoreThanOrEqual(cutoff) },
+          { ...base, rrule: Not(IsNull()) },
+        ]
       : [{ ...base, endsAt: LessThan(cutoff), rrule: IsNull() }];
     const [items, total] = await this.dataSource.getRepository(Meeting).findAndCount({
       where,
@@ -142,7 +166,8 @@ export class MeetingsService {
     const policy = await this.policy.current();
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, id, manager, true);
-      if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
+      if (dto.version === undefined)
+        throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
       if (meeting.version !== dto.version) throw new MeetingVersionConflict(dto.version, meeting.version);
       if (meeting.cancelledAt) throw new MeetingCancelled();
       const { startsAt, endsAt, timezone, rrule } = this.checkTimes(
@@ -155,7 +180,14 @@ export class MeetingsService {
         policy,
         false,
       );
-      const before = { title: meeting.title, description: meeting.description, startsAt: meeting.startsAt.getTime(), endsAt: meeting.endsAt.getTime(), rrule: meeting.rrule, timezone: meeting.timezone };
+      const before = {
+        title: meeting.title,
+        description: meeting.description,
+        startsAt: meeting.startsAt.getTime(),
+        endsAt: meeting.endsAt.getTime(),
+        rrule: meeting.rrule,
+        timezone: meeting.timezone,
+      };
       Object.assign(meeting, {
         title: dto.title ?? meeting.title,
         description: dto.description ?? meeting.description,
@@ -168,11 +200,27 @@ export class MeetingsService {
         options: this.checkOptions({ ...meeting.options, ...dto.options }, policy, meeting.options),
       });
       const saved = await manager.getRepository(Meeting).save(meeting);
-      const after = { title: saved.title, description: saved.description, startsAt: saved.startsAt.getTime(), endsAt: saved.endsAt.getTime(), rrule: saved.rrule, timezone: saved.timezone };
+      const after = {
+        title: saved.title,
+        description: saved.description,
+        startsAt: saved.startsAt.getTime(),
+        endsAt: saved.endsAt.getTime(),
+        rrule: saved.rrule,
+        timezone: saved.timezone,
+      };
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
       const invitations = changed.length ? await this.notifyAll(manager, saved, 'update') : undefined;
       await this.scheduleReminders(manager, saved, invitations);
-      await this.audit.record({ action: 'meeting.updated', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { changed } }, manager);
+      await this.audit.record(
+        {
+          action: 'meeting.updated',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'meeting', id },
+          metadata: { changed },
+        },
+        manager,
+      );
       return saved;
     });
   }
@@ -186,7 +234,10 @@ export class MeetingsService {
       meeting.cancelledAt = this.clock.now();
       const saved = await manager.getRepository(Meeting).save(meeting);
       await this.scheduleReminders(manager, saved, await this.notifyAll(manager, saved, 'cancel'));
-      await this.audit.record({ action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } }, manager);
+      await this.audit.record(
+        { action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } },
+        manager,
+      );
       return saved;
     });
   }
@@ -212,7 +263,9 @@ export class MeetingsService {
     role: 'participant' | 'moderator' = 'participant',
   ): Promise<{ invitations: Invitation[]; skipped: string[] }> {
     if (group.members.length > MAX_GROUP_INVITEES) {
-      throw new InvalidInputError([{ field: 'group', messages: [`${group.name} has ${group.members.length} members; at most ${MAX_GROUP_INVITEES} can be invited at once`] }]);
+      throw new InvalidInputError([
+        { field: 'group', messages: [`${group.name} has ${group.members.length} members; at most ${MAX_GROUP_INVITEES} can be invited at once`] },
+      ]);
     }
     const invitees = group.members.map((member) => ({ email: member.email.toLowerCase(), name: member.name ?? '', role }));
     return this.addInvitations(caller, meetingId, invitees, { groupName: group.name.slice(0, 200), skipExisting: true });
@@ -229,10 +282,17 @@ export class MeetingsService {
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, meetingId, manager, true);
       if (meeting.cancelledAt) throw new MeetingCancelled();
-      const existing = invitees.length ? await manager.getRepository(Invitation).find({ where: { meetingId, email: In(invitees.map((i) => i.email.toLowerCase())) } }) : [];
+      const existing = invitees.length
+        ? await manager.getRepository(Invitation).find({ where: { meetingId, email: In(invitees.map((i) => i.email.toLowerCase())) } })
+        : [];
       if (existing.length && !options.skipExisting) throw new DuplicateInvitees(existing.map((i) => i.email));
       const skipped = new Set(existing.map((i) => i.email));
-      const invitations = await this.insertInvitations(manager, meeting, invitees.filter((i) => !skipped.has(i.email.toLowerCase())), options.groupName);
+      const invitations = await this.insertInvitations(
+        manager,
+        meeting,
+        invitees.filter((i) => !skipped.has(i.email.toLowerCase())),
+        options.groupName,
+      );
       if (invitations.length) await this.scheduleReminders(manager, meeting);
       await this.audit.record(
         {
@@ -261,11 +321,16 @@ export class MeetingsService {
       .andWhere('meeting.cancelled_at IS NULL')
       // Only meetings whose join window has not closed (series: their occurrences decide below):
       // after years of lessons, the oldest 200 were all over and the upcoming ones never shown.
-      .andWhere("(meeting.rrule IS NOT NULL OR meeting.ends_at + make_interval(mins => meeting.join_after_minutes) > :now)", { now: this.clock.now() })
-      .andWhere(user.emailVerified ? '(invitation.bound_user_id = :user OR (invitation.bound_user_id IS NULL AND invitation.email = :email))' : 'invitation.bound_user_id = :user', {
-        user: user.id,
-        email: user.email.toLowerCase(),
-      })
+      .andWhere('(meeting.rrule IS NOT NULL OR meeting.ends_at + make_interval(mins => meeting.join_after_minutes) > :now)', { now: this.clock.now() })
+      .andWhere(
+        user.emailVerified
+          ? '(invitation.bound_user_id = :user OR (invitation.bound_user_id IS NULL AND invitation.email = :email))'
+          : 'invitation.bound_user_id = :user',
+        {
+          user: user.id,
+          email: user.email.toLowerCase(),
+        },
+      )
       .orderBy('meeting.starts_at', 'ASC')
       // limit(), not take(): one row per invitation (the join is many-to-one), so no second,
       // DISTINCT query over every invitation of the person.
@@ -292,7 +357,8 @@ export class MeetingsService {
     const policy = await this.policy.current();
     return this.dataSource.transaction(async (manager) => {
       const meeting = await this.get(caller, id, manager, true);
-      if (dto.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
+      if (dto.version === undefined)
+        throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the meeting version you edited'] }]);
       if (meeting.version !== dto.version) throw new MeetingVersionConflict(dto.version, meeting.version);
       if (meeting.cancelledAt) throw new MeetingCancelled();
       const occurrence = new Date(occurrenceIso);
@@ -313,7 +379,16 @@ export class MeetingsService {
       meeting.recurrenceExceptions = [...meeting.recurrenceExceptions.filter((e) => e.occurrence !== exception.occurrence), exception];
       const saved = await manager.getRepository(Meeting).save(meeting);
       await this.scheduleReminders(manager, saved, await this.notifyAll(manager, saved, 'update'));
-      await this.audit.record({ action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id }, metadata: { ...exception } }, manager);
+      await this.audit.record(
+        {
+          action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'meeting', id },
+          metadata: { ...exception },
+        },
+        manager,
+      );
       return saved;
     });
   }
@@ -368,7 +443,16 @@ export class MeetingsService {
       const invitation = isUUID(invitationId) ? await manager.getRepository(Invitation).findOneBy({ id: invitationId, meetingId: meeting.id }) : null;
       if (!invitation) throw new InvitationNotFound(invitationId);
       const changed = await manager.getRepository(Invitation).save(await change(manager, invitation, meeting));
-      await this.audit.record({ action, actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'invitation', id: invitation.id }, metadata: { meetingId, email: invitation.email, role: changed.role } }, manager);
+      await this.audit.record(
+        {
+          action,
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'invitation', id: invitation.id },
+          metadata: { meetingId, email: invitation.email, role: changed.role },
+        },
+        manager,
+      );
       return changed;
     });
   }
@@ -404,7 +488,9 @@ export class MeetingsService {
   private async scheduleReminders(manager: EntityManager, meeting: Meeting, known?: Invitation[]): Promise<void> {
     const invitations = known ?? (await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } }));
     if (!invitations.length) return;
-    await manager.getRepository(OutboxMessage).delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: In(['pending', 'retrying']) });
+    await manager
+      .getRepository(OutboxMessage)
+      .delete({ invitationId: In(invitations.map((i) => i.id)), kind: 'reminder', status: In(['pending', 'retrying']) });
     const minutes = meeting.options.reminderMinutes === undefined ? 15 : meeting.options.reminderMinutes;
     if (meeting.cancelledAt || !minutes) return;
     const now = this.clock.now();
@@ -415,7 +501,15 @@ export class MeetingsService {
       const due = new Date(occurrence.startsAt.getTime() - minutes * 60_000);
       if (due <= now) continue;
       for (const invitation of invitations.filter((i) => i.status !== 'revoked')) {
-        rows.push(manager.getRepository(OutboxMessage).create({ kind: 'reminder', invitationId: invitation.id, payload: { sequence: meeting.version - 1, occurrence: occurrence.occurrence.toISOString() }, status: 'pending', notBefore: due }));
+        rows.push(
+          manager.getRepository(OutboxMessage).create({
+            kind: 'reminder',
+            invitationId: invitation.id,
+            payload: { sequence: meeting.version - 1, occurrence: occurrence.occurrence.toISOString() },
+            status: 'pending',
+            notBefore: due,
+          }),
+        );
       }
     }
     if (rows.length) await manager.getRepository(OutboxMessage).save(rows, { chunk: 500 });
@@ -424,16 +518,24 @@ export class MeetingsService {
   /** Tells every invitee (not the revoked) about a change; returns the meeting's invitations. */
   private async notifyAll(manager: EntityManager, meeting: Meeting, kind: OutboxKind): Promise<Invitation[]> {
     const invitations = await manager.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
-    await this.writeOutbox(manager, invitations.filter((i) => i.status !== 'revoked'), kind, meeting.version - 1);
+    await this.writeOutbox(
+      manager,
+      invitations.filter((i) => i.status !== 'revoked'),
+      kind,
+      meeting.version - 1,
+    );
     return invitations;
   }
 
   private async writeOutbox(manager: EntityManager, invitations: Invitation[], kind: OutboxKind, sequence: number): Promise<void> {
     if (!invitations.length) return;
     const now = this.clock.now();
-    await manager
-      .getRepository(OutboxMessage)
-      .save(invitations.map((invitation) => manager.getRepository(OutboxMessage).create({ kind, invitationId: invitation.id, payload: { sequence }, status: 'pending', notBefore: now })), { chunk: 200 });
+    await manager.getRepository(OutboxMessage).save(
+      invitations.map((invitation) =>
+        manager.getRepository(OutboxMessage).create({ kind, invitationId: invitation.id, payload: { sequence }, status: 'pending', notBefore: now }),
+      ),
+      { chunk: 200 },
+    );
   }
 
   /**
@@ -468,14 +570,23 @@ export class MeetingsService {
    * the worker lists them in its log at start, so an operator can ask their organizers to fix them.
    */
   async invalidSeries(): Promise<{ id: string; organizerId: string; title: string; rrule: string; reason: string }[]> {
-    const rows: Meeting[] = await this.dataSource.getRepository(Meeting).find({ where: { rrule: Not(IsNull()), cancelledAt: IsNull() }, select: { id: true, organizerId: true, title: true, rrule: true, startsAt: true, endsAt: true, timezone: true } });
+    const rows: Meeting[] = await this.dataSource.getRepository(Meeting).find({
+      where: { rrule: Not(IsNull()), cancelledAt: IsNull() },
+      select: { id: true, organizerId: true, title: true, rrule: true, startsAt: true, endsAt: true, timezone: true },
+    });
     const invalid = [];
     for (const meeting of rows) {
       try {
         occurrencesOf(meeting, meeting.startsAt, meeting.startsAt);
       } catch (error) {
         if (!(error instanceof MeetingScheduleInvalid)) throw error;
-        invalid.push({ id: meeting.id, organizerId: meeting.organizerId, title: meeting.title, rrule: meeting.rrule!, reason: String((error.details as { reason?: string }).reason) });
+        invalid.push({
+          id: meeting.id,
+          organizerId: meeting.organizerId,
+          title: meeting.title,
+          rrule: meeting.rrule!,
+          reason: String((error.details as { reason?: string }).reason),
+        });
       }
     }
     return invalid;
@@ -494,7 +605,9 @@ export class MeetingsService {
 
   /** Administration: how many meetings a person organized, and the latest ones. */
   async organizedBy(userId: string, limit = 10): Promise<{ total: number; recent: Meeting[] }> {
-    const [recent, total] = await this.dataSource.getRepository(Meeting).findAndCount({ where: { organizerId: userId }, order: { startsAt: 'DESC' }, take: limit });
+    const [recent, total] = await this.dataSource
+      .getRepository(Meeting)
+      .findAndCount({ where: { organizerId: userId }, order: { startsAt: 'DESC' }, take: limit });
     return { total, recent };
   }
 
@@ -504,7 +617,9 @@ export class MeetingsService {
     const servers = await manager.getRepository(JitsiServer).find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
     return servers
       .filter((server) => !organizerServerIds.length || organizerServerIds.includes(server.id))
-      .filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())));
+      .filter(
+        (server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())),
+      );
   }
 
   private async pickServer(manager: EntityManager, caller: Caller, serverId: string | undefined, policy: OrgPolicy): Promise<JitsiServer> {

@@ -20,14 +20,27 @@ describe('occurrencesOf', () => {
   });
 
   it('and back across the end of summer time (25 October 2026)', () => {
-    const autumn = { ...berlinWeekly, startsAt: new Date('2026-10-19T06:00:00Z'), endsAt: new Date('2026-10-19T06:45:00Z'), rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=2' };
+    const autumn = {
+      ...berlinWeekly,
+      startsAt: new Date('2026-10-19T06:00:00Z'),
+      endsAt: new Date('2026-10-19T06:45:00Z'),
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=2',
+    };
     expect(all(autumn).map((o) => o.startsAt.toISOString())).toEqual(['2026-10-19T06:00:00.000Z', '2026-10-26T07:00:00.000Z']);
   });
 
   it('supports weekdays, daily and monthly series', () => {
-    expect(all({ ...berlinWeekly, rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=3' }).map((o) => o.startsAt.toISOString().slice(0, 10))).toEqual(['2026-03-16', '2026-03-18', '2026-03-23']);
+    expect(all({ ...berlinWeekly, rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=3' }).map((o) => o.startsAt.toISOString().slice(0, 10))).toEqual([
+      '2026-03-16',
+      '2026-03-18',
+      '2026-03-23',
+    ]);
     expect(all({ ...berlinWeekly, rrule: 'FREQ=DAILY;COUNT=2' })).toHaveLength(2);
-    expect(all({ ...berlinWeekly, rrule: 'FREQ=MONTHLY;COUNT=3' }).map((o) => o.startsAt.toISOString().slice(0, 10))).toEqual(['2026-03-16', '2026-04-16', '2026-05-16']);
+    expect(all({ ...berlinWeekly, rrule: 'FREQ=MONTHLY;COUNT=3' }).map((o) => o.startsAt.toISOString().slice(0, 10))).toEqual([
+      '2026-03-16',
+      '2026-04-16',
+      '2026-05-16',
+    ]);
   });
 
   it('applies exceptions: a cancelled occurrence disappears, a moved one moves', () => {
@@ -39,7 +52,11 @@ describe('occurrencesOf', () => {
       ],
     };
     expect(all(meeting).map((o) => o.startsAt.toISOString())).toEqual(['2026-03-16T07:00:00.000Z', '2026-03-31T10:00:00.000Z', '2026-04-06T06:00:00.000Z']);
-    expect(all(meeting, { includeCancelled: true }).find((o) => o.cancelled)?.occurrence.toISOString()).toBe('2026-03-23T07:00:00.000Z');
+    expect(
+      all(meeting, { includeCancelled: true })
+        .find((o) => o.cancelled)
+        ?.occurrence.toISOString(),
+    ).toBe('2026-03-23T07:00:00.000Z');
   });
 
   it('gives a one-off meeting one occurrence, within the range only', () => {

@@ -29,7 +29,10 @@ const floatingOf = (instant: Date, timeZone: string) => new Date(instant.getTime
 /** The instant of UNTIL: a UTC time as it is; a floating time, or the end of a date, on the meeting's wall clock. */
 export function untilInstant(until: RuleUntil, timeZone: string): Date {
   if (until.form === 'utc') return new Date(Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second));
-  const wall = until.form === 'date' ? Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59) : Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second);
+  const wall =
+    until.form === 'date'
+      ? Date.UTC(until.year, until.month - 1, until.day, 23, 59, 59)
+      : Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second);
   let guess = wall - zoneOffsetMs(new Date(wall), timeZone);
   guess = wall - zoneOffsetMs(new Date(guess), timeZone);
   return new Date(guess);
@@ -91,7 +94,13 @@ export function occurrencesOf(meeting: Schedulable, from: Date, to: Date, option
       const margin = 2 * 24 * 3600_000;
       starts = rule
         .between(new Date(from.getTime() - margin - duration), new Date(to.getTime() + margin), true)
-        .map((wall) => zonedToUtc(`${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`, `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`, meeting.timezone)!)
+        .map((wall) =>
+          zonedToUtc(
+            `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
+            `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`,
+            meeting.timezone,
+          )!,
+        )
         .filter(Boolean);
     } catch (error) {
       // A stored time zone or date the rrule library or Intl cannot work with.

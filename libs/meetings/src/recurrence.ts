@@ -121,7 +121,10 @@ function parseUntil(value: string): RuleUntil | undefined {
  */
 export function parseRule(text: string): Parsed {
   const body = text.trim().replace(/^RRULE:/i, '');
-  const fail = (code: ScheduleProblemCode, params?: Record<string, string | number>): Parsed => ({ ok: false, problem: { code, ...(params ? { params } : {}) } });
+  const fail = (code: ScheduleProblemCode, params?: Record<string, string | number>): Parsed => ({
+    ok: false,
+    problem: { code, ...(params ? { params } : {}) },
+  });
   if (!body || body.length > 500) return fail('recurrence.syntax');
   const seen = new Map<string, string>();
   /** As written, for messages (BYDAY=undefined, not UNDEFINED). */

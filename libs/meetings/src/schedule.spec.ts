@@ -55,7 +55,9 @@ describe('checkSchedule: the recurrence', () => {
   it('refuses the rule that made 86,370 dates per invitee (every hour and minute until +60 days)', () => {
     const minutes = Array.from({ length: 60 }, (_, i) => i).join(',');
     const hours = Array.from({ length: 24 }, (_, i) => i).join(',');
-    expect(problemsOf({ recurrence: `FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};UNTIL=20270312T000000Z` })).toEqual(['recurrence recurrence.moreThanDaily']);
+    expect(problemsOf({ recurrence: `FREQ=DAILY;BYHOUR=${hours};BYMINUTE=${minutes};UNTIL=20270312T000000Z` })).toEqual([
+      'recurrence recurrence.moreThanDaily',
+    ]);
   });
 
   it.each([
@@ -116,7 +118,13 @@ describe('checkSchedule: dates, times and zones', () => {
 });
 
 describe('a stored series that cannot be expanded', () => {
-  const stored = { id: 'm1', startsAt: new Date('2027-01-11T07:00:00Z'), endsAt: new Date('2027-01-11T08:00:00Z'), timezone: 'Europe/Berlin', rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5' };
+  const stored = {
+    id: 'm1',
+    startsAt: new Date('2027-01-11T07:00:00Z'),
+    endsAt: new Date('2027-01-11T08:00:00Z'),
+    timezone: 'Europe/Berlin',
+    rrule: 'FREQ=WEEKLY;BYDAY=undefined;COUNT=5',
+  };
 
   it('throws MeetingScheduleInvalid (which the pages and jobs catch), not a TypeError', () => {
     expect(() => occurrencesOf(stored, new Date('2027-01-01'), new Date('2027-03-01'))).toThrow(MeetingScheduleInvalid);
@@ -128,6 +136,9 @@ describe('a stored series that cannot be expanded', () => {
 
 describe('parseRecurrence (the rule alone)', () => {
   it('never writes BYDAY=undefined', () => {
-    expect(parseRecurrence('FREQ=WEEKLY;BYDAY=XX;COUNT=5')).toEqual({ ok: false, message: 'recurrence has an unknown weekday: XX (use MO, TU, WE, TH, FR, SA or SU)' });
+    expect(parseRecurrence('FREQ=WEEKLY;BYDAY=XX;COUNT=5')).toEqual({
+      ok: false,
+      message: 'recurrence has an unknown weekday: XX (use MO, TU, WE, TH, FR, SA or SU)',
+    });
   });
 });

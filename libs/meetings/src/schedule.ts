@@ -78,7 +78,15 @@ export function checkSchedule(input: ScheduleInput, rules: ScheduleRules): { ok:
         if (until < startsAt) problems.push({ field: 'recurrence', code: 'recurrence.untilBeforeStart' });
         // Stored (and sent to calendars) as UTC, as RFC 5545 wants with a DTSTART in a zone.
         const utc = new Date(Math.floor(until.getTime() / 1000) * 1000);
-        rule.until = { year: utc.getUTCFullYear(), month: utc.getUTCMonth() + 1, day: utc.getUTCDate(), hour: utc.getUTCHours(), minute: utc.getUTCMinutes(), second: utc.getUTCSeconds(), form: 'utc' };
+        rule.until = {
+          year: utc.getUTCFullYear(),
+          month: utc.getUTCMonth() + 1,
+          day: utc.getUTCDate(),
+          hour: utc.getUTCHours(),
+          minute: utc.getUTCMinutes(),
+          second: utc.getUTCSeconds(),
+          form: 'utc',
+        };
       }
       if (!problems.some((problem) => problem.field === 'recurrence')) {
         // Counted up to one more than allowed, and never beyond 2100 (a rule that never matches ends there).

@@ -123,7 +123,10 @@ export class PolicyService {
       row.updatedByLabel = actor.label;
       await repository.save(row);
       if (Object.keys(changed).length) {
-        await this.audit.record({ action: 'policy.changed', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' }, metadata: { changed } }, manager);
+        await this.audit.record(
+          { action: 'policy.changed', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' }, metadata: { changed } },
+          manager,
+        );
       }
       return after;
     });
@@ -135,7 +138,8 @@ export class PolicyService {
   async reset(actor: PolicyActor): Promise<OrgPolicy> {
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.getRepository(OrgSettings).delete({ id: 1 });
-      if (result.affected) await this.audit.record({ action: 'policy.reset', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' } }, manager);
+      if (result.affected)
+        await this.audit.record({ action: 'policy.reset', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' } }, manager);
     });
     this.cache = null;
     return this.defaults();

@@ -18,7 +18,7 @@ describe('affiliationFor', () => {
     { kind: 'user', value: 'carla@school.test', affiliation: 'member' },
   ];
 
-  it('gives a group member the group entry\'s affiliation', () => {
+  it("gives a group member the group entry's affiliation", () => {
     expect(affiliationFor(list, visitor())).toBe('member');
   });
 
@@ -44,9 +44,11 @@ describe('affiliationFor', () => {
   });
 });
 
-describe('parseAccessList (the admin form\'s lines)', () => {
+describe("parseAccessList (the admin form's lines)", () => {
   it('reads group and user lines, member by default, and normalises values', () => {
-    const { entries, problems } = parseAccessList('group:Teachers moderator\n\n# comment\nuser: Anna@School.test\ngroup:/school/staff member\nbob@school.test moderator\ngroup:Staff Room member');
+    const { entries, problems } = parseAccessList(
+      'group:Teachers moderator\n\n# comment\nuser: Anna@School.test\ngroup:/school/staff member\nbob@school.test moderator\ngroup:Staff Room member',
+    );
     expect(problems).toEqual([]);
     expect(entries).toEqual([
       { kind: 'group', value: 'teachers', affiliation: 'moderator' },
@@ -58,7 +60,9 @@ describe('parseAccessList (the admin form\'s lines)', () => {
   });
 
   it('reports each bad line with its number and keeps the good ones', () => {
-    const { entries, problems } = parseAccessList('group:teachers moderator\nteachers\nuser:not-an-email\ngroup:teachers member\nrole:admins\ngroup:students boss\ngroup:');
+    const { entries, problems } = parseAccessList(
+      'group:teachers moderator\nteachers\nuser:not-an-email\ngroup:teachers member\nrole:admins\ngroup:students boss\ngroup:',
+    );
     expect(entries).toEqual([{ kind: 'group', value: 'teachers', affiliation: 'moderator' }]);
     expect(problems.map((p) => [p.line, p.message])).toEqual([
       [2, 'start the line with group: or user:, e.g. group:teachers moderator'],
@@ -90,11 +94,17 @@ describe('CreateRoomDto', () => {
       const field = prefix ? `${prefix}.${error.property}` : error.property;
       return [...(error.constraints ? [[field, Object.values(error.constraints)] as [string, string[]]] : []), ...flatten(error.children ?? [], field)];
     });
-  const check = async (body: object) => Object.fromEntries(flatten(await validate(plainToInstance(CreateRoomDto, body), { whitelist: true, forbidNonWhitelisted: true })));
+  const check = async (body: object) =>
+    Object.fromEntries(flatten(await validate(plainToInstance(CreateRoomDto, body), { whitelist: true, forbidNonWhitelisted: true })));
   const serverId = '6f1c2a1e-7a49-4f7c-9d36-0f5d3b1f2a10';
 
   it('accepts a valid room and normalises access values', async () => {
-    const dto = plainToInstance(CreateRoomDto, { name: ' Staff room ', slug: 'Staff-Room', serverId, access: [{ kind: 'group', value: '/Teachers', affiliation: 'moderator' }] });
+    const dto = plainToInstance(CreateRoomDto, {
+      name: ' Staff room ',
+      slug: 'Staff-Room',
+      serverId,
+      access: [{ kind: 'group', value: '/Teachers', affiliation: 'moderator' }],
+    });
     expect(await validate(dto)).toEqual([]);
     expect(dto).toMatchObject({ name: 'Staff room', slug: 'staff-room', access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] });
   });

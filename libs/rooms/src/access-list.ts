@@ -30,7 +30,10 @@ export function normaliseAccessValue(kind: unknown, value: unknown): unknown {
 /** What is wrong with an (already normalised) value for its kind, or undefined. */
 export function accessValueProblem(kind: unknown, value: unknown): string | undefined {
   if (typeof value !== 'string') return 'value must be a group name or an email address';
-  if (kind === 'user') return isEmail(value) && value.length <= 254 ? undefined : `"${value.slice(0, 80)}" is not an email address (user entries name a person by email, e.g. anna@school.test)`;
+  if (kind === 'user')
+    return isEmail(value) && value.length <= 254
+      ? undefined
+      : `"${value.slice(0, 80)}" is not an email address (user entries name a person by email, e.g. anna@school.test)`;
   if (kind !== 'group') return undefined; // the kind itself is reported on its own field
   if (!value) return 'a group entry needs a group name, e.g. teachers';
   if (value.length > MAX_GROUP_LENGTH) return `a group name has at most ${MAX_GROUP_LENGTH} characters`;

@@ -34,7 +34,12 @@ describe('RoomsService (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ config: testConfig(db.url, { TOKEN_MAX_TTL_MINUTES: '90' }) }), CoreModule.forRoot({ clock }), DatabaseModule.forRoot(SCHEMA), RoomsModule],
+      imports: [
+        ConfigModule.forRoot({ config: testConfig(db.url, { TOKEN_MAX_TTL_MINUTES: '90' }) }),
+        CoreModule.forRoot({ clock }),
+        DatabaseModule.forRoot(SCHEMA),
+        RoomsModule,
+      ],
     }).compile();
     await moduleRef.init();
     rooms = moduleRef.get(RoomsService);
@@ -89,9 +94,22 @@ describe('RoomsService (real PostgreSQL)', () => {
     });
 
     it('stores entries in the form they are compared in, whoever calls it', async () => {
-      const room = await rooms.create({ name: 'Case test', serverId: server.id, access: [{ kind: 'group', value: ' /Teachers ', affiliation: 'member' }, { kind: 'user', value: 'Tom@School.test', affiliation: 'moderator' }] }, actor);
+      const room = await rooms.create(
+        {
+          name: 'Case test',
+          serverId: server.id,
+          access: [
+            { kind: 'group', value: ' /Teachers ', affiliation: 'member' },
+            { kind: 'user', value: 'Tom@School.test', affiliation: 'moderator' },
+          ],
+        },
+        actor,
+      );
       const stored = await dataSource.getRepository(PermanentRoom).findOneByOrFail({ id: room.id });
-      expect(stored.access).toEqual([{ kind: 'group', value: 'teachers', affiliation: 'member' }, { kind: 'user', value: 'tom@school.test', affiliation: 'moderator' }]);
+      expect(stored.access).toEqual([
+        { kind: 'group', value: 'teachers', affiliation: 'member' },
+        { kind: 'user', value: 'tom@school.test', affiliation: 'moderator' },
+      ]);
       expect(rooms.accessFor(await rooms.get(room.id), teacher)).toEqual({ allowed: true, affiliation: 'moderator' });
       await rooms.remove(room.id, actor);
     });
@@ -157,22 +175,40 @@ describe('RoomsService (real PostgreSQL)', () => {
 
   describe('join', () => {
     it('mints a token for the room with the listed affiliation, bounded by the maximum TTL, and audits it', async () => {
-      const room = await rooms.create({ name: 'Maths department', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] }, actor);
+      const room = await rooms.create(
+        { name: 'Maths department', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] },
+        actor,
+      );
       const decision = await rooms.join('Maths-Department', teacher, '10.0.0.7');
       if (decision.outcome !== 'join') throw new Error(`expected join, got ${decision.outcome}`);
       expect(decision.url).toMatch(new RegExp(`^https://meet\\.school\\.test/${room.roomName}\\?jwt=[^#]+#userInfo\\.displayName=`));
       const token = new URL(decision.url).searchParams.get('jwt')!;
-      const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), { currentDate: clock.now(), audience: 'jitsi', issuer: 'moderato' });
+      const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), {
+        currentDate: clock.now(),
+        audience: 'jitsi',
+        issuer: 'moderato',
+      });
       expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
-      expect(payload).toMatchObject({ sub: 'meet.jitsi', room: room.roomName, context: { user: { id: teacher.id, email: 'tom@school.test', moderator: true, affiliation: 'moderator' } } });
+      expect(payload).toMatchObject({
+        sub: 'meet.jitsi',
+        room: room.roomName,
+        context: { user: { id: teacher.id, email: 'tom@school.test', moderator: true, affiliation: 'moderator' } },
+      });
       expect(payload.exp).toBe(clock.now().getTime() / 1000 + 90 * 60);
       const event = await dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'token.issued', subjectId: room.id });
       expect(event).toMatchObject({ subjectType: 'permanent_room', actorId: teacher.id, ip: '10.0.0.7' });
-      expect(event.metadata).toMatchObject({ affiliation: 'moderator', room: room.roomName, exp: new Date((clock.now().getTime() / 1000 + 5400) * 1000).toISOString() });
+      expect(event.metadata).toMatchObject({
+        affiliation: 'moderator',
+        room: room.roomName,
+        exp: new Date((clock.now().getTime() / 1000 + 5400) * 1000).toISOString(),
+      });
     });
 
     it('refuses someone not on the list: no token, and the refusal is audited', async () => {
-      const room = await rooms.create({ name: 'Teachers only', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }] }, actor);
+      const room = await rooms.create(
+        { name: 'Teachers only', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }] },
+        actor,
+      );
       const issuedBefore = await dataSource.getRepository(AuditEvent).countBy({ action: 'token.issued' });
       const decision = await rooms.join('teachers-only', student, null);
       expect(decision).toMatchObject({ outcome: 'refused', reason: 'not_listed' });
@@ -192,12 +228,26 @@ describe('RoomsService (real PostgreSQL)', () => {
     it('needs the version edited; a stale one is refused; access changes are audited entry by entry', async () => {
       const room = await rooms.create({ name: 'Library', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'member' }] }, actor);
       await expect(rooms.update(room.id, { name: 'Library 2' }, actor)).rejects.toMatchObject({ details: [{ field: 'version' }] });
-      const updated = await rooms.update(room.id, { access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }, { kind: 'user', value: 'sam@school.test', affiliation: 'member' }], version: room.version }, actor);
+      const updated = await rooms.update(
+        room.id,
+        {
+          access: [
+            { kind: 'group', value: 'teachers', affiliation: 'moderator' },
+            { kind: 'user', value: 'sam@school.test', affiliation: 'member' },
+          ],
+          version: room.version,
+        },
+        actor,
+      );
       expect(updated.version).toBe(room.version + 1);
       await expect(rooms.update(room.id, { name: 'Stale', version: room.version }, actor)).rejects.toBeInstanceOf(RoomVersionConflict);
       expect((await rooms.get(room.id)).name).toBe('Library');
       const event = await dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'room.updated', subjectId: room.id });
-      expect(event.metadata).toMatchObject({ changed: ['access'], accessAdded: ['group:teachers moderator', 'user:sam@school.test member'], accessRemoved: ['group:teachers member'] });
+      expect(event.metadata).toMatchObject({
+        changed: ['access'],
+        accessAdded: ['group:teachers moderator', 'user:sam@school.test member'],
+        accessRemoved: ['group:teachers member'],
+      });
     });
 
     it('refuses moving to a slug in use', async () => {
@@ -218,7 +268,10 @@ describe('RoomsService (real PostgreSQL)', () => {
   });
 
   it('"My rooms" lists exactly the open rooms the person may enter, with their affiliation', async () => {
-    const hidden = await rooms.create({ name: 'Closed lounge', serverId: server.id, enabled: false, access: [{ kind: 'group', value: 'students', affiliation: 'member' }] }, actor);
+    const hidden = await rooms.create(
+      { name: 'Closed lounge', serverId: server.id, enabled: false, access: [{ kind: 'group', value: 'students', affiliation: 'member' }] },
+      actor,
+    );
     const mine = await rooms.roomsFor(student);
     const bySlug = Object.fromEntries(mine.map(({ room, affiliation }) => [room.slug, affiliation]));
     // Year 7 team (user entry, moderator) and Library (user entry, member after the update above).

@@ -91,7 +91,14 @@ export class RoomsService {
             actor,
             ip: actor.ip,
             subject: { type: 'permanent_room', id: room.id },
-            metadata: { name: room.name, slug: room.slug, roomName: room.roomName, serverId: room.serverId, enabled: room.enabled, access: room.access.map(formatAccessEntry) },
+            metadata: {
+              name: room.name,
+              slug: room.slug,
+              roomName: room.roomName,
+              serverId: room.serverId,
+              enabled: room.enabled,
+              access: room.access.map(formatAccessEntry),
+            },
           },
           manager,
         );
@@ -108,7 +115,8 @@ export class RoomsService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const room = await this.get(id, manager, true);
-        if (input.version === undefined) throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the room version you edited'] }]);
+        if (input.version === undefined)
+          throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the room version you edited'] }]);
         if (room.version !== input.version) throw new RoomVersionConflict(input.version, room.version);
         const before = { name: room.name, slug: room.slug, serverId: room.serverId, enabled: room.enabled, access: room.access };
         if (input.serverId !== undefined && input.serverId !== room.serverId) room.server = await this.serverFor(manager, input.serverId);
@@ -137,7 +145,9 @@ export class RoomsService {
             metadata: {
               changed,
               slug: saved.slug,
-              ...(changed.includes('access') ? { accessAdded: [...now].filter((key) => !was.has(key)), accessRemoved: [...was].filter((key) => !now.has(key)) } : {}),
+              ...(changed.includes('access')
+                ? { accessAdded: [...now].filter((key) => !was.has(key)), accessRemoved: [...was].filter((key) => !now.has(key)) }
+                : {}),
               ...(changed.includes('enabled') ? { enabled: saved.enabled } : {}),
               ...(changed.includes('serverId') ? { serverId: saved.serverId } : {}),
             },
@@ -217,7 +227,13 @@ export class RoomsService {
     const access = this.accessFor(room, user);
     const actor = { id: user.id, label: user.email };
     if (!access.allowed) {
-      await this.audit.record({ action: 'room.join_refused', actor, ip, subject: { type: 'permanent_room', id: room.id }, metadata: { reason: access.reason, slug: room.slug } });
+      await this.audit.record({
+        action: 'room.join_refused',
+        actor,
+        ip,
+        subject: { type: 'permanent_room', id: room.id },
+        metadata: { reason: access.reason, slug: room.slug },
+      });
       return { outcome: 'refused', reason: access.reason, room, signedInEmail: user.email };
     }
     const server = room.server;

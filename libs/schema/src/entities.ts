@@ -6,4 +6,19 @@ import { OrgSettings } from '@moderato/policy';
 import { PermanentRoom } from '@moderato/rooms';
 
 /** Every entity of the application. A new entity is added here, then a migration generated. */
-export const ENTITIES = [User, Session, JitsiServer, JitsiSigningKey, Meeting, Invitation, OutboxMessage, AuditEvent, ApiToken, RoleGrant, OrgSettings, JitsiServerCheck, PermanentRoom, MeetingFormSubmission];
+export const ENTITIES = [
+  User,
+  Session,
+  JitsiServer,
+  JitsiSigningKey,
+  Meeting,
+  Invitation,
+  OutboxMessage,
+  AuditEvent,
+  ApiToken,
+  RoleGrant,
+  OrgSettings,
+  JitsiServerCheck,
+  PermanentRoom,
+  MeetingFormSubmission,
+];

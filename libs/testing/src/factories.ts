@@ -80,10 +80,7 @@ export class Factories {
     return { meeting, invitations, codes };
   }
 
-  async invitation(
-    meeting: Meeting,
-    overrides: DeepPartial<Invitation> & { role?: InvitationRole } = {},
-  ): Promise<{ invitation: Invitation; code: string }> {
+  async invitation(meeting: Meeting, overrides: DeepPartial<Invitation> & { role?: InvitationRole } = {}): Promise<{ invitation: Invitation; code: string }> {
     const code = randomBytes(24).toString('base64url');
     const invitation = await this.dataSource.getRepository(Invitation).save({
       meetingId: meeting.id,

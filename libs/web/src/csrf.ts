@@ -23,7 +23,9 @@ export class CsrfTokenInvalid extends ForbiddenError {
  * does not pass after it.
  */
 export function csrfTokenFor(secret: string, cookieValue: string, sessionId: string | null = null): string {
-  return createHmac('sha256', secret).update(`csrf:${cookieValue}:session:${sessionId ?? ''}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`csrf:${cookieValue}:session:${sessionId ?? ''}`)
+    .digest('base64url');
 }
 
 /** The session the SessionMiddleware resolved (it runs first), without depending on identity. */

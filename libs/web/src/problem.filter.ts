@@ -97,10 +97,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     if (problem.statusCode >= 500 && problem.code !== 'NOT_READY') {
       problem.errorId = randomUUID();
-      this.logger.error(
-        { err: exception, errorId: problem.errorId, method: req.method, path: req.path },
-        `Unhandled error ${problem.errorId}`,
-      );
+      this.logger.error({ err: exception, errorId: problem.errorId, method: req.method, path: req.path }, `Unhandled error ${problem.errorId}`);
     }
     // A stream (the audit CSV) broke after its headers: end the connection, so the client sees
     // an incomplete download instead of waiting for the rest forever.
@@ -130,17 +127,19 @@ export class ProblemFilter implements ExceptionFilter {
     const known = [400, 401, 403, 404, 409, 410, 429, 500, 503];
     const page = known.includes(problem.statusCode) ? problem.statusCode : problem.statusCode >= 500 ? 500 : 400;
     const fields = problem.code === 'VALIDATION_FAILED' ? localizeFieldErrors(problem.details as FieldError[], res.locals.t as Translate) : undefined;
-    res.status(problem.statusCode).render(
-      'error',
-      { status: problem.statusCode, page, code: problem.code, errorId: problem.errorId, fields, details: problem.details },
-      (renderError: Error | null, html?: string) => {
-        if (renderError) {
-          this.logger.error({ err: renderError }, 'Error page failed to render');
-          res.type('text/plain').send(`${problem.statusCode} ${problem.message}${problem.errorId ? ` (${problem.errorId})` : ''}`);
-          return;
-        }
-        res.type('html').send(html);
-      },
-    );
+    res
+      .status(problem.statusCode)
+      .render(
+        'error',
+        { status: problem.statusCode, page, code: problem.code, errorId: problem.errorId, fields, details: problem.details },
+        (renderError: Error | null, html?: string) => {
+          if (renderError) {
+            this.logger.error({ err: renderError }, 'Error page failed to render');
+            res.type('text/plain').send(`${problem.statusCode} ${problem.message}${problem.errorId ? ` (${problem.errorId})` : ''}`);
+            return;
+          }
+          res.type('html').send(html);
+        },
+      );
   }
 }

@@ -65,7 +65,13 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
   private readonly namespace: string;
 
   constructor(private readonly config: AppConfig) {
-    this.redis = new Redis({ ...redisOptionsFromUrl(config.redis.url), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+    this.redis = new Redis({
+      ...redisOptionsFromUrl(config.redis.url),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+    });
     this.redis.on('error', () => undefined);
     // Deployments (and test databases) sharing one Redis count separately.
     this.namespace = createHash('sha256').update(config.database.url).digest('hex').slice(0, 12);
@@ -92,7 +98,11 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
       failureMode = session ? 'after' : 'pending';
     } else {
       const browser: unknown = req.cookies?.[COOKIES.csrf];
-      const principal = session ? `session:${session}` : typeof browser === 'string' && /^[A-Za-z0-9_-]{43}$/.test(browser) ? `browser:${digest(browser)}` : `ip:${req.ip}`;
+      const principal = session
+        ? `session:${session}`
+        : typeof browser === 'string' && /^[A-Za-z0-9_-]{43}$/.test(browser)
+          ? `browser:${digest(browser)}`
+          : `ip:${req.ip}`;
       counted.push(key(principal));
       if (req.method === 'POST' && path === '/auth/login') failureMode = 'pending';
     }
@@ -116,7 +126,13 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
       if (failureMode === 'after') {
         if (failed >= limit) res.locals[OWN_LINKS_ONLY] = true;
         res.once('finish', () => {
-          if (res.statusCode === 404) this.redis.multi().incr(failures).expire(failures, WINDOW_SECONDS * 2).exec().catch(() => undefined);
+          if (res.statusCode === 404)
+            this.redis
+              .multi()
+              .incr(failures)
+              .expire(failures, WINDOW_SECONDS * 2)
+              .exec()
+              .catch(() => undefined);
         });
       }
     } catch (error) {

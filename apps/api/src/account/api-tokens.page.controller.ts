@@ -35,7 +35,9 @@ export class ApiTokensPageController {
       res.status(201).render('account/tokens', { ...(await this.page(auth, EMPTY_FORM, {})), created: token });
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
-        return res.status(400).render('account/tokens', await this.page(auth, { ...EMPTY_FORM, ...input }, Object.fromEntries(error.details.map((d) => [d.field, d.messages]))));
+        return res
+          .status(400)
+          .render('account/tokens', await this.page(auth, { ...EMPTY_FORM, ...input }, Object.fromEntries(error.details.map((d) => [d.field, d.messages]))));
       }
       throw error;
     }

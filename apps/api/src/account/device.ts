@@ -10,14 +10,13 @@ export function describeDevice(userAgent: string | null): string {
       [/Safari\//, 'Safari'],
       [/curl\//, 'curl'],
     ].find(([pattern]) => (pattern as RegExp).test(userAgent))?.[1] ?? 'Browser';
-  const system =
-    [
-      [/Android/, 'Android'],
-      [/iPhone|iPad|iOS/, 'iOS'],
-      [/Windows/, 'Windows'],
-      [/Mac OS X|Macintosh/, 'macOS'],
-      [/CrOS/, 'ChromeOS'],
-      [/Linux/, 'Linux'],
-    ].find(([pattern]) => (pattern as RegExp).test(userAgent))?.[1];
+  const system = [
+    [/Android/, 'Android'],
+    [/iPhone|iPad|iOS/, 'iOS'],
+    [/Windows/, 'Windows'],
+    [/Mac OS X|Macintosh/, 'macOS'],
+    [/CrOS/, 'ChromeOS'],
+    [/Linux/, 'Linux'],
+  ].find(([pattern]) => (pattern as RegExp).test(userAgent))?.[1];
   return system ? `${browser} on ${system}` : (browser as string);
 }

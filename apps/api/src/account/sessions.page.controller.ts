@@ -43,12 +43,7 @@ export class SessionsPageController {
 
   @Post(':id/revoke')
   @HttpCode(303)
-  async revoke(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @CurrentAuth() auth: AuthContext,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentAuth() auth: AuthContext, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.sessions.revokeOwn(auth.user.id, id);
     await this.audit.record({
       action: 'session.revoked',

@@ -38,12 +38,19 @@ export class AdminController {
   @ApiOperation({ summary: 'One user: roles, overrides, sessions, API tokens, meetings organized' })
   async getUser(@Param('id') id: string) {
     const user = await this.users.getById(id);
-    const [sessions, tokens, organized] = await Promise.all([this.sessions.listActive(user.id), this.apiTokens.list(user.id), this.meetings.organizedBy(user.id)]);
+    const [sessions, tokens, organized] = await Promise.all([
+      this.sessions.listActive(user.id),
+      this.apiTokens.list(user.id),
+      this.meetings.organizedBy(user.id),
+    ]);
     return {
       ...userView(user, this.users.rolesOf(user)),
       sessions: sessions.map(sessionView),
       apiTokens: tokens.map(apiTokenView),
-      meetingsOrganized: { total: organized.total, recent: organized.recent.map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt, cancelledAt: m.cancelledAt })) },
+      meetingsOrganized: {
+        total: organized.total,
+        recent: organized.recent.map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt, cancelledAt: m.cancelledAt })),
+      },
     };
   }
 
@@ -76,7 +83,11 @@ export class AdminController {
   @Post('role-grants')
   @ApiOperation({ summary: 'Grant or block roles by email: applied at once, or at that person’s first login' })
   async grant(@Body() dto: RoleGrantDto, @Req() req: Request) {
-    return this.users.grantByEmail(dto.email, { ...(dto.organizer ? { organizer: dto.organizer } : {}), ...(dto.admin ? { admin: dto.admin } : {}) }, actorOf(req));
+    return this.users.grantByEmail(
+      dto.email,
+      { ...(dto.organizer ? { organizer: dto.organizer } : {}), ...(dto.admin ? { admin: dto.admin } : {}) },
+      actorOf(req),
+    );
   }
 
   @Get('sessions')
@@ -130,7 +141,10 @@ export class AdminController {
 
 /** Streams the filtered audit log as a CSV download. */
 export async function streamAuditCsv(audit: AuditService, query: AuditQueryDto, res: Response): Promise<void> {
-  res.status(200).type('text/csv; charset=utf-8').attachment(`moderato-audit-${new Date().toISOString().slice(0, 10)}.csv`);
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .attachment(`moderato-audit-${new Date().toISOString().slice(0, 10)}.csv`);
   res.write('\ufeff' + csvHeader());
   for await (const batch of audit.stream(auditFilterOf(query))) {
     if (!res.write(batch.map(csvRow).join(''))) await new Promise((resolve) => res.once('drain', resolve));

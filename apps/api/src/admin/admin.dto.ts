@@ -4,8 +4,10 @@ import { IsBoolean, IsEmail, IsIn, IsISO8601, IsOptional, IsString, MaxLength } 
 import { IsPageNumber, MAX_PAGE } from '@moderato/core';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === 'on' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
-const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === 'on' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
 export const OVERRIDE_CHOICES = ['idp', 'grant', 'block'] as const;
 export const ROLE_FILTERS = ['admin', 'organizer', 'participant', 'disabled'] as const;
@@ -139,6 +141,19 @@ export function csvCell(value: unknown): string {
 }
 
 export const csvHeader = () => CSV_COLUMNS.join(',') + '\r\n';
-export function csvRow(event: { createdAt: Date; actorLabel: string | null; actorId: string | null; action: string; subjectType: string | null; subjectId: string | null; ip: string | null; metadata: unknown }): string {
-  return [event.createdAt.toISOString(), event.actorLabel, event.actorId, event.action, event.subjectType, event.subjectId, event.ip, event.metadata].map(csvCell).join(',') + '\r\n';
+export function csvRow(event: {
+  createdAt: Date;
+  actorLabel: string | null;
+  actorId: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  ip: string | null;
+  metadata: unknown;
+}): string {
+  return (
+    [event.createdAt.toISOString(), event.actorLabel, event.actorId, event.action, event.subjectType, event.subjectId, event.ip, event.metadata]
+      .map(csvCell)
+      .join(',') + '\r\n'
+  );
 }

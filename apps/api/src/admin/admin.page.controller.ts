@@ -60,7 +60,13 @@ export class AdminPageController {
     return {
       mailBacklog,
       worker,
-      counts: { users: users.total, admins: admins.total, sessions: sessions.total, servers: servers.length, enabledServers: servers.filter((s) => s.enabled).length },
+      counts: {
+        users: users.total,
+        admins: admins.total,
+        sessions: sessions.total,
+        servers: servers.length,
+        enabledServers: servers.filter((s) => s.enabled).length,
+      },
       events: events.events,
       unverified,
     };
@@ -74,7 +80,12 @@ export class AdminPageController {
     const filters = query.ok ? query.value : { q: undefined, role: undefined, page: 1 };
     const page = filters.page ?? 1;
     const shown = query.ok ? { q: filters.q ?? '', role: filters.role ?? '' } : { q: String(rawQuery.q ?? ''), role: String(rawQuery.role ?? '') };
-    res.status(query.ok ? 200 : 400).render('admin/users', await this.usersPage({ q: filters.q, role: filters.role, page }, shown, query.ok ? {} : localizeFormErrors(query.errors, res.locals.t)));
+    res
+      .status(query.ok ? 200 : 400)
+      .render(
+        'admin/users',
+        await this.usersPage({ q: filters.q, role: filters.role, page }, shown, query.ok ? {} : localizeFormErrors(query.errors, res.locals.t)),
+      );
   }
 
   @Post('role-grants')
@@ -87,7 +98,11 @@ export class AdminPageController {
       return res.status(400).render('admin/users', await this.usersPage({ page: 1 }, { q: '', role: '' }, {}, grant, grantErrors));
     }
     const { value } = form as { ok: true; value: RoleGrantDto };
-    const result = await this.users.grantByEmail(value.email, { ...(value.organizer ? { organizer: value.organizer } : {}), ...(value.admin ? { admin: value.admin } : {}) }, actorOf(req));
+    const result = await this.users.grantByEmail(
+      value.email,
+      { ...(value.organizer ? { organizer: value.organizer } : {}), ...(value.admin ? { admin: value.admin } : {}) },
+      actorOf(req),
+    );
     setFlash(res, this.config, { type: 'success', key: result.pending ? 'flash.grantPending' : 'flash.grantApplied', params: { email: value.email } });
     res.redirect(303, '/admin/users');
   }
@@ -106,7 +121,8 @@ export class AdminPageController {
     try {
       await this.users.setRoleOverrides(id, { organizer: form.value.organizer, admin: form.value.admin }, actorOf(req));
     } catch (error) {
-      if (error instanceof SelfLockout) return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { admin: [res.locals.t('admin.user.selfLockout')] } });
+      if (error instanceof SelfLockout)
+        return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { admin: [res.locals.t('admin.user.selfLockout')] } });
       throw error;
     }
     setFlash(res, this.config, { type: 'success', key: 'flash.rolesChanged' });
@@ -178,7 +194,9 @@ export class AdminPageController {
     const form = await validateForm(UpdatePolicyDto, input);
     const rerender = async (errors: Record<string, string[]>) => {
       const described = await this.policy.describe();
-      res.status(400).render('admin/policy', { ...described, form: { ...this.policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
+      res
+        .status(400)
+        .render('admin/policy', { ...described, form: { ...this.policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
     };
     if (!form.ok) return rerender(form.errors);
     try {
@@ -232,9 +250,14 @@ export class AdminPageController {
     const user = await this.users.getById(id);
     try {
       const result = await this.users.setDisabled(id, disabled, actorOf(req));
-      setFlash(res, this.config, { type: 'success', key: disabled ? 'flash.userDisabled' : 'flash.userEnabled', params: { count: String(result.sessionsRevoked) } });
+      setFlash(res, this.config, {
+        type: 'success',
+        key: disabled ? 'flash.userDisabled' : 'flash.userEnabled',
+        params: { count: String(result.sessionsRevoked) },
+      });
     } catch (error) {
-      if (error instanceof SelfLockout) return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { disabled: [res.locals.t('admin.user.selfLockout')] } });
+      if (error instanceof SelfLockout)
+        return res.status(400).render('admin/user', { ...(await this.userPage(user)), errors: { disabled: [res.locals.t('admin.user.selfLockout')] } });
       throw error;
     }
     res.redirect(303, `/admin/users/${id}`);
@@ -264,7 +287,11 @@ export class AdminPageController {
   }
 
   private async userPage(user: User) {
-    const [sessions, tokens, organized] = await Promise.all([this.sessions.listActive(user.id), this.apiTokens.list(user.id), this.meetings.organizedBy(user.id)]);
+    const [sessions, tokens, organized] = await Promise.all([
+      this.sessions.listActive(user.id),
+      this.apiTokens.list(user.id),
+      this.meetings.organizedBy(user.id),
+    ]);
     return {
       target: user,
       roles: this.users.rolesOf(user),

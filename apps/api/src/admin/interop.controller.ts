@@ -25,7 +25,13 @@ function testView(test: InteropTest) {
   return {
     ...checkView(test.check),
     expired: test.expired,
-    links: test.links.map((link) => ({ kind: link.kind, url: link.url, tokenRoom: link.tokenRoom ?? null, affiliation: link.affiliation ?? null, expiresAt: link.expiresAt ?? null })),
+    links: test.links.map((link) => ({
+      kind: link.kind,
+      url: link.url,
+      tokenRoom: link.tokenRoom ?? null,
+      affiliation: link.affiliation ?? null,
+      expiresAt: link.expiresAt ?? null,
+    })),
     expectations: test.expectations,
   };
 }

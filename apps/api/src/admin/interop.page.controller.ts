@@ -31,11 +31,21 @@ export class InteropPageController {
   }
 
   @Post(':checkId')
-  async record(@Param('id') id: string, @Param('checkId') checkId: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async record(
+    @Param('id') id: string,
+    @Param('checkId') checkId: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const form = await validateForm(RecordInteropResultDto, body);
     if (!form.ok) return res.status(400).render('admin/server-check', await this.page(await this.interop.view(id, checkId), res, form.input, form.errors));
     const check = await this.interop.record(id, checkId, form.value, actorOf(req));
-    setFlash(res, this.config, check.status === 'verified' ? { type: 'success', key: 'interop.recorded.verified' } : { type: 'warning', key: 'interop.recorded.problems' });
+    setFlash(
+      res,
+      this.config,
+      check.status === 'verified' ? { type: 'success', key: 'interop.recorded.verified' } : { type: 'warning', key: 'interop.recorded.problems' },
+    );
     res.redirect(303, `/admin/servers/${check.serverId}/checks/${check.id}`);
   }
 

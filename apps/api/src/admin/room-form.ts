@@ -19,7 +19,8 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 export function roomFormToDto(body: Record<string, unknown>, mode: 'create' | 'edit') {
   const errors: Record<string, string[]> = {};
   const { entries, problems } = parseAccessList(text(body.access));
-  if (problems.length) errors.access = problems.map((problem) => (problem.line ? `Line ${problem.line} (${problem.text}): ${problem.message}` : problem.message));
+  if (problems.length)
+    errors.access = problems.map((problem) => (problem.line ? `Line ${problem.line} (${problem.text}): ${problem.message}` : problem.message));
   const dto: Record<string, unknown> = {
     name: text(body.name),
     slug: text(body.slug),
@@ -39,7 +40,14 @@ export function formFieldOf(apiField: string): string {
 
 /** A room as the edit form shows it. */
 export function formOfRoom(room: PermanentRoom): Required<RoomForm> {
-  return { name: room.name, slug: room.slug, serverId: room.serverId, access: formatAccessList(room.access), enabled: String(room.enabled), version: String(room.version) };
+  return {
+    name: room.name,
+    slug: room.slug,
+    serverId: room.serverId,
+    access: formatAccessList(room.access),
+    enabled: String(room.enabled),
+    version: String(room.version),
+  };
 }
 
 export const EMPTY_ROOM_FORM: Required<RoomForm> = { name: '', slug: '', serverId: '', access: '', enabled: 'true', version: '' };

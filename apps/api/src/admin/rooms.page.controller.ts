@@ -43,7 +43,12 @@ export class RoomsPageController {
   @Post()
   async create(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const again = async (status: number, errors: Errors) =>
-      res.status(status).render('admin/room-form', { mode: 'create', form: { ...EMPTY_ROOM_FORM, ...body, enabled: body.enabled ?? 'false' }, errors, servers: await this.servers.list() });
+      res.status(status).render('admin/room-form', {
+        mode: 'create',
+        form: { ...EMPTY_ROOM_FORM, ...body, enabled: body.enabled ?? 'false' },
+        errors,
+        servers: await this.servers.list(),
+      });
     const { dto, errors } = roomFormToDto(body, 'create');
     const form = await validateForm(CreateRoomDto, dto);
     if (!form.ok) for (const [field, messages] of Object.entries(form.errors)) merge(errors, formFieldOf(field), messages);
@@ -70,7 +75,15 @@ export class RoomsPageController {
   async update(@Param('id') id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const room = await this.rooms.get(id);
     const again = async (status: number, errors: Errors, conflict = false) =>
-      res.status(status).render('admin/room-form', { mode: 'edit', room, form: { ...formOfRoom(room), ...body, enabled: body.enabled ?? 'false' }, errors, conflict, servers: await this.servers.list(), publicUrl: this.config.publicUrl });
+      res.status(status).render('admin/room-form', {
+        mode: 'edit',
+        room,
+        form: { ...formOfRoom(room), ...body, enabled: body.enabled ?? 'false' },
+        errors,
+        conflict,
+        servers: await this.servers.list(),
+        publicUrl: this.config.publicUrl,
+      });
     const { dto, errors } = roomFormToDto(body, 'edit');
     const form = await validateForm(UpdateRoomDto, dto);
     if (!form.ok) for (const [field, messages] of Object.entries(form.errors)) merge(errors, formFieldOf(field), messages);

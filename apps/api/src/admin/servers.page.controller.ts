@@ -16,7 +16,16 @@ import {
 import { setFlash, validateForm } from '@moderato/web';
 import { actorOf } from './actor';
 
-const EMPTY_FORM = { name: '', baseUrl: 'https://', xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256', secret: '', allowedOrganizerRoles: '' };
+const EMPTY_FORM = {
+  name: '',
+  baseUrl: 'https://',
+  xmppDomain: 'meet.jitsi',
+  appId: 'moderato',
+  audience: 'jitsi',
+  signingMode: 'HS256',
+  secret: '',
+  allowedOrganizerRoles: '',
+};
 
 function formOf(server: JitsiServer) {
   return { ...server, allowedOrganizerRoles: server.allowedOrganizerRoles.join(', ') };

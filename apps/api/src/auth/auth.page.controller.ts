@@ -150,7 +150,13 @@ export class AuthPageController {
     res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
     if (req.auth?.session) {
       await this.sessions.revoke(req.auth.session.id);
-      await this.audit.record({ action: 'auth.logout', actor: { id: req.auth.user.id, label: req.auth.user.email }, subject: { type: 'session', id: req.auth.session.id }, metadata: { switchAccount: true }, ip: req.ip });
+      await this.audit.record({
+        action: 'auth.logout',
+        actor: { id: req.auth.user.id, label: req.auth.user.email },
+        subject: { type: 'session', id: req.auth.session.id },
+        metadata: { switchAccount: true },
+        ip: req.ip,
+      });
     }
     res.redirect(303, `/auth/login?switch=1&returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
   }
@@ -204,7 +210,11 @@ export class AuthPageController {
     });
   }
 
-  private renderLoginForm(res: Response, status: number, view: { returnTo: string; username?: string; error?: 'login.invalid' | 'login.tooMany'; switchAccount?: boolean }): void {
+  private renderLoginForm(
+    res: Response,
+    status: number,
+    view: { returnTo: string; username?: string; error?: 'login.invalid' | 'login.tooMany'; switchAccount?: boolean },
+  ): void {
     res.status(status).render('auth/login', { username: '', error: null, switchAccount: false, ...view, oidc: this.config.oidc.enabled });
   }
 }

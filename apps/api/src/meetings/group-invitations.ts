@@ -66,10 +66,22 @@ export class GroupInvitations {
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
     const group = await directory.groupMembers(dto.group);
     const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
-    const result = { group: group.name, members: group.members.length, withoutEmail: group.withoutEmail, withoutEmailNames: group.withoutEmailNames, invitations, skipped };
+    const result = {
+      group: group.name,
+      members: group.members.length,
+      withoutEmail: group.withoutEmail,
+      withoutEmailNames: group.withoutEmailNames,
+      invitations,
+      skipped,
+    };
     const english = translator('en');
     // The same sentences as on the meeting page, so an API client can show them as they are.
-    return { ...result, message: groupInvitationTexts(result).map((text) => english(text.key, text.params)).join(' ') };
+    return {
+      ...result,
+      message: groupInvitationTexts(result)
+        .map((text) => english(text.key, text.params))
+        .join(' '),
+    };
   }
 }
 
@@ -90,7 +102,8 @@ export function groupInvitationTexts(result: { group: string; invitations: unkno
   const missing = result.withoutEmailNames;
   const names = missing.slice(0, NAMES_SHOWN).join(', ');
   if (missing.length === 1) texts.push({ key: 'flash.groupNoEmailOne', params: { names } });
-  else if (missing.length > NAMES_SHOWN) texts.push({ key: 'flash.groupNoEmailMany', params: { count: missing.length, names, rest: missing.length - NAMES_SHOWN } });
+  else if (missing.length > NAMES_SHOWN)
+    texts.push({ key: 'flash.groupNoEmailMany', params: { count: missing.length, names, rest: missing.length - NAMES_SHOWN } });
   else if (missing.length) texts.push({ key: 'flash.groupNoEmail', params: { count: missing.length, names } });
   return texts;
 }

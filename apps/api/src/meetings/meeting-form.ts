@@ -1,5 +1,13 @@
 import { isCalendarDate, isTimeZone, zonedToUtc, isoWithOffset } from '@moderato/core';
-import { parseInviteeCsv, parseInviteeList, scheduleMessage, type InviteeListProblem, type ParsedInvitee, type ScheduleProblem, type ScheduleProblemCode } from '@moderato/meetings';
+import {
+  parseInviteeCsv,
+  parseInviteeList,
+  scheduleMessage,
+  type InviteeListProblem,
+  type ParsedInvitee,
+  type ScheduleProblem,
+  type ScheduleProblemCode,
+} from '@moderato/meetings';
 
 /** What the "New meeting" form posts (all strings, as browsers send them). */
 export interface MeetingForm {
@@ -115,7 +123,8 @@ export function meetingFormToDto(posted: MeetingForm, csv?: string, text: Schedu
   const take = (result: { invitees: ParsedInvitee[]; problems: InviteeListProblem[] }, source: string) => {
     problems.push(...result.problems.map((problem) => ({ ...problem, text: `${source} ${problem.line}: ${problem.text}` })));
     for (const invitee of result.invitees) {
-      if (invitees.some((existing) => existing.email === invitee.email)) problems.push({ line: 0, text: `${source}: ${invitee.email}`, message: `${invitee.email} is listed twice` });
+      if (invitees.some((existing) => existing.email === invitee.email))
+        problems.push({ line: 0, text: `${source}: ${invitee.email}`, message: `${invitee.email} is listed twice` });
       else invitees.push(invitee);
     }
   };
@@ -155,9 +164,22 @@ export function formFieldOf(apiField: string): string {
 }
 
 /** A meeting as the form shows it: date and times on the meeting's own wall clock. */
-export function formOfMeeting(meeting: { title: string; description: string; startsAt: Date; endsAt: Date; timezone: string; rrule: string | null; joinBeforeMinutes: number }): MeetingForm {
+export function formOfMeeting(meeting: {
+  title: string;
+  description: string;
+  startsAt: Date;
+  endsAt: Date;
+  timezone: string;
+  rrule: string | null;
+  joinBeforeMinutes: number;
+}): MeetingForm {
   const local = (date: Date) => isoWithOffset(date, meeting.timezone);
-  const rule = Object.fromEntries((meeting.rrule ?? '').split(';').filter(Boolean).map((part) => part.split('=') as [string, string]));
+  const rule = Object.fromEntries(
+    (meeting.rrule ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((part) => part.split('=') as [string, string]),
+  );
   return {
     title: meeting.title,
     description: meeting.description,

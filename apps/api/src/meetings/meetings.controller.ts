@@ -5,8 +5,17 @@ import { Clock, InvalidInputError, MAX_PAGE, pageNumberMessage, parsePageNumber 
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
-import { AddInviteesDto, ChangeInvitationDto, ChangeOccurrenceDto, CreateMeetingDto, MeetingsService, ResendInvitationDto, UpdateMeetingDto, type Invitation, type Meeting } from '@moderato/meetings';
-
+import {
+  AddInviteesDto,
+  ChangeInvitationDto,
+  ChangeOccurrenceDto,
+  CreateMeetingDto,
+  MeetingsService,
+  ResendInvitationDto,
+  UpdateMeetingDto,
+  type Invitation,
+  type Meeting,
+} from '@moderato/meetings';
 
 export function meetingView(meeting: Meeting) {
   return {
@@ -74,7 +83,8 @@ export class MeetingsController {
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE } })
   async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
-    if (when !== undefined && when !== 'upcoming' && when !== 'past') throw new InvalidInputError([{ field: 'when', messages: ['when must be upcoming or past'] }]);
+    if (when !== undefined && when !== 'upcoming' && when !== 'past')
+      throw new InvalidInputError([{ field: 'when', messages: ['when must be upcoming or past'] }]);
     const pageNumber = parsePageNumber(page);
     if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
     const result = await this.meetings.list(callerOf(req), { when: when as 'upcoming' | 'past' | undefined, q: q?.slice(0, 200), page: pageNumber });
@@ -121,7 +131,13 @@ export class MeetingsController {
 
   @Patch(':id/occurrences/:occurrence')
   @ApiOperation({ summary: 'Cancel ({cancelled: true}) or move ({startsAt, endsAt}) one occurrence of a series' })
-  async changeOccurrence(@Param('id') id: string, @Param('occurrence') occurrence: string, @Body() dto: ChangeOccurrenceDto, @Req() req: Request, @Headers('if-match') ifMatch?: string) {
+  async changeOccurrence(
+    @Param('id') id: string,
+    @Param('occurrence') occurrence: string,
+    @Body() dto: ChangeOccurrenceDto,
+    @Req() req: Request,
+    @Headers('if-match') ifMatch?: string,
+  ) {
     return meetingView(await this.meetings.changeOccurrence(callerOf(req), id, occurrence, { ...dto, version: dto.version ?? versionFrom(ifMatch) }));
   }
 
@@ -132,7 +148,7 @@ export class MeetingsController {
   }
 
   @Patch(':id/invitations/:invitationId')
-  @ApiOperation({ summary: 'Change an invitee\'s role, or revoke the invitation (status: revoked)' })
+  @ApiOperation({ summary: "Change an invitee's role, or revoke the invitation (status: revoked)" })
   async changeInvitation(@Param('id') id: string, @Param('invitationId') invitationId: string, @Body() dto: ChangeInvitationDto, @Req() req: Request) {
     let invitation = undefined;
     if (dto.role) invitation = await this.meetings.changeRole(callerOf(req), id, invitationId, dto.role);

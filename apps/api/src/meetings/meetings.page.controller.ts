@@ -7,7 +7,19 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber, type FieldError } from '@moderato/core';
 import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
-import { AddInviteesDto, CreateMeetingDto, DuplicateInvitees, InvalidSchedule, MeetingAlreadyCreated, MeetingScheduleInvalid, MeetingVersionConflict, MeetingsService, UpdateMeetingDto, joinWindowOf, scheduleIsValid } from '@moderato/meetings';
+import {
+  AddInviteesDto,
+  CreateMeetingDto,
+  DuplicateInvitees,
+  InvalidSchedule,
+  MeetingAlreadyCreated,
+  MeetingScheduleInvalid,
+  MeetingVersionConflict,
+  MeetingsService,
+  UpdateMeetingDto,
+  joinWindowOf,
+  scheduleIsValid,
+} from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm, type MessageKey, type Translate } from '@moderato/web';
@@ -16,7 +28,10 @@ import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations, groupInvit
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
-const scheduleText = (res: Response): ScheduleText => (code, params) => (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
+const scheduleText =
+  (res: Response): ScheduleText =>
+  (code, params) =>
+    (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
 
 // Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
@@ -44,7 +59,9 @@ export class MeetingsPageController {
     // A series saved before schedules were checked is marked, never expanded (it would throw).
     const invalidIds = result.items.filter((meeting) => !scheduleIsValid(meeting)).map((meeting) => meeting.id);
     // "Start" shows for meetings whose join window is open right now.
-    const openIds = result.items.filter((meeting) => !meeting.cancelledAt && !invalidIds.includes(meeting.id) && joinWindowOf(meeting, now).open).map((meeting) => meeting.id);
+    const openIds = result.items
+      .filter((meeting) => !meeting.cancelledAt && !invalidIds.includes(meeting.id) && joinWindowOf(meeting, now).open)
+      .map((meeting) => meeting.id);
     return { tab, q: q ?? '', ...result, openIds, invalidIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
@@ -53,7 +70,13 @@ export class MeetingsPageController {
   @Render('meetings/form')
   async newForm(@Req() req: Request) {
     const policy = await this.policy.current();
-    const form = { timezone: req.auth!.user.timezone ?? this.config.defaultTimezone, joinBefore: String(policy.joinWindowBeforeMinutes), repeat: 'none', count: '10', formId: randomUUID() };
+    const form = {
+      timezone: req.auth!.user.timezone ?? this.config.defaultTimezone,
+      joinBefore: String(policy.joinWindowBeforeMinutes),
+      repeat: 'none',
+      count: '10',
+      formId: randomUUID(),
+    };
     return { ...this.formPage(form, {}), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
@@ -69,11 +92,14 @@ export class MeetingsPageController {
     try {
       // A form re-shown with errors keeps its id, so the corrected one is still the one meeting.
       const formId = typeof body.formId === 'string' && isUUID(body.formId) ? body.formId : undefined;
-      const { meeting } = formId ? await this.meetings.createOnce(callerOf(req), validated.value, formId) : await this.meetings.create(callerOf(req), validated.value);
+      const { meeting } = formId
+        ? await this.meetings.createOnce(callerOf(req), validated.value, formId)
+        : await this.meetings.create(callerOf(req), validated.value);
       setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
-      if (error instanceof InvalidSchedule) return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
+      if (error instanceof InvalidSchedule)
+        return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
       if (error instanceof MeetingAlreadyCreated) {
         setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
         return res.redirect(303, `/meetings/${error.meetingId}`);
@@ -160,7 +186,8 @@ export class MeetingsPageController {
   @Post(':id')
   async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const meeting = await this.meetings.get(callerOf(req), id);
-    const again = (status: number, errors: Record<string, string[]>) => res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
+    const again = (status: number, errors: Record<string, string[]>) =>
+      res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
@@ -211,7 +238,12 @@ export class MeetingsPageController {
   /** Cancels one date of a series; everyone invited gets an update (their calendars drop that date). */
   @Post(':id/occurrences/cancel')
   @HttpCode(303)
-  async cancelOccurrence(@Param('id') id: string, @Body() body: { occurrence?: string; version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async cancelOccurrence(
+    @Param('id') id: string,
+    @Body() body: { occurrence?: string; version?: string },
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const occurrence = typeof body.occurrence === 'string' && !Number.isNaN(Date.parse(body.occurrence)) ? body.occurrence : '';
     if (!occurrence) throw new InvalidInputError([{ field: 'occurrence', messages: ['occurrence must be the start of one date of the series'] }]);
     await this.meetings.changeOccurrence(callerOf(req), id, occurrence, { cancelled: true, version: body.version ? Number(body.version) : undefined });
@@ -232,7 +264,8 @@ export class MeetingsPageController {
     const caller = callerOf(req);
     if (action === 'revoke') await this.meetings.revokeInvitation(caller, id, invitationId);
     else if (action === 'resend') await this.meetings.resendInvitation(caller, id, invitationId, body.newLink === 'true');
-    else if (action === 'role' && (body.role === 'participant' || body.role === 'moderator')) await this.meetings.changeRole(caller, id, invitationId, body.role);
+    else if (action === 'role' && (body.role === 'participant' || body.role === 'moderator'))
+      await this.meetings.changeRole(caller, id, invitationId, body.role);
     else throw new InvalidInputError([{ field: 'action', messages: ['unknown action'] }]);
     setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);

@@ -22,7 +22,13 @@ export class RoomDoorPageController {
     const path = `/r/${encodeURIComponent(slug)}`;
     if (decision.outcome === 'not_found') return res.status(404).render('rooms/status', { outcome: 'not_found', path });
     const closed = decision.reason === 'room_disabled' || decision.reason === 'server_disabled';
-    res.status(403).render('rooms/status', { outcome: closed ? 'closed' : 'refused', unverified: decision.reason === 'unverified', room: decision.room, signedInEmail: decision.signedInEmail, path });
+    res.status(403).render('rooms/status', {
+      outcome: closed ? 'closed' : 'refused',
+      unverified: decision.reason === 'unverified',
+      room: decision.room,
+      signedInEmail: decision.signedInEmail,
+      path,
+    });
   }
 
   @Get('rooms')

@@ -52,19 +52,43 @@ export const doctorCommand: CliCommand = {
  * `doctor --interop <server>`: opens a 15-minute test room on the server (as "Test this server" on
  * its admin page does) and prints the four links with what must happen and what to change if not.
  */
-async function interop(server: string, lang: string, json: boolean, io: { out(text?: string): void }, env: Record<string, string | undefined>): Promise<number> {
+async function interop(
+  server: string,
+  lang: string,
+  json: boolean,
+  io: { out(text?: string): void },
+  env: Record<string, string | undefined>,
+): Promise<number> {
   if (lang !== 'en' && lang !== 'de') throw new UsageError(`--lang must be en or de (got "${lang}")`);
   if (!server.trim()) throw new UsageError('--interop needs a server name or id');
   const config = loadConfig(env);
   return withAppContext(config, async (app) => {
     const servers = await app.get(JitsiServersService).list();
     const found = servers.find((candidate) => (isUUID(server) && candidate.id === server) || candidate.name.toLowerCase() === server.trim().toLowerCase());
-    if (!found) throw new UsageError(`no Jitsi server named "${server}" (known: ${servers.map((s) => s.name).join(', ') || 'none; add one with moderato server add'})`);
+    if (!found)
+      throw new UsageError(`no Jitsi server named "${server}" (known: ${servers.map((s) => s.name).join(', ') || 'none; add one with moderato server add'})`);
     const test = await app.get(JitsiInteropService).start(found.id, cliActor());
     if (json) {
-      io.out(JSON.stringify({ server: { id: found.id, name: found.name }, room: test.check.room, expiresAt: test.check.expiresAt, links: test.links, expectations: test.expectations }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            server: { id: found.id, name: found.name },
+            room: test.check.room,
+            expiresAt: test.check.expiresAt,
+            links: test.links,
+            expectations: test.expectations,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
-      io.out(formatInteropCheck({ serverName: found.name, room: test.check.room, expiresAt: test.check.expiresAt, links: test.links, expectations: test.expectations }, translator(lang)));
+      io.out(
+        formatInteropCheck(
+          { serverName: found.name, room: test.check.room, expiresAt: test.check.expiresAt, links: test.links, expectations: test.expectations },
+          translator(lang),
+        ),
+      );
       io.out(`Record what happened on the server's page: ${config.publicUrl}/admin/servers/${found.id}/checks/${test.check.id}`);
     }
     return 0;

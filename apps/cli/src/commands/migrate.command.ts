@@ -11,7 +11,11 @@ export const migrateCommand: CliCommand = {
   async run({ io, env }) {
     const config = loadConfig(env);
     const ran = await withAppContext(config, (app) => runMigrationsWithLock(app.get(DataSource)));
-    io.out(ran.length ? `Applied ${ran.length} migration${ran.length === 1 ? '' : 's'}: ${ran.map((m) => m.name).join(', ')}` : 'No pending migrations: the database is up to date.');
+    io.out(
+      ran.length
+        ? `Applied ${ran.length} migration${ran.length === 1 ? '' : 's'}: ${ran.map((m) => m.name).join(', ')}`
+        : 'No pending migrations: the database is up to date.',
+    );
     return 0;
   },
 };

@@ -57,7 +57,15 @@ export const serverAddCommand: CliCommand = {
     });
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) {
-      const flag: Record<string, string> = { name: '--name', baseUrl: '--url', xmppDomain: '--domain', appId: '--app-id', audience: '--audience', signingMode: '--signing', secret: '--secret-file' };
+      const flag: Record<string, string> = {
+        name: '--name',
+        baseUrl: '--url',
+        xmppDomain: '--domain',
+        appId: '--app-id',
+        audience: '--audience',
+        signingMode: '--signing',
+        secret: '--secret-file',
+      };
       throw new UsageError(errors.map((error) => `${flag[error.property] ?? error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`).join('\n'));
     }
     if (dto.signingMode === 'RS256' && secret !== undefined) throw new UsageError('--secret-file is for HS256 only: RS256 servers get a key pair');
@@ -104,7 +112,13 @@ export const serverListCommand: CliCommand = {
       ...servers.map((s) => [s.name, s.baseUrl, s.xmppDomain, s.appId, s.audience, s.signingMode, s.enabled ? 'yes' : 'no', s.id]),
     ];
     const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    for (const row of rows) io.out(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+    for (const row of rows)
+      io.out(
+        row
+          .map((cell, column) => cell.padEnd(widths[column]))
+          .join('  ')
+          .trimEnd(),
+      );
     return 0;
   },
 };

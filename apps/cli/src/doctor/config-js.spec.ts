@@ -1,10 +1,10 @@
 import { xmppDomainFromConfigJs } from './config-js';
 
 describe('xmppDomainFromConfigJs', () => {
-  it('reads docker-jitsi-meet\'s generated config.js', () => {
+  it("reads docker-jitsi-meet's generated config.js", () => {
     const docker = [
-      "var config = {};",
-      "config.hosts = {};",
+      'var config = {};',
+      'config.hosts = {};',
       "config.hosts.domain = 'meet.jitsi';",
       "config.hosts.muc = 'muc.meet.jitsi';",
       "config.bosh = 'https://meet.school.test/http-bind';",
@@ -12,7 +12,7 @@ describe('xmppDomainFromConfigJs', () => {
     expect(xmppDomainFromConfigJs(docker)).toBe('meet.jitsi');
   });
 
-  it('reads a Debian install\'s config.js and ignores commented-out domains', () => {
+  it("reads a Debian install's config.js and ignores commented-out domains", () => {
     const debian = `var config = {
     // Connection
     //
@@ -36,7 +36,7 @@ describe('xmppDomainFromConfigJs', () => {
 
   it('does not take anonymousdomain or a commented line for the domain', () => {
     expect(xmppDomainFromConfigJs("var config = { hosts: { anonymousdomain: 'guest.x', // domain: 'wrong'\n } };")).toBeUndefined();
-    expect(xmppDomainFromConfigJs("/* config.hosts.domain = 'old'; */ config.hosts.domain = \"new.domain\";")).toBe('new.domain');
+    expect(xmppDomainFromConfigJs('/* config.hosts.domain = \'old\'; */ config.hosts.domain = "new.domain";')).toBe('new.domain');
   });
 
   it('answers undefined for something that is not a Jitsi config.js', () => {

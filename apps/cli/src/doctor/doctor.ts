@@ -34,7 +34,13 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) {
-      report(fail('config', `Configuration: ${problem.variable} ${problem.messages.join('; ')}`, `Set ${problem.variable} correctly (see docs/configuration.md); the api and worker refuse to start until then.`));
+      report(
+        fail(
+          'config',
+          `Configuration: ${problem.variable} ${problem.messages.join('; ')}`,
+          `Set ${problem.variable} correctly (see docs/configuration.md); the api and worker refuse to start until then.`,
+        ),
+      );
     }
     report(skip('all', 'Other checks skipped: they need a valid configuration'));
     return results;
@@ -47,7 +53,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   await checkOidc(config, report);
 
   if (database !== 'ready') {
-    report(skip('jitsi.servers', `Jitsi servers not checked: they are stored in PostgreSQL, ${database === 'down' ? 'which is not reachable' : 'whose schema is not migrated yet'}`));
+    report(
+      skip(
+        'jitsi.servers',
+        `Jitsi servers not checked: they are stored in PostgreSQL, ${database === 'down' ? 'which is not reachable' : 'whose schema is not migrated yet'}`,
+      ),
+    );
     return results;
   }
   try {

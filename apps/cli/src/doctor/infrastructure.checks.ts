@@ -20,35 +20,49 @@ export async function checkPostgres(config: AppConfig, report: Report): Promise<
     await within(dataSource.initialize(), TIMEOUT_MS + 1000, 'PostgreSQL');
   } catch (error) {
     report(
-      fail('postgres', `PostgreSQL is not reachable at ${where}: ${errorText(error)}`, 'Start PostgreSQL (systemctl start postgresql), or set DATABASE_URL to where it runs, with a user that may log in to that database.'),
+      fail(
+        'postgres',
+        `PostgreSQL is not reachable at ${where}: ${errorText(error)}`,
+        'Start PostgreSQL (systemctl start postgresql), or set DATABASE_URL to where it runs, with a user that may log in to that database.',
+      ),
     );
     return 'down';
   }
   try {
     const [{ server_version: version }] = (await dataSource.query('SHOW server_version')) as { server_version: string }[];
     report(ok('postgres', `PostgreSQL reachable at ${where} (PostgreSQL ${version})`));
-    const applied = new Set(
-      ((await dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`).catch(() => [])) as { name: string }[]).map((row) => row.name),
-    );
+    const applied = new Set(((await dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`).catch(() => [])) as { name: string }[]).map((row) => row.name));
     const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
     const pending = known.filter((name) => !applied.has(name));
     const unknown = [...applied].filter((name) => !known.includes(name));
     if (pending.length) {
       report(
-        fail('migrations', `${pending.length} of ${known.length} migrations not applied yet: ${pending.join(', ')}`, 'Run the migrations: moderato migrate (npm run moderato -- migrate), or start the api with DB_MIGRATE_ON_BOOT=true.'),
+        fail(
+          'migrations',
+          `${pending.length} of ${known.length} migrations not applied yet: ${pending.join(', ')}`,
+          'Run the migrations: moderato migrate (npm run moderato -- migrate), or start the api with DB_MIGRATE_ON_BOOT=true.',
+        ),
       );
       return 'unmigrated';
     }
     if (unknown.length) {
       report(
-        warn('migrations', `The database has migrations this version of Moderato does not know: ${unknown.join(', ')}`, 'This Moderato is older than the database: run the version that migrated it (downgrades are not supported).'),
+        warn(
+          'migrations',
+          `The database has migrations this version of Moderato does not know: ${unknown.join(', ')}`,
+          'This Moderato is older than the database: run the version that migrated it (downgrades are not supported).',
+        ),
       );
       return 'ready';
     }
     const changes = await pendingSchemaChanges(dataSource);
     if (changes.up.length) {
       report(
-        fail('migrations', `All ${known.length} migrations applied, but the schema differs from what Moderato expects (${changes.up.length} statements, e.g. ${changes.up[0].slice(0, 80)})`, 'Someone changed the schema by hand: restore it from a backup (pg_dump) or undo the change; never alter Moderato\'s tables directly.'),
+        fail(
+          'migrations',
+          `All ${known.length} migrations applied, but the schema differs from what Moderato expects (${changes.up.length} statements, e.g. ${changes.up[0].slice(0, 80)})`,
+          "Someone changed the schema by hand: restore it from a backup (pg_dump) or undo the change; never alter Moderato's tables directly.",
+        ),
       );
       return 'ready';
     }
@@ -77,12 +91,27 @@ export async function checkRedis(config: AppConfig, report: Report): Promise<voi
     const info = await within(client.info('server'), TIMEOUT_MS, 'Redis');
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown version';
     report(ok('redis', `Redis reachable at ${where} (Redis ${version})`));
-    const policy = await client.config('GET', 'maxmemory-policy').then((reply) => (reply as string[])[1], () => undefined);
+    const policy = await client.config('GET', 'maxmemory-policy').then(
+      (reply) => (reply as string[])[1],
+      () => undefined,
+    );
     if (policy && policy !== 'noeviction') {
-      report(warn('redis.eviction', `Redis may evict keys (maxmemory-policy ${policy}): queued mails could be lost`, 'Set maxmemory-policy noeviction in redis.conf (BullMQ needs it), then restart Redis.'));
+      report(
+        warn(
+          'redis.eviction',
+          `Redis may evict keys (maxmemory-policy ${policy}): queued mails could be lost`,
+          'Set maxmemory-policy noeviction in redis.conf (BullMQ needs it), then restart Redis.',
+        ),
+      );
     }
   } catch (error) {
-    report(fail('redis', `Redis is not reachable at ${where}: ${errorText(reason ?? error)}`, 'Start Redis (systemctl start redis-server), or set REDIS_URL to where it runs (redis://host:6379, rediss:// for TLS).'));
+    report(
+      fail(
+        'redis',
+        `Redis is not reachable at ${where}: ${errorText(reason ?? error)}`,
+        'Start Redis (systemctl start redis-server), or set REDIS_URL to where it runs (redis://host:6379, rediss:// for TLS).',
+      ),
+    );
   } finally {
     client.disconnect();
   }
@@ -95,7 +124,8 @@ function smtpFix(error: unknown): string {
     return 'Nothing answers there: set SMTP_URL to your mail relay (smtp://user:password@host:587), or start it (npm run dev starts a mail catcher on port 1025).';
   }
   if (code === 'EAUTH') return 'The SMTP server refused the user name or password in SMTP_URL (smtp://user:password@host:port; URL-encode special characters).';
-  if (code === 'ESOCKET' || code === 'ETLS') return 'TLS failed: use smtps:// for port 465 (TLS on connect) and smtp:// for 587/25 (STARTTLS), and check the server certificate.';
+  if (code === 'ESOCKET' || code === 'ETLS')
+    return 'TLS failed: use smtps:// for port 465 (TLS on connect) and smtp:// for 587/25 (STARTTLS), and check the server certificate.';
   return 'Check SMTP_URL (host and port of your mail relay) and that this machine may connect to it (firewall).';
 }
 
@@ -123,11 +153,21 @@ export async function checkSmtp(config: AppConfig, mailTo: string | undefined, r
       const rejected = (info.rejected ?? []).length;
       report(
         rejected
-          ? fail('smtp.test-mail', `The SMTP server refused the test mail to ${mailTo}`, 'The relay does not deliver to that address or does not allow MAIL_FROM as sender; ask your mail administrator.')
+          ? fail(
+              'smtp.test-mail',
+              `The SMTP server refused the test mail to ${mailTo}`,
+              'The relay does not deliver to that address or does not allow MAIL_FROM as sender; ask your mail administrator.',
+            )
           : ok('smtp.test-mail', `Test mail to ${mailTo} accepted by the SMTP server (${info.messageId}); check that it arrives`),
       );
     } catch (error) {
-      report(fail('smtp.test-mail', `The test mail to ${mailTo} was not accepted: ${describeMailError(error, smtpUrl)}`, 'Check MAIL_FROM (a sender your relay allows) and the relay\'s rules for this recipient.'));
+      report(
+        fail(
+          'smtp.test-mail',
+          `The test mail to ${mailTo} was not accepted: ${describeMailError(error, smtpUrl)}`,
+          "Check MAIL_FROM (a sender your relay allows) and the relay's rules for this recipient.",
+        ),
+      );
     }
   } finally {
     transport.close();

@@ -14,7 +14,13 @@ const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
 export async function checkJitsiServers(app: INestApplicationContext, config: AppConfig, report: Report): Promise<void> {
   const servers = await app.get(JitsiServersService).list();
   if (servers.length === 0) {
-    report(fail('jitsi.servers', 'No Jitsi server is registered: nobody can schedule a meeting', `Add one under ${ADMIN_PAGE}, or: moderato server add --name … --url … --domain … --app-id …`));
+    report(
+      fail(
+        'jitsi.servers',
+        'No Jitsi server is registered: nobody can schedule a meeting',
+        `Add one under ${ADMIN_PAGE}, or: moderato server add --name … --url … --domain … --app-id …`,
+      ),
+    );
     return;
   }
   for (const server of servers) {
@@ -45,10 +51,22 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
     report(
       reachable
         ? ok('jitsi.reachable', `${label}: ${server.baseUrl} answers (${status})`, at)
-        : fail('jitsi.reachable', `${label}: ${server.baseUrl} answers ${status}`, `Check the base URL in ${ADMIN_PAGE} (the address people open Jitsi Meet at, without a room).`, at),
+        : fail(
+            'jitsi.reachable',
+            `${label}: ${server.baseUrl} answers ${status}`,
+            `Check the base URL in ${ADMIN_PAGE} (the address people open Jitsi Meet at, without a room).`,
+            at,
+          ),
     );
   } catch (error) {
-    report(fail('jitsi.reachable', `${label}: ${server.baseUrl} is not reachable: ${errorText(error)}`, `Check the base URL in ${ADMIN_PAGE}, DNS and the firewall between Moderato and Jitsi.`, at));
+    report(
+      fail(
+        'jitsi.reachable',
+        `${label}: ${server.baseUrl} is not reachable: ${errorText(error)}`,
+        `Check the base URL in ${ADMIN_PAGE}, DNS and the firewall between Moderato and Jitsi.`,
+        at,
+      ),
+    );
   }
 
   // 2. Its config.js names the XMPP domain Moderato puts into "sub".
@@ -58,7 +76,14 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
       const { status, text } = await fetchText(configJs);
       const domain = status === 200 ? xmppDomainFromConfigJs(text) : undefined;
       if (!domain) {
-        report(fail('jitsi.config-js', `${label}: no Jitsi config.js with hosts.domain at ${configJs} (${status})`, `Is ${server.baseUrl} really the Jitsi Meet base URL? Jitsi Meet serves /config.js there.`, at));
+        report(
+          fail(
+            'jitsi.config-js',
+            `${label}: no Jitsi config.js with hosts.domain at ${configJs} (${status})`,
+            `Is ${server.baseUrl} really the Jitsi Meet base URL? Jitsi Meet serves /config.js there.`,
+            at,
+          ),
+        );
       } else if (domain.toLowerCase() !== server.xmppDomain.toLowerCase()) {
         report(
           fail(
@@ -112,11 +137,27 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
     }
     report(
       problems.length
-        ? fail('jitsi.token', `${label}: a sample token breaks a token rule (docs/jitsi-tokens.md): ${problems[0]}`, `Fix the server's settings in ${ADMIN_PAGE} (app id, audience, XMPP domain), then run the doctor again.`, at)
-        : ok('jitsi.token', `${label}: sample ${server.signingMode} tokens (owner, member) pass all ${Object.keys(TOKEN_RULES).length} token rules (docs/jitsi-tokens.md), signature valid`, at),
+        ? fail(
+            'jitsi.token',
+            `${label}: a sample token breaks a token rule (docs/jitsi-tokens.md): ${problems[0]}`,
+            `Fix the server's settings in ${ADMIN_PAGE} (app id, audience, XMPP domain), then run the doctor again.`,
+            at,
+          )
+        : ok(
+            'jitsi.token',
+            `${label}: sample ${server.signingMode} tokens (owner, member) pass all ${Object.keys(TOKEN_RULES).length} token rules (docs/jitsi-tokens.md), signature valid`,
+            at,
+          ),
     );
   } catch (error) {
-    report(fail('jitsi.token', `${label}: cannot mint a token: ${errorText(error)}`, 'The stored secret or key cannot be used: is SECRETS_KEY the one it was stored with? Otherwise set a new secret/key for this server.', at));
+    report(
+      fail(
+        'jitsi.token',
+        `${label}: cannot mint a token: ${errorText(error)}`,
+        'The stored secret or key cannot be used: is SECRETS_KEY the one it was stored with? Otherwise set a new secret/key for this server.',
+        at,
+      ),
+    );
   }
 
   // 4. RS256: Prosody fetches <PUBLIC_URL>/asap/<server id>/<sha256(kid)>.pem and must get this key.
@@ -144,6 +185,13 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
           ),
     );
   } catch (error) {
-    report(fail('jitsi.asap', `${label}: key URL ${keyUrl} is not reachable: ${errorText(error)}`, `Start the api and make PUBLIC_URL (${config.publicUrl}) reachable: Prosody fetches the key there (JWT_ASAP_KEYSERVER).`, at));
+    report(
+      fail(
+        'jitsi.asap',
+        `${label}: key URL ${keyUrl} is not reachable: ${errorText(error)}`,
+        `Start the api and make PUBLIC_URL (${config.publicUrl}) reachable: Prosody fetches the key there (JWT_ASAP_KEYSERVER).`,
+        at,
+      ),
+    );
   }
 }

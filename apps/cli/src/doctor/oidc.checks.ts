@@ -30,7 +30,7 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
         'oidc.discovery',
         `OpenID discovery at ${source} failed: ${errorText(error)}`,
         insecure
-          ? 'The issuer is http:// but OIDC_ALLOW_INSECURE_HTTP is off: use the IdP\'s https URL (or, for a local demo only, OIDC_ALLOW_INSECURE_HTTP=true).'
+          ? "The issuer is http:// but OIDC_ALLOW_INSECURE_HTTP is off: use the IdP's https URL (or, for a local demo only, OIDC_ALLOW_INSECURE_HTTP=true)."
           : 'Check OIDC_ISSUER (Keycloak: https://<host>/realms/<realm>) and that this machine reaches the IdP; set OIDC_DISCOVERY_URL if it reaches it at another address than browsers.',
       ),
     );
@@ -38,7 +38,13 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
   }
   const announced = configuration.serverMetadata().issuer.replace(/\/+$/, '');
   if (announced !== issuer) {
-    report(fail('oidc.discovery', `The discovery document at ${source} names issuer ${announced}, but OIDC_ISSUER is ${issuer}`, `Set OIDC_ISSUER=${announced} (it must equal the "iss" of the IdP's tokens exactly).`));
+    report(
+      fail(
+        'oidc.discovery',
+        `The discovery document at ${source} names issuer ${announced}, but OIDC_ISSUER is ${issuer}`,
+        `Set OIDC_ISSUER=${announced} (it must equal the "iss" of the IdP's tokens exactly).`,
+      ),
+    );
     return;
   }
   report(ok('oidc.discovery', `OpenID discovery works: issuer ${issuer}`));
@@ -61,7 +67,13 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
     const back = location ? new URL(location, authorizationUrl) : undefined;
     const error = back && back.href.startsWith(redirectUri) ? back.searchParams.get('error') : null;
     if (error) {
-      report(fail('oidc.redirect-uri', `The IdP refuses the sign-in request for redirect URI ${redirectUri}: ${error}${back?.searchParams.get('error_description') ? ` (${back.searchParams.get('error_description')})` : ''}`, `Allow client "${clientId}" the authorization-code flow with PKCE (S256) and the scopes "${config.oidc.scopes}".`));
+      report(
+        fail(
+          'oidc.redirect-uri',
+          `The IdP refuses the sign-in request for redirect URI ${redirectUri}: ${error}${back?.searchParams.get('error_description') ? ` (${back.searchParams.get('error_description')})` : ''}`,
+          `Allow client "${clientId}" the authorization-code flow with PKCE (S256) and the scopes "${config.oidc.scopes}".`,
+        ),
+      );
     } else if (response.status >= 400) {
       const body = (await response.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
       const clientUnknown = /client[^.]{0,40}(not found|unknown|invalid)|invalid[_ ]client/i.test(body);
@@ -82,19 +94,25 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
       warn(
         'oidc.redirect-uri',
         `Could not reach the IdP's sign-in page ${authorizationUrl.origin} from here (${errorText(error)}); redirect URI ${redirectUri} not checked`,
-        'Browsers must reach that address; if they do (docker compose: it is the host\'s address), this is fine. Otherwise fix OIDC_ISSUER.',
+        "Browsers must reach that address; if they do (docker compose: it is the host's address), this is fine. Otherwise fix OIDC_ISSUER.",
       ),
     );
   }
 
   // A token request with a code that cannot exist: the IdP checks the client first (invalid_client), then the code (invalid_grant).
   try {
-    await oidc.genericGrantRequest(configuration, 'authorization_code', { code: 'moderato-doctor-not-a-code', redirect_uri: redirectUri, code_verifier: verifier });
+    await oidc.genericGrantRequest(configuration, 'authorization_code', {
+      code: 'moderato-doctor-not-a-code',
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
     report(warn('oidc.client', 'The IdP issued tokens for a made-up code', 'Your IdP does not check authorization codes: replace it.'));
   } catch (error) {
     const { error: code, status, error_description: description } = error as { error?: string; status?: number; error_description?: string };
     if (code === 'invalid_grant') {
-      report(ok('oidc.client', `The IdP accepts the client credentials of "${clientId}" (${clientSecret ? 'confidential client' : 'public client, PKCE only'})`));
+      report(
+        ok('oidc.client', `The IdP accepts the client credentials of "${clientId}" (${clientSecret ? 'confidential client' : 'public client, PKCE only'})`),
+      );
     } else if (code === 'invalid_client' || code === 'unauthorized_client' || status === 401) {
       report(
         fail(
@@ -106,7 +124,13 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
         ),
       );
     } else {
-      report(warn('oidc.client', `Could not tell whether the IdP accepts client "${clientId}": ${code ?? errorText(error)}`, 'Sign in once in a browser to see whether the IdP accepts the client.'));
+      report(
+        warn(
+          'oidc.client',
+          `Could not tell whether the IdP accepts client "${clientId}": ${code ?? errorText(error)}`,
+          'Sign in once in a browser to see whether the IdP accepts the client.',
+        ),
+      );
     }
   }
 }

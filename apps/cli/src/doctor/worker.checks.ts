@@ -3,7 +3,8 @@ import { WORKER_STALE_AFTER_SECONDS, readWorkerStatus } from '@moderato/jobs';
 import { errorText } from '../redact';
 import { ok, warn, type Report } from './check';
 
-const START_WORKER = 'Start the worker (node dist/apps/worker/src/main.js; the worker service in docker-compose.yml) and read its log: it says which part it cannot reach.';
+const START_WORKER =
+  'Start the worker (node dist/apps/worker/src/main.js; the worker service in docker-compose.yml) and read its log: it says which part it cannot reach.';
 
 /** A worker is running: its heartbeat (written every 5 s while it can process jobs) is fresh. */
 export async function checkWorker(dataSource: DataSource, report: Report): Promise<void> {
@@ -12,7 +13,13 @@ export async function checkWorker(dataSource: DataSource, report: Report): Promi
     if (status.lastSeenSeconds === null) {
       report(warn('worker', 'No worker has ever reported: mails are not being sent', START_WORKER));
     } else if (status.live === 0) {
-      report(warn('worker', `No worker has reported for ${status.lastSeenSeconds} s (more than ${WORKER_STALE_AFTER_SECONDS} s): mails are not being sent`, START_WORKER));
+      report(
+        warn(
+          'worker',
+          `No worker has reported for ${status.lastSeenSeconds} s (more than ${WORKER_STALE_AFTER_SECONDS} s): mails are not being sent`,
+          START_WORKER,
+        ),
+      );
     } else {
       report(ok('worker', `${status.live} worker process(es) running, last seen ${status.lastSeenSeconds} s ago`));
     }

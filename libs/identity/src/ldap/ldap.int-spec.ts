@@ -1,11 +1,19 @@
 import { TEST_LDAP_PORT, freePort, startTestLdap, testConfig } from '@moderato/testing';
-import { DirectoryGroupNotFound, DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, InvalidCredentials, SignInUnavailable } from '../identity.errors';
+import {
+  DirectoryGroupNotFound,
+  DirectoryGroupUnreadable,
+  DirectoryMisconfigured,
+  DirectoryUnavailable,
+  InvalidCredentials,
+  SignInUnavailable,
+} from '../identity.errors';
 import { LdapService } from './ldap.service';
 
 /** LdapService against the real throwaway OpenLDAP of libs/testing/ldap. */
 describe('LdapService (real OpenLDAP)', () => {
   let env: Record<string, string>;
-  const serviceWith = (overrides: Record<string, string> = {}) => new LdapService(testConfig('postgres://postgres@127.0.0.1:5432/unused', { ...env, ...overrides }));
+  const serviceWith = (overrides: Record<string, string> = {}) =>
+    new LdapService(testConfig('postgres://postgres@127.0.0.1:5432/unused', { ...env, ...overrides }));
 
   beforeAll(async () => {
     ({ env } = await startTestLdap());

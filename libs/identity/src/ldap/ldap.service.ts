@@ -151,7 +151,12 @@ export class LdapService {
     const { attributes } = settings;
     return this.withServiceClient(directoryFailures, async (client) => {
       const filter = `(&${everyoneFilter(settings.userFilter)}(|${containsFilter(attributes.name, text)}${containsFilter(attributes.email, text)}${containsFilter(attributes.username, text)}))`;
-      const { searchEntries } = await client.search(settings.userBaseDn, { scope: 'sub', filter, attributes: [attributes.name, attributes.email], sizeLimit: limit });
+      const { searchEntries } = await client.search(settings.userBaseDn, {
+        scope: 'sub',
+        filter,
+        attributes: [attributes.name, attributes.email],
+        sizeLimit: limit,
+      });
       return uniquePeople(searchEntries.map((entry) => this.personOf(entry)).filter((person): person is DirectoryPerson => person !== null)).slice(0, limit);
     });
   }
@@ -217,8 +222,16 @@ export class LdapService {
       } else if (membership === 'memberUid') {
         const logins = values(group, 'memberUid');
         for (let start = 0; start < logins.length; start += 50) {
-          const batch = logins.slice(start, start + 50).map((login) => equalsFilter(attributes.username, login)).join('');
-          const { searchEntries: found } = await client.search(settings.userBaseDn, { scope: 'sub', filter: `(&${everyone}(|${batch}))`, attributes: personAttributes, paged: { pageSize: 500 } });
+          const batch = logins
+            .slice(start, start + 50)
+            .map((login) => equalsFilter(attributes.username, login))
+            .join('');
+          const { searchEntries: found } = await client.search(settings.userBaseDn, {
+            scope: 'sub',
+            filter: `(&${everyone}(|${batch}))`,
+            attributes: personAttributes,
+            paged: { pageSize: 500 },
+          });
           entries.push(...found);
         }
       } else {
@@ -252,10 +265,18 @@ export class LdapService {
   private async groupsOf(client: Client, settings: LdapSettings, entry: Entry): Promise<string[]> {
     const { membership, nameAttribute, baseDn, filter } = settings.groups;
     if (membership === 'memberOf') {
-      return values(entry, 'memberOf').map((dn) => firstRdnValue(dn, nameAttribute)).filter((name): name is string => name !== null);
+      return values(entry, 'memberOf')
+        .map((dn) => firstRdnValue(dn, nameAttribute))
+        .filter((name): name is string => name !== null);
     }
-    const member = membership === 'memberUid' ? equalsFilter('memberUid', values(entry, settings.attributes.username)[0] ?? '') : equalsFilter(membership, entry.dn);
-    const { searchEntries } = await client.search(baseDn!, { scope: 'sub', filter: `(&${filter}${member})`, attributes: [nameAttribute], paged: { pageSize: 500 } });
+    const member =
+      membership === 'memberUid' ? equalsFilter('memberUid', values(entry, settings.attributes.username)[0] ?? '') : equalsFilter(membership, entry.dn);
+    const { searchEntries } = await client.search(baseDn!, {
+      scope: 'sub',
+      filter: `(&${filter}${member})`,
+      attributes: [nameAttribute],
+      paged: { pageSize: 500 },
+    });
     return searchEntries.map((group) => values(group, nameAttribute)[0] ?? firstRdnValue(group.dn, nameAttribute)).filter((name): name is string => !!name);
   }
 
@@ -349,7 +370,8 @@ const directoryFailures: DirectoryFailures = {
  */
 function values(entry: Entry, attribute: string): string[] {
   const wanted = attribute.toLowerCase();
-  const key = Object.keys(entry).find((name) => name.toLowerCase() === wanted) ?? Object.keys(entry).find((name) => name.toLowerCase().startsWith(`${wanted};range=`));
+  const key =
+    Object.keys(entry).find((name) => name.toLowerCase() === wanted) ?? Object.keys(entry).find((name) => name.toLowerCase().startsWith(`${wanted};range=`));
   const raw = key ? entry[key] : undefined;
   if (raw === undefined) return [];
   return (Array.isArray(raw) ? raw : [raw]).map((value) => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value)));

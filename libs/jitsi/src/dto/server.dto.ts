@@ -3,9 +3,15 @@ import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'on' || value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'on' || value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(/[\s,]+/).map((item) => item.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(/[\s,]+/)
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
 
 /** A Jitsi server as an admin enters it (form or REST). */
 export class CreateServerDto {

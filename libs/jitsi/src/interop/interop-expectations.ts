@@ -118,7 +118,10 @@ export function interopExpectations(
         causes: [
           {
             key: 'interop.cause.affiliation',
-            fixes: [docker('XMPP_MUC_MODULES=token_affiliation,token_owner_party'), debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }')],
+            fixes: [
+              docker('XMPP_MUC_MODULES=token_affiliation,token_owner_party'),
+              debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }'),
+            ],
           },
         ],
       },
@@ -143,8 +146,15 @@ export function interopExpectations(
             fixes: [docker(`JWT_APP_ID=${server.appId}`), debian(prosody, `    app_id = "${server.appId}"`)],
           },
           hs
-            ? { key: 'interop.cause.secret', fixes: [docker(`JWT_APP_SECRET=${SECRET_PLACEHOLDER}`), debian(prosody, `    app_secret = ${luaString(SECRET_PLACEHOLDER)}`)] }
-            : { key: 'interop.cause.keyServer', params: { url: keyServer }, fixes: [docker(`JWT_ASAP_KEYSERVER=${keyServer}`), debian(prosody, `    asap_key_server = "${keyServer}"`)] },
+            ? {
+                key: 'interop.cause.secret',
+                fixes: [docker(`JWT_APP_SECRET=${SECRET_PLACEHOLDER}`), debian(prosody, `    app_secret = ${luaString(SECRET_PLACEHOLDER)}`)],
+              }
+            : {
+                key: 'interop.cause.keyServer',
+                params: { url: keyServer },
+                fixes: [docker(`JWT_ASAP_KEYSERVER=${keyServer}`), debian(prosody, `    asap_key_server = "${keyServer}"`)],
+              },
           {
             key: 'interop.cause.clock',
             fixes: [
@@ -164,7 +174,10 @@ export function interopExpectations(
           { key: 'interop.cause.jicofoAuth', fixes: [docker('JICOFO_ENABLE_AUTH=0'), debian(jicofo, 'jicofo.authentication.enabled = false')] },
           {
             key: 'interop.cause.affiliation',
-            fixes: [docker('XMPP_MUC_MODULES=token_affiliation,token_owner_party'), debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }')],
+            fixes: [
+              docker('XMPP_MUC_MODULES=token_affiliation,token_owner_party'),
+              debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }'),
+            ],
           },
         ],
       },
@@ -175,8 +188,14 @@ export function interopExpectations(
         outcome: 'entered',
         meaning: 'interop.fail.noToken.entered',
         causes: [
-          { key: 'interop.cause.allowEmpty', fixes: [docker('JWT_ALLOW_EMPTY=0'), debian(prosody, `VirtualHost "${server.xmppDomain}"`, '    allow_empty_token = false')] },
-          { key: 'interop.cause.authOff', fixes: [docker('ENABLE_AUTH=1', 'AUTH_TYPE=jwt'), debian(prosody, `VirtualHost "${server.xmppDomain}"`, '    authentication = "token"')] },
+          {
+            key: 'interop.cause.allowEmpty',
+            fixes: [docker('JWT_ALLOW_EMPTY=0'), debian(prosody, `VirtualHost "${server.xmppDomain}"`, '    allow_empty_token = false')],
+          },
+          {
+            key: 'interop.cause.authOff',
+            fixes: [docker('ENABLE_AUTH=1', 'AUTH_TYPE=jwt'), debian(prosody, `VirtualHost "${server.xmppDomain}"`, '    authentication = "token"')],
+          },
           { key: 'interop.cause.guests', fixes: [docker('ENABLE_GUESTS=0'), debian(meetConfig, `// anonymousdomain: 'guest.${server.xmppDomain}',`)] },
         ],
       },
@@ -188,7 +207,10 @@ export function interopExpectations(
         causes: [
           {
             key: 'interop.cause.tokenVerification',
-            fixes: [docker('ENABLE_AUTH=1', 'AUTH_TYPE=jwt'), debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }')],
+            fixes: [
+              docker('ENABLE_AUTH=1', 'AUTH_TYPE=jwt'),
+              debian(prosody, component, '    modules_enabled = { "token_verification"; "token_affiliation"; "token_owner_party"; }'),
+            ],
           },
         ],
       },
@@ -198,7 +220,11 @@ export function interopExpectations(
   return INTEROP_LINKS.map((kind) => ({
     kind,
     expect: `interop.expect.${kind}` as const,
-    outcomes: (INTEROP_OUTCOMES[kind] as readonly string[]).map((value) => ({ value, label: outcomeLabel(kind, value), expected: value === EXPECTED_OUTCOMES[kind] })),
+    outcomes: (INTEROP_OUTCOMES[kind] as readonly string[]).map((value) => ({
+      value,
+      label: outcomeLabel(kind, value),
+      expected: value === EXPECTED_OUTCOMES[kind],
+    })),
     failures: failures[kind],
   }));
 }

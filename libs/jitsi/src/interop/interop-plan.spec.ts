@@ -17,7 +17,8 @@ const SECRET = 'interop-test-secret-0123456789-abcdefgh';
 const NOW = new Date('2026-12-02T10:00:00.400Z');
 const EXPIRES = new Date(NOW.getTime() + INTEROP_TEST_SECONDS * 1000);
 const server = { appId: 'moderato', audience: 'jitsi', xmppDomain: 'meet.jitsi', baseUrl: 'https://meet.school.test' };
-const decode = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown> & { context: { user: Record<string, unknown> } };
+const decode = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown> & { context: { user: Record<string, unknown> } };
 
 describe('interop test rooms', () => {
   it('are marked as tests, unguessable and different each time', () => {
@@ -60,10 +61,17 @@ describe('interopStatusOf', () => {
 
 describe.each([
   ['HS256', { alg: 'HS256' as const, secret: SECRET }],
-  ['RS256', (() => {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    return { alg: 'RS256' as const, kid: 'moderato/test/1', privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
-  })()],
+  [
+    'RS256',
+    (() => {
+      const pair = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
+      return { alg: 'RS256' as const, kid: 'moderato/test/1', privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
+    })(),
+  ],
 ])('mintInteropLinks, %s', (alg, key) => {
   const room = interopRoomName();
   const otherRoom = interopRoomName();
@@ -79,7 +87,9 @@ describe.each([
     ...overrides,
   });
   const verificationKey = () =>
-    key.alg === 'HS256' ? { alg: 'HS256' as const, secret: SECRET } : { alg: 'RS256' as const, publicKeys: [{ kid: key.kid, publicKeyPem: (key as { publicKeyPem: string }).publicKeyPem }] };
+    key.alg === 'HS256'
+      ? { alg: 'HS256' as const, secret: SECRET }
+      : { alg: 'RS256' as const, publicKeys: [{ kid: key.kid, publicKeyPem: (key as { publicKeyPem: string }).publicKeyPem }] };
 
   it('four links, in order, all opening the test room', async () => {
     const links = await mintInteropLinks(input());
@@ -96,7 +106,9 @@ describe.each([
     expect(member).toMatchObject({ room });
     expect(member.context.user).toMatchObject({ moderator: false, affiliation: 'member' });
     expect(member.context.user.id).not.toBe(owner.context.user.id);
-    expect(organizer.url).toBe(`https://meet.school.test/${room}?jwt=${organizer.token}#userInfo.displayName=${encodeURIComponent('"Moderato test: organizer"')}`);
+    expect(organizer.url).toBe(
+      `https://meet.school.test/${room}?jwt=${organizer.token}#userInfo.displayName=${encodeURIComponent('"Moderato test: organizer"')}`,
+    );
   });
 
   it('no token: the plain room URL, nothing else', async () => {
@@ -104,7 +116,7 @@ describe.each([
     expect(noToken).toEqual({ kind: 'noToken', url: `https://meet.school.test/${room}`, room });
   });
 
-  it('wrong room: a valid member token for another room, on the test room\'s URL', async () => {
+  it("wrong room: a valid member token for another room, on the test room's URL", async () => {
     const wrong = (await mintInteropLinks(input()))[3];
     const claims = decode(wrong.token!);
     expect(claims.room).toBe(otherRoom);
@@ -145,7 +157,7 @@ describe.each([
     await expect(mintInteropLinks(input({ now: EXPIRES }))).rejects.toBeInstanceOf(TokenRefused);
   });
 
-  it('signatures verify with the server\'s key (what Prosody checks)', async () => {
+  it("signatures verify with the server's key (what Prosody checks)", async () => {
     const [organizer] = await mintInteropLinks(input());
     const verifyWith = key.alg === 'HS256' ? new TextEncoder().encode(SECRET) : await importSPKI((key as { publicKeyPem: string }).publicKeyPem, 'RS256');
     await expect(compactVerify(organizer.token!, verifyWith, { algorithms: [alg] })).resolves.toBeTruthy();

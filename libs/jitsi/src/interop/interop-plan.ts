@@ -102,10 +102,34 @@ export async function mintInteropLinks(input: InteropLinksInput): Promise<Intero
   const roomUrl = `${server.baseUrl}/${room}`;
   const named = (name: string) => `#userInfo.displayName=${encodeURIComponent(JSON.stringify(name))}`;
   return [
-    { kind: 'organizer', url: `${roomUrl}?jwt=${organizer.token}${named(TEST_ORGANIZER_NAME)}`, room, token: organizer.token, tokenRoom: room, affiliation: 'owner', expiresAt: organizer.expiresAt },
-    { kind: 'participant', url: `${roomUrl}?jwt=${member.token}${named(TEST_PARTICIPANT_NAME)}`, room, token: member.token, tokenRoom: room, affiliation: 'member', expiresAt: member.expiresAt },
+    {
+      kind: 'organizer',
+      url: `${roomUrl}?jwt=${organizer.token}${named(TEST_ORGANIZER_NAME)}`,
+      room,
+      token: organizer.token,
+      tokenRoom: room,
+      affiliation: 'owner',
+      expiresAt: organizer.expiresAt,
+    },
+    {
+      kind: 'participant',
+      url: `${roomUrl}?jwt=${member.token}${named(TEST_PARTICIPANT_NAME)}`,
+      room,
+      token: member.token,
+      tokenRoom: room,
+      affiliation: 'member',
+      expiresAt: member.expiresAt,
+    },
     { kind: 'noToken', url: roomUrl, room },
-    { kind: 'wrongRoom', url: `${roomUrl}?jwt=${stranger.token}${named(TEST_PARTICIPANT_NAME)}`, room, token: stranger.token, tokenRoom: otherRoom, affiliation: 'member', expiresAt: stranger.expiresAt },
+    {
+      kind: 'wrongRoom',
+      url: `${roomUrl}?jwt=${stranger.token}${named(TEST_PARTICIPANT_NAME)}`,
+      room,
+      token: stranger.token,
+      tokenRoom: otherRoom,
+      affiliation: 'member',
+      expiresAt: stranger.expiresAt,
+    },
   ];
 }
 

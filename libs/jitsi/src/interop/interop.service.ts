@@ -12,7 +12,16 @@ import { JitsiSigningKey } from '../jitsi-signing-key.entity';
 import { JitsiServersService, type Actor } from '../jitsi-servers.service';
 import { InteropCheckAlreadyRecorded, InteropCheckNotFound } from '../jitsi.errors';
 import { interopExpectations, type InteropExpectation } from './interop-expectations';
-import { INTEROP_LINKS, INTEROP_TEST_SECONDS, interopRoomName, interopSettingsFingerprint, interopStatusOf, mintInteropLinks, type InteropLink, type InteropOutcomes } from './interop-plan';
+import {
+  INTEROP_LINKS,
+  INTEROP_TEST_SECONDS,
+  interopRoomName,
+  interopSettingsFingerprint,
+  interopStatusOf,
+  mintInteropLinks,
+  type InteropLink,
+  type InteropOutcomes,
+} from './interop-plan';
 import { JitsiServerCheck } from './jitsi-server-check.entity';
 
 /** A check as the admin sees it: the links (while its window is open) and what each must do. */

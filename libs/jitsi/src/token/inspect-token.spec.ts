@@ -58,7 +58,13 @@ const HS = { alg: 'HS256', typ: 'JWT' };
 const RS = (kid = 'k-2026') => ({ alg: 'RS256', typ: 'JWT', kid });
 
 const hsOptions: InspectTokenOptions = { server, key: { alg: 'HS256', secret: SECRET }, now: NOW, allowedAlgs: ['HS256'] };
-const rsKey: VerificationKey = { alg: 'RS256', publicKeys: [{ kid: 'k-2025', publicKeyPem: otherRsa.publicKey }, { kid: 'k-2026', publicKeyPem: rsa.publicKey }] };
+const rsKey: VerificationKey = {
+  alg: 'RS256',
+  publicKeys: [
+    { kid: 'k-2025', publicKeyPem: otherRsa.publicKey },
+    { kid: 'k-2026', publicKeyPem: rsa.publicKey },
+  ],
+};
 const rsOptions: InspectTokenOptions = { server, key: rsKey, now: NOW, allowedAlgs: ['RS256'] };
 const rulesOf = (inspection: { problems: { rule: string }[] }) => inspection.problems.map((problem) => problem.rule);
 
@@ -68,7 +74,11 @@ const CASES: [string, string[], string, InspectTokenOptions?][] = [
   ['"typ": "jwt" in lower case', ['header.typ'], hs({ alg: 'HS256', typ: 'jwt' }, claims())],
   ['"alg": "none" (unsigned)', ['header.alg'], `${signingInput({ alg: 'none', typ: 'JWT' }, claims())}.`],
   ['ES256', ['header.alg'], signedWith({ alg: 'ES256', typ: 'JWT' }, claims(), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' })],
-  ['PS256', ['header.alg'], signedWith({ alg: 'PS256', typ: 'JWT' }, claims(), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })],
+  [
+    'PS256',
+    ['header.alg'],
+    signedWith({ alg: 'PS256', typ: 'JWT' }, claims(), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+  ],
   ['EdDSA', ['header.alg'], signedWith({ alg: 'EdDSA', typ: 'JWT' }, claims(), ed.privateKey, null)],
   ['no "alg"', ['header.alg'], hs({ typ: 'JWT' }, claims())],
   ['HS384 (right secret) for an HS256 server', ['header.alg.server'], hs({ alg: 'HS384', typ: 'JWT' }, claims(), SECRET, 'sha384')],
@@ -149,7 +159,7 @@ describe('inspectToken', () => {
     expect([...tested].sort()).toEqual(Object.keys(TOKEN_RULES).sort());
   });
 
-  it('messages say what to fix, with the server\'s values', async () => {
+  it("messages say what to fix, with the server's values", async () => {
     const message = async (token: string, options = hsOptions) => (await inspectToken(token, options)).problems[0].message;
     expect(await message(hs({ alg: 'HS256' }, claims()))).toMatch(/"typ": "JWT"/);
     expect(await message(hs(HS, claims({ aud: 'other-audience' })))).toMatch(/"other-audience".*"jitsi"/);
@@ -182,7 +192,9 @@ describe('inspectToken', () => {
     });
 
     it('"invalid" with another secret', async () => {
-      expect((await inspectToken(hs(HS, claims()), { ...hsOptions, key: { alg: 'HS256', secret: 'another-secret-0123456789-abcdefgh' } })).signature).toBe('invalid');
+      expect((await inspectToken(hs(HS, claims()), { ...hsOptions, key: { alg: 'HS256', secret: 'another-secret-0123456789-abcdefgh' } })).signature).toBe(
+        'invalid',
+      );
     });
 
     it('"invalid" for alg none, ES256 and EdDSA, and not checked without a key', async () => {
@@ -219,8 +231,12 @@ describe('inspectToken', () => {
       expect(rulesOf(rsOnHs)).toEqual(['header.alg.server']);
     });
 
-    it('takes the server\'s algorithm from the key when allowedAlgs is not given', async () => {
-      const result = await inspectToken(hs({ alg: 'HS512', typ: 'JWT' }, claims(), SECRET, 'sha512'), { server, key: { alg: 'HS256', secret: SECRET }, now: NOW });
+    it("takes the server's algorithm from the key when allowedAlgs is not given", async () => {
+      const result = await inspectToken(hs({ alg: 'HS512', typ: 'JWT' }, claims(), SECRET, 'sha512'), {
+        server,
+        key: { alg: 'HS256', secret: SECRET },
+        now: NOW,
+      });
       expect(result.signature).toBe('valid');
       expect(rulesOf(result)).toEqual(['header.alg.server']);
     });

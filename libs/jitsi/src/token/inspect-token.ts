@@ -3,9 +3,7 @@ import type { TokenServer } from './mint-room-token';
 import { JITSI_ALGORITHMS, checkTokenRules, type TokenProblem, type TokenRule } from './token-rules';
 
 /** What the inspector verifies a signature with: the server's shared secret, or its published RSA public keys. */
-export type VerificationKey =
-  | { alg: 'HS256'; secret: string }
-  | { alg: 'RS256'; publicKeys: { kid: string; /** SPKI PEM */ publicKeyPem: string }[] };
+export type VerificationKey = { alg: 'HS256'; secret: string } | { alg: 'RS256'; publicKeys: { kid: string; /** SPKI PEM */ publicKeyPem: string }[] };
 
 export interface TokenInspection {
   /** Three base64url parts with a JSON object header and payload. */
@@ -55,23 +53,42 @@ async function checkSignature(token: string, header: Record<string, unknown>, ke
   const alg = header.alg;
   if (typeof alg !== 'string' || !JITSI_ALGORITHMS.includes(alg)) {
     // Reported as header.alg already; Jitsi verifies nothing else.
-    return { signature: 'invalid', algorithm: true, problem: { rule: 'signature', message: `A ${show(alg)} signature cannot verify: this server checks ${key.alg === 'HS256' ? 'HS256 with its shared secret' : 'RS256 with its published public keys'}.` } };
+    return {
+      signature: 'invalid',
+      algorithm: true,
+      problem: {
+        rule: 'signature',
+        message: `A ${show(alg)} signature cannot verify: this server checks ${key.alg === 'HS256' ? 'HS256 with its shared secret' : 'RS256 with its published public keys'}.`,
+      },
+    };
   }
   // Jitsi ignores "crit"; tell jose the listed extensions are understood so it verifies just the signature, as Prosody does.
-  const crit = Array.isArray(header.crit) ? Object.fromEntries(header.crit.filter((name): name is string => typeof name === 'string').map((name) => [name, true])) : undefined;
+  const crit = Array.isArray(header.crit)
+    ? Object.fromEntries(header.crit.filter((name): name is string => typeof name === 'string').map((name) => [name, true]))
+    : undefined;
   const invalid = (message: string, algorithm?: true): SignatureResult => ({ signature: 'invalid', problem: { rule: 'signature', message }, algorithm });
 
   if (key.alg === 'HS256') {
-    if (!alg.startsWith('HS')) return invalid(`The token is signed with ${alg} (a private key), but this server uses a shared secret (HS256): Jitsi refuses it. Mint with the server's secret.`, true);
+    if (!alg.startsWith('HS'))
+      return invalid(
+        `The token is signed with ${alg} (a private key), but this server uses a shared secret (HS256): Jitsi refuses it. Mint with the server's secret.`,
+        true,
+      );
     try {
       await compactVerify(token, new TextEncoder().encode(key.secret), { algorithms: [alg], crit });
       return { signature: 'valid' };
     } catch {
-      return invalid('The signature does not verify with this server\'s shared secret (JWT_APP_SECRET): Jitsi refuses the token ("Invalid signature"; the user sees "authentication failed"). It was signed with another secret, was changed after signing, or was minted for another server. Check that Moderato and Jitsi have the same secret.');
+      return invalid(
+        'The signature does not verify with this server\'s shared secret (JWT_APP_SECRET): Jitsi refuses the token ("Invalid signature"; the user sees "authentication failed"). It was signed with another secret, was changed after signing, or was minted for another server. Check that Moderato and Jitsi have the same secret.',
+      );
     }
   }
 
-  if (!alg.startsWith('RS')) return invalid(`The token is signed with ${alg} (a shared secret), but this server uses RS256 keys from the ASAP key server: Jitsi refuses it. Mint with the server's current key.`, true);
+  if (!alg.startsWith('RS'))
+    return invalid(
+      `The token is signed with ${alg} (a shared secret), but this server uses RS256 keys from the ASAP key server: Jitsi refuses it. Mint with the server's current key.`,
+      true,
+    );
   const published = key.publicKeys.find((candidate) => candidate.kid === header.kid);
   if (!published) {
     return {
@@ -86,7 +103,9 @@ async function checkSignature(token: string, header: Record<string, unknown>, ke
     await compactVerify(token, await importSPKI(published.publicKeyPem, alg), { algorithms: [alg], crit });
     return { signature: 'valid' };
   } catch {
-    return invalid(`The signature does not verify with the public key published as kid ${show(header.kid)}: Jitsi refuses the token ("Invalid signature"). It was signed with another private key under the same kid, or changed after signing.`);
+    return invalid(
+      `The signature does not verify with the public key published as kid ${show(header.kid)}: Jitsi refuses the token ("Invalid signature"). It was signed with another private key under the same kid, or changed after signing.`,
+    );
   }
 }
 
@@ -111,7 +130,9 @@ export async function inspectToken(token: string, options: InspectTokenOptions):
       header,
       payload,
       signature: 'not-checked',
-      problems: [{ rule: 'format', message: `This is not a JWT: ${why}. Jitsi refuses it ("Invalid token"). Paste the whole value of ?jwt= from the join URL.` }],
+      problems: [
+        { rule: 'format', message: `This is not a JWT: ${why}. Jitsi refuses it ("Invalid token"). Paste the whole value of ?jwt= from the join URL.` },
+      ],
     };
   }
 

@@ -51,10 +51,11 @@ describe.each(KEYS)('mintRoomToken, %s', (alg, signingKey) => {
     ...overrides,
   });
   const mint = async (overrides: Partial<MintRoomTokenInput> = {}) => decode((await mintRoomToken(input(overrides))).token);
-  const refusal = (overrides: Partial<MintRoomTokenInput>) => mintRoomToken(input(overrides)).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const refusal = (overrides: Partial<MintRoomTokenInput>) =>
+    mintRoomToken(input(overrides)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   // ---- header
   it('header: "typ" is exactly "JWT"', async () => {
@@ -73,7 +74,7 @@ describe.each(KEYS)('mintRoomToken, %s', (alg, signingKey) => {
   });
 
   // ---- iss, aud, sub
-  it('iss is the server\'s app id', async () => {
+  it("iss is the server's app id", async () => {
     expect((await mint()).payload.iss).toBe('moderato');
   });
 
@@ -183,7 +184,8 @@ describe.each(KEYS)('mintRoomToken, %s', (alg, signingKey) => {
   });
 
   it('context.user.name: the name Jitsi shows, on one line without control characters', async () => {
-    const { user } = (await mint({ user: { id: 'u-2', name: 'Sam\r\nPupil\u0000\u001b\u0085 ', email: 'sam@school.test' }, affiliation: 'member' })).payload.context;
+    const { user } = (await mint({ user: { id: 'u-2', name: 'Sam\r\nPupil\u0000\u001b\u0085 ', email: 'sam@school.test' }, affiliation: 'member' })).payload
+      .context;
     expect(user.name).toBe('Sam Pupil');
   });
 
@@ -258,10 +260,16 @@ describe('mintRoomToken refuses what it cannot sign right', () => {
 
   it('HS256: a secret of 32 bytes is enough; 31 bytes, a short multi-byte one, or none is refused', async () => {
     await expect(mintRoomToken({ ...base, signingKey: { alg: 'HS256', secret: 'x'.repeat(32) } })).resolves.toHaveProperty('token');
-    expect(await refusal({ signingKey: { alg: 'HS256', secret: 'x'.repeat(31) } })).toMatchObject({ rule: 'key.secret', message: expect.stringContaining('31 bytes') });
+    expect(await refusal({ signingKey: { alg: 'HS256', secret: 'x'.repeat(31) } })).toMatchObject({
+      rule: 'key.secret',
+      message: expect.stringContaining('31 bytes'),
+    });
     await expect(mintRoomToken({ ...base, signingKey: { alg: 'HS256', secret: 'ü'.repeat(16) } })).resolves.toHaveProperty('token'); // 32 bytes
     expect(await refusal({ signingKey: { alg: 'HS256', secret: 'ü'.repeat(15) } })).toMatchObject({ rule: 'key.secret' });
-    expect(await refusal({ signingKey: { alg: 'HS256', secret: '' } })).toMatchObject({ rule: 'key.secret', message: expect.stringContaining('no HS256 secret') });
+    expect(await refusal({ signingKey: { alg: 'HS256', secret: '' } })).toMatchObject({
+      rule: 'key.secret',
+      message: expect.stringContaining('no HS256 secret'),
+    });
   });
 
   it('RS256: needs a kid', async () => {
@@ -269,9 +277,19 @@ describe('mintRoomToken refuses what it cannot sign right', () => {
   });
 
   it('RS256: a broken or too small private key is a refusal, not a crash', async () => {
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-    expect(await refusal({ signingKey: { alg: 'RS256', kid: KID, privateKeyPem: 'not a pem' } })).toMatchObject({ rule: 'key.private', message: expect.stringContaining(KID) });
-    expect(await refusal({ signingKey: { alg: 'RS256', kid: KID, privateKeyPem: small.privateKey } })).toMatchObject({ rule: 'key.private', message: expect.stringContaining('2048') });
+    const small = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    expect(await refusal({ signingKey: { alg: 'RS256', kid: KID, privateKeyPem: 'not a pem' } })).toMatchObject({
+      rule: 'key.private',
+      message: expect.stringContaining(KID),
+    });
+    expect(await refusal({ signingKey: { alg: 'RS256', kid: KID, privateKeyPem: small.privateKey } })).toMatchObject({
+      rule: 'key.private',
+      message: expect.stringContaining('2048'),
+    });
   });
 
   it('an algorithm other than HS256/RS256 is refused', async () => {

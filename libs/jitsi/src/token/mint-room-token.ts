@@ -5,14 +5,7 @@ import { AFFILIATIONS, NBF_SKEW_SECONDS, ROOM_NAME, ROOM_NAME_MAX_LENGTH } from 
 
 export type Affiliation = 'owner' | 'moderator' | 'member';
 export type JitsiFeature =
-  | 'recording'
-  | 'livestreaming'
-  | 'transcription'
-  | 'outbound-call'
-  | 'screen-sharing'
-  | 'sip-outbound-call'
-  | 'file-upload'
-  | 'list-visitors';
+  'recording' | 'livestreaming' | 'transcription' | 'outbound-call' | 'screen-sharing' | 'sip-outbound-call' | 'file-upload' | 'list-visitors';
 
 /** The parts of a Jitsi server a token is bound to. */
 export interface TokenServer {
@@ -109,7 +102,8 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
     ['aud', server?.audience, 'audience (JWT_ACCEPTED_AUDIENCES)'],
     ['sub', server?.xmppDomain, 'XMPP domain'],
   ] as const) {
-    if (!nonEmptyString(value)) throw new TokenRefused(`claim.${claim}.missing`, `The Jitsi server has no ${setting}, so the token would have no "${claim}"; Jitsi would refuse it.`);
+    if (!nonEmptyString(value))
+      throw new TokenRefused(`claim.${claim}.missing`, `The Jitsi server has no ${setting}, so the token would have no "${claim}"; Jitsi would refuse it.`);
   }
 
   const room = input.room;
@@ -117,9 +111,11 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
   if (room.includes('*')) throw new TokenRefused('claim.room.wildcard', `Room "${room}": a token for a person is for one room, never a wildcard.`);
   // Checked before lower-casing so that no non-ASCII letter can lower-case into a-z (e.g. the Kelvin sign K → k).
   if (!/^[A-Za-z0-9-]+$/.test(room)) throw new TokenRefused('claim.room.characters', `Room "${room}" has characters other than a-z, 0-9 and -.`);
-  if (room.length > ROOM_NAME_MAX_LENGTH) throw new TokenRefused('claim.room.length', `Room name has ${room.length} characters; at most ${ROOM_NAME_MAX_LENGTH}.`);
+  if (room.length > ROOM_NAME_MAX_LENGTH)
+    throw new TokenRefused('claim.room.length', `Room name has ${room.length} characters; at most ${ROOM_NAME_MAX_LENGTH}.`);
   const roomClaim = room.toLowerCase();
-  if (!ROOM_NAME.test(roomClaim)) throw new TokenRefused('claim.room.characters', `Room "${room}" is not 1-${ROOM_NAME_MAX_LENGTH} characters of a-z, 0-9 and -.`);
+  if (!ROOM_NAME.test(roomClaim))
+    throw new TokenRefused('claim.room.characters', `Room "${room}" is not 1-${ROOM_NAME_MAX_LENGTH} characters of a-z, 0-9 and -.`);
 
   if (!user || !nonEmptyString(user.id)) throw new TokenRefused('claim.context.user.id', 'The user has no id: context.user.id must be the stable user id.');
   for (const field of ['name', 'email'] as const) {
@@ -128,7 +124,8 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
   if (user.avatarUrl !== undefined && user.avatarUrl !== null && typeof user.avatarUrl !== 'string') {
     throw new TokenRefused('claim.context.user.scalar', 'context.user.avatar must be a URL string.');
   }
-  if (!AFFILIATIONS.includes(affiliation)) throw new TokenRefused('claim.context.user.affiliation', `Unknown affiliation ${JSON.stringify(affiliation)}: owner, moderator or member.`);
+  if (!AFFILIATIONS.includes(affiliation))
+    throw new TokenRefused('claim.context.user.affiliation', `Unknown affiliation ${JSON.stringify(affiliation)}: owner, moderator or member.`);
   if (input.lobbyBypass !== undefined && typeof input.lobbyBypass !== 'boolean') {
     throw new TokenRefused('claim.context.user.lobby_bypass', 'lobby_bypass must be true or false.');
   }
@@ -148,7 +145,10 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
   const exp = Math.floor(Math.min(nowMs + input.maxTtlSeconds * 1000, input.window.notAfter.getTime()) / 1000);
   // Jitsi refuses a token once now ≥ exp.
   if (exp <= nowSeconds) {
-    throw new TokenRefused('claim.exp.expired', `The meeting's join window ended at ${input.window.notAfter.toISOString()}: a token now would already be expired.`);
+    throw new TokenRefused(
+      'claim.exp.expired',
+      `The meeting's join window ended at ${input.window.notAfter.toISOString()}: a token now would already be expired.`,
+    );
   }
 
   let header: { alg: 'HS256'; typ: 'JWT' } | { alg: 'RS256'; typ: 'JWT'; kid: string };
@@ -156,7 +156,10 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
   if (signingKey?.alg === 'HS256') {
     const bytes = typeof signingKey.secret === 'string' ? Buffer.byteLength(signingKey.secret, 'utf8') : 0;
     if (bytes < MIN_HS256_SECRET_BYTES) {
-      throw new TokenRefused('key.secret', bytes === 0 ? 'The server has no HS256 secret.' : `The HS256 secret has ${bytes} bytes; at least ${MIN_HS256_SECRET_BYTES} are needed.`);
+      throw new TokenRefused(
+        'key.secret',
+        bytes === 0 ? 'The server has no HS256 secret.' : `The HS256 secret has ${bytes} bytes; at least ${MIN_HS256_SECRET_BYTES} are needed.`,
+      );
     }
     header = { alg: 'HS256', typ: 'JWT' };
     key = new TextEncoder().encode(signingKey.secret);
@@ -169,7 +172,10 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
       throw new TokenRefused('key.private', `The RS256 private key (kid ${signingKey.kid}) cannot be used: ${(error as Error).message}.`);
     }
   } else {
-    throw new TokenRefused('header.alg', `Unsupported signing algorithm ${JSON.stringify((signingKey as { alg?: unknown } | undefined)?.alg)}: HS256 or RS256.`);
+    throw new TokenRefused(
+      'header.alg',
+      `Unsupported signing algorithm ${JSON.stringify((signingKey as { alg?: unknown } | undefined)?.alg)}: HS256 or RS256.`,
+    );
   }
 
   // The name as Jitsi shows it to everyone in the room: one line, no control characters.
@@ -198,7 +204,9 @@ export async function mintRoomToken(input: MintRoomTokenInput): Promise<MintedTo
       // HMAC directly with node:crypto: the same compact JWS jose writes (JSON of the header and
       // the claims, base64url), without a WebCrypto round trip per token (see BENCHMARKS.md).
       const signingInput = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-      token = `${signingInput}.${createHmac('sha256', key as Uint8Array).update(signingInput).digest('base64url')}`;
+      token = `${signingInput}.${createHmac('sha256', key as Uint8Array)
+        .update(signingInput)
+        .digest('base64url')}`;
     } else {
       token = await new SignJWT(claims).setProtectedHeader(header).sign(key);
     }

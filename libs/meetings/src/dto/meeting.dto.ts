@@ -105,7 +105,10 @@ export class CreateMeetingDto {
   @Max(240)
   joinWindowMinutesAfter?: number;
 
-  @ApiPropertyOptional({ example: 'FREQ=WEEKLY;BYDAY=MO;COUNT=10', description: 'RFC 5545 RRULE: DAILY, WEEKLY or MONTHLY (at most once a day), ending by COUNT or UNTIL, at most 500 dates' })
+  @ApiPropertyOptional({
+    example: 'FREQ=WEEKLY;BYDAY=MO;COUNT=10',
+    description: 'RFC 5545 RRULE: DAILY, WEEKLY or MONTHLY (at most once a day), ending by COUNT or UNTIL, at most 500 dates',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -20,11 +20,22 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { singleLine } from '@moderato/core';
-import { ACCESS_KINDS, MAX_ACCESS_ENTRIES, ROOM_AFFILIATIONS, SLUG_PATTERN, accessValueProblem, duplicateEntries, normaliseAccessValue, type AccessKind, type RoomAffiliation } from '../access-list';
+import {
+  ACCESS_KINDS,
+  MAX_ACCESS_ENTRIES,
+  ROOM_AFFILIATIONS,
+  SLUG_PATTERN,
+  accessValueProblem,
+  duplicateEntries,
+  normaliseAccessValue,
+  type AccessKind,
+  type RoomAffiliation,
+} from '../access-list';
 
 /** A name shown to people (pages, tokens): one line, no control characters. */
 const oneLine = ({ value }: { value: unknown }) => (typeof value === 'string' ? singleLine(value).trim() : value);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'on' || value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'on' || value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 
 /** The value fits its entry's kind: a group name for `group`, an email for `user`. */
 function IsAccessValue(options?: ValidationOptions) {
@@ -65,7 +76,10 @@ export class AccessEntryDto {
   @IsIn(ACCESS_KINDS, { message: 'kind must be group or user' })
   kind: AccessKind;
 
-  @ApiProperty({ example: 'teachers', description: 'group: the group or role name as the IdP sends it (case and a leading / do not matter); user: an email address' })
+  @ApiProperty({
+    example: 'teachers',
+    description: 'group: the group or role name as the IdP sends it (case and a leading / do not matter); user: an email address',
+  })
   @Transform(({ value, obj }) => normaliseAccessValue((obj as { kind?: unknown }).kind, value))
   @IsAccessValue()
   value: string;
@@ -84,7 +98,10 @@ export class CreateRoomDto {
   @MaxLength(100, { message: 'name must be at most 100 characters' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'staff-room', description: 'The address /r/<slug>: lower-case a-z, 0-9 and single hyphens, at most 60 characters. Derived from the name when omitted' })
+  @ApiPropertyOptional({
+    example: 'staff-room',
+    description: 'The address /r/<slug>: lower-case a-z, 0-9 and single hyphens, at most 60 characters. Derived from the name when omitted',
+  })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim().toLowerCase()) : value))
   @IsString({ message: 'slug must be text' })

@@ -28,7 +28,15 @@ describe('translator', () => {
     const missing = Object.keys(en).filter((key) => !(de as Record<string, string>)[key]?.trim());
     expect(missing).toEqual([]);
     // Words that are the same in both languages.
-    const sameOnPurpose = ['servers.name', 'servers.status', 'inspector.token', 'inspector.header', 'meeting.invitee.status', 'meeting.invitee.name', 'admin.user.name'];
+    const sameOnPurpose = [
+      'servers.name',
+      'servers.status',
+      'inspector.token',
+      'inspector.header',
+      'meeting.invitee.status',
+      'meeting.invitee.name',
+      'admin.user.name',
+    ];
     const same = Object.keys(en).filter((key) => (en as Record<string, string>)[key] === (de as Record<string, string>)[key]);
     expect(same.filter((key) => !sameOnPurpose.includes(key))).toEqual([]);
   });
