@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { kidHash, mintRoomToken, type SigningKey } from '@moderato/jitsi';
 import { judgeToken, publicKeyUrl, startDevJitsi, type JitsiHostSettings, type RunningDevJitsi } from '@moderato/dev-jitsi';
+import { landOnStandIn } from '../../api/test/signed-in';
 
 // The development Jitsi stand-in judges tokens as Prosody's token plugins do. Tokens here are
 // minted by Moderato's own minter (the ones real joins carry) or assembled by hand (broken ones).
@@ -150,20 +151,7 @@ describe('the stand-in over HTTP', () => {
   });
   afterAll(() => jitsi.close());
 
-  const open = async (token: string | null, room = 'maths-7b') => {
-    const res = await fetch(`${jitsi.url}/${room}${token ? `?jwt=${token}` : ''}`);
-    const html = await res.text();
-    const main = /<main ([^>]*)>/.exec(html)?.[1] ?? '';
-    const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(main)?.[1];
-    return {
-      status: res.status,
-      html,
-      verdict: attr('data-verdict'),
-      room: attr('data-room'),
-      affiliation: attr('data-affiliation'),
-      reason: attr('data-reason'),
-    };
-  };
+  const open = (token: string | null, room = 'maths-7b') => landOnStandIn(`${jitsi.url}/${room}${token ? `?jwt=${token}` : ''}`);
 
   it('shows the person in the room with their role and who else is there; Leave takes them out', async () => {
     const teacher = await mintRoomToken({
