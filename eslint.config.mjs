@@ -88,6 +88,26 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', layerRule(lib)] },
   })),
   {
+    // Time comes from the Clock (libs/core): a test can set it, and the Start button, the join, the
+    // mails and the pages agree on what "now" is. Elapsed time (caches, time-outs) uses
+    // performance.now(). The development stand-ins play outside systems and use real time.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['libs/core/**', 'libs/testing/**', 'apps/dev-idp/**', 'apps/dev-jitsi/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the time from Clock (clock.now()), not new Date(); for elapsed time use performance.now().',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Take the time from Clock (clock.now()), not Date.now(); for elapsed time use performance.now().',
+        },
+      ],
+    },
+  },
+  {
     // The migration CLI and scripts talk to a terminal.
     files: ['libs/schema/src/migration-cli.ts', 'scripts/**', 'bench/**', '**/*.mjs', '**/*.cjs'],
     rules: { 'no-console': 'off' },

@@ -7,6 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
+import { Clock } from '@moderato/core';
 import { pgPool } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
 
@@ -50,12 +51,14 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Liveness');
   private readonly intervalMs: number;
-  private readonly startedAt = new Date();
+  private readonly startedAt: Date;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private stopped = false;
   private server: Server | undefined;
   private lastHealthyAt: Date | undefined;
+  /** performance.now() of the last healthy check: the grace period is elapsed time, not wall time. */
+  private lastHealthyMark: number | undefined;
   private problems: string[] = ['starting'];
   /** Workers this service paused because PostgreSQL was unreachable. */
   private readonly paused = new Set<Worker>();
@@ -66,14 +69,16 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
     @Inject(LIVENESS_OPTIONS) options: LivenessOptions,
+    private readonly clock: Clock,
   ) {
     this.intervalMs = options.intervalMs ?? 5_000;
+    this.startedAt = clock.now();
   }
 
   /** What GET /healthz answers. */
   report(): LivenessReport {
     const graceMs = Math.max(3 * this.intervalMs, 15_000);
-    const healthy = this.lastHealthyAt !== undefined && Date.now() - this.lastHealthyAt.getTime() <= graceMs;
+    const healthy = this.lastHealthyMark !== undefined && performance.now() - this.lastHealthyMark <= graceMs;
     return { status: healthy ? 'ok' : 'failing', worker: WORKER_ID, lastHealthyAt: this.lastHealthyAt?.toISOString() ?? null, problems: this.problems };
   }
 
@@ -121,7 +126,10 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
     if (problems.length && problems.join() !== this.problems.join()) this.logger.warn(`worker cannot process jobs: ${problems.join('; ')}`);
     if (!problems.length && this.problems.length && this.lastHealthyAt) this.logger.log('worker can process jobs again');
     this.problems = problems;
-    if (!problems.length) this.lastHealthyAt = new Date();
+    if (!problems.length) {
+      this.lastHealthyAt = this.clock.now();
+      this.lastHealthyMark = performance.now();
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -117,7 +117,7 @@ export class KeycloakDirectoryService {
   }
 
   private async accessToken(): Promise<string> {
-    if (this.token && Date.now() < this.token.until) return this.token.value;
+    if (this.token && performance.now() < this.token.until) return this.token.value;
     const settings = this.config.keycloakDirectory!;
     const endpoint = await this.discoverTokenEndpoint();
     const response = await this.fetch(endpoint, {
@@ -131,7 +131,7 @@ export class KeycloakDirectoryService {
         `Keycloak refused the client credentials of ${settings.clientId} (${body.error ?? response.status}): check KEYCLOAK_ADMIN_CLIENT_ID/SECRET and that the client has a service account`,
       );
     }
-    this.token = { value: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 60) - 30) * 1000 };
+    this.token = { value: body.access_token, until: performance.now() + Math.max(0, (body.expires_in ?? 60) - 30) * 1000 };
     return body.access_token;
   }
 

@@ -42,7 +42,7 @@ export class OidcService {
 
   /** Discovery, once; a failure is retried on a later login (the IdP may start after us). */
   private discover(): Promise<oidc.Configuration> {
-    if (!this.configuration || (this.failedAt && Date.now() - this.failedAt > DISCOVERY_RETRY_MS)) {
+    if (!this.configuration || (this.failedAt && performance.now() - this.failedAt > DISCOVERY_RETRY_MS)) {
       const { issuer, discoveryUrl, clientId, clientSecret, allowInsecureHttp } = this.config.oidc;
       this.failedAt = 0;
       this.configuration = oidc
@@ -62,7 +62,7 @@ export class OidcService {
           return configuration;
         })
         .catch((error: unknown) => {
-          this.failedAt = Date.now();
+          this.failedAt = performance.now();
           this.logger.error({ err: error }, `OpenID discovery at ${issuer} failed`);
           throw new SignInUnavailable(`The identity provider at ${issuer} did not answer discovery`);
         });

@@ -187,9 +187,9 @@ export class JitsiServersService implements OnApplicationBootstrap {
    */
   async forSigning(serverId: string): Promise<{ server: JitsiServer; signingKey: SigningKey }> {
     const cached = this.signingCache.get(serverId);
-    if (cached && Date.now() - cached.at < SIGNING_CACHE_MS) return cached;
+    if (cached && performance.now() - cached.at < SIGNING_CACHE_MS) return cached;
     const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: serverId });
-    const entry = { at: Date.now(), server, signingKey: await this.signingKey(server) };
+    const entry = { at: performance.now(), server, signingKey: await this.signingKey(server) };
     this.signingCache.set(serverId, entry);
     return entry;
   }

@@ -136,6 +136,8 @@ export function buildIcs(options: IcsOptions): string {
   const cancelled = exceptions.filter((e) => e.cancelled);
   const moved = exceptions.filter((e) => !e.cancelled && (e.startsAt || e.endsAt));
   const duration = meeting.endsAt.getTime() - meeting.startsAt.getTime();
+  // Callers pass the Clock's now; the default serves one-off uses.
+  // eslint-disable-next-line no-restricted-syntax
   const stamp = options.stamp ?? new Date();
   // No control characters in what calendars show; names and the title on one line.
   const title = singleLine(meeting.title);

@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EntityColumns, preparedTransaction, rowReader, type PreparedRunner } from '@moderato/database';
 import type { Locale } from '@moderato/config';
-import { dateTimeFormat, singleLine } from '@moderato/core';
+import { Clock, dateTimeFormat, singleLine } from '@moderato/core';
 import { User } from '@moderato/identity';
 import { QUEUES } from '@moderato/jobs';
 import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
@@ -75,6 +75,7 @@ export class MailProcessor extends WorkerHost {
     private readonly linkCodes: LinkCodes,
     private readonly policy: PolicyService,
     @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
+    private readonly clock: Clock,
   ) {
     super();
     this.outboxColumns = new EntityColumns(dataSource, OutboxMessage);
@@ -119,7 +120,7 @@ export class MailProcessor extends WorkerHost {
   /** Schedules the next attempt of a temporary failure, or gives up. */
   private async failed(run: PreparedRunner, row: OutboxMessage, error: unknown): Promise<MailJobResult> {
     const message = this.transport.describeError(error);
-    const now = new Date();
+    const now = this.clock.now();
     const attempts = row.attempts + 1;
     const failingSince = row.failingSince ?? now;
     const permanent = isPermanentMailError(error);
@@ -158,7 +159,7 @@ export class MailProcessor extends WorkerHost {
   }
 
   private async skip(run: PreparedRunner, row: OutboxMessage, reason: string): Promise<MailJobResult> {
-    await run(SKIPPED_STATEMENT, [row.id, new Date(), `skipped: ${reason}`]);
+    await run(SKIPPED_STATEMENT, [row.id, this.clock.now(), `skipped: ${reason}`]);
     if (row.attempts > 0 && row.invitationId) await run(INVITATION_NOT_RETRYING_STATEMENT, [row.invitationId, row.id]);
     return { outboxId: row.id, outcome: 'skipped', reason };
   }
@@ -179,7 +180,7 @@ export class MailProcessor extends WorkerHost {
       if (exception?.cancelled) return this.skip(run, row, 'occurrence cancelled');
       // Late (SMTP was down, the worker was off): a reminder after the start only confuses.
       const startsAt = exception?.startsAt ? new Date(exception.startsAt).getTime() : at;
-      if (startsAt <= Date.now()) return this.skip(run, row, 'meeting already started');
+      if (startsAt <= this.clock.now().getTime()) return this.skip(run, row, 'meeting already started');
     }
 
     // The invitee's own language and zone when they have an account, else the organizer's language.
@@ -214,6 +215,7 @@ export class MailProcessor extends WorkerHost {
             link,
             productName: policy.productName,
             occurrence: occurrence ? new Date(occurrence) : undefined,
+            stamp: this.clock.now(),
           });
 
     await this.transport.send({
@@ -227,7 +229,7 @@ export class MailProcessor extends WorkerHost {
     });
 
     // The outbox row and the invitation marked sent in one statement.
-    await run(SENT_STATEMENT, [row.id, new Date(), row.attempts + 1, invitation.id]);
+    await run(SENT_STATEMENT, [row.id, this.clock.now(), row.attempts + 1, invitation.id]);
     return { outboxId: row.id, outcome: 'sent' };
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -150,7 +151,7 @@ export class JoinService {
     if (!window) return { outcome: 'invalid_schedule', meeting, organizer };
     if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
     if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
-    const guest = { id: `guest-${invitation.id.slice(0, 8)}-${Date.now().toString(36)}`, displayName, email: '', avatarUrl: null };
+    const guest = { id: `guest-${invitation.id.slice(0, 8)}-${randomBytes(5).toString('hex')}`, displayName, email: '', avatarUrl: null };
     const decision = await this.issue(meeting, guest, 'member', window.closesAt, ip, invitation.id, true);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
   }

@@ -146,9 +146,9 @@ export class PolicyService {
   }
 
   private async load(fresh = false) {
-    if (!fresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache;
+    if (!fresh && this.cache && performance.now() - this.cache.at < CACHE_MS) return this.cache;
     const row = await this.dataSource.getRepository(OrgSettings).findOneBy({ id: 1 });
-    this.cache = { at: Date.now(), policy: this.merge(row?.values ?? {}), updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedByLabel ?? null };
+    this.cache = { at: performance.now(), policy: this.merge(row?.values ?? {}), updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedByLabel ?? null };
     return this.cache;
   }
 

@@ -63,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
           console.log('No changes: the entities and the migrations agree.');
           return 0;
         }
+        // A new migration's file name: the wall time of the developer's machine, not the domain clock.
+        // eslint-disable-next-line no-restricted-syntax
         const timestamp = Date.now();
         const className = name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()) + timestamp;
         const dir = resolve(process.cwd(), 'migrations');

@@ -23,6 +23,8 @@ const OWN_LINKS_ONLY = 'rateLimitOwnLinksOnly';
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 function retryAfterSeconds(): number {
+  // Windows are shared by every replica through Redis: wall time, not the (test-settable) domain clock.
+  // eslint-disable-next-line no-restricted-syntax
   return WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS);
 }
 
@@ -83,6 +85,7 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
     // originalUrl: inside a mounted middleware req.path is relative to the mount point.
     const path = req.originalUrl.split('?')[0];
     const area = path.startsWith('/j/') ? 'join' : 'auth';
+    // eslint-disable-next-line no-restricted-syntax -- the Redis windows of every replica (see retryAfterSeconds)
     const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
     const key = (name: string) => `rl:${this.namespace}:${area}:${name}:${window}`;
     const session = sessionIdOf(req);

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
+import { Clock } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersService } from '@moderato/identity';
 import { MeetingsService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
@@ -24,6 +25,7 @@ export class AdminController {
     private readonly meetings: MeetingsService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   @Get('users')
@@ -135,16 +137,16 @@ export class AdminController {
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The filtered audit log as CSV (at most 100,000 rows)' })
   async exportAudit(@Query() query: AuditQueryDto, @Res() res: Response): Promise<void> {
-    await streamAuditCsv(this.audit, query, res);
+    await streamAuditCsv(this.audit, query, res, this.clock.now());
   }
 }
 
 /** Streams the filtered audit log as a CSV download. */
-export async function streamAuditCsv(audit: AuditService, query: AuditQueryDto, res: Response): Promise<void> {
+export async function streamAuditCsv(audit: AuditService, query: AuditQueryDto, res: Response, now: Date): Promise<void> {
   res
     .status(200)
     .type('text/csv; charset=utf-8')
-    .attachment(`moderato-audit-${new Date().toISOString().slice(0, 10)}.csv`);
+    .attachment(`moderato-audit-${now.toISOString().slice(0, 10)}.csv`);
   res.write('\ufeff' + csvHeader());
   for await (const batch of audit.stream(auditFilterOf(query))) {
     if (!res.write(batch.map(csvRow).join(''))) await new Promise((resolve) => res.once('drain', resolve));

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
-import { DomainError } from '@moderato/core';
+import { Clock, DomainError } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SelfLockout, SessionsService, UsersService, type User } from '@moderato/identity';
 import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { readWorkerStatus } from '@moderato/jobs';
@@ -42,6 +42,7 @@ export class AdminPageController {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -241,7 +242,7 @@ export class AdminPageController {
 
   @Get('audit.csv')
   async exportAudit(@Query() query: AuditQueryDto, @Res() res: Response): Promise<void> {
-    await streamAuditCsv(this.audit, query, res);
+    await streamAuditCsv(this.audit, query, res, this.clock.now());
   }
 
   // ---- helpers -------------------------------------------------------------------------

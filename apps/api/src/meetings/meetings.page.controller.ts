@@ -222,6 +222,7 @@ export class MeetingsPageController {
       sequence: meeting.version - 1,
       link: `${this.config.publicUrl}/meetings/${meeting.id}/start`,
       productName: this.config.productName,
+      stamp: this.clock.now(),
     });
     res.attachment(`${meeting.roomName}.ics`);
     res.type('text/calendar; charset=utf-8').send(ics);
