@@ -1,3 +1,4 @@
+import { SystemClock, type Clock } from '@moderato/core';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,8 +14,8 @@ export interface DevJitsiOptions {
   host?: string;
   /** True refuses to start: the stand-in must never run in production. */
   production?: boolean;
-  /** Seconds since the epoch, for tests with a moved clock; default the real clock. */
-  now?: () => number;
+  /** The stand-in's clock (a FixedClock in tests); default the system clock. */
+  clock?: Clock;
   /** Key fetcher for RS256 (default fetch). */
   fetchKey?: JudgeOptions['fetchKey'];
 }
@@ -63,7 +64,8 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
   }
   const { settings } = options;
   if (!settings.appSecret && !settings.asapKeyServer) throw new Error('Development Jitsi: set an app secret (HS256) or an ASAP key server URL (RS256)');
-  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const clock = options.clock ?? new SystemClock();
+  const now = () => Math.floor(clock.now().getTime() / 1000);
   const rooms = new Map<string, Map<string, Occupant>>();
 
   const snapshot = () => new Map([...rooms].map(([room, occupants]) => [room, [...occupants.values()]] as const));

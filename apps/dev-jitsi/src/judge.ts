@@ -1,3 +1,4 @@
+import { SystemClock } from '@moderato/core';
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify as verifySignature } from 'node:crypto';
 
 /**
@@ -92,7 +93,7 @@ const refused = (room: string, reason: string): Refused => ({ verdict: 'refused'
  * (or `*`) and its `sub` the XMPP domain (or `*`).
  */
 export async function judgeToken(token: string | undefined | null, room: string, host: JitsiHostSettings, options: JudgeOptions = {}): Promise<Judgement> {
-  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const now = options.now ?? Math.floor(new SystemClock().now().getTime() / 1000);
   const roomName = room.toLowerCase();
   if (!token) return refused(roomName, 'token required');
 

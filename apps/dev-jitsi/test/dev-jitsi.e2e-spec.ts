@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { kidHash, mintRoomToken, type SigningKey } from '@moderato/jitsi';
 import { judgeToken, publicKeyUrl, startDevJitsi, type JitsiHostSettings, type RunningDevJitsi } from '@moderato/dev-jitsi';
+import { FixedClock } from '@moderato/core';
 import { landOnStandIn } from '../../api/test/signed-in';
 
 // The development Jitsi stand-in judges tokens as Prosody's token plugins do. Tokens here are
@@ -147,7 +148,7 @@ describe('judgeToken (RS256): the key fetched from the ASAP key server as Prosod
 describe('the stand-in over HTTP', () => {
   let jitsi: RunningDevJitsi;
   beforeAll(async () => {
-    jitsi = await startDevJitsi({ settings: HS, now: () => NOW });
+    jitsi = await startDevJitsi({ settings: HS, clock: new FixedClock(new Date(NOW * 1000)) });
   });
   afterAll(() => jitsi.close());
 

@@ -89,7 +89,7 @@ const STRICT_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 
 /**
  * An ISO 8601 date-time with offset (2026-12-01T08:00:00+01:00), read strictly: where
- * `new Date()` rolls 2027-02-30 over to 2 March and T24:00 to the next day, this refuses them
+ * the Date constructor rolls 2027-02-30 over to 2 March and T24:00 to the next day, this refuses them
  * (undefined), and offsets beyond ±14:00.
  */
 export function parseIsoDateTime(text: string): Date | undefined {
