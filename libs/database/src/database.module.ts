@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
 import { buildDataSourceOptions, type DatabaseSchema } from './data-source-options';
 import { runMigrationsWithLock } from './migrations';
+import { Transactions } from './transactions';
 
 @Module({})
 export class DatabaseModule {
@@ -20,6 +21,8 @@ export class DatabaseModule {
   ): DynamicModule {
     return {
       module: DatabaseModule,
+      // Global: every lib's stores inject the data source, every service may run a Transactions.
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
@@ -45,8 +48,9 @@ export class DatabaseModule {
             return true;
           },
         },
+        Transactions,
       ],
-      exports: [TypeOrmModule],
+      exports: [TypeOrmModule, Transactions],
     };
   }
 }

@@ -29,6 +29,8 @@ export async function preparedQuery(dataSource: DataSource, statement: { name: s
 /** An entity's columns for a hand-written SELECT, and the rows back into entities. */
 export class EntityColumns<T extends ObjectLiteral> {
   private readonly columns: ColumnMetadata[];
+  private readonly allColumns: ColumnMetadata[];
+  private readonly tableName: string;
   private readonly target: new () => T;
 
   /** `except`: properties a hot path does not need (left undefined on the entities it reads). */
@@ -39,6 +41,8 @@ export class EntityColumns<T extends ObjectLiteral> {
   ) {
     const metadata = dataSource.getMetadata(entity);
     const except = new Set<string>(options.except ?? []);
+    this.allColumns = metadata.columns;
+    this.tableName = metadata.tableName;
     this.columns = metadata.columns.filter((column) => !column.isVirtual && !column.embeddedMetadata && !except.has(column.propertyName));
     this.target = metadata.target as new () => T;
   }
@@ -46,6 +50,18 @@ export class EntityColumns<T extends ObjectLiteral> {
   /** How many values `select()` adds to a row. */
   get width(): number {
     return this.columns.length;
+  }
+
+  /** The quoted table name, for hand-written statements: `"invitations"`. */
+  get table(): string {
+    return `"${this.tableName}"`;
+  }
+
+  /** The quoted database name of one of the entity's columns, for hand-written statements: `"sent_at"`. */
+  column(property: keyof T & string): string {
+    const column = this.allColumns.find((candidate) => candidate.propertyName === property);
+    if (!column) throw new Error(`${this.tableName} has no column for ${property}`);
+    return `"${column.databaseName}"`;
   }
 
   /** `"a"."id", "a"."email", …`: the entity's columns, in the order `hydrate()` reads them. */

@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type Repository } from 'typeorm';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
-import { EntityColumns, preparedQuery, rowReader } from '@moderato/database';
+import { EntityColumns, preparedQuery, rowReader, namedStatement } from '@moderato/database';
 import { Clock } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
@@ -15,7 +15,7 @@ export const hashSessionToken = (token: string) => createHash('sha256').update(t
 
 /** Writes "last seen" at most this often, so that browsing does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
-const TOUCH_STATEMENT = { name: 'moderato_session_touch', text: 'UPDATE "sessions" SET "last_seen_at" = $1 WHERE "id" = $2' };
+const TOUCH_STATEMENT = namedStatement('moderato_session_touch', 'UPDATE "sessions" SET "last_seen_at" = $1 WHERE "id" = $2');
 
 export type SessionCheck = { ok: true; session: Session; user: User } | { ok: false; reason: 'unknown' | 'revoked' | 'idle' | 'expired' | 'disabled' };
 
@@ -36,10 +36,10 @@ export class SessionsService {
     // The ID token (a kilobyte, needed only to sign out at the IdP) is not read on every request.
     this.sessionColumns = new EntityColumns(dataSource, Session, { except: ['idToken'] });
     this.userColumns = new EntityColumns(dataSource, User);
-    this.checkStatement = {
-      name: 'moderato_session_check',
-      text: `SELECT ${this.sessionColumns.select('s')}, ${this.userColumns.select('u')} FROM "sessions" "s" JOIN "users" "u" ON "u"."id" = "s"."user_id" WHERE "s"."token_hash" = $1`,
-    };
+    this.checkStatement = namedStatement(
+      'moderato_session_check',
+      `SELECT ${this.sessionColumns.select('s')}, ${this.userColumns.select('u')} FROM "sessions" "s" JOIN "users" "u" ON "u"."id" = "s"."user_id" WHERE "s"."token_hash" = $1`,
+    );
   }
 
   private readonly sessionColumns: EntityColumns<Session>;

@@ -3,7 +3,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { EntityColumns, preparedTransaction, rowReader, type PreparedRunner } from '@moderato/database';
+import { EntityColumns, preparedTransaction, rowReader, type PreparedRunner, namedStatement } from '@moderato/database';
 import type { Locale } from '@moderato/config';
 import { Clock, dateTimeFormat, singleLine } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -28,33 +28,33 @@ const isTimeZone = (zone: string | null | undefined): zone is string => {
   }
 };
 
-const SENT_STATEMENT = {
-  name: 'moderato_mail_sent',
-  text: `WITH sent AS (UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1)
+const SENT_STATEMENT = namedStatement(
+  'moderato_mail_sent',
+  `WITH sent AS (UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1)
          UPDATE "invitations" SET "status" = 'sent', "sent_at" = $2, "updated_at" = now() WHERE "id" = $4 AND "status" <> 'revoked'`,
-};
-const SKIPPED_STATEMENT = {
-  name: 'moderato_mail_skipped',
-  text: `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1`,
-};
+);
+const SKIPPED_STATEMENT = namedStatement(
+  'moderato_mail_skipped',
+  `UPDATE "outbox_messages" SET "status" = 'sent', "sent_at" = $2, "last_error" = $3 WHERE "id" = $1`,
+);
 /** A temporary failure: the row is due again at $5 (the relay enqueues it then), its invitation shows `retrying`. */
-const RETRY_STATEMENT = {
-  name: 'moderato_mail_retry',
-  text: `WITH retrying AS (UPDATE "outbox_messages" SET "status" = 'retrying', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4), "not_before" = $5 WHERE "id" = $1)
+const RETRY_STATEMENT = namedStatement(
+  'moderato_mail_retry',
+  `WITH retrying AS (UPDATE "outbox_messages" SET "status" = 'retrying', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4), "not_before" = $5 WHERE "id" = $1)
          UPDATE "invitations" SET "status" = 'retrying', "updated_at" = now() WHERE "id" = $6 AND "status" NOT IN ('revoked', 'retrying')`,
-};
+);
 /** A permanent failure, or temporary ones for longer than MAIL_RETRY_HOURS: given up. */
-const FAILED_STATEMENT = {
-  name: 'moderato_mail_failed',
-  text: `WITH failed AS (UPDATE "outbox_messages" SET "status" = 'failed', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4) WHERE "id" = $1)
+const FAILED_STATEMENT = namedStatement(
+  'moderato_mail_failed',
+  `WITH failed AS (UPDATE "outbox_messages" SET "status" = 'failed', "attempts" = $2, "last_error" = $3, "last_attempt_at" = $4, "failing_since" = coalesce("failing_since", $4) WHERE "id" = $1)
          UPDATE "invitations" SET "status" = 'failed', "updated_at" = now() WHERE "id" = $5 AND "status" <> 'revoked'`,
-};
+);
 /** A row that was retrying is skipped: its invitation no longer shows `retrying` unless another of its mails is. */
-const INVITATION_NOT_RETRYING_STATEMENT = {
-  name: 'moderato_mail_invitation_not_retrying',
-  text: `UPDATE "invitations" SET "status" = CASE WHEN "sent_at" IS NULL THEN 'pending' ELSE 'sent' END, "updated_at" = now()
+const INVITATION_NOT_RETRYING_STATEMENT = namedStatement(
+  'moderato_mail_invitation_not_retrying',
+  `UPDATE "invitations" SET "status" = CASE WHEN "sent_at" IS NULL THEN 'pending' ELSE 'sent' END, "updated_at" = now()
           WHERE "id" = $1 AND "status" = 'retrying' AND NOT EXISTS (SELECT 1 FROM "outbox_messages" WHERE "invitation_id" = $1 AND "status" = 'retrying' AND "id" <> $2)`,
-};
+);
 
 /**
  * Delivers one outbox row. The row stays locked (FOR UPDATE) from the check "not sent yet" until
@@ -82,9 +82,9 @@ export class MailProcessor extends WorkerHost {
     this.invitationColumns = new EntityColumns(dataSource, Invitation);
     this.meetingColumns = new EntityColumns(dataSource, Meeting);
     this.userColumns = new EntityColumns(dataSource, User);
-    this.loadStatement = {
-      name: 'moderato_mail_load',
-      text: `SELECT ${this.outboxColumns.select('o')}, ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('organizer')}, ${this.userColumns.select('invitee')}
+    this.loadStatement = namedStatement(
+      'moderato_mail_load',
+      `SELECT ${this.outboxColumns.select('o')}, ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('organizer')}, ${this.userColumns.select('invitee')}
                FROM "outbox_messages" "o"
                LEFT JOIN "invitations" "i" ON "i"."id" = "o"."invitation_id"
                LEFT JOIN "meetings" "m" ON "m"."id" = "i"."meeting_id"
@@ -92,7 +92,7 @@ export class MailProcessor extends WorkerHost {
                LEFT JOIN LATERAL (SELECT * FROM "users" "u" WHERE "u"."email" = lower("i"."email") ORDER BY "u"."last_login_at" DESC NULLS LAST LIMIT 1) "invitee" ON true
               WHERE "o"."id" = $1
                 FOR UPDATE OF "o"`,
-    };
+    );
   }
 
   private readonly outboxColumns: EntityColumns<OutboxMessage>;

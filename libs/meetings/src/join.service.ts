@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EntityColumns, preparedQuery, rowReader } from '@moderato/database';
+import { EntityColumns, preparedQuery, rowReader, namedStatement } from '@moderato/database';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { User } from '@moderato/identity';
@@ -15,11 +15,11 @@ import { MeetingScheduleInvalid } from './meetings.errors';
 import { joinWindowOf, type JoinWindow, type Occurrence } from './occurrences';
 
 /** The invitation bound to its invitee and counted, and the token's audit event: one statement. */
-const RECORD_JOIN = {
-  name: 'moderato_join_record',
-  text: `WITH audit AS (${AuditService.insertSql(3)})
+const RECORD_JOIN = namedStatement(
+  'moderato_join_record',
+  `WITH audit AS (${AuditService.insertSql(3)})
          UPDATE "invitations" SET "bound_user_id" = $1, "joined_at" = COALESCE("joined_at", $2), "join_count" = "join_count" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = $3`,
-};
+);
 
 export interface JoinContext {
   meeting: Meeting;
@@ -62,12 +62,12 @@ export class JoinService {
     this.invitationColumns = new EntityColumns(dataSource, Invitation);
     this.meetingColumns = new EntityColumns(dataSource, Meeting);
     this.userColumns = new EntityColumns(dataSource, User);
-    this.linkStatement = {
-      name: 'moderato_join_link',
-      text: `SELECT ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('o')}
+    this.linkStatement = namedStatement(
+      'moderato_join_link',
+      `SELECT ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('o')}
                FROM "invitations" "i" JOIN "meetings" "m" ON "m"."id" = "i"."meeting_id" JOIN "users" "o" ON "o"."id" = "m"."organizer_id"
               WHERE "i"."link_code_hash" = $1`,
-    };
+    );
   }
 
   private readonly invitationColumns: EntityColumns<Invitation>;
