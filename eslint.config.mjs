@@ -155,12 +155,12 @@ export default tseslint.config(
             {
               name: 'typeorm',
               importNames: ['DataSource', 'EntityManager', 'Repository', 'QueryRunner'],
-              message: 'Data access belongs in the owning lib\'s store (*.store.ts); a service passes a Tx (Transactions in @moderato/database).',
+              message: "Data access belongs in the owning lib's store (*.store.ts); a service passes a Tx (Transactions in @moderato/database).",
             },
             {
               name: '@nestjs/typeorm',
               importNames: ['InjectDataSource', 'InjectRepository', 'InjectEntityManager'],
-              message: 'Data access belongs in the owning lib\'s store (*.store.ts); a service passes a Tx (Transactions in @moderato/database).',
+              message: "Data access belongs in the owning lib's store (*.store.ts); a service passes a Tx (Transactions in @moderato/database).",
             },
           ],
         },
