@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditService, type Actor } from '@moderato/audit';
+import { managerOf, type Tx } from '@moderato/database';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, SecretBox } from '@moderato/core';
@@ -49,6 +50,20 @@ export class JitsiServersService implements OnApplicationBootstrap {
 
   list(): Promise<JitsiServer[]> {
     return this.dataSource.getRepository(JitsiServer).find({ order: { name: 'ASC' } });
+  }
+
+  /**
+   * Servers an organizer with these IdP roles may schedule on: enabled, among `allowedIds` (the
+   * organisation policy's list; every server when empty) and allowing one of the roles (every
+   * role when the server lists none). Oldest first: the first is the default.
+   */
+  async usableFor(idpRoles: string[], allowedIds: string[], tx?: Tx): Promise<JitsiServer[]> {
+    const servers = await managerOf(tx, this.dataSource)
+      .getRepository(JitsiServer)
+      .find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
+    return servers
+      .filter((server) => !allowedIds.length || allowedIds.includes(server.id))
+      .filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => idpRoles.includes(role.toLowerCase())));
   }
 
   async get(id: string): Promise<JitsiServer> {

@@ -6,7 +6,8 @@ import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
 import { Clock, InvalidInputError, singleLine, type FieldError } from '@moderato/core';
 import type { User } from '@moderato/identity';
-import { JitsiServer } from '@moderato/jitsi';
+import { JitsiServersService, type JitsiServer } from '@moderato/jitsi';
+import { wrapManager } from '@moderato/database';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { Invitation } from './invitation.entity';
@@ -55,6 +56,7 @@ export class MeetingsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly policy: PolicyService,
+    private readonly servers: JitsiServersService,
   ) {}
 
   /** Mails waiting for SMTP to work again (admin dashboard). */
@@ -614,12 +616,7 @@ export class MeetingsService {
   /** Servers this organizer may schedule on: enabled, allowed by the organisation policy and by the server's own role list. */
   async usableServers(caller: Caller, manager: EntityManager = this.dataSource.manager, policy?: OrgPolicy): Promise<JitsiServer[]> {
     const { organizerServerIds } = policy ?? (await this.policy.current());
-    const servers = await manager.getRepository(JitsiServer).find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
-    return servers
-      .filter((server) => !organizerServerIds.length || organizerServerIds.includes(server.id))
-      .filter(
-        (server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => caller.user.idpRoles.includes(role.toLowerCase())),
-      );
+    return this.servers.usableFor(caller.user.idpRoles, organizerServerIds, wrapManager(manager));
   }
 
   private async pickServer(manager: EntityManager, caller: Caller, serverId: string | undefined, policy: OrgPolicy): Promise<JitsiServer> {
