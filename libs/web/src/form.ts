@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { findUnsafeText } from '@moderato/core';
+import { DomainError, findUnsafeText, type FieldError } from '@moderato/core';
 import { toFieldErrors } from './validation';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string[]>; input: Record<string, unknown> };
@@ -20,4 +20,17 @@ export async function validateForm<T extends object>(dto: new () => T, body: unk
   const errors: Record<string, string[]> = {};
   for (const { field, messages } of [...unsafe, ...toFieldErrors(problems)]) (errors[field] ??= []).push(...messages);
   return { ok: false, errors, input };
+}
+
+/**
+ * The field errors of a service's refusal, for a form to show next to its fields: a DomainError
+ * of kind `invalid` whose details are field errors. `formField` maps the API's field path to the
+ * form's field name (`invitees.3.email` → `participants`). Undefined for any other error, which
+ * the caller rethrows.
+ */
+export function formErrorsOf(error: unknown, formField: (apiField: string) => string = (field) => field): Record<string, string[]> | undefined {
+  if (!(error instanceof DomainError) || error.kind !== 'invalid' || !Array.isArray(error.details)) return undefined;
+  const errors: Record<string, string[]> = {};
+  for (const { field, messages } of error.details as FieldError[]) (errors[formField(field)] ??= []).push(...messages);
+  return errors;
 }

@@ -8,6 +8,6 @@ export { safeReturnTo } from './safe-redirect';
 export { createValidationPipe, toFieldErrors } from './validation';
 export { configureViews } from './view-engine';
 export { WebContextMiddleware, resolveLocale, type PageLocals } from './web-context.middleware';
-export { validateForm, type FormResult } from './form';
+export { formErrorsOf, validateForm, type FormResult } from './form';
 export { RateLimitMiddleware, TooManyRequests, refuseUnlessOwnLink } from './rate-limit.middleware';
 export { localizeFieldErrors, localizeFormErrors, localizeFieldMessage } from './field-messages';
