@@ -28,7 +28,8 @@ const boundaries = {
 /**
  * Which lib may import which (non-test code). Layers, bottom up:
  *   core, config                      — nothing
- *   database, jobs, logging, audit    — the foundation
+ *   database, jobs, logging, audit,   — the foundation; i18n: the languages, texts and translators
+ *   i18n                                of the pages and the mail
  *   policy, health, web               — the organisation's settings; HTTP plumbing
  *   identity, jitsi                   — people and sessions; Jitsi servers and tokens
  *   meetings                          — schedules, invitations, the join
@@ -42,15 +43,16 @@ export const LIB_DEPENDENCIES = {
   database: ['config'],
   jobs: ['config', 'database'],
   logging: ['config'],
+  i18n: ['config'],
   audit: ['core', 'config', 'database'],
   policy: ['audit', 'config', 'core', 'database'],
   health: ['config', 'core', 'jobs'],
-  web: ['config', 'core', 'jobs', 'policy'],
+  web: ['config', 'core', 'i18n', 'jobs', 'policy'],
   identity: ['audit', 'config', 'core', 'database', 'policy'],
   jitsi: ['audit', 'config', 'core', 'database', 'policy'],
   meetings: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'policy'],
   rooms: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'meetings', 'policy'],
-  mail: ['config', 'core', 'database', 'identity', 'jobs', 'meetings', 'policy'],
+  mail: ['config', 'core', 'database', 'i18n', 'identity', 'jobs', 'meetings', 'policy'],
   schema: ['audit', 'config', 'database', 'identity', 'jitsi', 'meetings', 'migrations', 'policy', 'rooms'],
   testing: ['config', 'core', 'database', 'identity', 'jitsi', 'meetings', 'schema'],
 };

@@ -1,6 +1,5 @@
 // Mail delivery: templates, iCalendar, SMTP transport, outbox relay and processor.
 export { buildIcs, icsUid, type IcsMeeting, type IcsOptions } from './ics';
-export { MAIL_DE, MAIL_EN, MAIL_LOCALES, isMailLocale, mailText, type MailKey } from './i18n';
 export { escapeHtml, formatWhen, renderMail, type RenderMailInput, type RenderedMail } from './templates';
 export { MailTransport, describeMailError, isPermanentMailError, smtpOptionsFromUrl } from './mail-transport';
 export {

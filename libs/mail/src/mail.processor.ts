@@ -10,7 +10,7 @@ import { User } from '@moderato/identity';
 import { QUEUES } from '@moderato/jobs';
 import { Invitation, LinkCodes, Meeting, OutboxMessage } from '@moderato/meetings';
 import { PolicyService } from '@moderato/policy';
-import { isMailLocale } from './i18n';
+import { isLocale as isMailLocale } from '@moderato/i18n';
 import { buildIcs } from './ics';
 import { MailTransport, isPermanentMailError } from './mail-transport';
 import { MAIL_CONCURRENCY, MAIL_OPTIONS, type MailJob, type MailJobResult, type ResolvedMailOptions } from './mail.options';

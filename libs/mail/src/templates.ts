@@ -1,7 +1,7 @@
 import type { Locale } from '@moderato/config';
 import { dateTimeFormat, plainText, singleLine } from '@moderato/core';
+import { mailTranslator, type MailKey } from '@moderato/i18n';
 import type { InvitationRole, OccurrenceException, OutboxKind } from '@moderato/meetings';
-import { mailText, type MailKey } from './i18n';
 
 export interface RenderMailInput {
   kind: OutboxKind;
@@ -91,7 +91,7 @@ function occurrenceTimes(meeting: RenderMailInput['meeting'], occurrence: string
 /** Subject, plain text and HTML of one mail, in the invitee's language and time zone. */
 export function renderMail(input: RenderMailInput): RenderedMail {
   const { kind, locale, meeting, invitation } = input;
-  const t = (key: MailKey, params: Record<string, string> = {}) => mailText(locale, key, params);
+  const t = mailTranslator(locale);
   const organizer = oneLine(input.organizer.name || input.organizer.email);
   const title = oneLine(meeting.title);
   const params = { organizer, title, product: input.productName, email: invitation.email };

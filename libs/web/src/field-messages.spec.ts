@@ -1,6 +1,6 @@
 import { pageNumberMessage, unsafeTextMessage } from '@moderato/core';
 import { localizeFieldErrors, localizeFormErrors } from './field-messages';
-import { translator } from './i18n/i18n';
+import { translator } from '@moderato/i18n';
 
 describe('field messages on pages', () => {
   it('are German where a translation exists, naming the field; others stay as they are', () => {

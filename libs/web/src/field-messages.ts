@@ -1,5 +1,5 @@
 import { MAX_PAGE, pageNumberMessage, unsafeTextMessage, type FieldError } from '@moderato/core';
-import type { Translate } from './i18n/i18n';
+import type { Translate } from '@moderato/i18n';
 
 /**
  * Field messages that pages show in the person's language. DTOs and the API speak English;

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppConfig } from '@moderato/config';
+import type { MessageKey } from '@moderato/i18n';
 import { COOKIES, setCookie } from './cookies';
-import type { MessageKey } from './i18n/en';
 
 export type FlashType = 'success' | 'info' | 'warning' | 'error';
 export interface FlashText {

@@ -1,8 +1,6 @@
 export { COOKIES, cookieOptions, setCookie } from './cookies';
 export { CsrfMiddleware, CsrfTokenInvalid, csrfTokenFor, CSRF_FIELD, CSRF_HEADER } from './csrf';
 export { setFlash, takeFlash, type Flash, type FlashText, type FlashType } from './flash';
-export { LOCALES, isLocale, negotiateLocale, translator, type Translate } from './i18n/i18n';
-export type { MessageKey } from './i18n/en';
 export { ProblemFilter, toProblem, type Problem } from './problem.filter';
 export { safeReturnTo } from './safe-redirect';
 export { createValidationPipe, toFieldErrors } from './validation';

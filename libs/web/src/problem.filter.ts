@@ -3,8 +3,8 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { DomainError, type DomainErrorKind, type FieldError } from '@moderato/core';
+import { translator, type Translate } from '@moderato/i18n';
 import { localizeFieldErrors } from './field-messages';
-import { translator, type Translate } from './i18n/i18n';
 import { resolveLocale } from './web-context.middleware';
 
 /** The JSON body of every API error. */

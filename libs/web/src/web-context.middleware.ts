@@ -2,10 +2,10 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
 import { dateTimeFormat } from '@moderato/core';
+import { isLocale, negotiateLocale, translator } from '@moderato/i18n';
 import { PolicyService } from '@moderato/policy';
 import { COOKIES } from './cookies';
 import { takeFlash } from './flash';
-import { isLocale, negotiateLocale, translator } from './i18n/i18n';
 
 /** What every page template can use (Express merges res.locals into the render data). */
 export interface PageLocals {

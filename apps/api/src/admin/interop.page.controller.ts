@@ -2,9 +2,10 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
+import { translator } from '@moderato/i18n';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiInteropService, RecordInteropResultDto, whereOf, type InteropTest } from '@moderato/jitsi';
-import { setFlash, translator, validateForm, type PageLocals } from '@moderato/web';
+import { setFlash, validateForm, type PageLocals } from '@moderato/web';
 import { actorOf } from './actor';
 import { qrSvg } from './qr-svg';
 

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { translator } from '@moderato/i18n';
 import { DirectoryNotConfigured, KeycloakDirectoryService, LdapService } from '@moderato/identity';
 import { MeetingsService, type Caller } from '@moderato/meetings';
-import { translator, type FlashText } from '@moderato/web';
+import type { FlashText } from '@moderato/web';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -6,6 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber, type FieldError } from '@moderato/core';
+import type { MessageKey, Translate } from '@moderato/i18n';
 import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import {
   AddInviteesDto,
@@ -22,7 +23,7 @@ import {
 } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
-import { setFlash, validateForm, type MessageKey, type Translate } from '@moderato/web';
+import { setFlash, validateForm } from '@moderato/web';
 import { callerOf } from './caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';

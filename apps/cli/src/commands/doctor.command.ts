@@ -1,7 +1,7 @@
 import { isEmail, isUUID } from 'class-validator';
 import { loadConfig } from '@moderato/config';
 import { JitsiInteropService, JitsiServersService, formatInteropCheck } from '@moderato/jitsi';
-import { translator } from '@moderato/web';
+import { translator } from '@moderato/i18n';
 import { UsageError, type CliCommand } from '../command';
 import { withAppContext } from '../context';
 import { cliActor } from './actor';

@@ -4,8 +4,8 @@ import { EXPECTED_OUTCOMES, INTEROP_LINKS, INTEROP_OUTCOMES } from './interop-pl
 import type { InteropLinkKind } from './jitsi-server-check.entity';
 
 /**
- * The texts of the interop check, as keys of the i18n catalogues (libs/web/src/i18n en.ts and
- * de.ts). A translator for MessageKey fits `InteropTranslate` only while every key here exists
+ * The texts of the interop check, as keys of the pages' catalogue (libs/i18n: en/jitsi.ts and
+ * de/jitsi.ts). A translator for MessageKey fits `InteropTranslate` only while every key here exists
  * there, so the type check catches a missing text.
  */
 export type InteropMessageKey =

@@ -1,4 +1,4 @@
-import { translator } from '@moderato/web';
+import { translator } from '@moderato/i18n';
 import { interopExpectations, type InteropMessageKey } from './interop-expectations';
 import { interopRoomName, mintInteropLinks } from './interop-plan';
 import { formatInteropCheck } from './interop-text';

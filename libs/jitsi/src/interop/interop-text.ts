@@ -14,7 +14,7 @@ export interface InteropTextInput {
  * The interop check as plain text, for a terminal (`moderato doctor --interop <server>`): the
  * test room and its window, then for each link the URL, what must happen, and for every other
  * outcome what it means with the exact lines to change. Pass `translator('en')` (or 'de') of
- * @moderato/web as `t`.
+ * @moderato/i18n as `t`.
  */
 export function formatInteropCheck(input: InteropTextInput, t: InteropTranslate): string {
   const out: string[] = [

@@ -1,23 +1,10 @@
 import type { Locale } from '@moderato/config';
-import { de } from './de';
-import { en, type MessageKey, type Messages } from './en';
 
+/** The languages of the pages and the mail (`Locale` is declared in libs/config: DEFAULT_LOCALE). */
 export const LOCALES: readonly Locale[] = ['en', 'de'];
-const CATALOGS: Record<Locale, Messages> = { en, de };
-
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
-}
-
-/** A translator for one locale; `{name}` placeholders are filled from `params`. */
-export function translator(locale: Locale): Translate {
-  const catalog = CATALOGS[locale];
-  return (key, params) => {
-    const text = catalog[key] ?? en[key] ?? key;
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
-  };
 }
 
 /** Picks the best supported language from an Accept-Language header (q-values honoured). */

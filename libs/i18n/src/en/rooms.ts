@@ -1,0 +1,42 @@
+/** Permanent rooms (keys rooms, room.*). */
+export const rooms = {
+  'rooms.title': 'Permanent rooms',
+  'rooms.lead': "Rooms without a schedule, such as a staff room. Only the groups and people on a room's access list can open it; everyone else is turned away.",
+  'rooms.add': 'Add a room',
+  'rooms.none': 'No permanent room yet.',
+  'rooms.name': 'Room name',
+  'rooms.slug': 'Address',
+  'rooms.slug.hint': 'The room opens at /r/<address>: lower-case letters, digits and hyphens. Leave it empty to derive it from the name.',
+  'rooms.server': 'Jitsi server',
+  'rooms.server.none': 'No Jitsi server yet: add one first',
+  'rooms.access': 'Access list',
+  'rooms.access.hint':
+    'One entry per line: group:<group name> or user:<email address>, then member or moderator (member if left out). Group names are the groups or roles from your identity provider.',
+  'rooms.access.count': 'Entries: {count}',
+  'rooms.enabled': 'Open (the people on the list can enter)',
+  'rooms.status': 'State',
+  'rooms.status.enabled': 'Open',
+  'rooms.status.disabled': 'Closed',
+  'rooms.new': 'New permanent room',
+  'rooms.edit': 'Edit room',
+  'rooms.link': 'Link to share',
+  'rooms.delete': 'Delete room',
+  'rooms.delete.confirm':
+    'Delete the room "{name}" for good? The address /r/{slug} stops working at once. People already in the video call stay until their token expires.',
+  'rooms.delete.button': 'Delete for good',
+  'rooms.conflict':
+    'Someone changed this room in the meantime, so your change was not saved. Open the room again to see its current state, then make your change again.',
+  'rooms.mine.title': 'My rooms',
+  'rooms.mine.lead': 'Permanent rooms you may open at any time.',
+  'rooms.mine.none': 'No permanent room is open to you.',
+  'rooms.as.member': 'You join as a participant.',
+  'rooms.as.moderator': 'You join as a moderator.',
+  'rooms.enter': 'Enter room',
+  'room.not_found.title': 'This room does not exist',
+  'room.not_found.body': 'The address may be mistyped, or the room was removed. Please ask whoever gave you the link.',
+  'room.refused.title': "You are not on this room's list",
+  'room.refused.body':
+    'Only the groups and people on its access list can open this room. You are signed in as {email}. If you have another account that is on the list, switch to it; otherwise ask an administrator.',
+  'room.closed.title': 'This room is closed at the moment',
+  'room.closed.body': 'An administrator has closed this room. Please try again later or ask an administrator.',
+} as const;
