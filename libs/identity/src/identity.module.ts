@@ -4,6 +4,7 @@ import { AuditModule } from '@moderato/audit';
 import { PolicyModule } from '@moderato/policy';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
+import { ApiTokensStore } from './api-tokens.store';
 import { KeycloakDirectoryService } from './keycloak-directory.service';
 import { RoleGrant } from './role-grant.entity';
 import { AuthGuard } from './auth.guard';
@@ -12,12 +13,26 @@ import { OidcService } from './oidc.service';
 import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
 import { SessionsService } from './sessions.service';
+import { SessionsStore } from './sessions.store';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
+import { UsersStore } from './users.store';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
-  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService, KeycloakDirectoryService],
+  providers: [
+    UsersStore,
+    SessionsStore,
+    ApiTokensStore,
+    UsersService,
+    SessionsService,
+    OidcService,
+    SessionMiddleware,
+    AuthGuard,
+    ApiTokensService,
+    LdapService,
+    KeycloakDirectoryService,
+  ],
   exports: [
     UsersService,
     SessionsService,
