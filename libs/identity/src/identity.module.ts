@@ -5,11 +5,14 @@ import { PolicyModule } from '@moderato/policy';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { ApiTokensStore } from './api-tokens.store';
-import { KeycloakDirectoryService } from './keycloak-directory.service';
-import { RoleGrant } from './role-grant.entity';
 import { AuthGuard } from './auth.guard';
+import { DirectoryService } from './directory.service';
+import { KeycloakDirectoryService } from './keycloak-directory.service';
+import { LdapConnection } from './ldap/ldap-connection';
+import { LdapDirectoryService } from './ldap/ldap-directory.service';
 import { LdapService } from './ldap/ldap.service';
 import { OidcService } from './oidc.service';
+import { RoleGrant } from './role-grant.entity';
 import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
 import { SessionsService } from './sessions.service';
@@ -30,8 +33,11 @@ import { UsersStore } from './users.store';
     SessionMiddleware,
     AuthGuard,
     ApiTokensService,
+    LdapConnection,
     LdapService,
+    LdapDirectoryService,
     KeycloakDirectoryService,
+    DirectoryService,
   ],
   exports: [
     UsersService,
@@ -43,7 +49,9 @@ import { UsersStore } from './users.store';
     AuditModule,
     PolicyModule,
     LdapService,
+    LdapDirectoryService,
     KeycloakDirectoryService,
+    DirectoryService,
   ],
 })
 export class IdentityModule {}

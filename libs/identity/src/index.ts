@@ -33,6 +33,9 @@ export { claimAt, effectiveRoles, rolesFromClaims, type Role, type RoleSettings 
 export { SessionMiddleware } from './session.middleware';
 export { SessionsService, hashSessionToken, type SessionCheck } from './sessions.service';
 export { UsersService, type IdentityProfile, type RoleFilter, type OverrideChoice, type AdminActor } from './users.service';
-export { LdapService, MAX_GROUP_MEMBERS, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
+export { MAX_GROUP_MEMBERS, type Directory, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './directory';
+export { DirectoryService } from './directory.service';
+export { LdapService } from './ldap/ldap.service';
+export { LdapDirectoryService } from './ldap/ldap-directory.service';
 export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';
