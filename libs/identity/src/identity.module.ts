@@ -17,6 +17,7 @@ import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
 import { SessionsService } from './sessions.service';
 import { SessionsStore } from './sessions.store';
+import { SignInService } from './sign-in.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 import { UsersStore } from './users.store';
@@ -30,6 +31,7 @@ import { UsersStore } from './users.store';
     UsersService,
     SessionsService,
     OidcService,
+    SignInService,
     SessionMiddleware,
     AuthGuard,
     ApiTokensService,
@@ -43,6 +45,7 @@ import { UsersStore } from './users.store';
     UsersService,
     SessionsService,
     OidcService,
+    SignInService,
     SessionMiddleware,
     AuthGuard,
     ApiTokensService,
