@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, type DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { isUUID } from 'class-validator';
 import { Clock, DomainError, InvalidInputError } from '@moderato/core';
-import { ApiToken, type ApiTokenScope } from './api-token.entity';
+import { Transactions } from '@moderato/database';
+import type { ApiToken, ApiTokenScope } from './api-token.entity';
 import type { CreateApiTokenDto } from './api-token.dto';
+import { ApiTokensStore } from './api-tokens.store';
 import type { Role } from './role-mapping';
-import { User } from './user.entity';
+import type { User } from './user.entity';
 
 export const API_TOKEN_PREFIX = 'mdt_';
 const TOUCH_INTERVAL_MS = 60_000;
@@ -33,7 +33,8 @@ export interface TokenActor {
 @Injectable()
 export class ApiTokensService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: ApiTokensStore,
+    private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -52,9 +53,9 @@ export class ApiTokensService {
     if (refused.length) throw new InvalidInputError([{ field: 'scopes', messages: [`you may not grant: ${refused.join(', ')}`] }]);
     const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
-      const record = await manager.getRepository(ApiToken).save(
-        manager.getRepository(ApiToken).create({
+    return this.transactions.run(async (tx) => {
+      const record = await this.store.insert(
+        {
           userId: actor.user.id,
           name: dto.name,
           tokenHash: hashApiToken(token),
@@ -62,7 +63,8 @@ export class ApiTokensService {
           scopes: [...new Set(dto.scopes)],
           expiresAt: new Date(now.getTime() + dto.expiresInDays * 86_400_000),
           createdAt: now,
-        }),
+        },
+        tx,
       );
       await this.audit.record(
         {
@@ -72,7 +74,7 @@ export class ApiTokensService {
           subject: { type: 'api_token', id: record.id },
           metadata: { name: record.name, scopes: record.scopes, expiresAt: record.expiresAt.toISOString() },
         },
-        manager,
+        tx,
       );
       return { token, record };
     });
@@ -80,19 +82,18 @@ export class ApiTokensService {
 
   /** A person's tokens (newest first), revoked ones included so the history stays visible. */
   list(userId: string): Promise<ApiToken[]> {
-    return this.dataSource.getRepository(ApiToken).find({ where: { userId }, order: { createdAt: 'DESC' } });
+    return this.store.listOf(userId);
   }
 
   /** Revokes a token; `ownerId` limits it to that person's tokens (admins pass none). */
   async revoke(tokenId: string, actor: { id: string | null; label: string | null; ip?: string | null }, ownerId?: string): Promise<ApiToken> {
     if (!isUUID(tokenId)) throw new ApiTokenNotFound();
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(ApiToken);
-      const token = await repository.findOne({ where: { id: tokenId, ...(ownerId ? { userId: ownerId } : {}) }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const token = await this.store.lock(tokenId, ownerId, tx);
       if (!token) throw new ApiTokenNotFound();
       if (token.revokedAt) return token;
       token.revokedAt = this.clock.now();
-      await repository.save(token);
+      await this.store.save(token, tx);
       await this.audit.record(
         {
           action: 'api_token.revoked',
@@ -101,7 +102,7 @@ export class ApiTokensService {
           subject: { type: 'api_token', id: token.id },
           metadata: { name: token.name, owner: token.userId },
         },
-        manager,
+        tx,
       );
       return token;
     });
@@ -110,15 +111,14 @@ export class ApiTokensService {
   /** Checks a bearer token; a live one gets "last used" moved forward (at most once a minute). */
   async authenticate(token: string, ip: string | null): Promise<ApiTokenCheck> {
     if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return { ok: false, reason: 'unknown' };
-    const repository = this.dataSource.getRepository(ApiToken);
-    const record = await repository.findOne({ where: { tokenHash: hashApiToken(token) }, relations: { user: true } });
+    const record = await this.store.findByHash(hashApiToken(token));
     if (!record?.user) return { ok: false, reason: 'unknown' };
     if (record.revokedAt) return { ok: false, reason: 'revoked' };
     const now = this.clock.now();
     if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
     if (record.user.disabled) return { ok: false, reason: 'disabled' };
     if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS || record.lastUsedIp !== ip) {
-      await repository.update({ id: record.id, revokedAt: IsNull() }, { lastUsedAt: now, lastUsedIp: ip });
+      await this.store.touch(record.id, now, ip);
       record.lastUsedAt = now;
       record.lastUsedIp = ip;
     }

@@ -4,31 +4,57 @@ import { AuditModule } from '@moderato/audit';
 import { PolicyModule } from '@moderato/policy';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
-import { KeycloakDirectoryService } from './keycloak-directory.service';
-import { RoleGrant } from './role-grant.entity';
+import { ApiTokensStore } from './api-tokens.store';
 import { AuthGuard } from './auth.guard';
+import { DirectoryService } from './directory.service';
+import { KeycloakDirectoryService } from './keycloak-directory.service';
+import { LdapConnection } from './ldap/ldap-connection';
+import { LdapDirectoryService } from './ldap/ldap-directory.service';
 import { LdapService } from './ldap/ldap.service';
 import { OidcService } from './oidc.service';
+import { RoleGrant } from './role-grant.entity';
 import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
 import { SessionsService } from './sessions.service';
+import { SessionsStore } from './sessions.store';
+import { SignInService } from './sign-in.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
+import { UsersStore } from './users.store';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
-  providers: [UsersService, SessionsService, OidcService, SessionMiddleware, AuthGuard, ApiTokensService, LdapService, KeycloakDirectoryService],
+  providers: [
+    UsersStore,
+    SessionsStore,
+    ApiTokensStore,
+    UsersService,
+    SessionsService,
+    OidcService,
+    SignInService,
+    SessionMiddleware,
+    AuthGuard,
+    ApiTokensService,
+    LdapConnection,
+    LdapService,
+    LdapDirectoryService,
+    KeycloakDirectoryService,
+    DirectoryService,
+  ],
   exports: [
     UsersService,
     SessionsService,
     OidcService,
+    SignInService,
     SessionMiddleware,
     AuthGuard,
     ApiTokensService,
     AuditModule,
     PolicyModule,
     LdapService,
+    LdapDirectoryService,
     KeycloakDirectoryService,
+    DirectoryService,
   ],
 })
 export class IdentityModule {}

@@ -32,7 +32,11 @@ export { OidcService, type LoginTransaction, type CompletedLogin } from './oidc.
 export { claimAt, effectiveRoles, rolesFromClaims, type Role, type RoleSettings } from './role-mapping';
 export { SessionMiddleware } from './session.middleware';
 export { SessionsService, hashSessionToken, type SessionCheck } from './sessions.service';
+export { SignInService, type LdapSignIn, type SignInContext, type SignedIn } from './sign-in.service';
 export { UsersService, type IdentityProfile, type RoleFilter, type OverrideChoice, type AdminActor } from './users.service';
-export { LdapService, MAX_GROUP_MEMBERS, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
+export { MAX_GROUP_MEMBERS, type Directory, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './directory';
+export { DirectoryService } from './directory.service';
+export { LdapService } from './ldap/ldap.service';
+export { LdapDirectoryService } from './ldap/ldap-directory.service';
 export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';

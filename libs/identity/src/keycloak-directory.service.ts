@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@moderato/config';
 import { DirectoryGroupNotFound, DirectoryMisconfigured, DirectoryNotConfigured, DirectoryUnavailable } from './identity.errors';
-import { uniquePeople, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './ldap/ldap.service';
+import { uniquePeople, type Directory, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './directory';
 
 /** One page of a group's members; also the most members read beyond the invitation limit (2,000). */
 const PAGE = 500;
@@ -29,7 +29,7 @@ interface KeycloakGroup {
  * by its path without the leading slash (`classes/7b`), so nested groups with one name stay apart.
  */
 @Injectable()
-export class KeycloakDirectoryService {
+export class KeycloakDirectoryService implements Directory {
   private readonly logger = new Logger('KeycloakDirectory');
   private token: { value: string; until: number } | null = null;
   private tokenEndpoint: string | null = null;

@@ -1,21 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, IsNull, MoreThan, type Repository } from 'typeorm';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
-import { EntityColumns, preparedQuery, rowReader, namedStatement } from '@moderato/database';
 import { Clock } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { SessionNotFound } from './identity.errors';
-import { Session } from './session.entity';
-import { User } from './user.entity';
+import type { Session } from './session.entity';
+import { SessionsStore, type LiveAt } from './sessions.store';
+import type { User } from './user.entity';
 
 export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Writes "last seen" at most this often, so that browsing does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
-const TOUCH_STATEMENT = namedStatement('moderato_session_touch', 'UPDATE "sessions" SET "last_seen_at" = $1 WHERE "id" = $2');
 
 export type SessionCheck = { ok: true; session: Session; user: User } | { ok: false; reason: 'unknown' | 'revoked' | 'idle' | 'expired' | 'disabled' };
 
@@ -27,112 +24,113 @@ export type SessionCheck = { ok: true; session: Session; user: User } | { ok: fa
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly store: SessionsStore,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {
-    // The ID token (a kilobyte, needed only to sign out at the IdP) is not read on every request.
-    this.sessionColumns = new EntityColumns(dataSource, Session, { except: ['idToken'] });
-    this.userColumns = new EntityColumns(dataSource, User);
-    this.checkStatement = namedStatement(
-      'moderato_session_check',
-      `SELECT ${this.sessionColumns.select('s')}, ${this.userColumns.select('u')} FROM "sessions" "s" JOIN "users" "u" ON "u"."id" = "s"."user_id" WHERE "s"."token_hash" = $1`,
-    );
-  }
-
-  private readonly sessionColumns: EntityColumns<Session>;
-  private readonly userColumns: EntityColumns<User>;
-  private readonly checkStatement: { name: string; text: string };
+  ) {}
 
   async create(user: User, details: { idToken?: string | null; userAgent?: string | null; ip?: string | null }) {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const { sessionMaxHours } = await this.policy.current();
-    const session = await this.sessions.save(
-      this.sessions.create({
-        tokenHash: hashSessionToken(token),
-        userId: user.id,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + sessionMaxHours * 3600_000),
-        idToken: details.idToken ?? null,
-        userAgent: details.userAgent?.slice(0, 512) ?? null,
-        ip: details.ip ?? null,
-      }),
-    );
+    const session = await this.store.insert({
+      tokenHash: hashSessionToken(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + sessionMaxHours * 3600_000),
+      idToken: details.idToken ?? null,
+      userAgent: details.userAgent?.slice(0, 512) ?? null,
+      ip: details.ip ?? null,
+    });
     return { token, session };
   }
 
   /** Checks the cookie's token; a live session gets its "last seen" moved forward. */
   async check(token: string): Promise<SessionCheck> {
-    // Every signed-in request runs this: one prepared statement on the pool (see hot-path.ts).
-    const [row] = await preparedQuery(this.dataSource, this.checkStatement, [hashSessionToken(token)]);
-    if (!row) return { ok: false, reason: 'unknown' };
-    const next = rowReader(row);
-    const session = next(this.sessionColumns)!;
-    session.user = next(this.userColumns)!;
+    // Every signed-in request runs this: one prepared statement, and a second at most once a minute.
+    const session = await this.store.findForCheck(hashSessionToken(token));
+    if (!session) return { ok: false, reason: 'unknown' };
+    const user = session.user!;
     const now = this.clock.now();
     if (session.revokedAt) return { ok: false, reason: 'revoked' };
-    if (session.user.disabled) return { ok: false, reason: 'disabled' };
+    if (user.disabled) return { ok: false, reason: 'disabled' };
     if (now >= session.expiresAt) return { ok: false, reason: 'expired' };
     const { sessionIdleMinutes } = await this.policy.current();
     if (now.getTime() - session.lastSeenAt.getTime() >= sessionIdleMinutes * 60_000) {
       return { ok: false, reason: 'idle' };
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
-      await preparedQuery(this.dataSource, TOUCH_STATEMENT, [now, session.id]);
+      await this.store.touch(session.id, now);
       session.lastSeenAt = now;
     }
-    return { ok: true, session, user: session.user };
+    return { ok: true, session, user };
   }
 
   /** The IdP's ID token of a session (for the IdP's sign-out), which check() does not load. */
-  async idTokenOf(sessionId: string): Promise<string | null> {
-    const session = await this.sessions.findOne({ where: { id: sessionId }, select: { id: true, idToken: true } });
-    return session?.idToken ?? null;
+  idTokenOf(sessionId: string): Promise<string | null> {
+    return this.store.idTokenOf(sessionId);
   }
 
   /** Sessions of a user that can still be used, most recent first. */
   async listActive(userId: string): Promise<Session[]> {
-    return this.sessions.find({ where: { userId, ...(await this.liveConditions()) }, order: { lastSeenAt: 'DESC' } });
+    return this.store.listLive(userId, await this.liveAt());
   }
 
   /** Every live session (administration), most recently used first, with its user. */
   async listAllActive(options: { page: number; pageSize: number }): Promise<{ sessions: Session[]; total: number }> {
-    const [sessions, total] = await this.sessions.findAndCount({
-      where: await this.liveConditions(),
-      relations: { user: true },
-      order: { lastSeenAt: 'DESC' },
-      skip: (options.page - 1) * options.pageSize,
-      take: options.pageSize,
-    });
-    return { sessions, total };
+    return this.store.pageLive(options, await this.liveAt());
   }
 
   /** The live session with this id, or null. */
   async findActive(sessionId: string): Promise<Session | null> {
-    return this.sessions.findOne({ where: { id: sessionId, ...(await this.liveConditions()) }, relations: { user: true } });
+    return this.store.findLive(sessionId, await this.liveAt());
   }
 
-  private async liveConditions() {
+  private async liveAt(): Promise<LiveAt> {
     const now = this.clock.now();
     const { sessionIdleMinutes } = await this.policy.current();
-    const idleCutoff = new Date(now.getTime() - sessionIdleMinutes * 60_000);
-    return { revokedAt: IsNull(), expiresAt: MoreThan(now), lastSeenAt: MoreThan(idleCutoff) };
+    return { now, idleCutoff: new Date(now.getTime() - sessionIdleMinutes * 60_000) };
   }
 
   /** Ends one session of `userId` (a person can only end their own; admins use revokeById). */
   async revokeOwn(userId: string, sessionId: string): Promise<Session> {
-    const session = await this.sessions.findOneBy({ id: sessionId, userId, revokedAt: IsNull() });
+    const session = await this.store.findUnrevokedOf(userId, sessionId);
     if (!session) throw new SessionNotFound();
     session.revokedAt = this.clock.now();
-    return this.sessions.save(session);
+    return this.store.save(session);
+  }
+
+  /**
+   * "Sign out there" on the account's sessions page: ends one of the person's own sessions
+   * (`current`: the one they use now), audited.
+   */
+  async signOutOwn(user: User, sessionId: string, options: { current: boolean; ip?: string | null }): Promise<void> {
+    await this.revokeOwn(user.id, sessionId);
+    await this.audit.record({
+      action: 'session.revoked',
+      actor: { id: user.id, label: user.email },
+      subject: { type: 'session', id: sessionId },
+      metadata: { by: 'owner', current: options.current },
+      ip: options.ip,
+    });
+  }
+
+  /** "Sign out everywhere": ends every session of the person, audited. */
+  async signOutEverywhere(user: User, ip?: string | null): Promise<void> {
+    const count = await this.revokeAll(user.id);
+    await this.audit.record({
+      action: 'session.revoked',
+      actor: { id: user.id, label: user.email },
+      subject: { type: 'user', id: user.id },
+      metadata: { by: 'owner', scope: 'all', count },
+      ip,
+    });
   }
 
   async revoke(sessionId: string): Promise<void> {
-    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.store.revoke(sessionId, this.clock.now());
   }
 
   /** An admin ends someone's live session (audited); SessionNotFound when there is none with this id. */
@@ -164,8 +162,7 @@ export class SessionsService {
   }
 
   /** Ends every session of a user; returns how many were open. */
-  async revokeAll(userId: string): Promise<number> {
-    const result = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    return result.affected ?? 0;
+  revokeAll(userId: string): Promise<number> {
+    return this.store.revokeAllOf(userId, this.clock.now());
   }
 }

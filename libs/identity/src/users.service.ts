@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, type DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
 import { Clock, singleLine } from '@moderato/core';
 import { AuditService, type Actor } from '@moderato/audit';
+import { Transactions } from '@moderato/database';
 import { isUUID } from 'class-validator';
 import { AccountDisabled, SelfLockout, UserNotFound } from './identity.errors';
 import { effectiveRoles, type Role } from './role-mapping';
-import { RoleGrant } from './role-grant.entity';
-import { Session } from './session.entity';
-import { User, type RoleOverride, type RoleOverrides } from './user.entity';
+import type { RoleGrant } from './role-grant.entity';
+import { SessionsStore } from './sessions.store';
+import type { User, RoleOverride, RoleOverrides } from './user.entity';
+import { UsersStore } from './users.store';
 
 export type RoleFilter = 'admin' | 'organizer' | 'participant' | 'disabled';
 /** `idp` removes the override: the identity provider decides again. */
@@ -31,7 +31,9 @@ export interface IdentityProfile {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: UsersStore,
+    private readonly sessions: SessionsStore,
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -42,12 +44,8 @@ export class UsersService {
    * avatar and IdP roles are taken anew each time. A disabled account cannot log in.
    */
   async upsertFromLogin(profile: IdentityProfile): Promise<User> {
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(User);
-      const existing = await repository.findOne({
-        where: { issuer: profile.issuer, subject: profile.subject },
-        lock: { mode: 'pessimistic_write' },
-      });
+    return this.transactions.run(async (tx) => {
+      const existing = await this.store.lockByIdentity(profile.issuer, profile.subject, tx);
       if (existing?.disabled) throw new AccountDisabled();
       const fields = {
         email: profile.email.toLowerCase(),
@@ -58,24 +56,16 @@ export class UsersService {
         idpRoles: profile.idpRoles,
         lastLoginAt: this.clock.now(),
       };
-      const grant = profile.emailVerified ? await manager.getRepository(RoleGrant).findOneBy({ email: fields.email }) : null;
-      if (grant) await manager.getRepository(RoleGrant).delete({ email: grant.email });
+      const grant = profile.emailVerified ? await this.store.takeGrant(fields.email, tx) : null;
       const withGrant = (overrides: RoleOverrides) => (grant ? { ...grant.overrides, ...overrides } : overrides);
-      if (existing) return repository.save(Object.assign(existing, fields, { roleOverrides: withGrant(existing.roleOverrides ?? {}) }));
-      // Two first logins at once: the unique (issuer, subject) index lets one insert win.
-      await repository
-        .createQueryBuilder()
-        .insert()
-        .values({ issuer: profile.issuer, subject: profile.subject, ...fields, roleOverrides: withGrant({}) })
-        .orIgnore()
-        .execute();
-      return repository.findOneByOrFail({ issuer: profile.issuer, subject: profile.subject });
+      if (existing) return this.store.save(Object.assign(existing, fields, { roleOverrides: withGrant(existing.roleOverrides ?? {}) }), tx);
+      return this.store.insertFirstLogin({ issuer: profile.issuer, subject: profile.subject }, { ...fields, roleOverrides: withGrant({}) }, tx);
     });
   }
 
   findById(id: string): Promise<User | null> {
     if (!isUUID(id)) return Promise.resolve(null);
-    return this.dataSource.getRepository(User).findOneBy({ id });
+    return this.store.findById(id);
   }
 
   async getById(id: string): Promise<User> {
@@ -86,30 +76,11 @@ export class UsersService {
 
   /** Administration: users by name/email text and role, alphabetically, one page at a time. */
   async search(options: { q?: string; role?: RoleFilter; page: number; pageSize: number }): Promise<{ users: User[]; total: number }> {
-    const query = this.dataSource.getRepository(User).createQueryBuilder('u');
-    const text = options.q?.trim();
-    if (text) {
-      const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.andWhere('(u.email LIKE :pattern OR lower(u.display_name) LIKE :pattern)', { pattern });
-    }
-    const held = (role: 'organizer' | 'admin') => {
-      return `((u.role_overrides->>'${role}') = 'grant' OR (coalesce(u.role_overrides->>'${role}', '') <> 'block' AND u.idp_roles && :${role}Names::text[]))`;
-    };
-    const params = {
-      organizerNames: this.config.roles.organizer.map((name) => name.trim().toLowerCase().replace(/^\/+/, '')),
-      adminNames: this.config.roles.admin.map((name) => name.trim().toLowerCase().replace(/^\/+/, '')),
-    };
-    if (options.role === 'admin') query.andWhere(held('admin'), params);
-    else if (options.role === 'organizer') query.andWhere(held('organizer'), params);
-    else if (options.role === 'participant') query.andWhere(`NOT ${held('organizer')} AND NOT ${held('admin')}`, params);
-    else if (options.role === 'disabled') query.andWhere('u.disabled = true');
-    const [users, total] = await query
-      .orderBy('lower(u.display_name)', 'ASC')
-      .addOrderBy('u.email', 'ASC')
-      .skip((options.page - 1) * options.pageSize)
-      .take(options.pageSize)
-      .getManyAndCount();
-    return { users, total };
+    const names = (configured: string[]) => configured.map((name) => name.trim().toLowerCase().replace(/^\/+/, ''));
+    return this.store.search(
+      { text: options.q?.trim(), role: options.role, page: options.page, pageSize: options.pageSize },
+      { organizer: names(this.config.roles.organizer), admin: names(this.config.roles.admin) },
+    );
   }
 
   /**
@@ -117,9 +88,8 @@ export class UsersService {
    * cannot take their own admin rights away.
    */
   async setRoleOverrides(userId: string, choice: { organizer?: OverrideChoice; admin?: OverrideChoice }, actor: AdminActor): Promise<User> {
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(User);
-      const user = isUUID(userId) ? await repository.findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } }) : null;
+    return this.transactions.run(async (tx) => {
+      const user = isUUID(userId) ? await this.store.lockById(userId, tx) : null;
       if (!user) throw new UserNotFound();
       const before = { ...(user.roleOverrides ?? {}) };
       const next: RoleOverrides = { ...before };
@@ -132,7 +102,7 @@ export class UsersService {
       if (actor.id === user.id && !effectiveRoles(user.idpRoles, next, this.config.roles).includes('admin')) throw new SelfLockout('admin');
       if (JSON.stringify(before) === JSON.stringify(next)) return user;
       user.roleOverrides = next;
-      const saved = await repository.save(user);
+      const saved = await this.store.save(user, tx);
       await this.audit.record(
         {
           action: 'user.roles_changed',
@@ -141,7 +111,7 @@ export class UsersService {
           subject: { type: 'user', id: user.id },
           metadata: { email: user.email, from: before, to: next, roles: effectiveRoles(user.idpRoles, next, this.config.roles) },
         },
-        manager,
+        tx,
       );
       return saved;
     });
@@ -149,19 +119,14 @@ export class UsersService {
 
   /** Disables (every session ends at once) or re-enables an account. Not one's own. */
   async setDisabled(userId: string, disabled: boolean, actor: AdminActor): Promise<{ user: User; sessionsRevoked: number }> {
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(User);
-      const user = isUUID(userId) ? await repository.findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } }) : null;
+    return this.transactions.run(async (tx) => {
+      const user = isUUID(userId) ? await this.store.lockById(userId, tx) : null;
       if (!user) throw new UserNotFound();
       if (disabled && actor.id === user.id) throw new SelfLockout('disabled');
       if (user.disabled === disabled) return { user, sessionsRevoked: 0 };
       user.disabled = disabled;
-      const saved = await repository.save(user);
-      let sessionsRevoked = 0;
-      if (disabled) {
-        const result = await manager.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-        sessionsRevoked = result.affected ?? 0;
-      }
+      const saved = await this.store.save(user, tx);
+      const sessionsRevoked = disabled ? await this.sessions.revokeAllOf(user.id, this.clock.now(), tx) : 0;
       await this.audit.record(
         {
           action: disabled ? 'user.disabled' : 'user.enabled',
@@ -170,7 +135,7 @@ export class UsersService {
           subject: { type: 'user', id: user.id },
           metadata: { email: user.email, sessionsRevoked },
         },
-        manager,
+        tx,
       );
       return { user: saved, sessionsRevoked };
     });
@@ -182,17 +147,15 @@ export class UsersService {
    */
   async grantByEmail(email: string, overrides: RoleOverrides, actor: AdminActor): Promise<{ appliedTo: number; pending: boolean }> {
     const address = email.trim().toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
-      const users = await manager.getRepository(User).find({ where: { email: address, emailVerified: true }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const users = await this.store.lockVerifiedByEmail(address, tx);
       for (const user of users) {
         user.roleOverrides = { ...(user.roleOverrides ?? {}), ...overrides };
-        await manager.getRepository(User).save(user);
+        await this.store.save(user, tx);
       }
       if (!users.length) {
-        const existing = await manager.getRepository(RoleGrant).findOneBy({ email: address });
-        await manager
-          .getRepository(RoleGrant)
-          .save({ email: address, overrides: { ...(existing?.overrides ?? {}), ...overrides }, createdByLabel: actor.label });
+        const existing = await this.store.findGrant(address, tx);
+        await this.store.saveGrant({ email: address, overrides: { ...(existing?.overrides ?? {}), ...overrides }, createdByLabel: actor.label }, tx);
       }
       await this.audit.record(
         {
@@ -202,7 +165,7 @@ export class UsersService {
           subject: { type: 'email', id: address },
           metadata: { overrides, appliedTo: users.length },
         },
-        manager,
+        tx,
       );
       return { appliedTo: users.length, pending: users.length === 0 };
     });
@@ -210,7 +173,7 @@ export class UsersService {
 
   /** Grants waiting for a first login. */
   pendingGrants(): Promise<RoleGrant[]> {
-    return this.dataSource.getRepository(RoleGrant).find({ order: { createdAt: 'DESC' } });
+    return this.store.pendingGrants();
   }
 
   rolesOf(user: User): Role[] {

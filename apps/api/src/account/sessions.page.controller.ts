@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { CurrentAuth, SESSION_COOKIE, SessionsService, sessionCookieOptions, type AuthContext } from '@moderato/identity';
 import { PolicyService } from '@moderato/policy';
@@ -13,7 +12,6 @@ import { describeDevice } from './device';
 export class SessionsPageController {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly policy: PolicyService,
   ) {}
@@ -44,14 +42,7 @@ export class SessionsPageController {
   @Post(':id/revoke')
   @HttpCode(303)
   async revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentAuth() auth: AuthContext, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.sessions.revokeOwn(auth.user.id, id);
-    await this.audit.record({
-      action: 'session.revoked',
-      actor: { id: auth.user.id, label: auth.user.email },
-      subject: { type: 'session', id },
-      metadata: { by: 'owner', current: id === auth.session!.id },
-      ip: req.ip,
-    });
+    await this.sessions.signOutOwn(auth.user, id, { current: id === auth.session!.id, ip: req.ip });
     if (id === auth.session!.id) {
       res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
       setFlash(res, this.config, { type: 'success', key: 'flash.signedOut' });
@@ -65,14 +56,7 @@ export class SessionsPageController {
   @Post('revoke-all')
   @HttpCode(303)
   async revokeAll(@CurrentAuth() auth: AuthContext, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const count = await this.sessions.revokeAll(auth.user.id);
-    await this.audit.record({
-      action: 'session.revoked',
-      actor: { id: auth.user.id, label: auth.user.email },
-      subject: { type: 'user', id: auth.user.id },
-      metadata: { by: 'owner', scope: 'all', count },
-      ip: req.ip,
-    });
+    await this.sessions.signOutEverywhere(auth.user, req.ip);
     res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
     setFlash(res, this.config, { type: 'success', key: 'flash.signedOutEverywhere' });
     res.redirect(303, '/');

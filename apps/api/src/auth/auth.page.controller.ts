@@ -1,38 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
-import { Clock, DomainError, NotFoundError, Public } from '@moderato/core';
+import { NotFoundError, Public } from '@moderato/core';
 import {
-  InvalidCredentials,
   LOGIN_COOKIE,
-  LdapService,
-  LoginFailed,
-  OidcService,
   SESSION_COOKIE,
-  SessionsService,
-  UsersService,
+  SignInService,
   loginCookieOptions,
   sessionCookieOptions,
   type LoginTransaction,
-  type User,
+  type SignInContext,
 } from '@moderato/identity';
 import { safeReturnTo, setFlash, validateForm } from '@moderato/web';
 import { LoginFormDto } from './login-form.dto';
-
-/** Failed LDAP sign-ins per username before the account's sign-in pauses (brute force). */
-const MAX_FAILURES_PER_USERNAME = 10;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-
-/**
- * The key of the per-username failure counter: NFKC and case folding, the way the directory
- * compares names, so "ｓtudent2" (fullwidth s) or "STUDENT2" do not get fresh guesses for student2.
- */
-function usernameKey(typed: string): string {
-  // Upper then lower case folds what lower case alone keeps apart (ß and ẞ, ς and σ, ﬀ via NFKC).
-  return typed.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
-}
 
 function readTransaction(req: Request): LoginTransaction | undefined {
   const raw: unknown = req.signedCookies?.[LOGIN_COOKIE];
@@ -51,13 +32,8 @@ function readTransaction(req: Request): LoginTransaction | undefined {
 @Public()
 export class AuthPageController {
   constructor(
-    private readonly oidc: OidcService,
-    private readonly users: UsersService,
-    private readonly sessions: SessionsService,
-    private readonly audit: AuditService,
+    private readonly signIn: SignInService,
     private readonly config: AppConfig,
-    private readonly ldap: LdapService,
-    private readonly clock: Clock,
   ) {}
 
   /**
@@ -67,7 +43,7 @@ export class AuthPageController {
    */
   @Get('login')
   async login(@Query('returnTo') returnTo: unknown, @Query('switch') switchAccount: unknown, @Res() res: Response): Promise<void> {
-    if (this.ldap.enabled) return this.renderLoginForm(res, 200, { returnTo: safeReturnTo(returnTo), switchAccount: switchAccount === '1' });
+    if (this.signIn.ldapEnabled) return this.renderLoginForm(res, 200, { returnTo: safeReturnTo(returnTo), switchAccount: switchAccount === '1' });
     await this.redirectToIdp(returnTo, switchAccount, res);
   }
 
@@ -78,46 +54,24 @@ export class AuthPageController {
     await this.redirectToIdp(returnTo, switchAccount, res);
   }
 
-  /**
-   * LDAP sign-in: service bind → search → bind as the person → groups → roles, then the same
-   * user and session machinery as OpenID Connect. Every refusal shows one message.
-   */
+  /** LDAP sign-in (SignInService.withLdap). Every refusal shows one message. */
   @Post('login')
   async ldapLogin(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!this.ldap.enabled) throw new NotFoundError('LDAP sign-in');
+    if (!this.signIn.ldapEnabled) throw new NotFoundError('LDAP sign-in');
     const returnTo = safeReturnTo(body?.returnTo);
     const typed = typeof body?.username === 'string' ? body.username.trim().slice(0, 256) : '';
-    const username = usernameKey(typed);
-    const refuse = async (error: InvalidCredentials, status: number) => {
-      await this.audit.record({
-        action: 'auth.login_failed',
-        metadata: { code: error.code, details: error.details ?? null, method: 'ldap', username },
-        ip: req.ip,
-      });
-      this.renderLoginForm(res, status, { returnTo, username: typed, error: error.problem === 'too_many_failures' ? 'login.tooMany' : 'login.invalid' });
-    };
     const form = await validateForm(LoginFormDto, body);
-    if (!form.ok) return refuse(new InvalidCredentials(typeof body?.password === 'string' && body.password ? 'invalid_username' : 'empty_password'), 401);
-    const since = new Date(this.clock.now().getTime() - FAILURE_WINDOW_MS);
-    if (username && (await this.audit.countSince('auth.login_failed', since, { method: 'ldap', username })) >= MAX_FAILURES_PER_USERNAME) {
-      return refuse(new InvalidCredentials('too_many_failures'), 429);
+    const passwordGiven = typeof body?.password === 'string' && body.password !== '';
+    const result = await this.signIn.withLdap({ typed, credentials: form.ok ? form.value : null, passwordGiven }, this.contextOf(req));
+    if (!result.ok) {
+      return this.renderLoginForm(res, result.status, {
+        returnTo,
+        username: typed,
+        error: result.problem === 'too_many_failures' ? 'login.tooMany' : 'login.invalid',
+      });
     }
-    try {
-      const profile = await this.ldap.authenticate(form.value.username, form.value.password);
-      const user = await this.users.upsertFromLogin(profile);
-      await this.startSession(req, res, user, null, 'ldap');
-      res.redirect(303, returnTo);
-    } catch (error) {
-      if (error instanceof InvalidCredentials) return refuse(error, 401);
-      if (error instanceof DomainError) {
-        await this.audit.record({
-          action: error instanceof LoginFailed ? 'auth.login_failed' : 'auth.login_refused',
-          metadata: { code: error.code, details: error.details ?? null, method: 'ldap', username },
-          ip: req.ip,
-        });
-      }
-      throw error;
-    }
+    res.cookie(SESSION_COOKIE, result.token, sessionCookieOptions(this.config));
+    res.redirect(303, returnTo);
   }
 
   @Get('callback')
@@ -126,21 +80,9 @@ export class AuthPageController {
     // One use only: a replayed callback finds no transaction.
     res.clearCookie(LOGIN_COOKIE, { ...loginCookieOptions(this.config), maxAge: undefined, signed: false });
     const callbackUrl = new URL(req.originalUrl, this.config.publicUrl);
-    try {
-      const { profile, idToken } = await this.oidc.completeLogin(callbackUrl, transaction);
-      const user = await this.users.upsertFromLogin(profile);
-      await this.startSession(req, res, user, idToken, 'oidc');
-      res.redirect(303, safeReturnTo(transaction?.returnTo));
-    } catch (error) {
-      if (error instanceof DomainError) {
-        await this.audit.record({
-          action: error instanceof LoginFailed ? 'auth.login_failed' : 'auth.login_refused',
-          metadata: { code: error.code, details: error.details ?? null },
-          ip: req.ip,
-        });
-      }
-      throw error;
-    }
+    const { token } = await this.signIn.withOidc(callbackUrl, transaction, this.contextOf(req));
+    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config));
+    res.redirect(303, safeReturnTo(transaction?.returnTo));
   }
 
   /** "Switch account" (e.g. from a link sent to someone else): sign out here, sign in anew. */
@@ -148,16 +90,7 @@ export class AuthPageController {
   @HttpCode(303)
   async switchAccount(@Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     res.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(this.config), signed: false });
-    if (req.auth?.session) {
-      await this.sessions.revoke(req.auth.session.id);
-      await this.audit.record({
-        action: 'auth.logout',
-        actor: { id: req.auth.user.id, label: req.auth.user.email },
-        subject: { type: 'session', id: req.auth.session.id },
-        metadata: { switchAccount: true },
-        ip: req.ip,
-      });
-    }
+    if (req.auth?.session) await this.signIn.switchAccount(req.auth.user, req.auth.session, req.ip);
     res.redirect(303, `/auth/login?switch=1&returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
   }
 
@@ -170,44 +103,25 @@ export class AuthPageController {
       res.redirect(303, '/');
       return;
     }
-    const { user, session } = req.auth;
-    await this.sessions.revoke(session.id);
-    await this.audit.record({
-      action: 'auth.logout',
-      actor: { id: user.id, label: user.email },
-      subject: { type: 'session', id: session.id },
-      ip: req.ip,
-    });
+    const idpLogout = await this.signIn.signOut(req.auth.user, req.auth.session, req.ip);
     setFlash(res, this.config, { type: 'success', key: 'flash.signedOut' });
-    // An LDAP session has no IdP session to end.
-    const idToken = this.config.oidc.enabled ? await this.sessions.idTokenOf(session.id) : null;
-    const idpLogout = idToken ? await this.oidc.logoutUrl(idToken) : null;
     res.redirect(303, idpLogout ?? '/');
   }
 
   private async redirectToIdp(returnTo: unknown, switchAccount: unknown, res: Response): Promise<void> {
-    const { url, transaction } = await this.oidc.beginLogin(safeReturnTo(returnTo), { forceLogin: switchAccount === '1' });
+    const { url, transaction } = await this.signIn.beginOidc(safeReturnTo(returnTo), { forceLogin: switchAccount === '1' });
     res.cookie(LOGIN_COOKIE, JSON.stringify(transaction), loginCookieOptions(this.config));
     res.redirect(302, url);
   }
 
-  /** No session fixation: whatever session the browser had ends; a new id is issued. */
-  private async startSession(req: Request, res: Response, user: User, idToken: string | null, method: 'oidc' | 'ldap'): Promise<void> {
-    const previous: unknown = req.signedCookies?.[SESSION_COOKIE];
-    if (req.auth?.session) await this.sessions.revoke(req.auth.session.id);
-    const { token, session } = await this.sessions.create(user, {
-      idToken,
-      userAgent: req.headers['user-agent'] ?? null,
-      ip: req.ip ?? null,
-    });
-    res.cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config));
-    await this.audit.record({
-      action: 'auth.login',
-      actor: { id: user.id, label: user.email },
-      subject: { type: 'session', id: session.id },
-      metadata: { roles: this.users.rolesOf(user), idpRoles: user.idpRoles, replacedSession: typeof previous === 'string', method },
+  /** The browser signing in: where from, and the session it replaces (no session fixation). */
+  private contextOf(req: Request): SignInContext {
+    return {
       ip: req.ip,
-    });
+      userAgent: req.headers['user-agent'] ?? null,
+      currentSessionId: req.auth?.session?.id ?? null,
+      hadSessionCookie: typeof req.signedCookies?.[SESSION_COOKIE] === 'string',
+    };
   }
 
   private renderLoginForm(

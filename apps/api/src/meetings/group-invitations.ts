@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { translator } from '@moderato/i18n';
-import { DirectoryNotConfigured, KeycloakDirectoryService, LdapService } from '@moderato/identity';
+import { DirectoryService } from '@moderato/identity';
 import { MeetingsService, type Caller } from '@moderato/meetings';
 import type { FlashText } from '@moderato/web';
 
@@ -33,37 +33,26 @@ export class AddGroupInvitationDto {
 }
 
 /**
- * Directory search and "invite a whole group": the group's members come from the directory
- * (LDAP when LDAP_URL is set, else Keycloak's admin API when KEYCLOAK_ADMIN_CLIENT_ID is set),
- * the invitations are written by MeetingsService in one transaction.
+ * Directory search and "invite a whole group": the directory (DirectoryService in identity) gives
+ * the group's members, MeetingsService writes the invitations in one transaction.
  */
 @Injectable()
 export class GroupInvitations {
   constructor(
-    private readonly ldap: LdapService,
-    private readonly keycloak: KeycloakDirectoryService,
+    private readonly directory: DirectoryService,
     private readonly meetings: MeetingsService,
   ) {}
 
   get available(): boolean {
-    return this.ldap.enabled || this.keycloak.enabled;
+    return this.directory.available;
   }
 
-  /** The directory in use: LDAP when configured, else Keycloak. */
-  private get directory(): Pick<LdapService, 'searchPeople' | 'searchGroups' | 'groupMembers'> {
-    if (this.ldap.enabled) return this.ldap;
-    if (this.keycloak.enabled) return this.keycloak;
-    throw new DirectoryNotConfigured();
-  }
-
-  async search(text: string) {
-    const directory = this.directory;
-    const [people, groups] = await Promise.all([directory.searchPeople(text), directory.searchGroups(text)]);
-    return { people, groups };
+  search(text: string) {
+    return this.directory.search(text);
   }
 
   async invite(caller: Caller, meetingId: string, dto: AddGroupInvitationDto) {
-    const directory = this.directory;
+    const directory = this.directory.configured();
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
     const group = await directory.groupMembers(dto.group);
     const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');

@@ -7,13 +7,22 @@ import {
   InvalidCredentials,
   SignInUnavailable,
 } from '../identity.errors';
+import { LdapConnection } from './ldap-connection';
+import { LdapDirectoryService } from './ldap-directory.service';
 import { LdapService } from './ldap.service';
 
-/** LdapService against the real throwaway OpenLDAP of libs/testing/ldap. */
-describe('LdapService (real OpenLDAP)', () => {
+/** LdapService (sign-in) and LdapDirectoryService (search) against the real throwaway OpenLDAP of libs/testing/ldap. */
+describe('LdapService and LdapDirectoryService (real OpenLDAP)', () => {
   let env: Record<string, string>;
-  const serviceWith = (overrides: Record<string, string> = {}) =>
-    new LdapService(testConfig('postgres://postgres@127.0.0.1:5432/unused', { ...env, ...overrides }));
+  const configWith = (overrides: Record<string, string>) => testConfig('postgres://postgres@127.0.0.1:5432/unused', { ...env, ...overrides });
+  const serviceWith = (overrides: Record<string, string> = {}) => {
+    const config = configWith(overrides);
+    return new LdapService(config, new LdapConnection(config));
+  };
+  const directoryWith = (overrides: Record<string, string> = {}) => {
+    const config = configWith(overrides);
+    return new LdapDirectoryService(config, new LdapConnection(config));
+  };
 
   beforeAll(async () => {
     ({ env } = await startTestLdap());
@@ -69,46 +78,48 @@ describe('LdapService (real OpenLDAP)', () => {
     const url = `ldap://127.0.0.1:${await freePort()}`;
     const down = serviceWith({ LDAP_URL: url });
     await expect(down.authenticate('teacher', 'teacher-pw')).rejects.toMatchObject({ code: 'SIGN_IN_UNAVAILABLE', details: { source: 'ldap', cause: 'down' } });
-    const unanswered = await down.searchPeople('anna').catch((error: unknown) => error);
+    const unanswered = await directoryWith({ LDAP_URL: url })
+      .searchPeople('anna')
+      .catch((error: unknown) => error);
     expect(unanswered).toBeInstanceOf(DirectoryUnavailable);
     expect(JSON.stringify((unanswered as DirectoryUnavailable).details)).not.toContain(url);
     const wrongAccount = serviceWith({ LDAP_BIND_PASSWORD: 'not-the-password' });
     await expect(wrongAccount.authenticate('teacher', 'teacher-pw')).rejects.toBeInstanceOf(SignInUnavailable);
     await expect(wrongAccount.authenticate('teacher', 'teacher-pw')).rejects.toMatchObject({ details: { source: 'ldap', cause: 'configuration' } });
-    await expect(wrongAccount.searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
-    await expect(serviceWith({ LDAP_GROUP_BASE_DN: 'ou=nowhere,dc=school,dc=test' }).searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
+    await expect(directoryWith({ LDAP_BIND_PASSWORD: 'not-the-password' }).searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
+    await expect(directoryWith({ LDAP_GROUP_BASE_DN: 'ou=nowhere,dc=school,dc=test' }).searchGroups('7b')).rejects.toBeInstanceOf(DirectoryMisconfigured);
   });
 
   it('searches people and groups for invitations, literally', async () => {
-    const service = serviceWith();
+    const service = directoryWith();
     expect(await service.searchPeople('lehrer')).toEqual([{ email: 'tina.lehrer@school.test', name: 'Tina Lehrer' }]);
     expect(await service.searchPeople('*')).toEqual([]);
     expect((await service.searchPeople('k7b0')).length).toBe(9);
     expect(await service.searchGroups('7')).toEqual([{ name: '7b', memberCount: 30 }]);
     // chess-club is a posixGroup: memberOf cannot read its members, so it is not offered.
     expect((await service.searchGroups('s')).map((g) => g.name)).toEqual(['admins', 'students', 'teachers']);
-    expect(await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).searchGroups('chess')).toEqual([{ name: 'chess-club', memberCount: 2 }]);
-    expect(await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'member' }).searchGroups('chess')).toEqual([]);
+    expect(await directoryWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).searchGroups('chess')).toEqual([{ name: 'chess-club', memberCount: 2 }]);
+    expect(await directoryWith({ LDAP_GROUP_MEMBERSHIP: 'member' }).searchGroups('chess')).toEqual([]);
   });
 
   it.each(['memberOf', 'member'])('refuses to list a posixGroup under %s instead of returning nobody', async (membership) => {
-    await expect(serviceWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('chess-club')).rejects.toBeInstanceOf(DirectoryGroupUnreadable);
-    const club = await serviceWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).groupMembers('chess-club');
+    await expect(directoryWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('chess-club')).rejects.toBeInstanceOf(DirectoryGroupUnreadable);
+    const club = await directoryWith({ LDAP_GROUP_MEMBERSHIP: 'memberUid' }).groupMembers('chess-club');
     expect(club.members.map((m) => m.email)).toEqual(['anna.k7b01@school.test', 'sam.schueler@school.test']);
   });
 
   it.each(['memberOf', 'member'])('names the members without an email address (%s)', async (membership) => {
-    const choir = await serviceWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('choir');
+    const choir = await directoryWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('choir');
     expect(choir).toMatchObject({ name: 'choir', withoutEmail: 1, withoutEmailNames: ['Nora Ohnemail'] });
     expect(choir.members).toHaveLength(2);
   });
 
   it.each(['memberOf', 'member'])('lists the 30 members of class 7b with their emails (%s)', async (membership) => {
-    const group = await serviceWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('7b');
+    const group = await directoryWith({ LDAP_GROUP_MEMBERSHIP: membership }).groupMembers('7b');
     expect(group.name).toBe('7b');
     expect(group.members).toHaveLength(30);
     expect(group.withoutEmail).toBe(0);
     expect(group.members[0]).toEqual({ email: 'anna.k7b01@school.test', name: 'Anna Klasse01' });
-    await expect(serviceWith().groupMembers('7*')).rejects.toBeInstanceOf(DirectoryGroupNotFound);
+    await expect(directoryWith().groupMembers('7*')).rejects.toBeInstanceOf(DirectoryGroupNotFound);
   });
 });
