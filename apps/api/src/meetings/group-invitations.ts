@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { DirectoryNotConfigured, KeycloakDirectoryService, LdapService } from '@moderato/identity';
-import { MeetingsService, type Caller } from '@moderato/meetings';
+import { InvitationsService, SchedulingService, type Caller } from '@moderato/meetings';
 import { translator, type FlashText } from '@moderato/web';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -34,14 +34,15 @@ export class AddGroupInvitationDto {
 /**
  * Directory search and "invite a whole group": the group's members come from the directory
  * (LDAP when LDAP_URL is set, else Keycloak's admin API when KEYCLOAK_ADMIN_CLIENT_ID is set),
- * the invitations are written by MeetingsService in one transaction.
+ * the invitations are written by InvitationsService in one transaction.
  */
 @Injectable()
 export class GroupInvitations {
   constructor(
     private readonly ldap: LdapService,
     private readonly keycloak: KeycloakDirectoryService,
-    private readonly meetings: MeetingsService,
+    private readonly meetings: SchedulingService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   get available(): boolean {
@@ -65,7 +66,7 @@ export class GroupInvitations {
     const directory = this.directory;
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
     const group = await directory.groupMembers(dto.group);
-    const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
+    const { invitations, skipped } = await this.invitations.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
     const result = {
       group: group.name,
       members: group.members.length,
