@@ -136,7 +136,8 @@ export class SchedulingService {
         this.clock.now(),
         false,
       );
-      const scheduleOf = (m: Meeting) => ({
+      // What the invitees' mails show: a change to it tells them (an update).
+      const announced = (m: Meeting) => ({
         title: m.title,
         description: m.description,
         startsAt: m.startsAt.getTime(),
@@ -144,7 +145,7 @@ export class SchedulingService {
         rrule: m.rrule,
         timezone: m.timezone,
       });
-      const before = scheduleOf(meeting);
+      const before = announced(meeting);
       Object.assign(meeting, {
         title: dto.title ?? meeting.title,
         description: dto.description ?? meeting.description,
@@ -157,7 +158,7 @@ export class SchedulingService {
         options: checkOptions({ ...meeting.options, ...dto.options }, policy, meeting.options),
       });
       const saved = await this.store.save(meeting, tx);
-      const after = scheduleOf(saved);
+      const after = announced(saved);
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
       const invitations = changed.length ? await this.invitations.notifyAll(saved, 'update', tx) : undefined;
       await this.reminders.scheduleReminders(saved, tx, invitations);
