@@ -72,9 +72,7 @@ const DATA_ACCESS_DEBT = [
   'libs/mail/src/mail.processor.ts',
   'libs/mail/src/outbox-relay.service.ts',
   'libs/mail/src/reminder-top-up.service.ts',
-  'libs/meetings/src/join.service.ts',
   'libs/meetings/src/mail-backlog.ts',
-  'libs/meetings/src/meetings.service.ts',
   'libs/policy/src/policy.service.ts',
   'libs/rooms/src/rooms.service.ts',
 ];

@@ -1,5 +1,5 @@
 /**
- * Fan-out: one meeting inviting 2,000 people. From the moment MeetingsService.create has saved
+ * Fan-out: one meeting inviting 2,000 people. From the moment SchedulingService.create has saved
  * the meeting (invitations + outbox rows committed) until the SMTP sink accepted the last
  * invitation mail, through the built worker (outbox relay → BullMQ → mail processor) in
  * production mode. Then, in the same run and to the same sink, the same number of the same
@@ -10,7 +10,7 @@
 import { createTransport } from 'nodemailer';
 import type { ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
-import { MeetingsService } from '@moderato/meetings';
+import { SchedulingService } from '@moderato/meetings';
 import { OUTBOX_ID_HEADER, smtpOptionsFromUrl } from '@moderato/mail';
 import { startSmtpSink } from '@moderato/testing';
 import {
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const postgresCpuBefore = cpuMsOfPostgres();
     const saveStarted = performance.now();
     const startsAt = new Date(Date.now() + 7 * 24 * 3600_000);
-    await ctx.get(MeetingsService).create(
+    await ctx.get(SchedulingService).create(
       { user: organizer, roles: ['organizer'], ip: '127.0.0.1' },
       {
         title: 'Whole-school assembly',
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       lastMailMs: round(last - saved, 0),
       mailsPerSecond: round(INVITEES / ((last - saved) / 1000), 1),
       mailsPerSecondFirstToLast: round((INVITEES - 1) / ((last - first) / 1000), 1),
-      // Includes the save's share of PostgreSQL (the harness saves through MeetingsService).
+      // Includes the save's share of PostgreSQL (the harness saves through SchedulingService).
       workerCpuMsPerMail: round(workerCpuMs / INVITEES, 2),
       postgresCpuMsPerMail: round(postgresCpuMs / INVITEES, 2),
     };

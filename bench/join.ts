@@ -7,7 +7,7 @@
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DataSource } from 'typeorm';
-import { LinkCodes, MeetingsService, type Invitation, type Meeting } from '@moderato/meetings';
+import { LinkCodes, SchedulingService, type Invitation, type Meeting } from '@moderato/meetings';
 import {
   configOf,
   freshDatabase,
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const { hs256, rs256 } = await benchServers(ctx);
   const organizer = await signIn(ctx, { subject: 'teacher-1', email: 'teacher1@school.test', name: 'Teacher One', roles: ['teachers'] });
   const students = await studentsWithSessions(ctx, INVITEES);
-  const meetings = ctx.get(MeetingsService);
+  const meetings = ctx.get(SchedulingService);
   const linkCodes = ctx.get(LinkCodes);
   const caller = { user: organizer, roles: ['organizer'], ip: '127.0.0.1' };
   const startsAt = new Date(Date.now() + 5 * 60_000);

@@ -13,7 +13,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { SessionsService, UsersService } from '@moderato/identity';
-import { LinkCodes, MeetingsService, hashLinkCode } from '@moderato/meetings';
+import { InvitationsService, LinkCodes, SchedulingService, hashLinkCode } from '@moderato/meetings';
 import {
   BENCH_SECRETS,
   configOf,
@@ -72,9 +72,9 @@ async function prepare(ctx: INestApplicationContext): Promise<Prepared> {
   );
   const [teacher, student] = [teachers[0], students[0]];
 
-  step('the assembly: a meeting with 2,000 invitees, through MeetingsService');
+  step('the assembly: a meeting with 2,000 invitees, through SchedulingService');
   const startsAt = new Date(Date.now() + 2 * 24 * 3600_000);
-  const { meeting: big } = await ctx.get(MeetingsService).create(
+  const { meeting: big } = await ctx.get(SchedulingService).create(
     { user: teacher, roles: ['organizer'], ip: '127.0.0.1' },
     {
       title: 'Whole-school assembly',
@@ -86,7 +86,7 @@ async function prepare(ctx: INestApplicationContext): Promise<Prepared> {
     },
   );
 
-  // Set-based bulk: the rows MeetingsService / the mail worker / the join flow would leave
+  // Set-based bulk: the rows SchedulingService / the mail worker / the join flow would leave
   // behind (same columns, link code = HMAC(SECRETS_KEY, "invitation-link:<id>:<salt>") and its
   // SHA-256, statuses), written by INSERT … SELECT generate_series. Meeting k starts
   // (k - 37,500) × 42 min from now + 5 min: three years back, one year ahead, meeting 37,500 open now.
@@ -177,7 +177,8 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
   };
   const original = dataSource.logger;
   Object.defineProperty(dataSource, 'logger', { value: recorder, configurable: true, writable: true });
-  const meetings = ctx.get(MeetingsService);
+  const meetings = ctx.get(SchedulingService);
+  const invitations = ctx.get(InvitationsService);
   const audit = ctx.get(AuditService);
   const teacherCaller = { user: teacher, roles: ['organizer'] };
   const pages: [string, () => Promise<unknown>][] = [
@@ -185,9 +186,9 @@ async function explainAll(ctx: INestApplicationContext, prepared: Prepared) {
     ['My meetings (past)', () => meetings.list(teacherCaller, { when: 'past', page: 1 })],
     [
       'Meeting page, 2,000 invitees',
-      async () => [await meetings.get(teacherCaller, prepared.bigMeetingId), await meetings.listInvitations(teacherCaller, prepared.bigMeetingId)],
+      async () => [await meetings.get(teacherCaller, prepared.bigMeetingId), await invitations.listInvitations(teacherCaller, prepared.bigMeetingId)],
     ],
-    ['My invitations', () => meetings.invitationsFor(student)],
+    ['My invitations', () => invitations.invitationsFor(student)],
     ['Audit log by actor', async () => [await audit.search({ actor: prepared.actorFilter }, { page: 1, pageSize: 50 }), await audit.actions()]],
   ];
   const plans: Record<string, { query: string; plan: string }[]> = {};

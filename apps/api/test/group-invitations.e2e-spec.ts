@@ -5,7 +5,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
-import { Invitation, MeetingsService, OutboxMessage } from '@moderato/meetings';
+import { Invitation, InvitationsService, OutboxMessage, SchedulingService } from '@moderato/meetings';
 import { Factories, LogCapture, freePort, startSmtpSink, startTestLdap, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
 // The mails are sent by the real worker, the way an operator runs both.
 // eslint-disable-next-line no-restricted-imports
@@ -241,7 +241,8 @@ describe('a 1,000-member group', () => {
     const organizer = await factories.organizer();
     await factories.server();
     const caller = { user: organizer, roles: ['participant', 'organizer'] };
-    const meetings = api.app.get(MeetingsService);
+    const meetings = api.app.get(SchedulingService);
+    const inviting = api.app.get(InvitationsService);
     const start = new Date(Date.now() + 3 * 24 * 3600_000);
     const { meeting } = await meetings.create(caller, {
       title: 'Year 7 assembly',
@@ -251,7 +252,7 @@ describe('a 1,000-member group', () => {
     });
     const members = Array.from({ length: 1000 }, (_, i) => ({ email: `pupil${i}@school.test`, name: `Pupil ${i}` }));
 
-    const { invitations, skipped } = await meetings.addGroupInvitees(caller, meeting.id, { name: 'Year 7', members });
+    const { invitations, skipped } = await inviting.addGroupInvitees(caller, meeting.id, { name: 'Year 7', members });
     expect(invitations).toHaveLength(1000);
     expect(skipped).toEqual([]);
     const rows = await dataSource.getRepository(Invitation).find({ where: { meetingId: meeting.id } });
@@ -270,7 +271,7 @@ describe('a 1,000-member group', () => {
 
     // Too large a group is refused as a whole.
     const tooMany = Array.from({ length: 2001 }, (_, i) => ({ email: `big${i}@school.test` }));
-    await expect(meetings.addGroupInvitees(caller, meeting.id, { name: 'Everyone', members: tooMany })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(inviting.addGroupInvitees(caller, meeting.id, { name: 'Everyone', members: tooMany })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(1000);
   });
 });

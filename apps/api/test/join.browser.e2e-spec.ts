@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { LinkCodes, MeetingsService } from '@moderato/meetings';
+import { LinkCodes, SchedulingService } from '@moderato/meetings';
 import { User } from '@moderato/identity';
 import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { Factories, launchChromium } from '@moderato/testing';
@@ -33,7 +33,7 @@ describe('joining from a personal link in a real browser (Chromium)', () => {
     ({ jitsi } = await registerJitsiStandIn(api));
     const teacher = await new Factories(api.app.get(DataSource)).organizer({ email: 'teacher@school.test', displayName: 'Tom Teacher' });
     const start = new Date(Date.now() + 5 * 60_000);
-    const { meeting, invitations } = await api.app.get(MeetingsService).create(
+    const { meeting, invitations } = await api.app.get(SchedulingService).create(
       { user: teacher as User, roles: ['participant', 'organizer'] },
       {
         title: 'Maths 7b',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { User } from '@moderato/identity';
-import { MeetingsService } from '@moderato/meetings';
+import { SchedulingService } from '@moderato/meetings';
 import { launchChromium, startTestLdap } from '@moderato/testing';
 import { registerJitsiServer, startListeningApi } from './signed-in';
 
@@ -50,7 +50,7 @@ describe('LDAP sign-in and group invitation in a real browser (Chromium)', () =>
     const teacher = await dataSource.getRepository(User).findOneByOrFail({ email: 'tina.lehrer@school.test' });
     const start = new Date(Date.now() + 2 * 24 * 3600_000);
     const { meeting } = await stack.api.app
-      .get(MeetingsService)
+      .get(SchedulingService)
       .create(
         { user: teacher, roles: ['participant', 'organizer'] },
         { title: 'Maths 7b', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 45 * 60_000).toISOString(), timezone: 'Europe/Berlin' },

@@ -275,4 +275,33 @@ describe('meetings REST API', () => {
     const [invitation] = await dataSource.getRepository(Invitation).findBy({ meetingId: body.id });
     expect(await dataSource.getRepository(OutboxMessage).countBy({ invitationId: invitation.id, kind: 'update' })).toBe(2);
   });
+
+  it('refuses a bad list filter, occurrence range or invitation change with the field and its message; ignores unknown query parameters', async () => {
+    const fields = (res: { body: { details: { field: string; messages: string[] }[] } }) => res.body.details;
+    expect(fields(await teacher.get('/api/v1/meetings?when=soon').expect(400))).toEqual([{ field: 'when', messages: ['when must be upcoming or past'] }]);
+    expect(fields(await teacher.get('/api/v1/meetings?when=').expect(400))).toEqual([{ field: 'when', messages: ['when must be upcoming or past'] }]);
+    await teacher.get('/api/v1/meetings?when=past&pageSize=50&page=').expect(200);
+    await teacher.get(`/api/v1/meetings?q=${'x'.repeat(300)}`).expect(200);
+    const { body } = await post(teacher, '/api/v1/meetings', meeting({ invitees: [{ email: 'range@school.test' }] })).expect(201);
+    const RANGE = [{ field: 'from', messages: ['from and to must be ISO dates, from before to, at most 800 days apart'] }];
+    for (const query of [
+      'from=nonsense',
+      'to=nonsense',
+      'from=2027-05-01T00:00:00Z&to=2027-03-01T00:00:00Z',
+      'from=2027-01-01T00:00:00Z&to=2030-01-01T00:00:00Z',
+      // From now (the default) back to 2020.
+      'to=2020-01-01T00:00:00Z',
+    ]) {
+      expect({ query, details: fields(await teacher.get(`/api/v1/meetings/${body.id}/occurrences?${query}`).expect(400)) }).toEqual({ query, details: RANGE });
+    }
+    await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=&to=&other=1`).expect(200);
+    const invitation = body.invitations[0].id;
+    const change = (changes: object) => patch(teacher, `/api/v1/meetings/${body.id}/invitations/${invitation}`, changes);
+    expect(fields(await change({}).expect(400))).toEqual([{ field: 'role', messages: ['give a role or status'] }]);
+    expect(fields(await change({ role: null, status: null }).expect(400))).toEqual([{ field: 'role', messages: ['give a role or status'] }]);
+    expect(fields(await change({ role: 'owner' }).expect(400))).toEqual([{ field: 'role', messages: ['role must be participant or moderator'] }]);
+    expect(fields(await change({ status: 'sent' }).expect(400))).toEqual([{ field: 'status', messages: ['status can only be set to revoked'] }]);
+    expect((await change({ role: 'moderator' }).expect(200)).body).toMatchObject({ role: 'moderator', status: 'pending' });
+    expect((await change({ role: null, status: 'revoked' }).expect(200)).body).toMatchObject({ role: 'moderator', status: 'revoked' });
+  });
 });

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@moderato/core';
-import { MeetingsService } from '@moderato/meetings';
+import { RemindersService } from '@moderato/meetings';
 import { LogCapture, testConfig, testRedisUrl } from '@moderato/testing';
 // The worker runs the top-up; this test boots it beside the api, as an operator does.
 // eslint-disable-next-line no-restricted-imports
@@ -56,7 +56,7 @@ describe('reminders of long series are topped up beyond the 60-day horizon', () 
 
   it('a month later the top-up adds the next dates, once: no date twice, none missing', async () => {
     clock.advance(30 * DAY);
-    const service = env.api.app.get(MeetingsService);
+    const service = env.api.app.get(RemindersService);
     expect(await service.topUpReminders()).toBe(1);
     const dates = await pending();
     expect(dates[0]).toBe('2027-02-03');
@@ -84,7 +84,7 @@ describe('reminders of long series are topped up beyond the 60-day horizon', () 
   });
 
   it('a cancelled series gets no new reminders', async () => {
-    const service = env.api.app.get(MeetingsService);
+    const service = env.api.app.get(RemindersService);
     await dataSource.query('UPDATE meetings SET cancelled_at = now() WHERE id = $1', [meetingId]);
     await dataSource.query("DELETE FROM outbox_messages WHERE kind = 'reminder'");
     expect(await service.topUpReminders()).toBe(0);

@@ -4,7 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import { DataSource, In } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions } from '@moderato/mail';
-import { Invitation, LinkCodes, Meeting, MeetingsService, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
+import { Invitation, InvitationsService, LinkCodes, Meeting, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
 import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
@@ -235,7 +235,7 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     await relay.stop();
     try {
       await waitForStatus([first], 'retrying');
-      await worker.get(MeetingsService).resendInvitation({ user: organizer, roles: ['organizer'] }, meeting.id, invitations[0].id);
+      await worker.get(InvitationsService).resendInvitation({ user: organizer, roles: ['organizer'] }, meeting.id, invitations[0].id);
     } finally {
       relay.start();
     }

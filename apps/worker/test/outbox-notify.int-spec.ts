@@ -64,7 +64,7 @@ describe('new outbox rows wake the relay at once (LISTEN/NOTIFY)', () => {
     await until(async () => rows.every((row) => mailsFor(row.id).length === 1), '3 invitation mails', 10_000);
     expect(Date.now() - saved).toBeLessThan(10_000);
 
-    // "Send again": the row goes back to pending (as MeetingsService.resend does).
+    // "Send again": the row goes back to pending (as InvitationsService.resendInvitation does).
     await until(async () => (await outbox.findOneByOrFail({ id: rows[0].id })).status === 'sent', 'the row marked sent', 5_000);
     await outbox.update({ id: rows[0].id }, { status: 'pending', sentAt: null });
     await until(async () => mailsFor(rows[0].id).length === 2, 'the mail sent again', 10_000);

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { MeetingsService } from '@moderato/meetings';
+import { RemindersService } from '@moderato/meetings';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from './mail.options';
 
 /** Only one worker replica tops up at a time (PostgreSQL advisory lock). */
 const TOP_UP_LOCK_KEY = 727_361_010;
 
 /**
- * Runs MeetingsService.topUpReminders() at worker start and then every few hours, so series
+ * Runs RemindersService.topUpReminders() at worker start and then every few hours, so series
  * longer than the reminder horizon (60 days) keep getting reminders. At start it also lists the
  * series whose stored schedule is invalid (saved before schedules were checked) in the log.
  */
@@ -21,7 +21,7 @@ export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly meetings: MeetingsService,
+    private readonly meetings: RemindersService,
     @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
   ) {}
 

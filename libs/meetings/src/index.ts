@@ -14,6 +14,7 @@ export {
   MeetingOptionsDto,
   UpdateMeetingDto,
 } from './dto/meeting.dto';
+export { MeetingsQueryDto, OccurrencesQueryDto } from './dto/meetings-query.dto';
 export {
   DuplicateInvitees,
   InvalidSchedule,
@@ -26,7 +27,12 @@ export {
   NoServerAvailable,
 } from './meetings.errors';
 export { MeetingsModule } from './meetings.module';
-export { MAX_GROUP_INVITEES, MeetingsService, type Caller } from './meetings.service';
+export { type Caller } from './caller';
+export { SchedulingService } from './scheduling.service';
+export { InvitationsService, MAX_GROUP_INVITEES } from './invitations.service';
+export { RemindersService } from './reminders.service';
+export { MeetingsAdminService } from './administration.service';
+export { JoinWindows, type JoinState } from './join-windows';
 export {
   MAX_OCCURRENCES,
   SCHEDULE_MESSAGES,

@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { EntityColumns, preparedQuery, rowReader, namedStatement } from '@moderato/database';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
-import { User } from '@moderato/identity';
+import type { User } from '@moderato/identity';
 import { JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
 import { PolicyService } from '@moderato/policy';
-import { Invitation } from './invitation.entity';
+import type { Invitation } from './invitation.entity';
+import { JoinStore } from './join.store';
+import { JoinWindows } from './join-windows';
 import { hashLinkCode } from './link-codes';
-import { Meeting } from './meeting.entity';
-import { MeetingScheduleInvalid } from './meetings.errors';
-import { joinWindowOf, type JoinWindow, type Occurrence } from './occurrences';
-
-/** The invitation bound to its invitee and counted, and the token's audit event: one statement. */
-const RECORD_JOIN = namedStatement(
-  'moderato_join_record',
-  `WITH audit AS (${AuditService.insertSql(3)})
-         UPDATE "invitations" SET "bound_user_id" = $1, "joined_at" = COALESCE("joined_at", $2), "join_count" = "join_count" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = $3`,
-);
+import type { Meeting } from './meeting.entity';
+import type { Occurrence } from './occurrences';
 
 export interface JoinContext {
   meeting: Meeting;
@@ -36,7 +27,8 @@ export type JoinDecision =
   | ({ outcome: 'login_required' } & JoinContext)
   | ({ outcome: 'choose' } & JoinContext)
   | ({ outcome: 'wrong_account'; invitedEmail: string; signedInEmail: string; reason: 'email' | 'unverified' | 'bound' } & JoinContext)
-  | ({ outcome: 'too_early'; opensAt: Date } & JoinContext)
+  /** `secondsToOpen`: from the decision's "now" to `opensAt`, at least 1 (the waiting page counts down). */
+  | ({ outcome: 'too_early'; opensAt: Date; secondsToOpen: number } & JoinContext)
   | ({ outcome: 'join'; url: string; affiliation: Affiliation; expiresAt: Date } & JoinContext);
 
 /** a…@school.test: enough for a person to recognise an address, not to learn it. */
@@ -44,6 +36,8 @@ export function maskEmail(email: string): string {
   const [local, domain] = email.split('@');
   return `${local.slice(0, 1)}…@${domain ?? ''}`;
 }
+
+const secondsFrom = (now: Date, then: Date) => Math.max(1, Math.ceil((then.getTime() - now.getTime()) / 1000));
 
 /**
  * The join flow: invitation by the code's hash → meeting state → identity check (bound user,
@@ -53,27 +47,13 @@ export function maskEmail(email: string): string {
 @Injectable()
 export class JoinService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: JoinStore,
+    private readonly windows: JoinWindows,
     private readonly servers: JitsiServersService,
     private readonly audit: AuditService,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
-  ) {
-    this.invitationColumns = new EntityColumns(dataSource, Invitation);
-    this.meetingColumns = new EntityColumns(dataSource, Meeting);
-    this.userColumns = new EntityColumns(dataSource, User);
-    this.linkStatement = namedStatement(
-      'moderato_join_link',
-      `SELECT ${this.invitationColumns.select('i')}, ${this.meetingColumns.select('m')}, ${this.userColumns.select('o')}
-               FROM "invitations" "i" JOIN "meetings" "m" ON "m"."id" = "i"."meeting_id" JOIN "users" "o" ON "o"."id" = "m"."organizer_id"
-              WHERE "i"."link_code_hash" = $1`,
-    );
-  }
-
-  private readonly invitationColumns: EntityColumns<Invitation>;
-  private readonly meetingColumns: EntityColumns<Meeting>;
-  private readonly userColumns: EntityColumns<User>;
-  private readonly linkStatement: { name: string; text: string };
+  ) {}
 
   /**
    * The invitation behind a link code (by its SHA-256), with its meeting and organizer: one
@@ -81,15 +61,7 @@ export class JoinService {
    */
   private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
-    const [row] = await preparedQuery(this.dataSource, this.linkStatement, [hashLinkCode(code)]);
-    if (!row) return undefined;
-    const next = rowReader(row);
-    const invitation = next(this.invitationColumns);
-    const meeting = next(this.meetingColumns);
-    const organizer = next(this.userColumns);
-    if (!invitation || !meeting || !organizer) return undefined;
-    invitation.meeting = meeting;
-    return { invitation, meeting, organizer };
+    return this.store.findLink(hashLinkCode(code));
   }
 
   async viaLink(code: string, user: User | undefined, ip: string | null): Promise<JoinDecision> {
@@ -109,9 +81,10 @@ export class JoinService {
     };
     if (invitation.status === 'revoked') return refuse({ outcome: 'revoked', ...context }, 'revoked');
     if (meeting.cancelledAt) return refuse({ outcome: 'cancelled', ...context }, 'cancelled');
-    const window = this.windowOf(meeting);
-    if (!window) return { outcome: 'invalid_schedule', ...context };
-    if (!window.occurrence) return { outcome: 'ended', ...context };
+    const now = this.clock.now();
+    const window = this.windows.stateOf(meeting, now);
+    if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', ...context };
+    if (window.state === 'ended') return { outcome: 'ended', ...context };
     if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
       refuse(
@@ -123,7 +96,8 @@ export class JoinService {
       if (user.email.toLowerCase() !== invitation.email.toLowerCase()) return mismatch('email');
       if (!user.emailVerified) return mismatch('unverified');
     }
-    if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, ...context, occurrence: window.occurrence };
+    if (window.state === 'waiting')
+      return { outcome: 'too_early', opensAt: window.opensAt, secondsToOpen: secondsFrom(now, window.opensAt), ...context, occurrence: window.occurrence };
     const affiliation: Affiliation = user.id === meeting.organizerId ? 'owner' : invitation.role === 'moderator' ? 'moderator' : 'member';
     // The token's audit event and the invitation's binding and count: one statement.
     const decision = await this.issue(meeting, user, affiliation, window.closesAt, ip, invitation.id, false, invitation);
@@ -147,10 +121,19 @@ export class JoinService {
     if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
     if (!(await this.guestAllowed(meeting))) return { outcome: 'login_required', meeting, organizer };
-    const window = this.windowOf(meeting);
-    if (!window) return { outcome: 'invalid_schedule', meeting, organizer };
-    if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
-    if (!window.open) return { outcome: 'too_early', opensAt: window.opensAt, meeting, organizer, occurrence: window.occurrence };
+    const now = this.clock.now();
+    const window = this.windows.stateOf(meeting, now);
+    if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', meeting, organizer };
+    if (window.state === 'ended') return { outcome: 'ended', meeting, organizer };
+    if (window.state === 'waiting')
+      return {
+        outcome: 'too_early',
+        opensAt: window.opensAt,
+        secondsToOpen: secondsFrom(now, window.opensAt),
+        meeting,
+        organizer,
+        occurrence: window.occurrence,
+      };
     const guest = { id: `guest-${invitation.id.slice(0, 8)}-${randomBytes(5).toString('hex')}`, displayName, email: '', avatarUrl: null };
     const decision = await this.issue(meeting, guest, 'member', window.closesAt, ip, invitation.id, true);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
@@ -158,23 +141,13 @@ export class JoinService {
 
   /** The organizer's (or an admin's) Start button: owner, and allowed before the window opens. */
   async start(meeting: Meeting, user: User, ip: string | null): Promise<JoinDecision> {
-    const organizer = await this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+    const organizer = await this.store.organizerOf(meeting);
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
-    const window = this.windowOf(meeting);
-    if (!window) return { outcome: 'invalid_schedule', meeting, organizer };
-    if (!window.occurrence) return { outcome: 'ended', meeting, organizer };
+    const window = this.windows.stateOf(meeting);
+    if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', meeting, organizer };
+    if (window.state === 'ended') return { outcome: 'ended', meeting, organizer };
     const decision = await this.issue(meeting, user, 'owner', window.closesAt, ip, null);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
-  }
-
-  /** The join window now; undefined when the meeting's stored schedule cannot be expanded. */
-  private windowOf(meeting: Meeting): JoinWindow | undefined {
-    try {
-      return joinWindowOf(meeting, this.clock.now());
-    } catch (error) {
-      if (error instanceof MeetingScheduleInvalid) return undefined;
-      throw error;
-    }
   }
 
   private async issue(
@@ -212,7 +185,7 @@ export class JoinService {
       metadata: { affiliation, room: meeting.roomName, exp: minted.expiresAt.toISOString(), invitationId, guest },
     };
     if (used) {
-      await preparedQuery(this.dataSource, RECORD_JOIN, [user.id, now, used.id, ...this.audit.insertValues(event)]);
+      await this.store.recordJoin(used.id, user.id, now, this.audit.insertValues(event));
     } else {
       await this.audit.record(event);
     }

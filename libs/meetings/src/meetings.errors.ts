@@ -30,6 +30,11 @@ export class MeetingScheduleInvalid extends DomainError {
       reason,
     });
   }
+
+  /** Why the schedule cannot be expanded (as in `details`). */
+  get reason(): string | undefined {
+    return (this.details as { reason?: string }).reason;
+  }
 }
 
 /**

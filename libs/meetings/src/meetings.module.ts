@@ -2,13 +2,35 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@moderato/audit';
 import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
+import { MeetingsAdminService } from './administration.service';
+import { AuditTrail } from './audit-trail.store';
+import { InvitationsService } from './invitations.service';
+import { InvitationsStore } from './invitations.store';
 import { JoinService } from './join.service';
+import { JoinStore } from './join.store';
+import { JoinWindows } from './join-windows';
 import { LinkCodes } from './link-codes';
-import { MeetingsService } from './meetings.service';
+import { MeetingsStore } from './meetings.store';
+import { OutboxWriter } from './outbox-writer.store';
+import { RemindersService } from './reminders.service';
+import { SchedulingService } from './scheduling.service';
 
 @Module({
   imports: [AuditModule, JitsiModule, PolicyModule],
-  providers: [MeetingsService, LinkCodes, JoinService],
-  exports: [MeetingsService, LinkCodes, JoinService],
+  providers: [
+    MeetingsStore,
+    InvitationsStore,
+    OutboxWriter,
+    JoinStore,
+    AuditTrail,
+    LinkCodes,
+    JoinWindows,
+    RemindersService,
+    InvitationsService,
+    SchedulingService,
+    MeetingsAdminService,
+    JoinService,
+  ],
+  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService],
 })
 export class MeetingsModule {}

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersService } from '@moderato/identity';
-import { MeetingsService } from '@moderato/meetings';
+import { MeetingsAdminService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { actorOf } from './actor';
 import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './admin.dto';
@@ -22,7 +22,7 @@ export class AdminController {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly apiTokens: ApiTokensService,
-    private readonly meetings: MeetingsService,
+    private readonly meetings: MeetingsAdminService,
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,

@@ -9,7 +9,7 @@ import { Clock, DomainError } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SelfLockout, SessionsService, UsersService, type User } from '@moderato/identity';
 import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { readWorkerStatus } from '@moderato/jobs';
-import { MeetingsService } from '@moderato/meetings';
+import { MeetingsAdminService } from '@moderato/meetings';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { localizeFormErrors, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from './actor';
@@ -35,7 +35,7 @@ export class AdminPageController {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly apiTokens: ApiTokensService,
-    private readonly meetings: MeetingsService,
+    private readonly meetings: MeetingsAdminService,
     private readonly servers: JitsiServersService,
     private readonly interop: JitsiInteropService,
     private readonly policy: PolicyService,

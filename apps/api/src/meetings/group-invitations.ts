@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { translator } from '@moderato/i18n';
 import { DirectoryService } from '@moderato/identity';
-import { MeetingsService, type Caller } from '@moderato/meetings';
+import { InvitationsService, SchedulingService, type Caller } from '@moderato/meetings';
 import type { FlashText } from '@moderato/web';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -34,13 +34,14 @@ export class AddGroupInvitationDto {
 
 /**
  * Directory search and "invite a whole group": the directory (DirectoryService in identity) gives
- * the group's members, MeetingsService writes the invitations in one transaction.
+ * the group's members, InvitationsService writes the invitations in one transaction.
  */
 @Injectable()
 export class GroupInvitations {
   constructor(
     private readonly directory: DirectoryService,
-    private readonly meetings: MeetingsService,
+    private readonly meetings: SchedulingService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   get available(): boolean {
@@ -55,7 +56,7 @@ export class GroupInvitations {
     const directory = this.directory.configured();
     await this.meetings.get(caller, meetingId); // someone else's meeting: not found, before asking the directory
     const group = await directory.groupMembers(dto.group);
-    const { invitations, skipped } = await this.meetings.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
+    const { invitations, skipped } = await this.invitations.addGroupInvitees(caller, meetingId, group, dto.role ?? 'participant');
     const result = {
       group: group.name,
       members: group.members.length,

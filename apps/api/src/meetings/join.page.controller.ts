@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Clock, Public } from '@moderato/core';
-import { JoinService, MeetingsService, type JoinDecision } from '@moderato/meetings';
+import { Public } from '@moderato/core';
+import { JoinService, SchedulingService, type JoinDecision } from '@moderato/meetings';
 import { refuseUnlessOwnLink } from '@moderato/web';
 import { callerOf } from './caller';
 
@@ -35,8 +35,7 @@ const STATUS: Record<JoinDecision['outcome'], number> = {
 export class JoinPageController {
   constructor(
     private readonly join: JoinService,
-    private readonly meetings: MeetingsService,
-    private readonly clock: Clock,
+    private readonly meetings: SchedulingService,
   ) {}
 
   @Public()
@@ -71,8 +70,7 @@ export class JoinPageController {
     }
     if (decision.outcome === 'login_required') return res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(path)}`);
     res.setHeader('Cache-Control', 'no-store');
-    const secondsToOpen =
-      decision.outcome === 'too_early' ? Math.max(1, Math.ceil((decision.opensAt.getTime() - this.clock.now().getTime()) / 1000)) : undefined;
+    const secondsToOpen = decision.outcome === 'too_early' ? decision.secondsToOpen : undefined;
     res.status(STATUS[decision.outcome]).render('join/status', { decision, path, secondsToOpen });
   }
 }

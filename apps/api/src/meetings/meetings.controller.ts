@@ -1,21 +1,25 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCookieAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Clock, InvalidInputError, MAX_PAGE, pageNumberMessage, parsePageNumber } from '@moderato/core';
+import { InvalidInputError, MAX_PAGE } from '@moderato/core';
 import { RequireRoles, TokenScope } from '@moderato/identity';
-import { callerOf } from './caller';
-import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 import {
   AddInviteesDto,
   ChangeInvitationDto,
   ChangeOccurrenceDto,
   CreateMeetingDto,
-  MeetingsService,
+  InvitationsService,
+  MeetingsQueryDto,
+  OccurrencesQueryDto,
   ResendInvitationDto,
+  SchedulingService,
   UpdateMeetingDto,
   type Invitation,
   type Meeting,
 } from '@moderato/meetings';
+import { validateForm } from '@moderato/web';
+import { callerOf } from './caller';
+import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 
 export function meetingView(meeting: Meeting) {
   return {
@@ -51,6 +55,16 @@ export function invitationView(invitation: Invitation) {
   };
 }
 
+/**
+ * The query of a list, checked by its DTO. Named parameters, not `@Query() dto`: a parameter the
+ * route does not know (`?pageSize=`) is ignored, as it always was, not refused.
+ */
+async function validQuery<T extends object>(dto: new () => T, query: Record<string, unknown>): Promise<T> {
+  const checked = await validateForm(dto, query);
+  if (!checked.ok) throw new InvalidInputError(Object.entries(checked.errors).map(([field, messages]) => ({ field, messages })));
+  return checked.value;
+}
+
 /** `If-Match: "3"` (or 3) → 3; the body's version wins when both are given. */
 function versionFrom(ifMatch: string | undefined): number | undefined {
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch?.trim() ?? '');
@@ -64,9 +78,9 @@ function versionFrom(ifMatch: string | undefined): number | undefined {
 @Controller('api/v1/meetings')
 export class MeetingsController {
   constructor(
-    private readonly meetings: MeetingsService,
+    private readonly meetings: SchedulingService,
+    private readonly invitationsService: InvitationsService,
     private readonly groups: GroupInvitations,
-    private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -83,11 +97,8 @@ export class MeetingsController {
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE } })
   async list(@Req() req: Request, @Query('when') when?: string, @Query('q') q?: string, @Query('page') page?: string) {
-    if (when !== undefined && when !== 'upcoming' && when !== 'past')
-      throw new InvalidInputError([{ field: 'when', messages: ['when must be upcoming or past'] }]);
-    const pageNumber = parsePageNumber(page);
-    if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
-    const result = await this.meetings.list(callerOf(req), { when: when as 'upcoming' | 'past' | undefined, q: q?.slice(0, 200), page: pageNumber });
+    const query = await validQuery(MeetingsQueryDto, { when, q, page });
+    const result = await this.meetings.list(callerOf(req), query);
     return { ...result, items: result.items.map(meetingView) };
   }
 
@@ -116,12 +127,8 @@ export class MeetingsController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   async occurrences(@Param('id') id: string, @Req() req: Request, @Query('from') from?: string, @Query('to') to?: string) {
-    const start = from ? new Date(from) : this.clock.now();
-    const end = to ? new Date(to) : new Date(start.getTime() + 90 * 24 * 3600_000);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start || end.getTime() - start.getTime() > 800 * 24 * 3600_000) {
-      throw new InvalidInputError([{ field: 'from', messages: ['from and to must be ISO dates, from before to, at most 800 days apart'] }]);
-    }
-    return (await this.meetings.occurrences(callerOf(req), id, start, end)).map((o) => ({
+    const range = await validQuery(OccurrencesQueryDto, { from, to });
+    return (await this.meetings.occurrences(callerOf(req), id, range.from, range.to)).map((o) => ({
       occurrence: o.occurrence.toISOString(),
       startsAt: o.startsAt.toISOString(),
       endsAt: o.endsAt.toISOString(),
@@ -144,30 +151,30 @@ export class MeetingsController {
   @Get(':id/invitations')
   @ApiOperation({ summary: 'Who is invited, with mail status and whether they joined' })
   async invitations(@Param('id') id: string, @Req() req: Request) {
-    return (await this.meetings.listInvitations(callerOf(req), id)).map(invitationView);
+    return (await this.invitationsService.listInvitations(callerOf(req), id)).map(invitationView);
   }
 
   @Patch(':id/invitations/:invitationId')
   @ApiOperation({ summary: "Change an invitee's role, or revoke the invitation (status: revoked)" })
   async changeInvitation(@Param('id') id: string, @Param('invitationId') invitationId: string, @Body() dto: ChangeInvitationDto, @Req() req: Request) {
-    let invitation = undefined;
-    if (dto.role) invitation = await this.meetings.changeRole(callerOf(req), id, invitationId, dto.role);
-    if (dto.status === 'revoked') invitation = await this.meetings.revokeInvitation(callerOf(req), id, invitationId);
-    if (!invitation) throw new InvalidInputError([{ field: 'role', messages: ['give a role or status'] }]);
-    return invitationView(invitation);
+    // The DTO refuses a change that names neither a role nor the status revoked.
+    let invitation: Invitation | undefined;
+    if (dto.role) invitation = await this.invitationsService.changeRole(callerOf(req), id, invitationId, dto.role);
+    if (dto.status === 'revoked') invitation = await this.invitationsService.revokeInvitation(callerOf(req), id, invitationId);
+    return invitationView(invitation!);
   }
 
   @Post(':id/invitations/:invitationId/resend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the invitation again (optionally with a new link)' })
   async resend(@Param('id') id: string, @Param('invitationId') invitationId: string, @Body() dto: ResendInvitationDto, @Req() req: Request) {
-    return invitationView(await this.meetings.resendInvitation(callerOf(req), id, invitationId, dto.newLink ?? false));
+    return invitationView(await this.invitationsService.resendInvitation(callerOf(req), id, invitationId, dto.newLink ?? false));
   }
 
   @Post(':id/invitations')
   @ApiOperation({ summary: 'Invite more people (the same shape as invitees on create)' })
   async addInvitations(@Param('id') id: string, @Body() dto: AddInviteesDto, @Req() req: Request) {
-    return (await this.meetings.addInvitees(callerOf(req), id, dto)).map(invitationView);
+    return (await this.invitationsService.addInvitees(callerOf(req), id, dto)).map(invitationView);
   }
 
   @Post(':id/invitations/group')

@@ -14,12 +14,11 @@ import {
   DuplicateInvitees,
   InvalidSchedule,
   MeetingAlreadyCreated,
-  MeetingScheduleInvalid,
   MeetingVersionConflict,
-  MeetingsService,
+  InvitationsService,
+  JoinWindows,
+  SchedulingService,
   UpdateMeetingDto,
-  joinWindowOf,
-  scheduleIsValid,
 } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
@@ -42,7 +41,9 @@ const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) =
 @Controller('meetings')
 export class MeetingsPageController {
   constructor(
-    private readonly meetings: MeetingsService,
+    private readonly meetings: SchedulingService,
+    private readonly invitations: InvitationsService,
+    private readonly windows: JoinWindows,
     private readonly config: AppConfig,
     private readonly groups: GroupInvitations,
     private readonly policy: PolicyService,
@@ -56,13 +57,9 @@ export class MeetingsPageController {
     const pageNumber = parsePageNumber(page);
     if (pageNumber === undefined) throw new InvalidInputError([{ field: 'page', messages: [pageNumberMessage()] }]);
     const result = await this.meetings.list(callerOf(req), { when: tab, q: q?.slice(0, 200) || undefined, page: pageNumber });
-    const now = this.clock.now();
-    // A series saved before schedules were checked is marked, never expanded (it would throw).
-    const invalidIds = result.items.filter((meeting) => !scheduleIsValid(meeting)).map((meeting) => meeting.id);
-    // "Start" shows for meetings whose join window is open right now.
-    const openIds = result.items
-      .filter((meeting) => !meeting.cancelledAt && !invalidIds.includes(meeting.id) && joinWindowOf(meeting, now).open)
-      .map((meeting) => meeting.id);
+    // "Start" shows for meetings whose join window is open right now; a series saved before
+    // schedules were checked is marked.
+    const { openIds, invalidIds } = this.windows.marks(result.items);
     return { tab, q: q ?? '', ...result, openIds, invalidIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
@@ -120,17 +117,9 @@ export class MeetingsPageController {
   async show(@Param('id') id: string, @Req() req: Request, @Query('find') find?: string) {
     const caller = callerOf(req);
     const meeting = await this.meetings.get(caller, id);
-    const invitations = await this.meetings.listInvitations(caller, id);
-    const now = this.clock.now();
-    let occurrences: Awaited<ReturnType<MeetingsService['occurrences']>> = [];
-    let scheduleInvalid = false;
-    try {
-      if (meeting.rrule) occurrences = (await this.meetings.occurrences(caller, id, now, new Date(now.getTime() + 400 * 24 * 3600_000))).slice(0, 12);
-    } catch (error) {
-      if (!(error instanceof MeetingScheduleInvalid)) throw error;
-      // Saved before schedules were checked: the page says so and links to the edit form.
-      scheduleInvalid = true;
-    }
+    const invitations = await this.invitations.listInvitations(caller, id);
+    // A series saved before schedules were checked: the page says so and links to the edit form.
+    const { occurrences, scheduleInvalid } = this.meetings.upcomingDates(meeting);
     // "7b (30 people)": the groups invited, counting who is still invited.
     const groupCounts = new Map<string, number>();
     for (const invitation of invitations) {
@@ -148,7 +137,7 @@ export class MeetingsPageController {
     if (!form.ok) throw new InvalidInputError(Object.entries(form.errors).map(([field, messages]) => ({ field, messages })));
     const email = form.value.invitees[0].email;
     try {
-      await this.meetings.addInvitees(callerOf(req), id, form.value);
+      await this.invitations.addInvitees(callerOf(req), id, form.value);
       setFlash(res, this.config, { type: 'success', key: 'flash.personInvited', params: { email } });
     } catch (error) {
       if (!(error instanceof DuplicateInvitees)) throw error;
@@ -264,10 +253,10 @@ export class MeetingsPageController {
     @Res() res: Response,
   ): Promise<void> {
     const caller = callerOf(req);
-    if (action === 'revoke') await this.meetings.revokeInvitation(caller, id, invitationId);
-    else if (action === 'resend') await this.meetings.resendInvitation(caller, id, invitationId, body.newLink === 'true');
+    if (action === 'revoke') await this.invitations.revokeInvitation(caller, id, invitationId);
+    else if (action === 'resend') await this.invitations.resendInvitation(caller, id, invitationId, body.newLink === 'true');
     else if (action === 'role' && (body.role === 'participant' || body.role === 'moderator'))
-      await this.meetings.changeRole(caller, id, invitationId, body.role);
+      await this.invitations.changeRole(caller, id, invitationId, body.role);
     else throw new InvalidInputError([{ field: 'action', messages: ['unknown action'] }]);
     setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);

@@ -17,6 +17,7 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  registerDecorator,
 } from 'class-validator';
 import { ISO_DATE_TIME_WITH_OFFSET, IsTimeZone, plainText, singleLine } from '@moderato/core';
 
@@ -149,10 +150,28 @@ export class AddInviteesDto {
   invitees: InviteeDto[];
 }
 
+/**
+ * An invitation change names a role, or the status revoked (or both): `role` is checked with
+ * `status`, and a change naming neither is refused on `role`.
+ */
+function IsRoleOrRevoke() {
+  const roles = ['participant', 'moderator'];
+  const given = (value: unknown) => value !== undefined && value !== null;
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isRoleOrRevoke',
+      target: target.constructor,
+      propertyName,
+      options: { message: ({ value }) => (given(value) ? 'role must be participant or moderator' : 'give a role or status') },
+      validator: {
+        validate: (role: unknown, args) => (given(role) ? roles.includes(role as string) : given((args?.object as { status?: unknown }).status)),
+      },
+    });
+}
+
 export class ChangeInvitationDto {
   @ApiPropertyOptional({ enum: ['participant', 'moderator'] })
-  @IsOptional()
-  @IsIn(['participant', 'moderator'], { message: 'role must be participant or moderator' })
+  @IsRoleOrRevoke()
   role?: 'participant' | 'moderator';
 
   @ApiPropertyOptional({ enum: ['revoked'], description: 'revoked: the link stops working at once' })

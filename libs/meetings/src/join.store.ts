@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '@moderato/audit';
+import { EntityColumns, namedStatement, preparedQuery, rowReader, type NamedStatement } from '@moderato/database';
+import { User } from '@moderato/identity';
+import { Invitation } from './invitation.entity';
+import { Meeting } from './meeting.entity';
+
+/**
+ * The join's reads and writes. Every click on a personal link runs `moderato_join_link`, and every
+ * token issued to an invitee `moderato_join_record`: one named prepared statement each (see
+ * hot-path.ts in @moderato/database). They read the organizer from `users` and write the audit
+ * event through the fragment audit exports (`AuditService.insertSql`): one round trip each.
+ */
+@Injectable()
+export class JoinStore {
+  private readonly invitationColumns: EntityColumns<Invitation>;
+  private readonly meetingColumns: EntityColumns<Meeting>;
+  private readonly userColumns: EntityColumns<User>;
+  private readonly linkStatement: NamedStatement;
+  private readonly recordStatement: NamedStatement;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.invitationColumns = new EntityColumns(dataSource, Invitation);
+    this.meetingColumns = new EntityColumns(dataSource, Meeting);
+    this.userColumns = new EntityColumns(dataSource, User);
+    const [i, m, o] = [this.invitationColumns, this.meetingColumns, this.userColumns];
+    this.linkStatement = namedStatement(
+      'moderato_join_link',
+      `SELECT ${i.select('i')}, ${m.select('m')}, ${o.select('o')}
+               FROM ${i.table} "i" JOIN ${m.table} "m" ON "m".${m.column('id')} = "i".${i.column('meetingId')} JOIN ${o.table} "o" ON "o".${o.column('id')} = "m".${m.column('organizerId')}
+              WHERE "i".${i.column('linkCodeHash')} = $1`,
+    );
+    // The invitation bound to its invitee and counted, and the token's audit event: one statement.
+    this.recordStatement = namedStatement(
+      'moderato_join_record',
+      `WITH audit AS (${AuditService.insertSql(3)})
+         UPDATE ${i.table} SET ${i.column('boundUserId')} = $1, ${i.column('joinedAt')} = COALESCE(${i.column('joinedAt')}, $2), ${i.column('joinCount')} = ${i.column('joinCount')} + 1, ${i.column('updatedAt')} = CURRENT_TIMESTAMP WHERE ${i.column('id')} = $3`,
+    );
+  }
+
+  /** The invitation whose link code has this SHA-256, with its meeting and organizer. */
+  async findLink(codeHash: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
+    const [row] = await preparedQuery(this.dataSource, this.linkStatement, [codeHash]);
+    if (!row) return undefined;
+    const next = rowReader(row);
+    const invitation = next(this.invitationColumns);
+    const meeting = next(this.meetingColumns);
+    const organizer = next(this.userColumns);
+    if (!invitation || !meeting || !organizer) return undefined;
+    invitation.meeting = meeting;
+    return { invitation, meeting, organizer };
+  }
+
+  /** The invitation used by `userId` at `now` (bound to them, counted) and the audit event (`AuditService.insertValues`). */
+  async recordJoin(invitationId: string, userId: string, now: Date, auditValues: unknown[]): Promise<void> {
+    await preparedQuery(this.dataSource, this.recordStatement, [userId, now, invitationId, ...auditValues]);
+  }
+
+  /** The organizer of a meeting (the Start button's page shows them). */
+  organizerOf(meeting: Meeting): Promise<User> {
+    return this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+  }
+}

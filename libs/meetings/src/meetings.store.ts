@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { type DataSource, ILike, IsNull, LessThan, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
+import { managerOf, type Tx } from '@moderato/database';
+import { MeetingFormSubmission } from './meeting-form-submission.entity';
+import { Meeting } from './meeting.entity';
+
+/** A meeting's fields as a new one is saved with (the rest come from the column defaults). */
+export type NewMeeting = Pick<
+  Meeting,
+  | 'serverId'
+  | 'organizerId'
+  | 'title'
+  | 'description'
+  | 'roomName'
+  | 'startsAt'
+  | 'endsAt'
+  | 'timezone'
+  | 'rrule'
+  | 'joinBeforeMinutes'
+  | 'joinAfterMinutes'
+  | 'options'
+>;
+
+/** Whether `error` is PostgreSQL's unique violation (23505): a concurrent twin committed the same key first. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
+
+/** The `meetings` and `meeting_form_submissions` tables. */
+@Injectable()
+export class MeetingsStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The meeting with this id; null for none, and for an id that is no UUID (PostgreSQL would refuse it). */
+  async byId(id: string, tx?: Tx, options: { lock?: boolean } = {}): Promise<Meeting | null> {
+    if (!isUUID(id)) return null;
+    return managerOf(tx, this.dataSource)
+      .getRepository(Meeting)
+      .findOne({ where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  async insert(fields: NewMeeting, tx: Tx): Promise<Meeting> {
+    const repository = managerOf(tx, this.dataSource).getRepository(Meeting);
+    return repository.save(repository.create(fields));
+  }
+
+  /** Saves a changed meeting (its version goes up by one). */
+  save(meeting: Meeting, tx: Tx): Promise<Meeting> {
+    return managerOf(tx, this.dataSource).getRepository(Meeting).save(meeting);
+  }
+
+  /**
+   * One page of an organizer's meetings, matching `q` in the title. Upcoming: ending after
+   * `cutoff`, and every series (its occurrences are computed from the RRULE), soonest first.
+   * Past: one-off meetings that ended before `cutoff`, latest first.
+   */
+  page(organizerId: string, query: { upcoming: boolean; cutoff: Date; q?: string; skip: number; take: number }): Promise<[Meeting[], number]> {
+    const base = {
+      organizerId,
+      ...(query.q ? { title: ILike(`%${query.q.replace(/[%_\\]/g, '\\$&')}%`) } : {}),
+    };
+    const where = query.upcoming
+      ? [
+          { ...base, endsAt: MoreThanOrEqual(query.cutoff) },
+          { ...base, rrule: Not(IsNull()) },
+        ]
+      : [{ ...base, endsAt: LessThan(query.cutoff), rrule: IsNull() }];
+    return this.dataSource.getRepository(Meeting).findAndCount({
+      where,
+      order: { startsAt: query.upcoming ? 'ASC' : 'DESC' },
+      skip: query.skip,
+      take: query.take,
+    });
+  }
+
+  /** The latest `limit` meetings a person organized, and how many there are. */
+  organizedBy(userId: string, limit: number): Promise<[Meeting[], number]> {
+    return this.dataSource.getRepository(Meeting).findAndCount({ where: { organizerId: userId }, order: { startsAt: 'DESC' }, take: limit });
+  }
+
+  /** The ids of the series not cancelled (ended ones too: their dates decide). */
+  async runningSeriesIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM meetings WHERE rrule IS NOT NULL AND cancelled_at IS NULL');
+    return rows.map((row) => row.id);
+  }
+
+  /** The series not cancelled, with what it takes to expand their schedule. */
+  runningSeries(): Promise<Meeting[]> {
+    return this.dataSource.getRepository(Meeting).find({
+      where: { rrule: Not(IsNull()), cancelledAt: IsNull() },
+      select: { id: true, organizerId: true, title: true, rrule: true, startsAt: true, endsAt: true, timezone: true },
+    });
+  }
+
+  /** The meeting an organizer's one-time form id created, if it did. */
+  formSubmission(organizerId: string, formId: string): Promise<MeetingFormSubmission | null> {
+    return this.dataSource.getRepository(MeetingFormSubmission).findOneBy({ organizerId, formId });
+  }
+
+  /** Remembers the form id with its meeting (a second insert of the same id fails: isUniqueViolation). */
+  async recordFormSubmission(row: Pick<MeetingFormSubmission, 'organizerId' | 'formId' | 'meetingId'>, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(MeetingFormSubmission).insert(row);
+  }
+}
