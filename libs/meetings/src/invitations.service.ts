@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, InvalidInputError, singleLine } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
 import type { User } from '@moderato/identity';
-import { AuditTrail } from './audit-trail.store';
+import { AuditService } from '@moderato/audit';
 import type { Caller } from './caller';
 import type { AddInviteesDto, InviteeDto } from './dto/meeting.dto';
 import type { Invitation } from './invitation.entity';
@@ -36,7 +36,7 @@ export class InvitationsService {
     private readonly store: InvitationsStore,
     private readonly outbox: OutboxWriter,
     private readonly reminders: RemindersService,
-    private readonly auditTrail: AuditTrail,
+    private readonly audit: AuditService,
     private readonly linkCodes: LinkCodes,
     private readonly windows: JoinWindows,
     private readonly clock: Clock,
@@ -98,7 +98,7 @@ export class InvitationsService {
         options.groupName,
       );
       if (invitations.length) await this.reminders.scheduleReminders(meeting, tx);
-      await this.auditTrail.record(
+      await this.audit.record(
         {
           action: options.groupName === undefined ? 'invitation.added' : 'invitation.group_added',
           actor: { id: caller.user.id, label: caller.user.email },
@@ -174,7 +174,7 @@ export class InvitationsService {
       const invitation = await this.store.byId(invitationId, meeting.id, tx);
       if (!invitation) throw new InvitationNotFound(invitationId);
       const changed = await this.store.save(await change(invitation, meeting, tx), tx);
-      await this.auditTrail.record(
+      await this.audit.record(
         {
           action,
           actor: { id: caller.user.id, label: caller.user.email },

@@ -3,7 +3,6 @@ import { AuditModule } from '@moderato/audit';
 import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { MeetingsAdminService } from './administration.service';
-import { AuditTrail } from './audit-trail.store';
 import { InvitationsService } from './invitations.service';
 import { InvitationsStore } from './invitations.store';
 import { JoinService } from './join.service';
@@ -22,7 +21,6 @@ import { SchedulingService } from './scheduling.service';
     InvitationsStore,
     OutboxWriter,
     JoinStore,
-    AuditTrail,
     LinkCodes,
     JoinWindows,
     RemindersService,

@@ -3,7 +3,7 @@ import { Clock, InvalidInputError } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
 import { JitsiServersService, type JitsiServer } from '@moderato/jitsi';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
-import { AuditTrail } from './audit-trail.store';
+import { AuditService } from '@moderato/audit';
 import type { Caller } from './caller';
 import type { ChangeOccurrenceDto, CreateMeetingDto, UpdateMeetingDto } from './dto/meeting.dto';
 import { checkOccurrenceRange } from './dto/meetings-query.dto';
@@ -30,7 +30,7 @@ export class SchedulingService {
     private readonly store: MeetingsStore,
     private readonly invitations: InvitationsService,
     private readonly reminders: RemindersService,
-    private readonly auditTrail: AuditTrail,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly policy: PolicyService,
     private readonly servers: JitsiServersService,
@@ -87,7 +87,7 @@ export class SchedulingService {
       if (options.formId) await this.store.recordFormSubmission({ organizerId: caller.user.id, formId: options.formId, meetingId: meeting.id }, tx);
       const invitations = await this.invitations.insertInvitations(meeting, dto.invitees ?? [], tx);
       await this.reminders.scheduleReminders(meeting, tx);
-      await this.auditTrail.record(
+      await this.audit.record(
         {
           action: 'meeting.created',
           actor: { id: caller.user.id, label: caller.user.email },
@@ -162,7 +162,7 @@ export class SchedulingService {
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
       const invitations = changed.length ? await this.invitations.notifyAll(saved, 'update', tx) : undefined;
       await this.reminders.scheduleReminders(saved, tx, invitations);
-      await this.auditTrail.record(
+      await this.audit.record(
         {
           action: 'meeting.updated',
           actor: { id: caller.user.id, label: caller.user.email },
@@ -185,7 +185,7 @@ export class SchedulingService {
       meeting.cancelledAt = this.clock.now();
       const saved = await this.store.save(meeting, tx);
       await this.reminders.scheduleReminders(saved, tx, await this.invitations.notifyAll(saved, 'cancel', tx));
-      await this.auditTrail.record(
+      await this.audit.record(
         { action: 'meeting.cancelled', actor: { id: caller.user.id, label: caller.user.email }, ip: caller.ip, subject: { type: 'meeting', id } },
         tx,
       );
@@ -247,7 +247,7 @@ export class SchedulingService {
       meeting.recurrenceExceptions = [...meeting.recurrenceExceptions.filter((e) => e.occurrence !== exception.occurrence), exception];
       const saved = await this.store.save(meeting, tx);
       await this.reminders.scheduleReminders(saved, tx, await this.invitations.notifyAll(saved, 'update', tx));
-      await this.auditTrail.record(
+      await this.audit.record(
         {
           action: dto.cancelled ? 'meeting.occurrence_cancelled' : 'meeting.occurrence_moved',
           actor: { id: caller.user.id, label: caller.user.email },
