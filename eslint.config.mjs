@@ -66,7 +66,6 @@ const DATA_ACCESS_DEBT = [
   'apps/cli/src/doctor/mail.checks.ts',
   'apps/cli/src/doctor/worker.checks.ts',
   'apps/worker/src/liveness.service.ts',
-  'libs/audit/src/audit.service.ts',
   'libs/identity/src/api-tokens.service.ts',
   'libs/identity/src/sessions.service.ts',
   'libs/identity/src/users.service.ts',

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
+import { AuditStore } from './audit.store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService],
+  providers: [AuditStore, AuditService],
   exports: [AuditService],
 })
 export class AuditModule {}
