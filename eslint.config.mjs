@@ -69,8 +69,6 @@ const DATA_ACCESS_DEBT = [
   'libs/identity/src/api-tokens.service.ts',
   'libs/identity/src/sessions.service.ts',
   'libs/identity/src/users.service.ts',
-  'libs/jitsi/src/interop/interop.service.ts',
-  'libs/jitsi/src/jitsi-servers.service.ts',
   'libs/jobs/src/worker-heartbeats.ts',
   'libs/mail/src/mail.processor.ts',
   'libs/mail/src/outbox-relay.service.ts',
@@ -78,7 +76,6 @@ const DATA_ACCESS_DEBT = [
   'libs/meetings/src/join.service.ts',
   'libs/meetings/src/mail-backlog.ts',
   'libs/meetings/src/meetings.service.ts',
-  'libs/policy/src/policy.service.ts',
   'libs/rooms/src/rooms.service.ts',
 ];
 
