@@ -2,11 +2,10 @@ import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto, type OrgPolicy } from '@moderato/policy';
-import { setFlash, validateForm } from '@moderato/web';
+import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from './actor';
 
 const policyForm = (policy: OrgPolicy) => Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
@@ -42,9 +41,8 @@ export class PolicyPageController {
     try {
       await this.policy.update(form.value, actorOf(req));
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
-        return rerender(Object.fromEntries(error.details.map((d) => [d.field, d.messages])));
-      }
+      const refused = formErrorsOf(error);
+      if (refused) return rerender(refused);
       throw error;
     }
     setFlash(res, this.config, { type: 'success', key: 'flash.policySaved' });
