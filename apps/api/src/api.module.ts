@@ -7,6 +7,7 @@ import { DatabaseModule } from '@moderato/database';
 import { HealthModule } from '@moderato/health';
 import { AuthGuard, IdentityModule, SessionMiddleware } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
+import { WorkerHeartbeatsModule } from '@moderato/jobs';
 import { MeetingsModule } from '@moderato/meetings';
 import { LoggingModule } from '@moderato/logging';
 import { SCHEMA } from '@moderato/schema';
@@ -16,6 +17,8 @@ import { ApiTokensPageController } from './account/api-tokens.page.controller';
 import { SessionsPageController } from './account/sessions.page.controller';
 import { AdminController } from './admin/admin.controller';
 import { AdminPageController } from './admin/admin.page.controller';
+import { AuditPageController } from './admin/audit.page.controller';
+import { PolicyPageController } from './admin/policy.page.controller';
 import { ServersController } from './admin/servers.controller';
 import { ServersPageController } from './admin/servers.page.controller';
 import { TokenInspector } from './admin/token-inspector';
@@ -63,6 +66,7 @@ export class ApiModule implements NestModule {
         JitsiModule,
         MeetingsModule,
         RoomsModule,
+        WorkerHeartbeatsModule,
       ],
       controllers: [
         // Express tries routes in the order they were registered: the personal link, the
@@ -82,6 +86,8 @@ export class ApiModule implements NestModule {
         InvitationsPageController,
         AdminController,
         AdminPageController,
+        PolicyPageController,
+        AuditPageController,
         ApiTokensController,
         ApiTokensPageController,
         InteropController,

@@ -3,13 +3,10 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InjectQueue, WorkerHost } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue, Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
-import { pgPool } from '@moderato/database';
-import { QUEUES } from '@moderato/jobs';
+import { QUEUES, WorkerHeartbeatsStore } from '@moderato/jobs';
 
 export const LIVENESS_OPTIONS = Symbol('LIVENESS_OPTIONS');
 
@@ -64,7 +61,7 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly paused = new Set<Worker>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly heartbeats: WorkerHeartbeatsStore,
     @InjectQueue(QUEUES.health) private readonly queue: Queue,
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
@@ -98,17 +95,8 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
     let databaseUp = false;
     try {
       // The heartbeat says "this worker can process jobs": written only when the rest is fine.
-      if (problems.length) await within(this.dataSource.query('SELECT 1'), timeoutMs, 'PostgreSQL');
-      else
-        await within(
-          this.dataSource.query(
-            `INSERT INTO worker_heartbeats (id, host, pid, started_at, seen_at) VALUES ($1, $2, $3, $4, now())
-             ON CONFLICT (id) DO UPDATE SET seen_at = now()`,
-            [WORKER_ID, hostname(), process.pid, this.startedAt],
-          ),
-          timeoutMs,
-          'PostgreSQL',
-        );
+      if (problems.length) await within(this.heartbeats.ping(), timeoutMs, 'PostgreSQL');
+      else await within(this.heartbeats.beat({ id: WORKER_ID, host: hostname(), pid: process.pid, startedAt: this.startedAt }), timeoutMs, 'PostgreSQL');
       databaseUp = true;
     } catch (error) {
       problems.push(`PostgreSQL: ${messageOf(error)}`);
@@ -134,10 +122,10 @@ export class LivenessService implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     // Heartbeats of workers gone for a week are of no use to anyone.
-    await this.dataSource.query(`DELETE FROM worker_heartbeats WHERE seen_at < now() - interval '7 days'`).catch(() => undefined);
+    await this.heartbeats.prune().catch(() => undefined);
     // A pooled connection that broke (PostgreSQL restarting): check at once, not at the next round,
     // so the queue workers pause before many jobs fail against a database that is not there.
-    pgPool(this.dataSource).on('error', () => this.checkSoon());
+    this.heartbeats.onConnectionError(() => this.checkSoon());
     this.loop();
     const port = this.config.workerHealthPort;
     if (port > 0) {

@@ -6,5 +6,6 @@ export { JitsiServersService, kidHash, type Actor } from './jitsi-servers.servic
 export { InteropCheckAlreadyRecorded, InteropCheckNotFound, JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
 export { jitsiConfigSnippets, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
 export { JitsiModule } from './jitsi.module';
+export { serverView } from './server-view';
 export * from './token';
 export * from './interop';

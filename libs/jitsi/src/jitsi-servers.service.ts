@@ -1,16 +1,15 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditService, type Actor } from '@moderato/audit';
-import { managerOf, type Tx } from '@moderato/database';
+import { Transactions, type Tx } from '@moderato/database';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, SecretBox } from '@moderato/core';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto';
 import { JitsiServer } from './jitsi-server.entity';
-import { JitsiSigningKey } from './jitsi-signing-key.entity';
+import type { JitsiSigningKey } from './jitsi-signing-key.entity';
+import { JitsiServersStore } from './jitsi-servers.store';
 import { JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
 import type { SigningKey, VerificationKey } from './token';
 
@@ -27,8 +26,6 @@ export const kidHash = (kid: string) => createHash('sha256').update(kid).digest(
  */
 export const SIGNING_CACHE_MS = 5_000;
 
-const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-
 /**
  * The registry of Jitsi servers and their signing material. Secrets and private keys are
  * stored only sealed with SECRETS_KEY, bound to their server id; they leave this service
@@ -40,7 +37,8 @@ export class JitsiServersService implements OnApplicationBootstrap {
   private readonly signingCache = new Map<string, { at: number; server: JitsiServer; signingKey: SigningKey }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: JitsiServersStore,
+    private readonly transactions: Transactions,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -49,7 +47,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
   ) {}
 
   list(): Promise<JitsiServer[]> {
-    return this.dataSource.getRepository(JitsiServer).find({ order: { name: 'ASC' } });
+    return this.store.list();
   }
 
   /**
@@ -58,67 +56,65 @@ export class JitsiServersService implements OnApplicationBootstrap {
    * role when the server lists none). Oldest first: the first is the default.
    */
   async usableFor(idpRoles: string[], allowedIds: string[], tx?: Tx): Promise<JitsiServer[]> {
-    const servers = await managerOf(tx, this.dataSource)
-      .getRepository(JitsiServer)
-      .find({ where: { enabled: true }, order: { createdAt: 'ASC' } });
+    const servers = await this.store.enabled(tx);
     return servers
       .filter((server) => !allowedIds.length || allowedIds.includes(server.id))
       .filter((server) => !server.allowedOrganizerRoles.length || server.allowedOrganizerRoles.some((role) => idpRoles.includes(role.toLowerCase())));
   }
 
   async get(id: string): Promise<JitsiServer> {
-    const server = isUUID(id) ? await this.dataSource.getRepository(JitsiServer).findOneBy({ id }) : null;
+    const server = await this.find(id);
     if (!server) throw new JitsiServerNotFound(id);
     return server;
   }
 
+  /** The server with this id, or null (also for what is no id at all); in `tx` when given. */
+  async find(id: string, tx?: Tx): Promise<JitsiServer | null> {
+    return isUUID(id) ? this.store.find(id, tx) : null;
+  }
+
   /** Creates a server; for HS256 the secret is returned this once (generated unless given). */
   async create(input: CreateServerDto, actor: Actor): Promise<{ server: JitsiServer; secret?: string }> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const repository = manager.getRepository(JitsiServer);
-        const server = await repository.save(
-          repository.create({
-            name: input.name,
-            baseUrl: input.baseUrl,
-            xmppDomain: input.xmppDomain,
-            appId: input.appId,
-            audience: input.audience,
-            signingMode: input.signingMode,
-            enabled: input.enabled ?? true,
-            lobbyBypass: input.lobbyBypass ?? false,
-            allowedOrganizerRoles: input.allowedOrganizerRoles ?? [],
-          }),
-        );
-        let secret: string | undefined;
-        if (server.signingMode === 'HS256') {
-          secret = input.secret ?? randomBytes(32).toString('hex');
-          server.secretEncrypted = this.box.seal(secret, `jitsi-server:${server.id}`);
-          await repository.save(server);
-        } else {
-          await this.addKey(manager, server);
-        }
-        await this.audit.record(
-          {
-            action: 'jitsi.server_created',
-            actor,
-            ip: actor.ip,
-            subject: { type: 'jitsi_server', id: server.id },
-            metadata: {
-              name: server.name,
-              baseUrl: server.baseUrl,
-              signingMode: server.signingMode,
-              ...(server.signingMode === 'HS256' ? { secretGenerated: !input.secret } : {}),
-            },
+    return this.transactions.run(async (tx) => {
+      const server = await this.store.insert(
+        {
+          name: input.name,
+          baseUrl: input.baseUrl,
+          xmppDomain: input.xmppDomain,
+          appId: input.appId,
+          audience: input.audience,
+          signingMode: input.signingMode,
+          enabled: input.enabled ?? true,
+          lobbyBypass: input.lobbyBypass ?? false,
+          allowedOrganizerRoles: input.allowedOrganizerRoles ?? [],
+        },
+        tx,
+      );
+      let secret: string | undefined;
+      if (server.signingMode === 'HS256') {
+        secret = input.secret ?? randomBytes(32).toString('hex');
+        server.secretEncrypted = this.box.seal(secret, `jitsi-server:${server.id}`);
+        await this.store.save(server, tx);
+      } else {
+        await this.addKey(tx, server);
+      }
+      await this.audit.record(
+        {
+          action: 'jitsi.server_created',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id: server.id },
+          metadata: {
+            name: server.name,
+            baseUrl: server.baseUrl,
+            signingMode: server.signingMode,
+            ...(server.signingMode === 'HS256' ? { secretGenerated: !input.secret } : {}),
           },
-          manager,
-        );
-        return { server, secret };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new JitsiServerNameTaken(input.name);
-      throw error;
-    }
+        },
+        tx,
+      );
+      return { server, secret };
+    });
   }
 
   async update(id: string, input: UpdateServerDto, actor: Actor): Promise<JitsiServer> {
@@ -126,22 +122,14 @@ export class JitsiServersService implements OnApplicationBootstrap {
     const before = { ...server };
     Object.assign(server, Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)));
     const changed = Object.keys(input).filter((key) => JSON.stringify(before[key as keyof JitsiServer]) !== JSON.stringify(server[key as keyof JitsiServer]));
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const saved = await manager.getRepository(JitsiServer).save(server);
-        this.signingCache.delete(id);
-        if (changed.length) {
-          await this.audit.record(
-            { action: 'jitsi.server_updated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { changed } },
-            manager,
-          );
-        }
-        return saved;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new JitsiServerNameTaken(server.name);
-      throw error;
-    }
+    return this.transactions.run(async (tx) => {
+      const saved = await this.store.save(server, tx);
+      this.signingCache.delete(id);
+      if (changed.length) {
+        await this.audit.record({ action: 'jitsi.server_updated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { changed } }, tx);
+      }
+      return saved;
+    });
   }
 
   /** The HS256 shared secret in clear, for an admin who asked for it: audited. */
@@ -157,11 +145,11 @@ export class JitsiServersService implements OnApplicationBootstrap {
   async rotateKey(id: string, actor: Actor): Promise<JitsiSigningKey> {
     const server = await this.get(id);
     if (server.signingMode !== 'RS256') throw new WrongSigningMode('Key rotation', server.signingMode);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(JitsiSigningKey).update({ serverId: id, retiredAt: IsNull() }, { retiredAt: this.clock.now() });
-      const key = await this.addKey(manager, server);
+    return this.transactions.run(async (tx) => {
+      await this.store.retireKeys(id, this.clock.now(), tx);
+      const key = await this.addKey(tx, server);
       this.signingCache.delete(id);
-      await this.audit.record({ action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } }, manager);
+      await this.audit.record({ action: 'jitsi.key_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { kid: key.kid } }, tx);
       return key;
     });
   }
@@ -171,7 +159,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
    * (the longest token lifetime of the policy and of the environment).
    */
   async publishedKeys(serverId: string): Promise<JitsiSigningKey[]> {
-    const keys = await this.dataSource.getRepository(JitsiSigningKey).find({ where: { serverId }, order: { createdAt: 'DESC' } });
+    const keys = await this.store.keys(serverId);
     const now = this.clock.now().getTime();
     const servedMs = Math.max((await this.policy.current()).tokenMaxTtlMinutes * 60_000, this.config.tokenMaxTtlSeconds * 1000);
     return keys.filter((key) => !key.retiredAt || key.retiredAt.getTime() + servedMs > now);
@@ -190,9 +178,8 @@ export class JitsiServersService implements OnApplicationBootstrap {
       if (!server.secretEncrypted) throw new WrongSigningMode('Signing without a secret', server.signingMode);
       return { alg: 'HS256', secret: this.box.open(server.secretEncrypted, `jitsi-server:${server.id}`) };
     }
-    const key = await this.dataSource
-      .getRepository(JitsiSigningKey)
-      .findOneOrFail({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const key = await this.store.activeKey(server.id);
+    if (!key) throw new Error(`The RS256 server ${server.id} has no active signing key`);
     return { alg: 'RS256', kid: key.kid, privateKeyPem: this.box.open(key.privateKeyEncrypted, `jitsi-key:${key.kid}`) };
   }
 
@@ -203,7 +190,8 @@ export class JitsiServersService implements OnApplicationBootstrap {
   async forSigning(serverId: string): Promise<{ server: JitsiServer; signingKey: SigningKey }> {
     const cached = this.signingCache.get(serverId);
     if (cached && performance.now() - cached.at < SIGNING_CACHE_MS) return cached;
-    const server = await this.dataSource.getRepository(JitsiServer).findOneByOrFail({ id: serverId });
+    const server = await this.store.find(serverId);
+    if (!server) throw new Error(`No Jitsi server ${serverId} to sign for`);
     const entry = { at: performance.now(), server, signingKey: await this.signingKey(server) };
     this.signingCache.set(serverId, entry);
     return entry;
@@ -220,7 +208,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const wanted = this.config.jitsiBootstrap;
     if (!wanted) return;
-    if ((await this.dataSource.getRepository(JitsiServer).count()) > 0) return;
+    if ((await this.store.count()) > 0) return;
     const name = new URL(wanted.baseUrl).host;
     try {
       await this.create(
@@ -242,7 +230,7 @@ export class JitsiServersService implements OnApplicationBootstrap {
     }
   }
 
-  private async addKey(manager: EntityManager, server: JitsiServer): Promise<JitsiSigningKey> {
+  private async addKey(tx: Tx, server: JitsiServer): Promise<JitsiSigningKey> {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -250,16 +238,16 @@ export class JitsiServersService implements OnApplicationBootstrap {
     });
     const stamp = this.clock.now().toISOString().slice(0, 10).replace(/-/g, '');
     const kid = `moderato/${server.id.slice(0, 8)}/${stamp}-${randomBytes(4).toString('hex')}`;
-    const repository = manager.getRepository(JitsiSigningKey);
-    return repository.save(
-      repository.create({
+    return this.store.insertKey(
+      {
         serverId: server.id,
         kid,
         kidHash: kidHash(kid),
         publicKeyPem: publicKey,
         privateKeyEncrypted: this.box.seal(privateKey, `jitsi-key:${kid}`),
         createdAt: this.clock.now(),
-      }),
+      },
+      tx,
     );
   }
 }

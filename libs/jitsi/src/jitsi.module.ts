@@ -1,15 +1,31 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuditModule } from '@moderato/audit';
-import { PolicyModule } from '@moderato/policy';
+import { POLICY_SERVER_DIRECTORY, PolicyModule } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { SecretBox } from '@moderato/core';
 import { JitsiServersService } from './jitsi-servers.service';
+import { JitsiServersStore } from './jitsi-servers.store';
+import { InteropStore } from './interop/interop.store';
 import { JitsiInteropService } from './interop/interop.service';
 
+/**
+ * The servers' store, and the same store as policy's POLICY_SERVER_DIRECTORY ("which of these
+ * server ids exist"). Global so that PolicyModule sees the directory: jitsi imports policy, so
+ * policy cannot import jitsi. The store class itself is not in the lib's index: only jitsi's
+ * own services can name it.
+ */
+@Global()
 @Module({
-  imports: [AuditModule, PolicyModule],
+  providers: [JitsiServersStore, { provide: POLICY_SERVER_DIRECTORY, useExisting: JitsiServersStore }],
+  exports: [JitsiServersStore, POLICY_SERVER_DIRECTORY],
+})
+class JitsiServersStoreModule {}
+
+@Module({
+  imports: [AuditModule, PolicyModule, JitsiServersStoreModule],
   providers: [
     JitsiServersService,
+    InteropStore,
     JitsiInteropService,
     { provide: SecretBox, inject: [AppConfig], useFactory: (config: AppConfig) => new SecretBox(config.secrets.secretsKey) },
   ],

@@ -3,10 +3,18 @@ import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '@moderato/config';
 import { redisOptionsFromUrl } from './redis-connection';
 import { QUEUES, type QueueName } from './queues';
+import { WorkerHeartbeatsStore } from './worker-heartbeats.store';
+
+/** The workers' heartbeats (needs DatabaseModule): written by the worker, read by the doctor and the dashboard. */
+@Module({
+  providers: [WorkerHeartbeatsStore],
+  exports: [WorkerHeartbeatsStore],
+})
+export class WorkerHeartbeatsModule {}
 
 @Module({})
 export class JobsModule {
-  /** BullMQ on REDIS_URL, with the given queues registered (producers and processors). */
+  /** BullMQ on REDIS_URL, with the given queues registered (producers and processors), and the workers' heartbeats. */
   static forRoot(queues: QueueName[] = Object.values(QUEUES)): DynamicModule {
     return {
       module: JobsModule,
@@ -19,8 +27,9 @@ export class JobsModule {
           }),
         }),
         BullModule.registerQueue(...queues.map((name) => ({ name }))),
+        WorkerHeartbeatsModule,
       ],
-      exports: [BullModule],
+      exports: [BullModule, WorkerHeartbeatsModule],
     };
   }
 }

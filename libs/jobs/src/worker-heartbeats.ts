@@ -8,16 +8,10 @@ export interface WorkerStatus {
   lastSeenSeconds: number | null;
 }
 
-/**
- * What the worker_heartbeats table (written by the worker's LivenessService) says, for
- * `moderato doctor` and the admin dashboard. `db`: a TypeORM DataSource (or anything with its
- * `query`).
- */
-export async function readWorkerStatus(db: { query(sql: string): Promise<unknown> }): Promise<WorkerStatus> {
-  const [row] = (await db.query(
-    `SELECT count(*) FILTER (WHERE seen_at > now() - make_interval(secs => ${WORKER_STALE_AFTER_SECONDS}))::int AS live,
-            floor(extract(epoch FROM now() - max(seen_at)))::int AS age
-       FROM worker_heartbeats`,
-  )) as { live: number; age: number | null }[];
-  return { live: row.live, lastSeenSeconds: row.age === null ? null : Math.max(0, row.age) };
+/** Who writes a heartbeat: one worker process. */
+export interface WorkerIdentity {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
 }

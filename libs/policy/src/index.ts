@@ -2,3 +2,4 @@ export { OrgSettings } from './org-settings.entity';
 export { UpdatePolicyDto } from './policy.dto';
 export { PolicyModule } from './policy.module';
 export { PolicyService, POLICY_FIELDS, type OrgPolicy, type PolicyActor } from './policy.service';
+export { POLICY_SERVER_DIRECTORY, type PolicyServerDirectory } from './server-directory';

@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService, type Actor } from '@moderato/audit';
 import { AppConfig, type Locale } from '@moderato/config';
 import { InvalidInputError } from '@moderato/core';
-import { OrgSettings } from './org-settings.entity';
+import { Transactions, type Tx } from '@moderato/database';
 import type { UpdatePolicyDto } from './policy.dto';
+import { PolicyStore } from './policy.store';
+import { POLICY_SERVER_DIRECTORY, type PolicyServerDirectory } from './server-directory';
 
 /** What the organisation allows; every field has an environment default (see .env.example). */
 export interface OrgPolicy {
@@ -56,9 +56,12 @@ export class PolicyService {
   private cache: { at: number; policy: OrgPolicy; updatedAt: Date | null; updatedBy: string | null } | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: PolicyStore,
+    private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    // Absent where no Jitsi servers are wired (the worker): there the policy is only read.
+    @Optional() @Inject(POLICY_SERVER_DIRECTORY) private readonly serverDirectory?: PolicyServerDirectory,
   ) {}
 
   /** The policy as the environment sets it, before any admin change. */
@@ -94,10 +97,8 @@ export class PolicyService {
 
   /** Saves the given fields (the rest keep their values) and records what changed. */
   async update(dto: UpdatePolicyDto, actor: PolicyActor): Promise<OrgPolicy> {
-    const saved = await this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(OrgSettings);
-      await repository.createQueryBuilder().insert().values({ id: 1, values: {} }).orIgnore().execute();
-      const row = await repository.findOneOrFail({ where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
+    const saved = await this.transactions.run(async (tx) => {
+      const row = await this.store.lock(tx);
       const before = this.merge(row.values);
       const next: Record<string, unknown> = { ...row.values };
       for (const field of POLICY_FIELDS) {
@@ -107,8 +108,7 @@ export class PolicyService {
       if (dto.organizerServerIds?.length) {
         const ids = [...new Set(dto.organizerServerIds)];
         next.organizerServerIds = ids;
-        const found: { id: string }[] = await manager.query('SELECT id FROM jitsi_servers WHERE id = ANY($1::uuid[])', [ids]);
-        const missing = ids.filter((id) => !found.some((row) => row.id === id));
+        const missing = await this.unknownServers(ids, tx);
         if (missing.length) throw new InvalidInputError([{ field: 'organizerServerIds', messages: [`unknown server: ${missing.join(', ')}`] }]);
       }
       const after = this.merge(next);
@@ -121,11 +121,11 @@ export class PolicyService {
       }
       row.values = next;
       row.updatedByLabel = actor.label;
-      await repository.save(row);
+      await this.store.save(row, tx);
       if (Object.keys(changed).length) {
         await this.audit.record(
           { action: 'policy.changed', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' }, metadata: { changed } },
-          manager,
+          tx,
         );
       }
       return after;
@@ -136,10 +136,9 @@ export class PolicyService {
 
   /** Back to the environment defaults for every field. */
   async reset(actor: PolicyActor): Promise<OrgPolicy> {
-    await this.dataSource.transaction(async (manager) => {
-      const result = await manager.getRepository(OrgSettings).delete({ id: 1 });
-      if (result.affected)
-        await this.audit.record({ action: 'policy.reset', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' } }, manager);
+    await this.transactions.run(async (tx) => {
+      if (await this.store.remove(tx))
+        await this.audit.record({ action: 'policy.reset', actor, ip: actor.ip ?? null, subject: { type: 'policy', id: 'organisation' } }, tx);
     });
     this.cache = null;
     return this.defaults();
@@ -147,9 +146,16 @@ export class PolicyService {
 
   private async load(fresh = false) {
     if (!fresh && this.cache && performance.now() - this.cache.at < CACHE_MS) return this.cache;
-    const row = await this.dataSource.getRepository(OrgSettings).findOneBy({ id: 1 });
+    const row = await this.store.read();
     this.cache = { at: performance.now(), policy: this.merge(row?.values ?? {}), updatedAt: row?.updatedAt ?? null, updatedBy: row?.updatedByLabel ?? null };
     return this.cache;
+  }
+
+  /** Those of `ids` that name no Jitsi server. */
+  private async unknownServers(ids: string[], tx: Tx): Promise<string[]> {
+    if (!this.serverDirectory) throw new Error('No Jitsi server directory: import JitsiModule to change the servers organizers may use');
+    const found = new Set(await this.serverDirectory.existing(ids, tx));
+    return ids.filter((id) => !found.has(id));
   }
 
   private merge(values: Record<string, unknown>): OrgPolicy {

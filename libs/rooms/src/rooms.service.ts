@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService, type Actor } from '@moderato/audit';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError } from '@moderato/core';
+import { Transactions, type Tx } from '@moderato/database';
 import type { User } from '@moderato/identity';
-import { JitsiServer, JitsiServersService, mintRoomToken } from '@moderato/jitsi';
+import { JitsiServersService, mintRoomToken, type JitsiServer } from '@moderato/jitsi';
 import { roomNameFor } from '@moderato/meetings';
 import { SLUG_PATTERN, affiliationFor, formatAccessEntry, normaliseAccessValue, slugOf, type AccessEntry, type RoomAffiliation } from './access-list';
 import type { CreateRoomDto, UpdateRoomDto } from './dto/room.dto';
-import { PermanentRoom } from './permanent-room.entity';
+import type { PermanentRoom } from './permanent-room.entity';
 import { RoomNotFound, RoomSlugTaken, RoomVersionConflict, roomFieldError } from './rooms.errors';
+import { RoomsStore } from './rooms.store';
 
 /** Who did it, for the audit log. */
 /** Who acts (audited). */
@@ -29,8 +29,6 @@ export type RoomJoinDecision =
   | { outcome: 'refused'; reason: RoomRefusal; room: PermanentRoom; signedInEmail: string }
   | { outcome: 'join'; room: PermanentRoom; url: string; affiliation: RoomAffiliation; expiresAt: Date };
 
-const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-
 const entryKeys = (entries: AccessEntry[]) => new Set(entries.map(formatAccessEntry));
 
 /** Exactly the stored shape (no stray fields), values in the form they are compared in. */
@@ -44,7 +42,8 @@ const storedEntries = (entries: AccessEntry[]): AccessEntry[] =>
 @Injectable()
 export class RoomsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: RoomsStore,
+    private readonly transactions: Transactions,
     private readonly servers: JitsiServersService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -52,123 +51,108 @@ export class RoomsService {
     private readonly policy: PolicyService,
   ) {}
 
-  list(): Promise<PermanentRoom[]> {
-    return this.dataSource.getRepository(PermanentRoom).find({ relations: { server: true }, order: { name: 'ASC', slug: 'ASC' } });
+  async list(): Promise<PermanentRoom[]> {
+    return this.withServers(await this.store.list());
   }
 
-  async get(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<PermanentRoom> {
-    const room = isUUID(id)
-      ? await manager.getRepository(PermanentRoom).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) })
-      : null;
-    if (!room) throw new RoomNotFound(id);
-    room.server = (await manager.getRepository(JitsiServer).findOneBy({ id: room.serverId })) ?? undefined;
-    return room;
+  get(id: string): Promise<PermanentRoom> {
+    return this.load(id);
   }
 
   async create(input: CreateRoomDto, actor: RoomActor): Promise<PermanentRoom> {
     const slug = input.slug ?? slugOf(input.name);
     if (!slug) throw roomFieldError('slug', 'the name has no letters or digits to make an address from: enter a slug, e.g. staff-room');
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const server = await this.serverFor(manager, input.serverId);
-        await this.checkSlugFree(manager, slug);
-        const repository = manager.getRepository(PermanentRoom);
-        const room = await repository.save(
-          repository.create({
-            name: input.name,
-            slug,
-            serverId: server.id,
-            roomName: roomNameFor(slug),
-            access: storedEntries(input.access ?? []),
-            enabled: input.enabled ?? true,
-            createdById: actor.id,
-            updatedById: actor.id,
-          }),
-        );
-        await this.audit.record(
-          {
-            action: 'room.created',
-            actor,
-            ip: actor.ip,
-            subject: { type: 'permanent_room', id: room.id },
-            metadata: {
-              name: room.name,
-              slug: room.slug,
-              roomName: room.roomName,
-              serverId: room.serverId,
-              enabled: room.enabled,
-              access: room.access.map(formatAccessEntry),
-            },
+    return this.transactions.run(async (tx) => {
+      const server = await this.serverFor(input.serverId, tx);
+      await this.checkSlugFree(slug, tx);
+      const room = await this.store.insert(
+        {
+          name: input.name,
+          slug,
+          serverId: server.id,
+          roomName: roomNameFor(slug),
+          access: storedEntries(input.access ?? []),
+          enabled: input.enabled ?? true,
+          createdById: actor.id,
+          updatedById: actor.id,
+        },
+        tx,
+      );
+      await this.audit.record(
+        {
+          action: 'room.created',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'permanent_room', id: room.id },
+          metadata: {
+            name: room.name,
+            slug: room.slug,
+            roomName: room.roomName,
+            serverId: room.serverId,
+            enabled: room.enabled,
+            access: room.access.map(formatAccessEntry),
           },
-          manager,
-        );
-        room.server = server;
-        return room;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new RoomSlugTaken(slug);
-      throw error;
-    }
+        },
+        tx,
+      );
+      room.server = server;
+      return room;
+    });
   }
 
   async update(id: string, input: UpdateRoomDto, actor: RoomActor): Promise<PermanentRoom> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const room = await this.get(id, manager, true);
-        if (input.version === undefined)
-          throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the room version you edited'] }]);
-        if (room.version !== input.version) throw new RoomVersionConflict(input.version, room.version);
-        const before = { name: room.name, slug: room.slug, serverId: room.serverId, enabled: room.enabled, access: room.access };
-        if (input.serverId !== undefined && input.serverId !== room.serverId) room.server = await this.serverFor(manager, input.serverId);
-        if (input.slug !== undefined && input.slug !== room.slug) await this.checkSlugFree(manager, input.slug);
-        const after = {
-          name: input.name ?? room.name,
-          slug: input.slug ?? room.slug,
-          serverId: input.serverId ?? room.serverId,
-          enabled: input.enabled ?? room.enabled,
-          access: input.access ? storedEntries(input.access) : room.access,
-        };
-        const changed = (Object.keys(after) as (keyof typeof after)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
-        if (!changed.length) return room;
-        const server = room.server;
-        Object.assign(room, after, { updatedById: actor.id });
-        delete room.server;
-        const saved = await manager.getRepository(PermanentRoom).save(room);
-        const was = entryKeys(before.access);
-        const now = entryKeys(after.access);
-        await this.audit.record(
-          {
-            action: 'room.updated',
-            actor,
-            ip: actor.ip,
-            subject: { type: 'permanent_room', id },
-            metadata: {
-              changed,
-              slug: saved.slug,
-              ...(changed.includes('access')
-                ? { accessAdded: [...now].filter((key) => !was.has(key)), accessRemoved: [...was].filter((key) => !now.has(key)) }
-                : {}),
-              ...(changed.includes('enabled') ? { enabled: saved.enabled } : {}),
-              ...(changed.includes('serverId') ? { serverId: saved.serverId } : {}),
-            },
+    return this.transactions.run(async (tx) => {
+      const room = await this.load(id, tx, true);
+      if (input.version === undefined)
+        throw new InvalidInputError([{ field: 'version', messages: ['version (or If-Match) is required: the room version you edited'] }]);
+      if (room.version !== input.version) throw new RoomVersionConflict(input.version, room.version);
+      const before = { name: room.name, slug: room.slug, serverId: room.serverId, enabled: room.enabled, access: room.access };
+      if (input.serverId !== undefined && input.serverId !== room.serverId) room.server = await this.serverFor(input.serverId, tx);
+      if (input.slug !== undefined && input.slug !== room.slug) await this.checkSlugFree(input.slug, tx);
+      const after = {
+        name: input.name ?? room.name,
+        slug: input.slug ?? room.slug,
+        serverId: input.serverId ?? room.serverId,
+        enabled: input.enabled ?? room.enabled,
+        access: input.access ? storedEntries(input.access) : room.access,
+      };
+      const changed = (Object.keys(after) as (keyof typeof after)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+      if (!changed.length) return room;
+      const server = room.server;
+      Object.assign(room, after, { updatedById: actor.id });
+      delete room.server;
+      const saved = await this.store.save(room, tx);
+      const was = entryKeys(before.access);
+      const now = entryKeys(after.access);
+      await this.audit.record(
+        {
+          action: 'room.updated',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'permanent_room', id },
+          metadata: {
+            changed,
+            slug: saved.slug,
+            ...(changed.includes('access')
+              ? { accessAdded: [...now].filter((key) => !was.has(key)), accessRemoved: [...was].filter((key) => !now.has(key)) }
+              : {}),
+            ...(changed.includes('enabled') ? { enabled: saved.enabled } : {}),
+            ...(changed.includes('serverId') ? { serverId: saved.serverId } : {}),
           },
-          manager,
-        );
-        saved.server = server;
-        return saved;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new RoomSlugTaken(input.slug ?? '');
-      throw error;
-    }
+        },
+        tx,
+      );
+      saved.server = server;
+      return saved;
+    });
   }
 
   /** Deletes the room for good (the audit log keeps what it was); `version` guards a stale delete. */
   async remove(id: string, actor: RoomActor, version?: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const room = await this.get(id, manager, true);
+    await this.transactions.run(async (tx) => {
+      const room = await this.load(id, tx, true);
       if (version !== undefined && room.version !== version) throw new RoomVersionConflict(version, room.version);
-      await manager.getRepository(PermanentRoom).delete({ id });
+      await this.store.remove(id, tx);
       await this.audit.record(
         {
           action: 'room.deleted',
@@ -177,7 +161,7 @@ export class RoomsService {
           subject: { type: 'permanent_room', id },
           metadata: { name: room.name, slug: room.slug, roomName: room.roomName, serverId: room.serverId, access: room.access.map(formatAccessEntry) },
         },
-        manager,
+        tx,
       );
     });
   }
@@ -198,20 +182,13 @@ export class RoomsService {
 
   /** "My rooms": the open rooms this person may enter, with the affiliation they would get. */
   async roomsFor(user: Pick<User, 'email' | 'emailVerified' | 'idpRoles'>): Promise<{ room: PermanentRoom; affiliation: RoomAffiliation }[]> {
-    // Narrow in SQL with jsonb containment (an element with this kind and value), decide in code.
-    const candidates = [
-      ...user.idpRoles.map((group) => JSON.stringify([{ kind: 'group', value: group.toLowerCase() }])),
-      ...(user.emailVerified ? [JSON.stringify([{ kind: 'user', value: user.email.toLowerCase() }])] : []),
-    ];
-    if (!candidates.length) return [];
-    const rooms = await this.dataSource
-      .getRepository(PermanentRoom)
-      .createQueryBuilder('room')
-      .innerJoinAndSelect('room.server', 'server')
-      .where('room.enabled AND server.enabled')
-      .andWhere('room.access @> ANY(CAST(:candidates AS jsonb[]))', { candidates })
-      .orderBy('room.name', 'ASC')
-      .getMany();
+    // Narrowed in SQL to the rooms that list one of their groups or their (verified) email; the
+    // access list decides, and a disabled server refuses (accessFor).
+    const listed = await this.store.enabledListing([
+      ...user.idpRoles.map((group) => ({ kind: 'group' as const, value: group.toLowerCase() })),
+      ...(user.emailVerified ? [{ kind: 'user' as const, value: user.email.toLowerCase() }] : []),
+    ]);
+    const rooms = await this.withServers(listed);
     return rooms.flatMap((room) => {
       const access = this.accessFor(room, user);
       return access.allowed ? [{ room, affiliation: access.affiliation }] : [];
@@ -222,7 +199,8 @@ export class RoomsService {
   async join(slug: string, user: User, ip: string | null): Promise<RoomJoinDecision> {
     const wanted = slug.toLowerCase();
     if (wanted.length > 60 || !SLUG_PATTERN.test(wanted)) return { outcome: 'not_found' };
-    const room = await this.dataSource.getRepository(PermanentRoom).findOne({ where: { slug: wanted }, relations: { server: true } });
+    const found = await this.store.findBySlug(wanted);
+    const room = found && (await this.withServer(found));
     if (!room?.server) return { outcome: 'not_found' };
     const access = this.accessFor(room, user);
     const actor = { id: user.id, label: user.email };
@@ -267,13 +245,33 @@ export class RoomsService {
     };
   }
 
-  private async serverFor(manager: EntityManager, serverId: string): Promise<JitsiServer> {
-    const server = isUUID(serverId) ? await manager.getRepository(JitsiServer).findOneBy({ id: serverId }) : null;
+  /** The room with its server; `lock` keeps the room's row locked until `tx` ends. */
+  private async load(id: string, tx?: Tx, lock = false): Promise<PermanentRoom> {
+    const room = isUUID(id) ? await this.store.find(id, tx, lock) : null;
+    if (!room) throw new RoomNotFound(id);
+    return this.withServer(room, tx);
+  }
+
+  private async withServer(room: PermanentRoom, tx?: Tx): Promise<PermanentRoom> {
+    room.server = (await this.servers.find(room.serverId, tx)) ?? undefined;
+    return room;
+  }
+
+  /** The rooms with their servers (there are few servers: one read of them all). */
+  private async withServers(rooms: PermanentRoom[]): Promise<PermanentRoom[]> {
+    if (!rooms.length) return rooms;
+    const servers = new Map((await this.servers.list()).map((server) => [server.id, server]));
+    for (const room of rooms) room.server = servers.get(room.serverId);
+    return rooms;
+  }
+
+  private async serverFor(serverId: string, tx: Tx): Promise<JitsiServer> {
+    const server = await this.servers.find(serverId, tx);
     if (!server) throw roomFieldError('serverId', 'there is no Jitsi server with this id');
     return server;
   }
 
-  private async checkSlugFree(manager: EntityManager, slug: string): Promise<void> {
-    if (await manager.getRepository(PermanentRoom).existsBy({ slug })) throw new RoomSlugTaken(slug);
+  private async checkSlugFree(slug: string, tx: Tx): Promise<void> {
+    if (await this.store.slugTaken(slug, tx)) throw new RoomSlugTaken(slug);
   }
 }

@@ -64,3 +64,11 @@ export function pagination(page: number, total: number, pageSize = PAGE_SIZE) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return { page, pageSize, total, pages, hasPrevious: page > 1, hasNext: page < pages };
 }
+
+/** Keeps the list filters when paging: `?q=…&role=…&page=N`. */
+export function pageLink(base: string, params: object, page: number): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (key !== 'page' && value !== undefined && value !== '') search.set(key, String(value));
+  search.set('page', String(page));
+  return `${base}?${search.toString()}`;
+}

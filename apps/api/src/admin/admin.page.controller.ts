@@ -1,32 +1,19 @@
 import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
-import { Clock, DomainError } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SelfLockout, SessionsService, UsersService, type User } from '@moderato/identity';
 import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
-import { readWorkerStatus } from '@moderato/jobs';
+import { WorkerHeartbeatsStore } from '@moderato/jobs';
 import { MeetingsAdminService } from '@moderato/meetings';
-import { POLICY_FIELDS, PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { localizeFormErrors, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from './actor';
-import { AuditQueryDto, PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto, auditFilterOf } from './admin.dto';
-import { PAGE_SIZE, pagination } from './admin-views';
-import { streamAuditCsv } from './admin.controller';
+import { PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto } from './admin.dto';
+import { PAGE_SIZE, pageLink, pagination } from './admin-views';
 import { describeDevice } from '../account/device';
 
-/** Keeps the list filters when paging: `?q=…&role=…&page=N`. */
-function pageLink(base: string, params: object, page: number): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (key !== 'page' && value !== undefined && value !== '') search.set(key, String(value));
-  search.set('page', String(page));
-  return `${base}?${search.toString()}`;
-}
-
-/** Administration pages: dashboard, users and roles, sessions, policy, audit log. */
+/** Administration pages: dashboard, users and roles, sessions. Policy and audit log: PolicyPageController, AuditPageController. */
 @ApiExcludeController()
 @RequireRoles('admin')
 @Controller('admin')
@@ -38,11 +25,9 @@ export class AdminPageController {
     private readonly meetings: MeetingsAdminService,
     private readonly servers: JitsiServersService,
     private readonly interop: JitsiInteropService,
-    private readonly policy: PolicyService,
     private readonly audit: AuditService,
+    private readonly heartbeats: WorkerHeartbeatsStore,
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -56,7 +41,7 @@ export class AdminPageController {
       this.audit.search({}, { page: 1, pageSize: 10 }),
       this.interop.unverified(),
       this.meetings.mailBacklog(),
-      readWorkerStatus(this.dataSource),
+      this.heartbeats.status(),
     ]);
     return {
       mailBacklog,
@@ -179,72 +164,6 @@ export class AdminPageController {
     res.redirect(303, '/admin/sessions');
   }
 
-  // ---- policy --------------------------------------------------------------------------
-
-  @Get('policy')
-  @Render('admin/policy')
-  async showPolicy() {
-    const described = await this.policy.describe();
-    return { ...described, form: this.policyForm(described.policy), errors: {}, servers: await this.servers.list() };
-  }
-
-  @Post('policy')
-  async savePolicy(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
-    // An unticked checkbox sends nothing: the form always means "exactly these".
-    const input = { ...body, guestAccessAllowed: body.guestAccessAllowed ?? 'false', organizerServerIds: body.organizerServerIds ?? [] };
-    const form = await validateForm(UpdatePolicyDto, input);
-    const rerender = async (errors: Record<string, string[]>) => {
-      const described = await this.policy.describe();
-      res
-        .status(400)
-        .render('admin/policy', { ...described, form: { ...this.policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
-    };
-    if (!form.ok) return rerender(form.errors);
-    try {
-      await this.policy.update(form.value, actorOf(req));
-    } catch (error) {
-      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
-        return rerender(Object.fromEntries(error.details.map((d) => [d.field, d.messages])));
-      }
-      throw error;
-    }
-    setFlash(res, this.config, { type: 'success', key: 'flash.policySaved' });
-    res.redirect(303, '/admin/policy');
-  }
-
-  @Post('policy/reset')
-  async resetPolicy(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.policy.reset(actorOf(req));
-    setFlash(res, this.config, { type: 'success', key: 'flash.policyReset' });
-    res.redirect(303, '/admin/policy');
-  }
-
-  // ---- audit log -----------------------------------------------------------------------
-
-  @Get('audit')
-  async showAudit(@Query() rawQuery: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const query = await validateForm(AuditQueryDto, rawQuery);
-    const filters: AuditQueryDto = query.ok ? query.value : {};
-    const page = filters.page ?? 1;
-    const { events, total } = await this.audit.search(auditFilterOf(filters), { page, pageSize: PAGE_SIZE });
-    const shown = Object.fromEntries(['actor', 'action', 'from', 'to', 'subjectType', 'subjectId'].map((key) => [key, String(rawQuery[key] ?? '')]));
-    res.status(query.ok ? 200 : 400).render('admin/audit', {
-      events: query.ok ? events : [],
-      filters: shown,
-      errors: query.ok ? {} : localizeFormErrors(query.errors, res.locals.t),
-      actions: await this.audit.actions(),
-      paging: pagination(page, query.ok ? total : 0),
-      previousLink: pageLink('/admin/audit', shown, page - 1),
-      nextLink: pageLink('/admin/audit', shown, page + 1),
-      csvLink: pageLink('/admin/audit.csv', shown, 1).replace(/[?&]page=1$/, ''),
-    });
-  }
-
-  @Get('audit.csv')
-  async exportAudit(@Query() query: AuditQueryDto, @Res() res: Response): Promise<void> {
-    await streamAuditCsv(this.audit, query, res, this.clock.now());
-  }
-
   // ---- helpers -------------------------------------------------------------------------
 
   private async setDisabled(id: string, disabled: boolean, req: Request, res: Response): Promise<void> {
@@ -302,9 +221,5 @@ export class AdminPageController {
       organized,
       errors: {},
     };
-  }
-
-  private policyForm(policy: Awaited<ReturnType<PolicyService['current']>>) {
-    return Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
   }
 }

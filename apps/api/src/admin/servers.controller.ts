@@ -2,25 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestj
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
-import { CreateServerDto, JitsiServersService, UpdateServerDto, type JitsiServer } from '@moderato/jitsi';
+import { CreateServerDto, JitsiServersService, UpdateServerDto, serverView } from '@moderato/jitsi';
 import { actorOf } from './actor';
-
-/** What the API shows of a server: never its secret or private key. */
-export function serverView(server: JitsiServer) {
-  return {
-    id: server.id,
-    name: server.name,
-    baseUrl: server.baseUrl,
-    xmppDomain: server.xmppDomain,
-    appId: server.appId,
-    audience: server.audience,
-    signingMode: server.signingMode,
-    enabled: server.enabled,
-    allowedOrganizerRoles: server.allowedOrganizerRoles,
-    createdAt: server.createdAt,
-    updatedAt: server.updatedAt,
-  };
-}
 
 @ApiTags('servers')
 @ApiCookieAuth()

@@ -2,22 +2,10 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { loadConfig } from '@moderato/config';
-import { CreateServerDto, JitsiServerNameTaken, JitsiServersService, jitsiConfigSnippets, snippetsAsText, type JitsiServer } from '@moderato/jitsi';
+import { CreateServerDto, JitsiServerNameTaken, JitsiServersService, jitsiConfigSnippets, serverView, snippetsAsText } from '@moderato/jitsi';
 import { UsageError, type CliCommand } from '../command';
 import { withAppContext } from '../context';
 import { cliActor } from './actor';
-
-const describeServer = (server: JitsiServer) => ({
-  id: server.id,
-  name: server.name,
-  baseUrl: server.baseUrl,
-  xmppDomain: server.xmppDomain,
-  appId: server.appId,
-  audience: server.audience,
-  signingMode: server.signingMode,
-  enabled: server.enabled,
-  lobbyBypass: server.lobbyBypass,
-});
 
 export const serverAddCommand: CliCommand = {
   name: 'server add',
@@ -73,7 +61,7 @@ export const serverAddCommand: CliCommand = {
     try {
       const { server, secret: created } = await withAppContext(config, (app) => app.get(JitsiServersService).create(dto, cliActor()));
       if (options.json === true) {
-        io.out(JSON.stringify({ server: describeServer(server), secret: created }, null, 2));
+        io.out(JSON.stringify({ server: serverView(server), secret: created }, null, 2));
         return 0;
       }
       io.out(`✔ Added Jitsi server "${server.name}" (${server.id}).`);
@@ -100,7 +88,7 @@ export const serverListCommand: CliCommand = {
     const config = loadConfig(env);
     const servers = await withAppContext(config, (app) => app.get(JitsiServersService).list());
     if (options.json === true) {
-      io.out(JSON.stringify(servers.map(describeServer), null, 2));
+      io.out(JSON.stringify(servers.map(serverView), null, 2));
       return 0;
     }
     if (!servers.length) {

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '@moderato/config';
 import { errorText } from '../redact';
 import { withAppContext } from '../context';
@@ -64,7 +63,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   try {
     await withAppContext(config, async (app) => {
       await checkMailBacklog(app, report);
-      await checkWorker(app.get(DataSource), report);
+      await checkWorker(app, report);
       await checkJitsiServers(app, config, report);
     });
   } catch (error) {

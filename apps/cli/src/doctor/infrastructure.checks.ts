@@ -1,8 +1,7 @@
 import Redis from 'ioredis';
 import { createTransport } from 'nodemailer';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '@moderato/config';
-import { MIGRATIONS_TABLE, buildDataSourceOptions, pendingSchemaChanges } from '@moderato/database';
+import { DatabaseProbe } from '@moderato/database';
 import { redisOptionsFromUrl } from '@moderato/jobs';
 import { describeMailError, smtpOptionsFromUrl } from '@moderato/mail';
 import { SCHEMA } from '@moderato/schema';
@@ -14,10 +13,13 @@ export type DatabaseState = 'down' | 'unmigrated' | 'ready';
 /** PostgreSQL reachable, migrations current, schema as the entities expect. */
 export async function checkPostgres(config: AppConfig, report: Report): Promise<DatabaseState> {
   const where = displayUrl(config.database.url);
-  const options = buildDataSourceOptions(config.database.url, SCHEMA, { poolSize: 1 });
-  const dataSource = new DataSource({ ...options, extra: { connectionTimeoutMillis: TIMEOUT_MS, application_name: 'moderato-doctor' } } as typeof options);
+  let database: DatabaseProbe;
   try {
-    await within(dataSource.initialize(), TIMEOUT_MS + 1000, 'PostgreSQL');
+    database = await within(
+      DatabaseProbe.connect(config.database.url, SCHEMA, { connectTimeoutMs: TIMEOUT_MS, applicationName: 'moderato-doctor' }),
+      TIMEOUT_MS + 1000,
+      'PostgreSQL',
+    );
   } catch (error) {
     report(
       fail(
@@ -29,10 +31,10 @@ export async function checkPostgres(config: AppConfig, report: Report): Promise<
     return 'down';
   }
   try {
-    const [{ server_version: version }] = (await dataSource.query('SHOW server_version')) as { server_version: string }[];
-    report(ok('postgres', `PostgreSQL reachable at ${where} (PostgreSQL ${version})`));
-    const applied = new Set(((await dataSource.query(`SELECT name FROM ${MIGRATIONS_TABLE}`).catch(() => [])) as { name: string }[]).map((row) => row.name));
-    const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
+    report(ok('postgres', `PostgreSQL reachable at ${where} (PostgreSQL ${await database.serverVersion()})`));
+    const migrations = await database.migrations();
+    const applied = new Set(migrations.applied);
+    const known = migrations.known;
     const pending = known.filter((name) => !applied.has(name));
     const unknown = [...applied].filter((name) => !known.includes(name));
     if (pending.length) {
@@ -55,7 +57,7 @@ export async function checkPostgres(config: AppConfig, report: Report): Promise<
       );
       return 'ready';
     }
-    const changes = await pendingSchemaChanges(dataSource);
+    const changes = await database.schemaChanges();
     if (changes.up.length) {
       report(
         fail(
@@ -69,7 +71,7 @@ export async function checkPostgres(config: AppConfig, report: Report): Promise<
     report(ok('migrations', `Database schema is current (${known.length} migrations applied)`));
     return 'ready';
   } finally {
-    await dataSource.destroy();
+    await database.close();
   }
 }
 

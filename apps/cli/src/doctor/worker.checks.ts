@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { WORKER_STALE_AFTER_SECONDS, readWorkerStatus } from '@moderato/jobs';
+import type { INestApplicationContext } from '@nestjs/common';
+import { WORKER_STALE_AFTER_SECONDS, WorkerHeartbeatsStore } from '@moderato/jobs';
 import { errorText } from '../redact';
 import { ok, warn, type Report } from './check';
 
@@ -7,9 +7,9 @@ const START_WORKER =
   'Start the worker (node dist/apps/worker/src/main.js; the worker service in docker-compose.yml) and read its log: it says which part it cannot reach.';
 
 /** A worker is running: its heartbeat (written every 5 s while it can process jobs) is fresh. */
-export async function checkWorker(dataSource: DataSource, report: Report): Promise<void> {
+export async function checkWorker(app: INestApplicationContext, report: Report): Promise<void> {
   try {
-    const status = await readWorkerStatus(dataSource);
+    const status = await app.get(WorkerHeartbeatsStore).status();
     if (status.lastSeenSeconds === null) {
       report(warn('worker', 'No worker has ever reported: mails are not being sent', START_WORKER));
     } else if (status.live === 0) {

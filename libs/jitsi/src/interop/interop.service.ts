@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { IsNull, type DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
+import { Transactions } from '@moderato/database';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
 import type { RecordInteropResultDto } from '../dto/interop.dto';
 import type { JitsiServer } from '../jitsi-server.entity';
-import { JitsiSigningKey } from '../jitsi-signing-key.entity';
 import { JitsiServersService, type Actor } from '../jitsi-servers.service';
+import { JitsiServersStore } from '../jitsi-servers.store';
 import { InteropCheckAlreadyRecorded, InteropCheckNotFound } from '../jitsi.errors';
 import { interopExpectations, type InteropExpectation } from './interop-expectations';
 import {
@@ -22,7 +21,8 @@ import {
   type InteropLink,
   type InteropOutcomes,
 } from './interop-plan';
-import { JitsiServerCheck } from './jitsi-server-check.entity';
+import type { JitsiServerCheck } from './jitsi-server-check.entity';
+import { InteropStore } from './interop.store';
 
 /** A check as the admin sees it: the links (while its window is open) and what each must do. */
 export interface InteropTest {
@@ -54,7 +54,9 @@ export interface UnverifiedServer {
 @Injectable()
 export class JitsiInteropService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: InteropStore,
+    private readonly serversStore: JitsiServersStore,
+    private readonly transactions: Transactions,
     private readonly servers: JitsiServersService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -66,10 +68,9 @@ export class JitsiInteropService {
   async start(serverId: string, actor: Actor): Promise<InteropTest> {
     const server = await this.servers.get(serverId);
     const now = this.clock.now();
-    const check = await this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(JitsiServerCheck);
-      const saved = await repository.save(
-        repository.create({
+    const check = await this.transactions.run(async (tx) => {
+      const saved = await this.store.insert(
+        {
           serverId: server.id,
           room: interopRoomName(),
           otherRoom: interopRoomName(),
@@ -79,7 +80,8 @@ export class JitsiInteropService {
           startedById: actor.id,
           startedByLabel: actor.label,
           status: 'pending',
-        }),
+        },
+        tx,
       );
       await this.audit.record(
         {
@@ -89,7 +91,7 @@ export class JitsiInteropService {
           subject: { type: 'jitsi_server', id: server.id },
           metadata: { checkId: saved.id, room: saved.room, otherRoom: saved.otherRoom, expiresAt: saved.expiresAt.toISOString() },
         },
-        manager,
+        tx,
       );
       return saved;
     });
@@ -109,14 +111,13 @@ export class JitsiInteropService {
     const outcomes = Object.fromEntries(INTEROP_LINKS.map((kind) => [kind, input[kind]])) as InteropOutcomes;
     const status = interopStatusOf(outcomes);
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(JitsiServerCheck)
-        .set({ status, outcomes, note: input.note || null, recordedAt: now, recordedById: actor.id, recordedByLabel: actor.label })
-        .where('id = :id AND recorded_at IS NULL', { id: check.id })
-        .execute();
-      if (result.affected !== 1) throw new InteropCheckAlreadyRecorded(check.id);
+    return this.transactions.run(async (tx) => {
+      const recorded = await this.store.record(
+        check.id,
+        { status, outcomes, note: input.note || null, recordedAt: now, recordedById: actor.id, recordedByLabel: actor.label },
+        tx,
+      );
+      if (!recorded) throw new InteropCheckAlreadyRecorded(check.id);
       await this.audit.record(
         {
           action: 'server.interop_recorded',
@@ -125,9 +126,9 @@ export class JitsiInteropService {
           subject: { type: 'jitsi_server', id: server.id },
           metadata: { checkId: check.id, status, outcomes, ...(input.note ? { note: input.note } : {}) },
         },
-        manager,
+        tx,
       );
-      return manager.getRepository(JitsiServerCheck).findOneByOrFail({ id: check.id });
+      return (await this.store.find(server.id, check.id, tx))!;
     });
   }
 
@@ -154,28 +155,17 @@ export class JitsiInteropService {
   }
 
   private async fingerprint(server: JitsiServer): Promise<string> {
-    const key =
-      server.signingMode === 'RS256'
-        ? await this.dataSource.getRepository(JitsiSigningKey).findOne({ where: { serverId: server.id, retiredAt: IsNull() }, order: { createdAt: 'DESC' } })
-        : null;
+    const key = server.signingMode === 'RS256' ? await this.serversStore.activeKey(server.id) : null;
     return interopSettingsFingerprint(server, key?.kid ?? null);
   }
 
   private async latestChecks(): Promise<Map<string, JitsiServerCheck>> {
-    const checks = await this.dataSource
-      .getRepository(JitsiServerCheck)
-      .createQueryBuilder('check')
-      .distinctOn(['check.server_id'])
-      .where('check.recorded_at IS NOT NULL')
-      .orderBy('check.server_id')
-      .addOrderBy('check.recorded_at', 'DESC')
-      .addOrderBy('check.started_at', 'DESC')
-      .getMany();
+    const checks = await this.store.latestRecorded();
     return new Map(checks.map((check) => [check.serverId, check]));
   }
 
   private async find(serverId: string, checkId: string): Promise<JitsiServerCheck> {
-    const check = isUUID(checkId) ? await this.dataSource.getRepository(JitsiServerCheck).findOneBy({ id: checkId, serverId }) : null;
+    const check = isUUID(checkId) ? await this.store.find(serverId, checkId) : null;
     if (!check) throw new InteropCheckNotFound(checkId);
     return check;
   }

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@moderato/config';
+import { RequireRoles } from '@moderato/identity';
+import { JitsiServersService } from '@moderato/jitsi';
+import { POLICY_FIELDS, PolicyService, UpdatePolicyDto, type OrgPolicy } from '@moderato/policy';
+import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
+import { actorOf } from './actor';
+
+const policyForm = (policy: OrgPolicy) => Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
+
+/** Administration → Policy: the page. The REST twin is in AdminController. */
+@ApiExcludeController()
+@RequireRoles('admin')
+@Controller('admin/policy')
+export class PolicyPageController {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly servers: JitsiServersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('admin/policy')
+  async show() {
+    const described = await this.policy.describe();
+    return { ...described, form: policyForm(described.policy), errors: {}, servers: await this.servers.list() };
+  }
+
+  @Post()
+  async save(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // An unticked checkbox sends nothing: the form always means "exactly these".
+    const input = { ...body, guestAccessAllowed: body.guestAccessAllowed ?? 'false', organizerServerIds: body.organizerServerIds ?? [] };
+    const form = await validateForm(UpdatePolicyDto, input);
+    const rerender = async (errors: Record<string, string[]>) => {
+      const described = await this.policy.describe();
+      res.status(400).render('admin/policy', { ...described, form: { ...policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
+    };
+    if (!form.ok) return rerender(form.errors);
+    try {
+      await this.policy.update(form.value, actorOf(req));
+    } catch (error) {
+      const refused = formErrorsOf(error);
+      if (refused) return rerender(refused);
+      throw error;
+    }
+    setFlash(res, this.config, { type: 'success', key: 'flash.policySaved' });
+    res.redirect(303, '/admin/policy');
+  }
+
+  @Post('reset')
+  async reset(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.policy.reset(actorOf(req));
+    setFlash(res, this.config, { type: 'success', key: 'flash.policyReset' });
+    res.redirect(303, '/admin/policy');
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type DeepPartial, QueryFailedError } from 'typeorm';
+import { managerOf, type Tx } from '@moderato/database';
+import type { AccessKind } from './access-list';
+import { PermanentRoom } from './permanent-room.entity';
+import { RoomSlugTaken } from './rooms.errors';
+
+const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+
+/**
+ * The permanent rooms (`permanent_rooms`), their access lists with them (a jsonb column). Rooms
+ * come without their server: it belongs to the jitsi lib, RoomsService adds it.
+ */
+@Injectable()
+export class RoomsStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  list(): Promise<PermanentRoom[]> {
+    return this.dataSource.getRepository(PermanentRoom).find({ order: { name: 'ASC', slug: 'ASC' } });
+  }
+
+  /** `id` must be a UUID. With `lock`, the row stays locked until `tx` ends. */
+  find(id: string, tx?: Tx, lock = false): Promise<PermanentRoom | null> {
+    return managerOf(tx, this.dataSource)
+      .getRepository(PermanentRoom)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  findBySlug(slug: string): Promise<PermanentRoom | null> {
+    return this.dataSource.getRepository(PermanentRoom).findOneBy({ slug });
+  }
+
+  slugTaken(slug: string, tx: Tx): Promise<boolean> {
+    return managerOf(tx, this.dataSource).getRepository(PermanentRoom).existsBy({ slug });
+  }
+
+  /**
+   * The enabled rooms whose access list has an entry of one of these kinds and values, by name.
+   * Narrowed with jsonb containment (an element with this kind and value); who gets what is decided in code.
+   */
+  async enabledListing(entries: { kind: AccessKind; value: string }[]): Promise<PermanentRoom[]> {
+    if (!entries.length) return [];
+    const candidates = entries.map((entry) => JSON.stringify([entry]));
+    return this.dataSource
+      .getRepository(PermanentRoom)
+      .createQueryBuilder('room')
+      .where('room.enabled')
+      .andWhere('room.access @> ANY(CAST(:candidates AS jsonb[]))', { candidates })
+      .orderBy('room.name', 'ASC')
+      .getMany();
+  }
+
+  /** A new room; a slug in use is RoomSlugTaken. */
+  async insert(fields: DeepPartial<PermanentRoom>, tx: Tx): Promise<PermanentRoom> {
+    const repository = managerOf(tx, this.dataSource).getRepository(PermanentRoom);
+    try {
+      return await repository.save(repository.create(fields));
+    } catch (error) {
+      throw isUniqueViolation(error) ? new RoomSlugTaken(String(fields.slug)) : error;
+    }
+  }
+
+  /** Saves a changed room (without its server); a slug in use is RoomSlugTaken. */
+  async save(room: PermanentRoom, tx: Tx): Promise<PermanentRoom> {
+    try {
+      return await managerOf(tx, this.dataSource).getRepository(PermanentRoom).save(room);
+    } catch (error) {
+      throw isUniqueViolation(error) ? new RoomSlugTaken(room.slug) : error;
+    }
+  }
+
+  async remove(id: string, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(PermanentRoom).delete({ id });
+  }
+}
