@@ -5,3 +5,4 @@ export { DatabaseModule } from './database.module';
 export { pgPool, preparedQuery, preparedTransaction, rowReader, EntityColumns, type PreparedRunner } from './hot-path';
 export { Transactions, managerOf, wrapManager, type Tx } from './transactions';
 export { namedStatement, registeredStatements, type NamedStatement } from './statements';
+export { isUniqueViolation } from './errors';

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type DeepPartial, In, IsNull, QueryFailedError } from 'typeorm';
-import { managerOf, type Tx } from '@moderato/database';
+import { DataSource, type DeepPartial, In, IsNull } from 'typeorm';
+import { managerOf, type Tx, isUniqueViolation } from '@moderato/database';
 import type { PolicyServerDirectory } from '@moderato/policy';
 import { JitsiServer } from './jitsi-server.entity';
 import { JitsiSigningKey } from './jitsi-signing-key.entity';
 import { JitsiServerNameTaken } from './jitsi.errors';
-
-const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
 /**
  * The servers' tables: `jitsi_servers` and their RS256 keys (`jitsi_signing_keys`). Also tells

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { type DataSource, ILike, IsNull, LessThan, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
+import { type DataSource, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { managerOf, type Tx } from '@moderato/database';
 import { MeetingFormSubmission } from './meeting-form-submission.entity';
 import { Meeting } from './meeting.entity';
@@ -22,11 +22,6 @@ export type NewMeeting = Pick<
   | 'joinAfterMinutes'
   | 'options'
 >;
-
-/** Whether `error` is PostgreSQL's unique violation (23505): a concurrent twin committed the same key first. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
 
 /** The `meetings` and `meeting_form_submissions` tables. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, InvalidInputError } from '@moderato/core';
-import { Transactions, type Tx } from '@moderato/database';
+import { Transactions, type Tx, isUniqueViolation } from '@moderato/database';
 import { JitsiServersService, type JitsiServer } from '@moderato/jitsi';
 import { PolicyService, type OrgPolicy } from '@moderato/policy';
 import { AuditService } from '@moderato/audit';
@@ -11,7 +11,7 @@ import type { Invitation } from './invitation.entity';
 import { InvitationsService } from './invitations.service';
 import { checkInviteeList, checkOptions, checkTimes, checkVersion, visibleTo } from './meeting-checks';
 import { DEFAULT_MEETING_OPTIONS, type Meeting, type OccurrenceException } from './meeting.entity';
-import { isUniqueViolation, MeetingsStore } from './meetings.store';
+import { MeetingsStore } from './meetings.store';
 import { MeetingAlreadyCreated, MeetingCancelled, MeetingScheduleInvalid, NoServerAvailable } from './meetings.errors';
 import { occurrencesOf, type Occurrence } from './occurrences';
 import { RemindersService } from './reminders.service';

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type DeepPartial, QueryFailedError } from 'typeorm';
-import { managerOf, type Tx } from '@moderato/database';
+import { DataSource, type DeepPartial } from 'typeorm';
+import { managerOf, type Tx, isUniqueViolation } from '@moderato/database';
 import type { AccessKind } from './access-list';
 import { PermanentRoom } from './permanent-room.entity';
 import { RoomSlugTaken } from './rooms.errors';
-
-const isUniqueViolation = (error: unknown) => error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 
 /**
  * The permanent rooms (`permanent_rooms`), their access lists with them (a jsonb column). Rooms
