@@ -48,6 +48,17 @@ describe('Administration is for admins only (every admin page and API, table-dri
     await env?.close();
   });
 
+  it('the personal link is the first route Express tries (the join storm at 8 o’clock), before the health checks and every page', () => {
+    // The API documentation (Swagger UI) is mounted before Nest registers its controllers.
+    const routes = routesOf(env).filter((route) => !route.path.startsWith('/api/docs'));
+    expect(routes.slice(0, 3)).toEqual([
+      { method: 'GET', path: '/j/:code' },
+      { method: 'POST', path: '/j/:code/guest' },
+      { method: 'GET', path: '/meetings/:id/start' },
+    ]);
+    expect(routes.length).toBeGreaterThan(50);
+  });
+
   it('finds the admin routes it checks (users, sessions, policy, audit, servers, inspector)', () => {
     const admin = routesOf(env).filter(isAdminRoute);
     const paths = admin.map((route) => `${route.method} ${route.path}`);

@@ -6,7 +6,7 @@ import { Clock } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersService } from '@moderato/identity';
 import { MeetingsAdminService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './admin.dto';
 import { PAGE_SIZE, apiTokenView, auditView, pagination, sessionView, userView } from './admin-views';
 

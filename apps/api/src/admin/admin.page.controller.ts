@@ -8,7 +8,7 @@ import { JitsiInteropService, JitsiServersService } from '@moderato/jitsi';
 import { WorkerHeartbeatsStore } from '@moderato/jobs';
 import { MeetingsAdminService } from '@moderato/meetings';
 import { localizeFormErrors, setFlash, validateForm } from '@moderato/web';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 import { PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto } from './admin.dto';
 import { PAGE_SIZE, pageLink, pagination } from './admin-views';
 import { describeDevice } from '../account/device';

@@ -3,7 +3,7 @@ import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { JitsiInteropService, RecordInteropResultDto, type InteropTest, type JitsiServerCheck } from '@moderato/jitsi';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 
 function checkView(check: JitsiServerCheck) {
   return {

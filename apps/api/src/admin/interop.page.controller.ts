@@ -6,7 +6,7 @@ import { translator } from '@moderato/i18n';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiInteropService, RecordInteropResultDto, whereOf, type InteropTest } from '@moderato/jitsi';
 import { setFlash, validateForm, type PageLocals } from '@moderato/web';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 import { qrSvg } from './qr-svg';
 
 /** Administration → Jitsi servers → "Test this server": the four links, and the admin's result. */

@@ -6,7 +6,7 @@ import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto, type OrgPolicy } from '@moderato/policy';
 import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 
 const policyForm = (policy: OrgPolicy) => Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
 

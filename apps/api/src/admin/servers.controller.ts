@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } fr
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { CreateServerDto, JitsiServersService, UpdateServerDto, serverView } from '@moderato/jitsi';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 
 @ApiTags('servers')
 @ApiCookieAuth()

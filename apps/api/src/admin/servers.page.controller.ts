@@ -14,7 +14,7 @@ import {
   type JitsiServer,
 } from '@moderato/jitsi';
 import { setFlash, validateForm } from '@moderato/web';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 
 const EMPTY_FORM = {
   name: '',

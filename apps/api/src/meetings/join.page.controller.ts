@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { Public } from '@moderato/core';
 import { JoinService, SchedulingService, type JoinDecision } from '@moderato/meetings';
 import { refuseUnlessOwnLink } from '@moderato/web';
-import { callerOf } from './caller';
+import { callerOf } from '../common/caller';
 
 export class GuestJoinDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))

@@ -18,7 +18,7 @@ import {
   type Meeting,
 } from '@moderato/meetings';
 import { validateForm } from '@moderato/web';
-import { callerOf } from './caller';
+import { callerOf } from '../common/caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
 
 export function meetingView(meeting: Meeting) {

@@ -23,7 +23,7 @@ import {
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm } from '@moderato/web';
-import { callerOf } from './caller';
+import { callerOf } from '../common/caller';
 import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Actor } from '@moderato/jitsi';
+import type { Actor } from '@moderato/audit';
 
 /** The signed-in admin behind a request, for the audit log. */
 export function actorOf(req: Request): Actor {

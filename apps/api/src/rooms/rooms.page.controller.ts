@@ -7,7 +7,7 @@ import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { CreateRoomDto, RoomSlugTaken, RoomVersionConflict, RoomsService, UpdateRoomDto, type PermanentRoom } from '@moderato/rooms';
 import { setFlash, validateForm } from '@moderato/web';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 import { EMPTY_ROOM_FORM, formFieldOf, formOfRoom, roomFormToDto } from './room-form';
 
 type Errors = Record<string, string[]>;

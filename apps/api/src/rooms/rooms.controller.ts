@@ -15,7 +15,7 @@ import type { Request } from 'express';
 import { AppConfig } from '@moderato/config';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { AccessEntryDto, CreateRoomDto, RoomsService, UpdateRoomDto, type PermanentRoom } from '@moderato/rooms';
-import { actorOf } from './actor';
+import { actorOf } from '../common/actor';
 
 /** What the API shows of a permanent room. */
 export class RoomView {

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { JitsiModule } from '@moderato/jitsi';
+import { RoomsModule } from '@moderato/rooms';
+import { RoomDoorPageController } from './room-door.page.controller';
+import { RoomsController } from './rooms.controller';
+import { RoomsPageController } from './rooms.page.controller';
+
+/** Permanent rooms: the admin's pages and API, and the room's door for the people on its list. */
+@Module({
+  imports: [JitsiModule, RoomsModule],
+  controllers: [RoomsController, RoomsPageController, RoomDoorPageController],
+})
+export class RoomsFeatureModule {}
