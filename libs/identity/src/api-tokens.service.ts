@@ -5,7 +5,7 @@ import { isUUID } from 'class-validator';
 import { Clock, DomainError, InvalidInputError } from '@moderato/core';
 import { Transactions } from '@moderato/database';
 import type { ApiToken, ApiTokenScope } from './api-token.entity';
-import type { CreateApiTokenDto } from './api-token.dto';
+import type { CreateApiTokenDto } from './dto/api-token.dto';
 import { ApiTokensStore } from './api-tokens.store';
 import type { Role } from './role-mapping';
 import type { User } from './user.entity';

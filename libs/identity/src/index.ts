@@ -2,7 +2,7 @@ export { User, type RoleOverride, type RoleOverrides } from './user.entity';
 export { Session } from './session.entity';
 export type { AuthContext, AuthFailure, TokenFailure } from './auth-context';
 export { ApiToken, API_TOKEN_SCOPES, type ApiTokenScope } from './api-token.entity';
-export { CreateApiTokenDto } from './api-token.dto';
+export { CreateApiTokenDto } from './dto/api-token.dto';
 export { ApiTokensService, ApiTokenNotFound, API_TOKEN_PREFIX, hashApiToken, type ApiTokenCheck } from './api-tokens.service';
 export { RoleGrant } from './role-grant.entity';
 export { AuthGuard, CurrentAuth, RequireRoles, TokenScope } from './auth.guard';

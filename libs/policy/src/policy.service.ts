@@ -3,7 +3,7 @@ import { AuditService, type Actor } from '@moderato/audit';
 import { AppConfig, type Locale } from '@moderato/config';
 import { InvalidInputError } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
-import type { UpdatePolicyDto } from './policy.dto';
+import type { UpdatePolicyDto } from './dto/policy.dto';
 import { PolicyStore } from './policy.store';
 import { POLICY_SERVER_DIRECTORY, type PolicyServerDirectory } from './server-directory';
 

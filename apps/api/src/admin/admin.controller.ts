@@ -7,7 +7,7 @@ import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersServi
 import { MeetingsAdminService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { actorOf } from '../common/actor';
-import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './admin.dto';
+import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './dto/admin.dto';
 import { PAGE_SIZE, apiTokenView, auditView, pagination, sessionView, userView } from './admin-views';
 
 /** Administration over the REST API: users and roles, sessions, policy, audit log. */

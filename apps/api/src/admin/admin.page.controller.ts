@@ -9,7 +9,7 @@ import { WorkerHeartbeatsStore } from '@moderato/jobs';
 import { MeetingsAdminService } from '@moderato/meetings';
 import { localizeFormErrors, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from '../common/actor';
-import { PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto } from './admin.dto';
+import { PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto } from './dto/admin.dto';
 import { PAGE_SIZE, pageLink, pagination } from './admin-views';
 import { describeDevice } from '../account/device';
 

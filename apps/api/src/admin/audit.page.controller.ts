@@ -5,7 +5,7 @@ import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
 import { localizeFormErrors, validateForm } from '@moderato/web';
-import { AuditQueryDto, auditFilterOf } from './admin.dto';
+import { AuditQueryDto, auditFilterOf } from './dto/admin.dto';
 import { PAGE_SIZE, pageLink, pagination } from './admin-views';
 import { streamAuditCsv } from './admin.controller';
 

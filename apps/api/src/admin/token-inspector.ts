@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@moderato/core';
 import { JitsiServersService, inspectToken } from '@moderato/jitsi';
-import type { InspectTokenDto } from './inspect-token.dto';
+import type { InspectTokenDto } from './dto/inspect-token.dto';
 
 /** Runs the inspector against a registered server's settings and keys. */
 @Injectable()

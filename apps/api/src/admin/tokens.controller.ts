@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { validateForm } from '@moderato/web';
-import { InspectTokenDto } from './inspect-token.dto';
+import { InspectTokenDto } from './dto/inspect-token.dto';
 import { TokenInspector } from './token-inspector';
 
 /** Administration → Token inspector: why did Jitsi say "authentication failed"? */

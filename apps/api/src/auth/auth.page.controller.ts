@@ -13,7 +13,7 @@ import {
   type SignInContext,
 } from '@moderato/identity';
 import { safeReturnTo, setFlash, validateForm } from '@moderato/web';
-import { LoginFormDto } from './login-form.dto';
+import { LoginFormDto } from './dto/login-form.dto';
 
 function readTransaction(req: Request): LoginTransaction | undefined {
   const raw: unknown = req.signedCookies?.[LOGIN_COOKIE];

@@ -1,20 +1,11 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '@moderato/core';
 import { JoinService, SchedulingService, type JoinDecision } from '@moderato/meetings';
 import { refuseUnlessOwnLink } from '@moderato/web';
 import { callerOf } from '../common/caller';
-
-export class GuestJoinDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @MinLength(2, { message: 'displayName must be at least 2 characters' })
-  @MaxLength(80, { message: 'displayName must be at most 80 characters' })
-  displayName: string;
-}
+import { GuestJoinDto } from './dto/guest-join.dto';
 
 const STATUS: Record<JoinDecision['outcome'], number> = {
   not_found: 404,

@@ -19,7 +19,8 @@ import {
 } from '@moderato/meetings';
 import { validateForm } from '@moderato/web';
 import { callerOf } from '../common/caller';
-import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations } from './group-invitations';
+import { AddGroupInvitationDto, DirectorySearchDto } from './dto/directory.dto';
+import { GroupInvitations } from './group-invitations';
 
 export function meetingView(meeting: Meeting) {
   return {

@@ -24,7 +24,8 @@ import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { setFlash, validateForm } from '@moderato/web';
 import { callerOf } from '../common/caller';
-import { AddGroupInvitationDto, DirectorySearchDto, GroupInvitations, groupInvitationTexts } from './group-invitations';
+import { AddGroupInvitationDto, DirectorySearchDto } from './dto/directory.dto';
+import { GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 
 /** Schedule problems in the page's language (the schedule.* keys). */

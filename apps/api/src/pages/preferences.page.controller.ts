@@ -4,7 +4,7 @@ import { Public } from '@moderato/core';
 import type { Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { COOKIES, safeReturnTo, setCookie, setFlash } from '@moderato/web';
-import { ChangeLanguageDto } from './language.dto';
+import { ChangeLanguageDto } from './dto/language.dto';
 
 @Public()
 @ApiExcludeController()

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { API_TOKEN_SCOPES, type ApiTokenScope } from './api-token.entity';
+import { API_TOKEN_SCOPES, type ApiTokenScope } from '../api-token.entity';
 
 export class CreateApiTokenDto {
   @ApiProperty({ example: 'Timetable sync', maxLength: 80 })
