@@ -40,3 +40,4 @@ export { LdapService } from './ldap/ldap.service';
 export { LdapDirectoryService } from './ldap/ldap-directory.service';
 export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';
+export { PeopleModule, PeopleStore } from './people.store';

@@ -3,33 +3,35 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
 import { EntityColumns, namedStatement, preparedQuery, rowReader, type NamedStatement } from '@moderato/database';
-import { User } from '@moderato/identity';
+import { PeopleStore, type User } from '@moderato/identity';
 import { Invitation } from './invitation.entity';
 import { Meeting } from './meeting.entity';
 
 /**
  * The join's reads and writes. Every click on a personal link runs `moderato_join_link`, and every
  * token issued to an invitee `moderato_join_record`: one named prepared statement each (see
- * hot-path.ts in @moderato/database). They read the organizer from `users` and write the audit
- * event through the fragment audit exports (`AuditService.insertSql`): one round trip each.
+ * hot-path.ts in @moderato/database). They read the organizer through the fragment identity
+ * exports (PeopleStore) and write the audit event through the one audit exports
+ * (`AuditService.insertSql`): one round trip each.
  */
 @Injectable()
 export class JoinStore {
   private readonly invitationColumns: EntityColumns<Invitation>;
   private readonly meetingColumns: EntityColumns<Meeting>;
-  private readonly userColumns: EntityColumns<User>;
   private readonly linkStatement: NamedStatement;
   private readonly recordStatement: NamedStatement;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly people: PeopleStore,
+  ) {
     this.invitationColumns = new EntityColumns(dataSource, Invitation);
     this.meetingColumns = new EntityColumns(dataSource, Meeting);
-    this.userColumns = new EntityColumns(dataSource, User);
-    const [i, m, o] = [this.invitationColumns, this.meetingColumns, this.userColumns];
+    const [i, m] = [this.invitationColumns, this.meetingColumns];
     this.linkStatement = namedStatement(
       'moderato_join_link',
-      `SELECT ${i.select('i')}, ${m.select('m')}, ${o.select('o')}
-               FROM ${i.table} "i" JOIN ${m.table} "m" ON "m".${m.column('id')} = "i".${i.column('meetingId')} JOIN ${o.table} "o" ON "o".${o.column('id')} = "m".${m.column('organizerId')}
+      `SELECT ${i.select('i')}, ${m.select('m')}, ${people.select('o')}
+               FROM ${i.table} "i" JOIN ${m.table} "m" ON "m".${m.column('id')} = "i".${i.column('meetingId')} ${people.joinById('o', `"m".${m.column('organizerId')}`)}
               WHERE "i".${i.column('linkCodeHash')} = $1`,
     );
     // The invitation bound to its invitee and counted, and the token's audit event: one statement.
@@ -47,7 +49,7 @@ export class JoinStore {
     const next = rowReader(row);
     const invitation = next(this.invitationColumns);
     const meeting = next(this.meetingColumns);
-    const organizer = next(this.userColumns);
+    const organizer = next(this.people.columns);
     if (!invitation || !meeting || !organizer) return undefined;
     invitation.meeting = meeting;
     return { invitation, meeting, organizer };
@@ -59,7 +61,9 @@ export class JoinStore {
   }
 
   /** The organizer of a meeting (the Start button's page shows them). */
-  organizerOf(meeting: Meeting): Promise<User> {
-    return this.dataSource.getRepository(User).findOneByOrFail({ id: meeting.organizerId });
+  async organizerOf(meeting: Meeting): Promise<User> {
+    const organizer = await this.people.byId(meeting.organizerId);
+    if (!organizer) throw new Error(`The organizer ${meeting.organizerId} of meeting ${meeting.id} is missing`);
+    return organizer;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@moderato/audit';
+import { PeopleModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { MeetingsAdminService } from './administration.service';
@@ -15,7 +16,7 @@ import { RemindersService } from './reminders.service';
 import { SchedulingService } from './scheduling.service';
 
 @Module({
-  imports: [AuditModule, JitsiModule, PolicyModule],
+  imports: [AuditModule, JitsiModule, PeopleModule, PolicyModule],
   providers: [
     MeetingsStore,
     InvitationsStore,
