@@ -5,6 +5,7 @@ import { CoreModule } from '@moderato/core';
 import { DatabaseModule } from '@moderato/database';
 import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
+import { MeetingsModule } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 
 /** The libs an operator command uses, wired as in the api, without HTTP, queues or migrations at boot. */
@@ -13,7 +14,14 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot({ config }), CoreModule.forRoot(), DatabaseModule.forRoot(SCHEMA, { retryAttempts: 1 }), JitsiModule, IdentityModule],
+      imports: [
+        ConfigModule.forRoot({ config }),
+        CoreModule.forRoot(),
+        DatabaseModule.forRoot(SCHEMA, { retryAttempts: 1 }),
+        JitsiModule,
+        IdentityModule,
+        MeetingsModule,
+      ],
     };
   }
 }

@@ -13,7 +13,7 @@ import type { AddInviteesDto, ChangeOccurrenceDto, CreateMeetingDto, InviteeDto,
 import { Invitation } from './invitation.entity';
 import { MeetingFormSubmission } from './meeting-form-submission.entity';
 import { LinkCodes } from './link-codes';
-import { readMailBacklog, type MailBacklog } from './mail-backlog';
+import { readMailBacklog, type MailBacklog } from './outbox/mail-backlog.store';
 import { DEFAULT_MEETING_OPTIONS, Meeting, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 import { joinWindowOf, occurrencesOf, type Occurrence } from './occurrences';
 import {
