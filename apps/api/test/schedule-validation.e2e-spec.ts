@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '@moderato/core';
 import { JitsiServersService } from '@moderato/jitsi';
 import { ReminderTopUpService, resolveMailOptions } from '@moderato/mail';
-import { Meeting, RemindersService } from '@moderato/meetings';
+import { Meeting, ReminderTopUpLock, RemindersService } from '@moderato/meetings';
 import { User } from '@moderato/identity';
 import { Factories } from '@moderato/testing';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
@@ -276,7 +276,11 @@ describe('schedules are validated as strictly as a calendar would', () => {
     });
 
     it('the worker lists it in its log at start (its first top-up)', async () => {
-      const topUp = new ReminderTopUpService(dataSource, env.api.app.get(RemindersService), resolveMailOptions({ reminderTopUpIntervalMs: 0 }));
+      const topUp = new ReminderTopUpService(
+        env.api.app.get(ReminderTopUpLock),
+        env.api.app.get(RemindersService),
+        resolveMailOptions({ reminderTopUpIntervalMs: 0 }),
+      );
       await topUp.runOnce();
       const listing = env.api.logs.records().find((record) => String(record.msg).startsWith('Series with an invalid stored schedule'));
       expect(listing).toMatchObject({

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '@moderato/database';
+import { Transactions, buildDataSourceOptions } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
 import { MAIL_CONCURRENCY, OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions, type MailJob } from '@moderato/mail';
-import { OutboxMessage } from '@moderato/meetings';
+import { Outbox, OutboxMessage, OutboxStore } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 import { Factories, createTestDatabase, freePort, startSmtpSink, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 
@@ -256,7 +256,7 @@ describe('worker faults: 400 invitations while a part fails', () => {
       await until(async () => (await queue.getJob(row.id))?.isFailed(), 'the job to fail', 10_000);
       await failing.close();
       // The relay's sweep for rows stuck in `queued` (every minute in a worker) sees the failed job.
-      const relay = new OutboxRelayService(admin, queue, resolveMailOptions());
+      const relay = new OutboxRelayService(new Outbox(new OutboxStore(admin), new Transactions(admin)), queue, resolveMailOptions());
       expect(await relay.requeueStuck()).toBe(1);
       const worker = startWorker();
       await started(worker);

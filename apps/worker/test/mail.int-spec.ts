@@ -4,7 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import { DataSource, In } from 'typeorm';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions } from '@moderato/mail';
-import { Invitation, InvitationsService, LinkCodes, Meeting, OutboxMessage, readMailBacklog, type OutboxKind } from '@moderato/meetings';
+import { Invitation, InvitationsService, LinkCodes, Meeting, Outbox, OutboxMessage, type OutboxKind } from '@moderato/meetings';
 import { Factories, LogCapture, createTestDatabase, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
 import { createWorker } from '../src/bootstrap';
 
@@ -211,7 +211,7 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     }
     // The meeting page says "retrying", the dashboard and the doctor how many wait since when, and why.
     for (const invitation of [...invitations, ...reminded]) expect(await invitationStatus(invitation)).toBe('retrying');
-    const backlog = await readMailBacklog(dataSource);
+    const backlog = await worker.get(Outbox).mailBacklog();
     expect(backlog).toEqual(expect.objectContaining({ count: 3, lastError: expect.stringMatching(/ECONNREFUSED/) }));
     expect(backlog!.since.getTime()).toBe(Math.min(...waiting.map((r) => r.failingSince!.getTime())));
 
@@ -221,7 +221,7 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     for (const row of rows) expect(mailsFor(row.id)).toHaveLength(1);
     expect(mailsFor(rows[2].id)[0].subject).toMatch(/^Reminder: /);
     for (const invitation of [...invitations, ...reminded]) expect(await invitationStatus(invitation)).toBe('sent');
-    expect(await readMailBacklog(dataSource)).toBeUndefined();
+    expect(await worker.get(Outbox).mailBacklog()).toBeUndefined();
   });
 
   it('a resend while the invitation is retrying replaces the waiting mail: one invitation arrives when SMTP is back', async () => {
@@ -320,7 +320,7 @@ describe('mail delivery (outbox → BullMQ → SMTP, real PostgreSQL, Redis and 
     await relay.stop();
     const deadQueue = new Queue(QUEUES.mail, { connection: { ...redisOptionsFromUrl('redis://127.0.0.1:1'), maxRetriesPerRequest: null } });
     deadQueue.on('error', () => undefined);
-    const deadRelay = new OutboxRelayService(dataSource, deadQueue, resolveMailOptions({ enqueueTimeoutMs: 500 }));
+    const deadRelay = new OutboxRelayService(worker.get(Outbox), deadQueue, resolveMailOptions({ enqueueTimeoutMs: 500 }));
     try {
       const { invitations } = await factories.meeting({ invitees: 2 });
       const rows = await writeRows(invitations, 'invite');

@@ -1,26 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { pgPool } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
+import { Outbox, type DueOutboxRow, type OutboxListener } from '@moderato/meetings';
 import { MAIL_OPTIONS, type MailJob, type ResolvedMailOptions } from './mail.options';
-
-/** The channel the OutboxNotify migration's triggers notify on. */
-export const OUTBOX_CHANNEL = 'moderato_outbox';
 
 /**
  * A key the relay keeps in Redis. Missing means Redis lost its data (restarted without
  * persistence, flushed, a fresh replica promoted): the jobs of `queued` rows are enqueued again.
  */
 export const REDIS_DATA_MARKER = 'moderato:outbox-relay:data-marker';
-
-interface DueRow {
-  id: string;
-  kind: string;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -31,10 +20,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
- * Moves due outbox rows to the BullMQ `mail` queue. Rows are claimed with FOR UPDATE SKIP LOCKED,
- * so every worker can run the relay; the job id is the row id, so adding twice is a no-op. The
- * rows become `queued` only in the transaction that enqueued them: when Redis is unreachable the
- * transaction rolls back and the rows stay `pending` for the next round.
+ * Moves due outbox rows to the BullMQ `mail` queue. Outbox (libs/meetings) claims the rows with
+ * FOR UPDATE SKIP LOCKED, so every worker can run the relay; the job id is the row id, so adding
+ * twice is a no-op. The rows become `queued` only in the transaction that enqueued them: when
+ * Redis is unreachable the transaction rolls back and the rows stay `pending` for the next round.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -46,31 +35,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   private lastStuckCheck = Number.NEGATIVE_INFINITY;
   private lastFailure: string | undefined;
   /** The connection that LISTENs for new outbox rows (see the OutboxNotify migration). */
-  private listener: Client | undefined;
+  private listener: OutboxListener | undefined;
   private listenRetry: NodeJS.Timeout | undefined;
   /** A notification came during a round: run again right after it. */
   private wakeRequested = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
     @InjectQueue(QUEUES.mail) private readonly queue: Queue<MailJob>,
     @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
   ) {}
 
   /** Enqueues up to `limit` due `pending` rows and `retrying` rows whose next attempt is due; returns how many. */
-  async relayDue(limit = 100): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: DueRow[] = await manager.query(
-        `SELECT id, kind FROM outbox_messages
-          WHERE status IN ('pending', 'retrying') AND not_before <= now()
-          ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (!rows.length) return 0;
-      const added = await this.enqueue(rows);
-      await manager.query(`UPDATE outbox_messages SET status = 'queued' WHERE id = ANY($1::uuid[])`, [added.map((r) => r.id)]);
-      return added.length;
-    });
+  relayDue(limit = 100): Promise<number> {
+    return this.outbox.relayDue(limit, (rows) => this.enqueue(rows));
   }
 
   /**
@@ -122,17 +100,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
    * unreachable when the job gave up). `last`: the last id looked at, when there may be more.
    */
   private async requeueMissing(olderThanMs: number, limit: number, after?: string): Promise<{ requeued: number; last?: string }> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: DueRow[] = await manager.query(
-        after === undefined
-          ? `SELECT id, kind FROM outbox_messages
-              WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2)
-              ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED`
-          : `SELECT id, kind FROM outbox_messages
-              WHERE status = 'queued' AND not_before <= now() - make_interval(secs => $2) AND id::text > $3
-              ORDER BY id::text LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        after === undefined ? [limit, olderThanMs / 1000] : [limit, olderThanMs / 1000, after],
-      );
+    return this.outbox.withQueued({ olderThanMs, limit, after }, async (rows) => {
       if (!rows.length) return { requeued: 0 };
       const last = rows.length === limit ? rows[rows.length - 1].id : undefined;
       const jobs = await withTimeout(Promise.all(rows.map((row) => this.queue.getJob(row.id))), this.options.enqueueTimeoutMs, 'looking up mail jobs');
@@ -146,7 +114,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Adds jobs for `rows`; returns the rows added (not those whose previous job is still finishing). */
-  private async enqueue(rows: DueRow[]): Promise<DueRow[]> {
+  private async enqueue(rows: DueOutboxRow[]): Promise<DueOutboxRow[]> {
     const work = async () => {
       // A row sent again after a final failure (resend) or due for its next attempt still has its
       // old, finished job under the same id; remove it, or the add would be a no-op. A job still
@@ -220,7 +188,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
     if (this.listenRetry) clearTimeout(this.listenRetry);
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    await listener?.close().catch(() => undefined);
     await this.running;
   }
 
@@ -237,9 +205,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
 
   /** LISTEN on a connection of its own (not from the pool); reconnects while the relay runs. */
   private async listen(generation: number): Promise<void> {
-    const client = new Client(pgPool(this.dataSource).options);
+    let listener: OutboxListener | undefined;
     const retry = () => {
-      if (this.listener === client) this.listener = undefined;
+      if (listener && this.listener === listener) this.listener = undefined;
       if (this.stopped || generation !== this.generation || this.listenRetry) return;
       this.listenRetry = setTimeout(() => {
         this.listenRetry = undefined;
@@ -247,24 +215,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       }, 5_000);
       this.listenRetry.unref();
     };
-    client.on('notification', () => this.wake());
-    // Polling goes on meanwhile; a lost connection is opened again.
-    client.on('error', () => undefined);
-    client.on('end', retry);
     try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      if (this.stopped || generation !== this.generation) {
-        await client.end();
-        return;
-      }
-      this.listener = client;
-      // Rows saved while not listening: the next round (at most one poll away) finds them.
-      this.wake();
+      // Polling goes on meanwhile; a lost connection is opened again.
+      listener = await this.outbox.listen(() => this.wake(), retry);
     } catch {
-      await client.end().catch(() => undefined);
       retry();
+      return;
     }
+    if (this.stopped || generation !== this.generation) {
+      await listener.close().catch(() => undefined);
+      return;
+    }
+    this.listener = listener;
+    // Rows saved while not listening: the next round (at most one poll away) finds them.
+    this.wake();
   }
 
   onApplicationBootstrap(): void {

@@ -1,16 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { RemindersService } from '@moderato/meetings';
+import { ReminderTopUpLock, RemindersService } from '@moderato/meetings';
 import { MAIL_OPTIONS, type ResolvedMailOptions } from './mail.options';
-
-/** Only one worker replica tops up at a time (PostgreSQL advisory lock). */
-const TOP_UP_LOCK_KEY = 727_361_010;
 
 /**
  * Runs RemindersService.topUpReminders() at worker start and then every few hours, so series
  * longer than the reminder horizon (60 days) keep getting reminders. At start it also lists the
  * series whose stored schedule is invalid (saved before schedules were checked) in the log.
+ * Only one worker replica tops up at a time (ReminderTopUpLock, a PostgreSQL advisory lock).
  */
 @Injectable()
 export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,7 +16,7 @@ export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicati
   private listedInvalid = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lock: ReminderTopUpLock,
     private readonly meetings: RemindersService,
     @Inject(MAIL_OPTIONS) private readonly options: ResolvedMailOptions,
   ) {}
@@ -41,12 +37,8 @@ export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicati
 
   /** One pass, unless another worker holds the lock; never throws (logged instead). */
   async runOnce(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.connect();
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [TOP_UP_LOCK_KEY]);
-      if (!locked) return;
-      try {
+      await this.lock.runIfFree(async () => {
         if (!this.listedInvalid) {
           this.listedInvalid = true;
           const invalid = await this.meetings.invalidSeries();
@@ -59,13 +51,9 @@ export class ReminderTopUpService implements OnApplicationBootstrap, OnApplicati
         }
         const series = await this.meetings.topUpReminders();
         this.logger.log({ series }, 'Reminders topped up');
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [TOP_UP_LOCK_KEY]);
-      }
+      });
     } catch (error) {
       this.logger.error({ err: error }, 'Reminder top-up failed');
-    } finally {
-      await runner.release();
     }
   }
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { MailBacklog } from './mail-backlog';
+import type { MailBacklog } from './outbox/mail-backlog.store';
 import type { Meeting } from './meeting.entity';
 import { MeetingsStore } from './meetings.store';
-import { OutboxWriter } from './outbox-writer.store';
+import { Outbox } from './outbox/outbox.service';
 
 /** What the administration pages read about meetings and their mails. */
 @Injectable()
 export class MeetingsAdminService {
   constructor(
     private readonly meetings: MeetingsStore,
-    private readonly outbox: OutboxWriter,
+    private readonly outbox: Outbox,
   ) {}
 
   /** How many meetings a person organized, and the latest ones. */
@@ -20,6 +20,6 @@ export class MeetingsAdminService {
 
   /** Mails waiting for SMTP to work again (admin dashboard). */
   mailBacklog(): Promise<MailBacklog | undefined> {
-    return this.outbox.backlog();
+    return this.outbox.mailBacklog();
   }
 }

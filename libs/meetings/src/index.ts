@@ -3,7 +3,7 @@ export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } fro
 export { MeetingFormSubmission } from './meeting-form-submission.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
-export { readMailBacklog, type MailBacklog } from './mail-backlog';
+export { type MailBacklog } from './outbox/mail-backlog.store';
 export {
   AddInviteesDto,
   ChangeInvitationDto,
@@ -48,3 +48,9 @@ export { roomNameFor, slugOf } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';
 export { joinWindowOf, occurrencesOf, scheduleIsValid, type JoinWindow, type Occurrence } from './occurrences';
 export { JoinService, maskEmail, type JoinDecision } from './join.service';
+// The outbox as libs/mail sees it (the relay, the delivery of one row) and the reminder top-up's lock.
+export { Outbox } from './outbox/outbox.service';
+export { OutboxDeliveries, type DeliveryOutcome, type OutboxDelivery } from './outbox/outbox-deliveries.service';
+// OutboxStore: tests build an Outbox on a bare DataSource.
+export { OutboxStore, type DueOutboxRow, type OutboxListener } from './outbox/outbox.store';
+export { ReminderTopUpLock } from './outbox/reminder-top-up-lock.store';

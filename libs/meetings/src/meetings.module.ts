@@ -14,6 +14,7 @@ import { MeetingsStore } from './meetings.store';
 import { OutboxWriter } from './outbox-writer.store';
 import { RemindersService } from './reminders.service';
 import { SchedulingService } from './scheduling.service';
+import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
 
 @Module({
   imports: [AuditModule, JitsiModule, PeopleModule, PolicyModule],
@@ -29,7 +30,8 @@ import { SchedulingService } from './scheduling.service';
     SchedulingService,
     MeetingsAdminService,
     JoinService,
+    ...OUTBOX_PROVIDERS,
   ],
-  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService],
+  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, ...OUTBOX_EXPORTS],
 })
 export class MeetingsModule {}

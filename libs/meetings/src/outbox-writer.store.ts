@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, In } from 'typeorm';
 import { managerOf, type Tx } from '@moderato/database';
-import { readMailBacklog, type MailBacklog } from './mail-backlog';
 import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 
 /**
@@ -54,10 +53,5 @@ export class OutboxWriter {
          SELECT id FROM outbox_messages WHERE invitation_id = $1 AND kind IN ('invite', 'update') AND status IN ('retrying', 'queued') AND failing_since IS NOT NULL FOR UPDATE SKIP LOCKED)`,
       [invitationId],
     );
-  }
-
-  /** Mails held back by temporary SMTP failures (the admin dashboard's one read of the outbox here). */
-  backlog(): Promise<MailBacklog | undefined> {
-    return readMailBacklog(this.dataSource);
   }
 }

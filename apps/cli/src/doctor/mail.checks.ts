@@ -1,11 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { readMailBacklog } from '@moderato/meetings';
+import { Outbox } from '@moderato/meetings';
 import { ok, warn, type Report } from './check';
 
 /** Mails the worker keeps retrying because SMTP failed temporarily: how many, since when, why. */
 export async function checkMailBacklog(app: INestApplicationContext, report: Report): Promise<void> {
-  const backlog = await readMailBacklog(app.get(DataSource));
+  const backlog = await app.get(Outbox).mailBacklog();
   if (!backlog) {
     report(ok('mail.backlog', 'No mail is waiting for the SMTP server'));
     return;
