@@ -2,9 +2,8 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError } from '@moderato/core';
 import { ApiTokensService, CreateApiTokenDto, CurrentAuth, RequireRoles, type AuthContext } from '@moderato/identity';
-import { setFlash, validateForm } from '@moderato/web';
+import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 
 const EMPTY_FORM = { name: '', scopes: ['meetings:read'], expiresInDays: '90' };
 
@@ -34,11 +33,8 @@ export class ApiTokensPageController {
       // Shown this once, on the page the form answers with (not in a redirect URL or cookie).
       res.status(201).render('account/tokens', { ...(await this.page(auth, EMPTY_FORM, {})), created: token });
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
-        return res
-          .status(400)
-          .render('account/tokens', await this.page(auth, { ...EMPTY_FORM, ...input }, Object.fromEntries(error.details.map((d) => [d.field, d.messages]))));
-      }
+      const fieldErrors = formErrorsOf(error);
+      if (fieldErrors) return res.status(400).render('account/tokens', await this.page(auth, { ...EMPTY_FORM, ...input }, fieldErrors));
       throw error;
     }
   }

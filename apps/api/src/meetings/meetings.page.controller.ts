@@ -5,7 +5,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber, type FieldError } from '@moderato/core';
+import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber } from '@moderato/core';
 import type { MessageKey, Translate } from '@moderato/i18n';
 import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
 import {
@@ -22,7 +22,7 @@ import {
 } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
-import { setFlash, validateForm } from '@moderato/web';
+import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { callerOf } from '../common/caller';
 import { AddGroupInvitationDto, DirectorySearchDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
@@ -103,12 +103,11 @@ export class MeetingsPageController {
         setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
         return res.redirect(303, `/meetings/${error.meetingId}`);
       }
-      if (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees)) {
-        const fieldErrors: Record<string, string[]> = {};
-        const details = Array.isArray(error.details) ? (error.details as FieldError[]) : [{ field: 'participants', messages: [error.message] }];
-        for (const detail of details) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
-        return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors), servers });
-      }
+      // A refusal without field details (a duplicate invitee) is shown at the participants field.
+      const fieldErrors =
+        formErrorsOf(error, formFieldOf) ??
+        (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees) ? { participants: [error.message] } : undefined);
+      if (fieldErrors) return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors), servers });
       throw error;
     }
   }
@@ -189,11 +188,8 @@ export class MeetingsPageController {
     } catch (error) {
       if (error instanceof MeetingVersionConflict) return again(409, { title: [error.message] });
       if (error instanceof InvalidSchedule) return again(400, scheduleErrors(error.problems, scheduleText(res)));
-      if (error instanceof DomainError && error.kind === 'invalid' && Array.isArray(error.details)) {
-        const fieldErrors: Record<string, string[]> = {};
-        for (const detail of error.details as FieldError[]) (fieldErrors[formFieldOf(detail.field)] ??= []).push(...detail.messages);
-        return again(400, fieldErrors);
-      }
+      const fieldErrors = formErrorsOf(error, formFieldOf);
+      if (fieldErrors) return again(400, fieldErrors);
       throw error;
     }
     setFlash(res, this.config, { type: 'success', key: 'flash.saved' });

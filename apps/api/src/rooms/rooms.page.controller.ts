@@ -2,11 +2,10 @@ import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
-import { DomainError, type FieldError } from '@moderato/core';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { CreateRoomDto, RoomSlugTaken, RoomVersionConflict, RoomsService, UpdateRoomDto, type PermanentRoom } from '@moderato/rooms';
-import { setFlash, validateForm } from '@moderato/web';
+import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from '../common/actor';
 import { EMPTY_ROOM_FORM, formFieldOf, formOfRoom, roomFormToDto } from './room-form';
 
@@ -124,11 +123,7 @@ export class RoomsPageController {
   /** Service refusals a form shows next to its field: a taken slug, an unknown server. */
   private formErrorOf(error: unknown): { status: number; errors: Errors } | undefined {
     if (error instanceof RoomSlugTaken) return { status: 409, errors: { slug: [error.message] } };
-    if (error instanceof DomainError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)) {
-      const errors: Errors = {};
-      for (const { field, messages } of error.details as FieldError[]) merge(errors, formFieldOf(field), messages);
-      return { status: 400, errors };
-    }
-    return undefined;
+    const errors = formErrorsOf(error, formFieldOf);
+    return errors ? { status: 400, errors } : undefined;
   }
 }
