@@ -19,7 +19,7 @@ const boundaries = {
       message: 'Do not reach into another lib or app by relative path; import @moderato/<lib>.',
     },
     {
-      regex: '^(\\.\\./){2,}[a-z-]+/src(/|$)',
+      regex: '^(\\.\\./){2,}[a-z0-9-]+/src(/|$)',
       message: 'Do not reach into another lib by relative path; import @moderato/<lib>.',
     },
   ],

@@ -6,7 +6,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const original = Module._resolveFilename;
 Module._resolveFilename = function resolve(request, ...rest) {
-  const match = /^@moderato\/([a-z-]+)$/.exec(request);
+  const match = /^@moderato\/([a-z0-9-]+)$/.exec(request);
   if (match) {
     const target =
       match[1] === 'migrations'
