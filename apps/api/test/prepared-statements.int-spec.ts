@@ -1,33 +1,12 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { registeredStatements } from '@moderato/database';
-import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+import { LogCapture, REPO_ROOT, sourceFiles, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
 // eslint-disable-next-line no-restricted-imports -- the test boots the worker beside the api
 import { createWorker } from '../../worker/src/bootstrap';
 import { startApi, type RunningApi } from './api-app';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-/** Every .ts file under the src folders of apps and libs (tests excepted). */
-function sourceFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(name)) files.push(path);
-    }
-  };
-  for (const top of ['apps', 'libs']) {
-    for (const pkg of readdirSync(join(ROOT, top))) {
-      const src = join(ROOT, top, pkg, 'src');
-      if (statSync(join(ROOT, top, pkg)).isDirectory() && readdirSync(join(ROOT, top, pkg)).includes('src')) walk(src);
-    }
-  }
-  return files;
-}
 
 /**
  * The hot paths run named prepared statements whose SQL names tables and columns directly. Each
@@ -59,7 +38,7 @@ describe('named prepared statements', () => {
   it('every statement in the code is registered by the api or the worker', () => {
     const inSource = new Set<string>();
     for (const file of sourceFiles()) {
-      const text = readFileSync(file, 'utf8');
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
       for (const match of text.matchAll(/namedStatement\(\s*'(moderato_[a-z0-9_]+)'/g)) inSource.add(match[1]);
       // A statement object written by hand would escape this test.
       expect({ file, handWritten: /\bname:\s*'moderato_[a-z0-9_]+',\s*text:/.test(text) }).toEqual({ file, handWritten: false });

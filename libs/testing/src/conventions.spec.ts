@@ -1,31 +1,8 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT as root, sourceFiles } from './source-files';
 
 // Conventions of the code base a reviewer would otherwise have to remember (DEVELOPMENT.md).
-const root = join(__dirname, '../../..');
-
-/** Every non-test .ts file under apps/<app>/src and libs/<lib>/src, relative to the root. */
-function sourceFiles(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(name)) files.push(relative(root, path).split('\\').join('/'));
-    }
-  };
-  for (const top of ['apps', 'libs']) {
-    for (const pkg of readdirSync(join(root, top))) {
-      const src = join(root, top, pkg, 'src');
-      try {
-        if (statSync(src).isDirectory()) walk(src);
-      } catch {
-        // a package without src/
-      }
-    }
-  }
-  return files;
-}
 
 const MAX_LINES = 350;
 

@@ -7,3 +7,4 @@ export { CHROMIUM_PATH, freePort, launchChromium } from './browser';
 export { startSmtpSink, type SmtpSink } from './smtp-sink';
 export { TEST_LDAP_PORT, TEST_LDAP_SCRIPT, startTestLdap, testLdapRunning } from './ldap';
 export { until } from './until';
+export { REPO_ROOT, sourceFiles } from './source-files';
