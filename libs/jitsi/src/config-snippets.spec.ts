@@ -120,7 +120,7 @@ describe('jitsiConfigSnippets', () => {
     expect(meet.lines[0].why).toContain('VirtualHost "guest.meet.jitsi"');
     const text = snippetsAsText(sections, 'School');
     expect(text).toContain('# Jicofo must not grant owner rights by its own authentication either.\njicofo.authentication.enabled = false\n');
-    expect(text).toContain("// ===== Jitsi Meet (Debian/Ubuntu install without docker)");
+    expect(text).toContain('// ===== Jitsi Meet (Debian/Ubuntu install without docker)');
     expect(text).toContain("\n// anonymousdomain: 'guest.meet.jitsi',\n");
   });
 
