@@ -71,9 +71,13 @@ const cell = (text: string) =>
 const code = (text: string) => `\`${text.replace(/`/g, '')}\``;
 
 const REQUIRED_IN_PRODUCTION = Object.keys(DEVELOPMENT_SECRETS).filter((name) => name !== 'OIDC_CLIENT_SECRET');
+/** Required in production only while the other is not set (environment.ts: OIDC_ISSUER unless LDAP_URL). */
+const UNLESS: Readonly<Record<string, string>> = { OIDC_ISSUER: 'LDAP_URL' };
+const requiredText = (name: string) => `${code(name)}${UNLESS[name] ? ` (unless ${code(UNLESS[name])} is set)` : ''}`;
 
 function defaultOf(variable: DocumentedVariable, inClass: boolean): string {
   if (ENV_DEFAULTS[variable.name] !== undefined) return code(ENV_DEFAULTS[variable.name]);
+  if (UNLESS[variable.name]) return `**required in production unless ${code(UNLESS[variable.name])} is set**; a development value otherwise`;
   if (REQUIRED_IN_PRODUCTION.includes(variable.name)) return '**required in production**; a development value otherwise';
   if (!inClass) return variable.example ? code(variable.example) : '—';
   return 'not set';
@@ -101,7 +105,7 @@ export function renderConfigurationDoc(envExample: string): string {
     '',
     'Invalid values stop the start with one message naming every bad variable; `moderato doctor`',
     'shows the same. On a developer machine nothing needs to be set. In production',
-    `(\`NODE_ENV=production\`) ${REQUIRED_IN_PRODUCTION.map(code).join(', ')} are required.`,
+    `(\`NODE_ENV=production\`) ${REQUIRED_IN_PRODUCTION.map(requiredText).join(', ')} are required.`,
     `Secret values (${[...SECRET_VARIABLES].sort().map(code).join(', ')}) are never printed, not even in an error message.`,
     '',
     'To start from a file: `cp .env.example .env` and edit it. Generate secrets with',

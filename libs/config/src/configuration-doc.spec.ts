@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from './app-config';
 import { configVariables, parseEnvExample, renderConfigurationDoc } from './config-docs';
 
 const root = join(__dirname, '../../..');
@@ -31,5 +32,18 @@ describe('docs/configuration.md', () => {
     expect(doc).toContain('| `PORT` | `3000` | HTTP port of the api process. |');
     expect(doc).toContain('| `SECRETS_KEY` | **required in production**; a development value otherwise |');
     expect(doc).toMatch(/\| `NODE_ENV` \| `development` \| development \\\| test \\\| production\./);
+  });
+
+  it('says what production really requires: OIDC_ISSUER only while LDAP_URL is not set', () => {
+    const production = { NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SECRETS_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(() => loadConfig(production)).toThrow(/OIDC_ISSUER/);
+    expect(loadConfig({ ...production, LDAP_URL: 'ldaps://ldap.school.test', LDAP_USER_BASE_DN: 'ou=people,dc=school,dc=test' }).oidc.enabled).toBe(false);
+    expect(doc).toContain('`COOKIE_SECRET`, `SECRETS_KEY`, `OIDC_ISSUER` (unless `LDAP_URL` is set) are required.');
+    expect(doc).toContain('| `OIDC_ISSUER` | **required in production unless `LDAP_URL` is set**; a development value otherwise |');
+  });
+
+  it('tells operators to migrate with `moderato migrate`, the command that works on a production install', () => {
+    expect(doc).toContain('`moderato migrate`');
+    expect(doc).not.toContain('migration:run');
   });
 });

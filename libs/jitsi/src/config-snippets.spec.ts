@@ -87,7 +87,7 @@ describe('jitsiConfigSnippets', () => {
 
   it('tells a Debian install to fetch token_owner_party from jitsi-contrib before enabling it, and that it ends the meeting after the owner left', () => {
     const sections = jitsiConfigSnippets({ ...server, lobbyBypass: true }, 'https://moderato.school.test');
-    expect(sections.map((section) => section.id)).toEqual(['docker', 'plugins', 'prosody', 'jicofo']);
+    expect(sections.map((section) => section.id)).toEqual(['docker', 'plugins', 'prosody', 'jicofo', 'meet']);
     const plugins = sections.find((section) => section.id === 'plugins')!;
     expect(plugins.file).toContain('jitsi-contrib/prosody-plugins');
     expect(plugins.lines.map((l) => l.line)).toEqual([
@@ -105,7 +105,27 @@ describe('jitsiConfigSnippets', () => {
 
   it('has no install step when the server runs without contrib plugins', () => {
     const sections = jitsiConfigSnippets(server, 'https://moderato.school.test', { ownerParty: false });
-    expect(sections.map((section) => section.id)).toEqual(['docker', 'prosody', 'jicofo']);
+    expect(sections.map((section) => section.id)).toEqual(['docker', 'prosody', 'jicofo', 'meet']);
     expect(prosodyLine(sections, 'modules_enabled').trim()).toBe('modules_enabled = { "token_verification"; "token_affiliation"; }');
+  });
+
+  it('turns off everything by which Jitsi makes moderators or lets people in without a token: auto-owner, Jicofo authentication, guests', () => {
+    const sections = jitsiConfigSnippets({ ...server, baseUrl: 'https://meet.school.test:8443' }, 'https://moderato.school.test');
+    const lines = (id: string) => sections.find((section) => section.id === id)!.lines.map((l) => l.line);
+    expect(lines('docker')).toEqual(expect.arrayContaining(['ENABLE_AUTO_OWNER=0', 'JICOFO_ENABLE_AUTH=0', 'JWT_ALLOW_EMPTY=0', 'ENABLE_GUESTS=0']));
+    expect(lines('jicofo')).toEqual(['jicofo.conference.enable-auto-owner = false', 'jicofo.authentication.enabled = false']);
+    const meet = sections.find((section) => section.id === 'meet')!;
+    expect(meet.file).toMatch(/^\/etc\/jitsi\/meet\/meet\.school\.test-config\.js /);
+    expect(meet.lines.map((l) => l.line)).toEqual(["// anonymousdomain: 'guest.meet.jitsi',"]);
+    expect(meet.lines[0].why).toContain('VirtualHost "guest.meet.jitsi"');
+    const text = snippetsAsText(sections, 'School');
+    expect(text).toContain('# Jicofo must not grant owner rights by its own authentication either.\njicofo.authentication.enabled = false\n');
+    expect(text).toContain('// ===== Jitsi Meet (Debian/Ubuntu install without docker)');
+    expect(text).toContain("\n// anonymousdomain: 'guest.meet.jitsi',\n");
+  });
+
+  it('names config.js after the XMPP domain when it does not know the Jitsi Meet URL', () => {
+    const meet = jitsiConfigSnippets(server, 'https://moderato.school.test').find((section) => section.id === 'meet')!;
+    expect(meet.file.startsWith('/etc/jitsi/meet/meet.jitsi-config.js')).toBe(true);
   });
 });

@@ -8,8 +8,10 @@ export interface SnippetLine {
 }
 
 export interface SnippetSection {
-  id: 'docker' | 'plugins' | 'prosody' | 'jicofo';
+  id: 'docker' | 'plugins' | 'prosody' | 'jicofo' | 'meet';
   title: string;
+  /** How the file comments a line: each line is shown after its `why` as such a comment. */
+  comment: '#' | '--' | '//';
   /** Where it goes. */
   file: string;
   lines: SnippetLine[];
@@ -37,11 +39,12 @@ const DEBIAN_PLUGIN_DIR = '/usr/share/jitsi-meet/prosody-plugins';
 
 /**
  * The Jitsi-side configuration for a server, filled in with its values, as docs/jitsi.md
- * explains it: docker-jitsi-meet `.env` lines, the Prosody lines of a Debian install, and Jicofo's
- * auto-owner switch. Pass `secret` only after an admin revealed it.
+ * explains it: docker-jitsi-meet `.env` lines, the Prosody lines of a Debian install, Jicofo's
+ * auto-owner and authentication switches, and no guest domain in Jitsi Meet's config.js. Pass
+ * `secret` only after an admin revealed it.
  */
 export function jitsiConfigSnippets(
-  server: Pick<JitsiServer, 'id' | 'xmppDomain' | 'appId' | 'audience' | 'signingMode'> & { lobbyBypass?: boolean },
+  server: Pick<JitsiServer, 'id' | 'xmppDomain' | 'appId' | 'audience' | 'signingMode'> & { lobbyBypass?: boolean; baseUrl?: string },
   publicUrl: string,
   options: { secret?: string; ownerParty?: boolean } = {},
 ): SnippetSection[] {
@@ -53,6 +56,8 @@ export function jitsiConfigSnippets(
     ...(server.lobbyBypass ? ['token_lobby_bypass'] : []),
   ].join(',');
   const hs = server.signingMode === 'HS256';
+  // Debian names config.js after the host people open; the XMPP domain is the same on a default install.
+  const meetHost = server.baseUrl ? new URL(server.baseUrl).hostname : server.xmppDomain;
   const ownerParty = options.ownerParty !== false;
   const contrib = [...(ownerParty ? ['token_owner_party'] : []), ...(server.lobbyBypass ? ['token_lobby_bypass'] : [])];
   const ownerPartyWhy =
@@ -61,6 +66,7 @@ export function jitsiConfigSnippets(
     {
       id: 'docker',
       title: 'docker-jitsi-meet',
+      comment: '#',
       file: '.env of docker-jitsi-meet (then: docker compose up -d)',
       lines: [
         { line: 'ENABLE_AUTH=1', why: 'Nobody enters a room without authenticating.' },
@@ -80,11 +86,13 @@ export function jitsiConfigSnippets(
         { line: 'ENABLE_AUTO_OWNER=0', why: 'Otherwise Jicofo makes whoever enters first a moderator, whatever the token says.' },
         { line: 'JICOFO_ENABLE_AUTH=0', why: 'Jicofo must not grant owner rights by its own authentication either.' },
         { line: 'JWT_ALLOW_EMPTY=0', why: 'A connection without a token is refused.' },
+        { line: 'ENABLE_GUESTS=0', why: 'No anonymous guest domain: nobody joins a room without a token of their own.' },
       ],
     },
     {
       id: 'prosody',
       title: 'Prosody (Debian/Ubuntu install without docker)',
+      comment: '--',
       file: `/etc/prosody/conf.avail/${server.xmppDomain}.cfg.lua (then: systemctl restart prosody)`,
       lines: [
         { line: `VirtualHost ${luaString(server.xmppDomain)}`, why: 'The XMPP domain: it must equal the token\'s "sub".' },
@@ -109,9 +117,23 @@ export function jitsiConfigSnippets(
     {
       id: 'jicofo',
       title: 'Jicofo (Debian/Ubuntu install without docker)',
+      comment: '#',
       file: '/etc/jitsi/jicofo/jicofo.conf (then: systemctl restart jicofo)',
       lines: [
         { line: 'jicofo.conference.enable-auto-owner = false', why: 'Otherwise Jicofo makes whoever enters first a moderator, whatever the token says.' },
+        { line: 'jicofo.authentication.enabled = false', why: 'Jicofo must not grant owner rights by its own authentication either.' },
+      ],
+    },
+    {
+      id: 'meet',
+      title: 'Jitsi Meet (Debian/Ubuntu install without docker)',
+      comment: '//',
+      file: `/etc/jitsi/meet/${meetHost}-config.js (read by the browser at the next page load)`,
+      lines: [
+        {
+          line: `// anonymousdomain: 'guest.${server.xmppDomain}',`,
+          why: `Keep anonymousdomain commented out (or delete it), and remove a VirtualHost "guest.${server.xmppDomain}" with authentication = "anonymous" from the Prosody file if there is one: no guest domain, so nobody joins a room without a token of their own.`,
+        },
       ],
     },
   ];
@@ -120,6 +142,7 @@ export function jitsiConfigSnippets(
     sections.splice(1, 0, {
       id: 'plugins',
       title: 'Prosody plugins from jitsi-contrib (Debian/Ubuntu install without docker)',
+      comment: '#',
       file: `A shell on the Jitsi server, as root: Debian's jitsi-meet packages do not ship ${contrib.join(' or ')}; they come from the jitsi-contrib/prosody-plugins project`,
       lines: contrib.map((name) => ({
         line: `wget -O ${DEBIAN_PLUGIN_DIR}/mod_${name}.lua ${CONTRIB_PLUGIN(name)}`,
@@ -137,7 +160,7 @@ export function jitsiConfigSnippets(
 export function snippetsAsText(sections: SnippetSection[], serverName: string): string {
   const out = [`# Jitsi configuration for "${serverName}", generated by Moderato.`, ''];
   for (const section of sections) {
-    const comment = section.id === 'prosody' ? '--' : '#';
+    const { comment } = section;
     out.push(`${comment} ===== ${section.title}`, `${comment} File: ${section.file}`, '');
     for (const { line, why } of section.lines) out.push(`${comment} ${why}`, line, '');
   }

@@ -130,21 +130,6 @@ export function interopExpectations(
         meaning: 'interop.fail.organizer.authFailed',
         inspectToken: true,
         causes: [
-          {
-            key: 'interop.cause.sub',
-            params: { domain: server.xmppDomain },
-            fixes: [docker(`XMPP_DOMAIN=${server.xmppDomain}`), debian(prosody, `VirtualHost "${server.xmppDomain}"`)],
-          },
-          {
-            key: 'interop.cause.aud',
-            params: { audience: server.audience },
-            fixes: [docker(`JWT_ACCEPTED_AUDIENCES=${server.audience}`), debian(prosody, `    asap_accepted_audiences = { "${server.audience}" }`)],
-          },
-          {
-            key: 'interop.cause.iss',
-            params: { appId: server.appId },
-            fixes: [docker(`JWT_APP_ID=${server.appId}`), debian(prosody, `    app_id = "${server.appId}"`)],
-          },
           hs
             ? {
                 key: 'interop.cause.secret',
@@ -156,11 +141,27 @@ export function interopExpectations(
                 fixes: [docker(`JWT_ASAP_KEYSERVER=${keyServer}`), debian(prosody, `    asap_key_server = "${keyServer}"`)],
               },
           {
+            key: 'interop.cause.aud',
+            params: { audience: server.audience },
+            fixes: [docker(`JWT_ACCEPTED_AUDIENCES=${server.audience}`), debian(prosody, `    asap_accepted_audiences = { "${server.audience}" }`)],
+          },
+          {
+            key: 'interop.cause.iss',
+            params: { appId: server.appId },
+            fixes: [docker(`JWT_APP_ID=${server.appId}`), debian(prosody, `    app_id = "${server.appId}"`)],
+          },
+          {
             key: 'interop.cause.clock',
             fixes: [
               { install: 'docker', lines: ['timedatectl set-ntp true', 'timedatectl status'] },
               { install: 'debian', lines: ['timedatectl set-ntp true', 'timedatectl status'] },
             ],
+          },
+          // Last: Prosody checks "sub" only where domain verification is on (docs/jitsi-tokens.md).
+          {
+            key: 'interop.cause.sub',
+            params: { domain: server.xmppDomain },
+            fixes: [docker(`XMPP_DOMAIN=${server.xmppDomain}`), debian(prosody, `VirtualHost "${server.xmppDomain}"`)],
           },
         ],
       },
