@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '@moderato/testing';
+import { createTestDatabase, freePort, testRedisUrl, type TestDatabase } from '@moderato/testing';
 
 /**
  * The built api (`npm test` builds first), started as an operator starts it:
@@ -55,12 +55,24 @@ describe('booting the built api', () => {
     });
 
     it('migrates an empty database at boot, becomes ready, and exits cleanly on SIGTERM', async () => {
-      const port = String(40000 + Math.floor(Math.random() * 20000));
-      const proc = run({ NODE_ENV: 'development', PORT: port, DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), LOG_LEVEL: 'info' }, (output) =>
-        output.includes('Moderato api listening'),
-      );
-      await Promise.race([proc.ready, proc.exited]);
-      expect(proc.output()).toContain('applied InitialSchema');
+      // A port the system just gave out (a random one could be an ephemeral port in use). Another
+      // process may still take it before the api binds it: then the api exits with EADDRINUSE and
+      // is started again on another port, rather than the test talking to whoever got the port.
+      let port = '';
+      let proc: ReturnType<typeof run> | undefined;
+      let output = ''; // of every attempt: the first one may have migrated before it failed to listen
+      for (let attempt = 0; attempt < 3; attempt++) {
+        port = String(await freePort());
+        proc = run({ NODE_ENV: 'development', PORT: port, DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), LOG_LEVEL: 'info' }, (output) =>
+          output.includes('Moderato api listening'),
+        );
+        await Promise.race([proc.ready, proc.exited]);
+        output += proc.output();
+        if (proc.child.exitCode === null || !proc.output().includes('EADDRINUSE')) break;
+      }
+      proc = proc!;
+      expect(output).toContain('applied InitialSchema');
+      expect(proc.child.exitCode).toBeNull(); // still running: it is the api that answers below
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { info: unknown }).info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
