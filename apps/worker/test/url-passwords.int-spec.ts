@@ -62,7 +62,7 @@ describe('passwords with URL-special characters, percent-encoded (real PostgreSQ
     // The password pg sends is the one PostgreSQL stored for the role (and a near miss is not).
     const client = new Client({ connectionString: config.database.url });
     const [{ rolpassword }] = (await admin.query('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role])).rows as { rolpassword: string }[];
-    expect(scramMatches(rolpassword, client.connectionParameters.password as string)).toBe(true);
+    expect(scramMatches(rolpassword, (client as unknown as { connectionParameters: { password: string } }).connectionParameters.password)).toBe(true);
     expect(scramMatches(rolpassword, PASSWORD.replace('/', '%2F'))).toBe(false);
 
     await client.connect();
@@ -111,7 +111,7 @@ describe('passwords with URL-special characters, percent-encoded (real PostgreSQ
   });
 
   it('SMTP: SMTP_URL with an encoded user and password logs in to an SMTP server that checks them', async () => {
-    const logins: { username?: string; password?: string }[] = [];
+    const logins: { username?: string | null; password?: string | null }[] = [];
     const smtp = new SMTPServer({
       logger: false,
       disabledCommands: ['STARTTLS'],
