@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
+import { mergeProblems, secretProblems } from './production-secrets';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type Locale = 'en' | 'de';
@@ -140,7 +141,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   const merged: Record<string, string | undefined> = { ...ENV_DEFAULTS, ...env };
   const vars = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false, stopAtFirstError: true });
-  if (errors.length > 0) throw new ConfigError(describe(errors, env));
+  // Demo secrets in production and unencoded URL passwords, reported with every other problem.
+  const secrets = secretProblems(merged);
+  if (errors.length > 0) throw new ConfigError(mergeProblems([...describe(errors, env), ...secrets]));
 
   const nodeEnv = vars.NODE_ENV as NodeEnv;
   const isProduction = nodeEnv === 'production';
@@ -187,7 +190,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       messages: ['is required with KEYCLOAK_ADMIN_CLIENT_ID when OIDC_ISSUER is not a Keycloak realm URL (…/realms/<realm>)'],
     });
   }
-  if (rangeProblems.length) throw new ConfigError(rangeProblems);
+  if (rangeProblems.length || secrets.length) throw new ConfigError(mergeProblems([...rangeProblems, ...secrets]));
   const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
   return new AppConfig({
     nodeEnv,

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
+import { secretsDocSections } from './secrets-doc';
 
 export interface DocumentedVariable {
   name: string;
@@ -120,7 +121,7 @@ export function renderConfigurationDoc(envExample: string): string {
       out.push(`| ${code(variable.name)} | ${cell(defaultOf(variable, own))} | ${cell(meaning)} |`);
     }
   }
-  out.push('');
+  out.push(...secretsDocSections(), '');
   return out.join('\n');
 }
 

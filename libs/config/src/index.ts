@@ -11,3 +11,4 @@ export {
 } from './app-config';
 export { ConfigModule } from './config.module';
 export { ENV_DEFAULTS } from './environment';
+export { DEMO_SECRET_VALUES, urlCredentialProblem } from './production-secrets';
