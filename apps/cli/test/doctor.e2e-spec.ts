@@ -225,6 +225,16 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect((await runCli(['doctor'], env)).stdout).not.toContain('development stand-in');
     });
 
+    it('an OIDC_ISSUER that differs from the announced issuer only by a trailing slash: ✖ naming both and the difference', async () => {
+      const run = await runCli(['doctor'], { ...env, OIDC_ISSUER: `${idp.issuer}/` });
+      expect(run.code).toBe(1);
+      const failing = checkLines(run.stdout).filter((line) => line.startsWith('✖'));
+      expect(failing).toEqual([
+        expect.stringContaining(`OIDC_ISSUER is ${idp.issuer}/ but the identity provider announces ${idp.issuer} (the trailing slash differs)`),
+      ]);
+      expect(run.stdout).toContain(`Set OIDC_ISSUER=${idp.issuer} (it must equal`);
+    });
+
     it('a wrong client secret and a PUBLIC_URL nobody answers at: ✖ for the client and the RS256 key URL', async () => {
       const closed = await freePort();
       const run = await runCli(['doctor'], { ...env, OIDC_CLIENT_SECRET: 'wrong-secret', PUBLIC_URL: `http://127.0.0.1:${closed}` });

@@ -7,7 +7,8 @@ import { DEV_REALM, createAdminApi } from './admin-api';
 import { MemoryStore } from './memory-adapter';
 import { HttpError, listen, readForm, sameSecret, send, setPageHeaders, toClientMetadata } from './http';
 import { errorPage, loginPage, logoutPage, signedOutPage } from './pages';
-import { DEMO_USERS, claimsFor, subjectFor, type DevIdpUser } from './users';
+import { profileClaimsFor, scopeClaims, type DevIdpProfile } from './profiles';
+import { DEMO_USERS, subjectFor, type DevIdpUser } from './users';
 
 /** A client (relying party) registered at the development IdP. */
 export interface DevIdpClient {
@@ -39,6 +40,8 @@ export interface DevIdpOptions {
   users?: DevIdpUser[];
   /** True refuses to start: the development IdP must never run in production. */
   production?: boolean;
+  /** Whose claims to imitate (see profiles.ts). Default `keycloak`. */
+  profile?: DevIdpProfile;
 }
 
 export interface RunningDevIdp {
@@ -71,7 +74,8 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
     bySubject.set(subjectFor(user.email), user);
   }
 
-  const issuerOption = options.issuer?.replace(/\/+$/, '');
+  // Exactly as given: real issuers may end in a slash (Authentik) and the relying party must cope.
+  const issuerOption = options.issuer;
   const issuerUrl = issuerOption ? new URL(issuerOption) : undefined;
   if (issuerUrl && !['http:', 'https:'].includes(issuerUrl.protocol)) throw new Error(`Development IdP: the issuer ${issuerOption} is not an http(s) URL`);
   if (issuerUrl && (issuerUrl.search || issuerUrl.hash)) throw new Error(`Development IdP: the issuer ${issuerOption} must not have a query or fragment`);
@@ -104,13 +108,9 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
       cookies: { keys: [randomBytes(32).toString('base64url')] },
       async findAccount(_ctx, sub) {
         const user = bySubject.get(sub);
-        return user ? { accountId: sub, claims: () => claimsFor(user) } : undefined;
+        return user ? { accountId: sub, claims: () => profileClaimsFor(user, options.profile ?? 'keycloak', issuer) } : undefined;
       },
-      claims: {
-        openid: ['sub'],
-        email: ['email', 'email_verified'],
-        profile: ['name', 'given_name', 'family_name', 'preferred_username', 'picture', 'groups', 'realm_access'],
-      },
+      claims: scopeClaims(users),
       scopes: ['openid'],
       // Every claim of the granted scopes in the ID token too, as Keycloak does.
       conformIdTokenClaims: false,

@@ -2,3 +2,4 @@
 // and the tests. Never for production.
 export { DEMO_USERS, loadUsersFile, type DevIdpUser } from './users';
 export { startDevIdp, type DevIdpClient, type DevIdpOptions, type RunningDevIdp } from './dev-idp';
+export { DEV_IDP_PROFILES, groupObjectId, type DevIdpProfile } from './profiles';

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   say('Moderato development identity provider — for development and tests only, never production.');
   say(`Issuer     ${idp.issuer}`);
-  say(`Discovery  ${idp.issuer}/.well-known/openid-configuration`);
+  say(`Discovery  ${idp.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
   say(`Client     ${clientId} (${clientSecret ? 'confidential, client_secret_post' : 'public, PKCE only'}), redirect URI ${config.publicUrl}/auth/callback`);
   say('Demo logins (email / password):');
   const width = Math.max(...users.map((user) => user.email.length));

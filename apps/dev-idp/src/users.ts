@@ -11,6 +11,11 @@ export interface DevIdpUser {
   /** Default true. */
   emailVerified?: boolean;
   picture?: string;
+  /**
+   * Claims added to (or, with null, removed from) what the IdP's profile sends, e.g. Entra's app
+   * roles `{ "roles": ["teachers"] }` or `{ "xms_edov": true }`.
+   */
+  claims?: Record<string, unknown>;
 }
 
 /** The demo accounts of `npm run dev` and the tests; each password is the name part of the email. */
@@ -47,7 +52,7 @@ export function claimsFor(user: DevIdpUser): Record<string, unknown> & { sub: st
   };
 }
 
-const KNOWN_KEYS = new Set(['email', 'password', 'name', 'groups', 'emailVerified', 'picture']);
+const KNOWN_KEYS = new Set(['email', 'password', 'name', 'groups', 'emailVerified', 'picture', 'claims']);
 
 /** Checks one entry of a users file; returns the problem, or undefined when it is fine. */
 function problemWith(entry: unknown): string | undefined {
@@ -68,12 +73,15 @@ function problemWith(entry: unknown): string | undefined {
   if (record.picture !== undefined && (typeof record.picture !== 'string' || !/^https?:\/\/\S+$/.test(record.picture))) {
     return '"picture" must be an http(s) URL';
   }
+  if (record.claims !== undefined && (typeof record.claims !== 'object' || record.claims === null || Array.isArray(record.claims) || 'sub' in record.claims)) {
+    return '"claims" must be an object of extra claims (not "sub"), e.g. { "roles": ["teachers"] }';
+  }
   return undefined;
 }
 
 /**
  * Reads and validates a JSON users file: an array of
- * `{ email, password, name, groups?, emailVerified?, picture? }`.
+ * `{ email, password, name, groups?, emailVerified?, picture?, claims? }`.
  * Throws an Error naming the file and the first bad entry.
  */
 export function loadUsersFile(path: string): DevIdpUser[] {
@@ -114,6 +122,7 @@ export function loadUsersFile(path: string): DevIdpUser[] {
       groups: (record.groups ?? []).map((group) => group.replace(/^\/+/, '')),
       ...(record.emailVerified !== undefined ? { emailVerified: record.emailVerified } : {}),
       ...(record.picture !== undefined ? { picture: record.picture } : {}),
+      ...(record.claims !== undefined ? { claims: record.claims } : {}),
     };
   });
 }

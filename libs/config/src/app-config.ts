@@ -65,6 +65,10 @@ export class AppConfig {
     readonly roleClaims: string[];
     /** Allow an http:// issuer (development only). */
     readonly allowInsecureHttp: boolean;
+    /** Lower-cased email domains whose addresses count as verified without `email_verified` (exact domains, no subdomains). */
+    readonly trustedEmailDomains: string[];
+    /** Group ids (e.g. Entra object ids, lower-cased) → the role or group names they stand for. */
+    readonly groupRoleMap: ReadonlyMap<string, string[]>;
   };
   readonly roles: { readonly organizer: string[]; readonly admin: string[] };
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
@@ -117,6 +121,18 @@ export class ConfigError extends Error {
 }
 
 const asBoolean = (value: string) => ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+
+/** OIDC_GROUP_ROLE_MAP (`<group id>:<name>,…`, checked by the environment's pattern) as id → names; ids compare case-insensitively. */
+function groupRoleMap(value: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const entry of value.split(',')) {
+    const [id, name] = entry.trim().split(':');
+    if (!id || !name) continue;
+    const key = id.toLowerCase();
+    map.set(key, [...(map.get(key) ?? []), name.toLowerCase()]);
+  }
+  return map;
+}
 
 function describe(errors: ValidationError[], env: Record<string, string | undefined>) {
   return errors.map((error) => {
@@ -191,7 +207,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     });
   }
   if (rangeProblems.length || secrets.length) throw new ConfigError(mergeProblems([...rangeProblems, ...secrets]));
-  const issuer = (vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER).replace(/\/+$/, '');
+  // Exactly as configured: the OpenID spec compares the discovery document's issuer string exactly
+  // (Authentik's issuers end in a slash, Keycloak's do not).
+  const issuer = vars.OIDC_ISSUER ?? DEVELOPMENT_SECRETS.OIDC_ISSUER;
   return new AppConfig({
     nodeEnv,
     isProduction,
@@ -222,6 +240,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       scopes: vars.OIDC_SCOPES,
       roleClaims: list(vars.OIDC_ROLE_CLAIMS).map((path) => path.replace(/\$\{clientId\}/g, vars.OIDC_CLIENT_ID)),
       allowInsecureHttp: vars.OIDC_ALLOW_INSECURE_HTTP === undefined ? !isProduction : asBoolean(vars.OIDC_ALLOW_INSECURE_HTTP),
+      trustedEmailDomains: list(vars.OIDC_TRUSTED_EMAIL_DOMAINS ?? '').map((domain) => domain.toLowerCase()),
+      groupRoleMap: groupRoleMap(vars.OIDC_GROUP_ROLE_MAP ?? ''),
     },
     roles: { organizer: list(vars.ORGANIZER_ROLES), admin: list(vars.ADMIN_ROLES) },
     session: { idleMinutes, maxHours },

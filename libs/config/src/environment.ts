@@ -139,6 +139,18 @@ export class EnvironmentVariables {
   @IsIn(BOOLEAN, { message: 'must be true or false' })
   OIDC_ALLOW_INSECURE_HTTP?: string;
 
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(\s*,\s*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)*$/, {
+    message: 'must be a comma-separated list of email domains your organisation owns, e.g. school.org,staff.school.org',
+  })
+  OIDC_TRUSTED_EMAIL_DOMAINS?: string;
+
+  @IsOptional()
+  @Matches(/^[^\s:,]+:[^\s:,]+(\s*,\s*[^\s:,]+:[^\s:,]+)*$/, {
+    message: 'must be a comma-separated list of <group id>:<role name>, e.g. 2f1c…:teachers,9a7b…:admins',
+  })
+  OIDC_GROUP_ROLE_MAP?: string;
+
   @Matches(/^[^,\s]+(\s*,\s*[^,\s]+)*$/, { message: 'must be a comma-separated list of role or group names' })
   ORGANIZER_ROLES: string;
 

@@ -30,6 +30,8 @@ export {
 export { IdentityModule } from './identity.module';
 export { OidcService, type LoginTransaction, type CompletedLogin } from './oidc.service';
 export { claimAt, effectiveRoles, rolesFromClaims, type Role, type RoleSettings } from './role-mapping';
+export { emailVerifiedFrom } from './email-trust';
+export { discoveryDocumentUrl, issuerMismatch } from './issuer';
 export { SessionMiddleware } from './session.middleware';
 export { SessionsService, hashSessionToken, type SessionCheck } from './sessions.service';
 export { SignInService, type LdapSignIn, type SignInContext, type SignedIn } from './sign-in.service';

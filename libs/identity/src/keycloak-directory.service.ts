@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@moderato/config';
 import { DirectoryGroupNotFound, DirectoryMisconfigured, DirectoryNotConfigured, DirectoryUnavailable } from './identity.errors';
 import { uniquePeople, type Directory, type DirectoryGroup, type DirectoryGroupMembers, type DirectoryPerson } from './directory';
+import { discoveryDocumentUrl } from './issuer';
 
 /** One page of a group's members; also the most members read beyond the invitation limit (2,000). */
 const PAGE = 500;
@@ -137,7 +138,7 @@ export class KeycloakDirectoryService implements Directory {
 
   private async discoverTokenEndpoint(): Promise<string> {
     if (this.tokenEndpoint) return this.tokenEndpoint;
-    const discovery = this.config.oidc.discoveryUrl ?? `${this.config.oidc.issuer}/.well-known/openid-configuration`;
+    const discovery = this.config.oidc.discoveryUrl ?? discoveryDocumentUrl(this.config.oidc.issuer);
     const response = await this.fetch(discovery, { headers: { accept: 'application/json' } });
     const document = (await response.json().catch(() => ({}))) as { token_endpoint?: string };
     if (!response.ok || !document.token_endpoint) {

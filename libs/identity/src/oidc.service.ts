@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AppConfig } from '@moderato/config';
 import { PolicyService } from '@moderato/policy';
+import { emailVerifiedFrom } from './email-trust';
 import { LoginFailed, SignInUnavailable } from './identity.errors';
+import { discoveryDocumentUrl, issuerMismatch } from './issuer';
 import { rolesFromClaims } from './role-mapping';
 import type { IdentityProfile } from './users.service';
 
@@ -20,6 +22,15 @@ export interface CompletedLogin {
 }
 
 const DISCOVERY_RETRY_MS = 10_000;
+
+/** The discovery document names another issuer than OIDC_ISSUER: a setting to correct, not an outage. */
+class MisconfiguredIssuer extends Error {}
+
+/** The issuer a discovery document announced, from openid-client's "issuer does not match" error. */
+function announcedIssuerOf(error: unknown): string | undefined {
+  const cause = (error as { cause?: { attribute?: unknown; body?: { issuer?: unknown } } } | null)?.cause;
+  return cause?.attribute === 'issuer' && typeof cause.body?.issuer === 'string' ? cause.body.issuer : undefined;
+}
 
 /**
  * OpenID Connect relying party (openid-client): authorization code + PKCE + state + nonce,
@@ -54,16 +65,21 @@ export class OidcService {
           { execute: allowInsecureHttp ? [oidc.allowInsecureRequests] : [], timeout: 10 },
         )
         .then((configuration) => {
-          // openid-client checks the issuer only when discovering from it; check it ourselves.
-          const announced = configuration.serverMetadata().issuer;
-          if (announced.replace(/\/+$/, '') !== issuer) {
-            throw new Error(`the discovery document names issuer ${announced}, but OIDC_ISSUER is ${issuer}`);
-          }
+          // openid-client compares URLs (http://h and http://h/ alike) and only when discovering from
+          // the issuer; the spec and every token's `iss` want the exact string.
+          const mismatch = issuerMismatch(issuer, configuration.serverMetadata().issuer);
+          if (mismatch) throw new MisconfiguredIssuer(mismatch);
           return configuration;
         })
         .catch((error: unknown) => {
           this.failedAt = performance.now();
-          this.logger.error({ err: error }, `OpenID discovery at ${issuer} failed`);
+          const announced = announcedIssuerOf(error);
+          const mismatch = error instanceof MisconfiguredIssuer ? error.message : announced ? issuerMismatch(issuer, announced) : null;
+          if (mismatch) {
+            this.logger.error(`OpenID sign-in is misconfigured: ${mismatch}`);
+            throw new SignInUnavailable(mismatch, 'oidc', 'configuration');
+          }
+          this.logger.error({ err: error }, `OpenID discovery at ${discoveryUrl ?? discoveryDocumentUrl(issuer)} failed`);
           throw new SignInUnavailable(`The identity provider at ${issuer} did not answer discovery`);
         });
     }
@@ -116,6 +132,15 @@ export class OidcService {
       });
     } catch (error) {
       if (error instanceof TypeError) throw new SignInUnavailable('The identity provider did not answer the token request');
+      const code = (error as { error?: unknown }).error;
+      if (code === 'invalid_client' || code === 'unauthorized_client') {
+        // Only the administrator can fix a client id or secret the IdP refuses.
+        this.logger.error(
+          { err: error },
+          `OpenID sign-in is misconfigured: the IdP refuses client "${this.config.oidc.clientId}" (${code}); check OIDC_CLIENT_ID and OIDC_CLIENT_SECRET`,
+        );
+        throw new SignInUnavailable(`the identity provider refuses client ${this.config.oidc.clientId}: ${code}`, 'oidc', 'configuration');
+      }
       this.logger.warn({ err: error }, 'OpenID callback refused');
       throw new LoginFailed('invalid_response', (error as Error).message);
     }
@@ -140,10 +165,10 @@ export class OidcService {
         issuer: idClaims.iss,
         subject: idClaims.sub,
         email,
-        emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+        emailVerified: emailVerifiedFrom(claims, email, this.config.oidc.trustedEmailDomains),
         displayName: name.trim(),
         avatarUrl: typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture) ? claims.picture : null,
-        idpRoles: rolesFromClaims(claims, this.config.oidc.roleClaims),
+        idpRoles: rolesFromClaims(claims, this.config.oidc.roleClaims, this.config.oidc.groupRoleMap),
       },
     };
   }

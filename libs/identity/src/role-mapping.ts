@@ -28,12 +28,15 @@ export function claimAt(claims: unknown, path: string): unknown {
 /**
  * Role and group names a token carries under the given claim paths, normalised: lower-case,
  * and a group path "/school/teachers" counts as both "school/teachers" and "teachers".
+ * `groupMap` (OIDC_GROUP_ROLE_MAP) adds the names that group ids stand for: Entra ID sends
+ * groups as object ids, which no one can put in ORGANIZER_ROLES readably.
  */
-export function rolesFromClaims(claims: Record<string, unknown>, paths: string[]): string[] {
+export function rolesFromClaims(claims: Record<string, unknown>, paths: string[], groupMap: ReadonlyMap<string, string[]> = new Map()): string[] {
   const names = new Set<string>();
   const add = (raw: string) => {
     const value = raw.trim().toLowerCase();
     if (!value) return;
+    for (const mapped of groupMap.get(value) ?? []) names.add(mapped);
     const withoutSlash = value.replace(/^\/+/, '');
     if (!withoutSlash) return;
     names.add(withoutSlash);

@@ -1,10 +1,20 @@
 import * as oidc from 'openid-client';
 import type { AppConfig } from '@moderato/config';
+import { discoveryDocumentUrl, issuerMismatch } from '@moderato/identity';
 import { errorText } from '../redact';
 import { TIMEOUT_MS, fail, ok, warn, type Report } from './check';
 
 /** The redirect URI Moderato sends to the IdP (as OidcService builds it). */
 export const redirectUriOf = (config: AppConfig) => `${config.publicUrl}/auth/callback`;
+
+/** The discovery document names another issuer than OIDC_ISSUER: which, how they differ, what to set. */
+function issuerFailure(source: string, issuer: string, announced: string) {
+  return fail(
+    'oidc.discovery',
+    `The discovery document at ${source} names another issuer: ${issuerMismatch(issuer, announced)}`,
+    `Set OIDC_ISSUER=${announced} (it must equal the "iss" of the IdP's tokens exactly, trailing slash included); until then nobody can sign in.`,
+  );
+}
 
 /**
  * OIDC: discovery (and that it names OIDC_ISSUER), the redirect URI accepted by the authorization
@@ -13,7 +23,7 @@ export const redirectUriOf = (config: AppConfig) => `${config.publicUrl}/auth/ca
 export async function checkOidc(config: AppConfig, report: Report): Promise<void> {
   const { issuer, discoveryUrl, clientId, clientSecret, allowInsecureHttp } = config.oidc;
   const redirectUri = redirectUriOf(config);
-  const source = discoveryUrl ?? `${issuer}/.well-known/openid-configuration`;
+  const source = discoveryUrl ?? discoveryDocumentUrl(issuer);
   let configuration: oidc.Configuration;
   try {
     configuration = await oidc.discovery(
@@ -24,6 +34,13 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
       { execute: allowInsecureHttp ? [oidc.allowInsecureRequests] : [], timeout: TIMEOUT_MS / 1000 },
     );
   } catch (error) {
+    // openid-client refuses a document whose issuer is not the URL it was fetched for.
+    const cause = (error as { cause?: { attribute?: unknown; body?: { issuer?: unknown } } }).cause;
+    const announced = cause?.attribute === 'issuer' && typeof cause.body?.issuer === 'string' ? cause.body.issuer : undefined;
+    if (announced && issuerMismatch(issuer, announced)) {
+      report(issuerFailure(source, issuer, announced));
+      return;
+    }
     const insecure = /http:/.test(source) && !allowInsecureHttp;
     report(
       fail(
@@ -36,15 +53,9 @@ export async function checkOidc(config: AppConfig, report: Report): Promise<void
     );
     return;
   }
-  const announced = configuration.serverMetadata().issuer.replace(/\/+$/, '');
-  if (announced !== issuer) {
-    report(
-      fail(
-        'oidc.discovery',
-        `The discovery document at ${source} names issuer ${announced}, but OIDC_ISSUER is ${issuer}`,
-        `Set OIDC_ISSUER=${announced} (it must equal the "iss" of the IdP's tokens exactly).`,
-      ),
-    );
+  const announced = configuration.serverMetadata().issuer;
+  if (issuerMismatch(issuer, announced)) {
+    report(issuerFailure(source, issuer, announced));
     return;
   }
   report(ok('oidc.discovery', `OpenID discovery works: issuer ${issuer}`));

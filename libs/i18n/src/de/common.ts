@@ -115,6 +115,8 @@ export const common: Translation<typeof en> = {
     'Die Anmeldung ist gerade nicht möglich: Das Verzeichnis (LDAP) antwortet nicht. Bitte versuchen Sie es in ein paar Minuten erneut.',
   'error.login.directoryMisconfigured':
     'Die Anmeldung über das Verzeichnis (LDAP) ist nicht möglich: Das Verzeichnis lehnt die Einstellungen von Moderato ab (ein Konfigurationsfehler). Bitte wenden Sie sich an Ihre Administration.',
+  'error.login.misconfigured':
+    'Die Anmeldung ist falsch eingerichtet: Identitätsdienst und Moderato passen in ihren Einstellungen nicht zusammen. Bitte wenden Sie sich an Ihre Administration.',
   'flash.groupInvited': '{count} Personen aus {group} sind eingeladen.',
   'flash.groupInvitedSkipped': '{count} Personen aus {group} sind eingeladen; {skipped} waren schon eingeladen.',
   'flash.groupNoEmailOne': '1 Mitglied hat keine E-Mail-Adresse und ist nicht eingeladen: {names}.',

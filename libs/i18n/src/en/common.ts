@@ -110,6 +110,7 @@ export const common = {
   'error.login.directoryUnavailable': 'Sign-in is unavailable right now: the directory (LDAP) does not answer. Please try again in a few minutes.',
   'error.login.directoryMisconfigured':
     "Sign-in with the directory (LDAP) is not possible: the directory refuses Moderato's settings (a configuration error). Please tell your administrator.",
+  'error.login.misconfigured': 'Sign-in is misconfigured: the identity provider and Moderato do not agree on their settings. Please tell your administrator.',
   'flash.groupInvited': '{count} people of {group} are invited.',
   'flash.groupInvitedSkipped': '{count} people of {group} are invited; {skipped} were invited already.',
   'flash.groupNoEmailOne': '1 member has no email address and is not invited: {names}.',
