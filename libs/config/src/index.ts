@@ -10,4 +10,5 @@ export {
   type NodeEnv,
 } from './app-config';
 export { ConfigModule } from './config.module';
+export { type SmtpTlsSettings } from './smtp-tls';
 export { ENV_DEFAULTS } from './environment';
