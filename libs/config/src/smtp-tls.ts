@@ -14,7 +14,11 @@ type Problems = { variable: string; messages: string[] }[];
  * The SMTP TLS settings. The CA file is read here, at start-up, so that a missing or unreadable
  * file stops the boot with its name instead of failing every mail later.
  */
-export function smtpTlsSettings(vars: { SMTP_URL: string; SMTP_REQUIRE_TLS?: string; SMTP_CA_FILE?: string }, asBoolean: (value: string) => boolean, problems: Problems): SmtpTlsSettings {
+export function smtpTlsSettings(
+  vars: { SMTP_URL: string; SMTP_REQUIRE_TLS?: string; SMTP_CA_FILE?: string },
+  asBoolean: (value: string) => boolean,
+  problems: Problems,
+): SmtpTlsSettings {
   const requireTls = vars.SMTP_REQUIRE_TLS === undefined ? false : asBoolean(vars.SMTP_REQUIRE_TLS);
   if (requireTls && vars.SMTP_URL.startsWith('smtps:')) {
     problems.push({ variable: 'SMTP_REQUIRE_TLS', messages: ['must not be true with an smtps:// SMTP_URL (that is TLS from the first byte already)'] });

@@ -87,7 +87,7 @@ export class ModeratoMetrics {
 
   private readonly workerAge = new Gauge({
     name: 'moderato_worker_heartbeat_age_seconds',
-    help: "Seconds since the freshest worker heartbeat; +Inf when no worker ever reported (mail is not being sent).",
+    help: 'Seconds since the freshest worker heartbeat; +Inf when no worker ever reported (mail is not being sent).',
     registers: [this.registry],
   });
 
