@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Headers, NotFoundException, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Headers, NotFoundException, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '@moderato/config';
@@ -32,8 +32,10 @@ export class MetricsController {
     const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     // Compared as digests: equal length, constant time, whatever was sent.
     if (!given || !timingSafeEqual(digest(given), digest(token))) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-      throw new UnauthorizedException('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+      // A plain 401 for the scraper (and a browser), not the sign-in redirect pages get.
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      res.type('text/plain').send('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
     }
     const [outbox, workers] = await Promise.all([this.outbox.mailCounts(), this.heartbeats.status()]);
     const text = await metrics.render(outbox, workers);
