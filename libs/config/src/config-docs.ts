@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
+import { CONFIGURATION_GUIDES } from './config-guides';
 import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
 
 export interface DocumentedVariable {
@@ -116,7 +117,7 @@ export function renderConfigurationDoc(envExample: string): string {
       out.push(`| ${code(variable.name)} | ${cell(defaultOf(variable, own))} | ${cell(meaning)} |`);
     }
   }
-  out.push('');
+  out.push('', CONFIGURATION_GUIDES);
   return out.join('\n');
 }
 
