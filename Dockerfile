@@ -7,8 +7,8 @@
 # Check the whole setup:
 #   docker compose exec api moderato doctor
 #
-#   docker build -t moderato .
-#   docker run --init -p 3000:3000 --env-file production.env moderato
+#   docker build -t moderato:0.2.0 .
+#   docker run --init -p 3000:3000 --env-file production.env moderato:0.2.0
 #   (production.env: DATABASE_URL, REDIS_URL, COOKIE_SECRET, SECRETS_KEY, OIDC_ISSUER, ...)
 #
 # docker-compose.yml in this folder builds and runs it with everything it needs. Configuration is
@@ -30,6 +30,11 @@ RUN npm run build
 
 # --- runtime: production dependencies and the compiled code, run as the unprivileged user ------
 FROM ${NODE_IMAGE} AS runtime
+# The release this image is built from: package.json's version (a test keeps the two equal), also
+# what `moderato_build_info` on /metrics reports. Tag the image with it (docker-compose.yml does).
+LABEL org.opencontainers.image.title="Moderato" \
+      org.opencontainers.image.version="0.2.0" \
+      org.opencontainers.image.licenses="AGPL-3.0-or-later"
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app

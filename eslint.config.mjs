@@ -27,7 +27,7 @@ const boundaries = {
 
 /**
  * Which lib may import which (non-test code). Layers, bottom up:
- *   core, config                      — nothing
+ *   core, config, metrics             — nothing (metrics: the Prometheus series the services count)
  *   database, jobs, logging, audit,   — the foundation; i18n: the languages, texts and translators
  *   i18n                                of the pages and the mail
  *   policy, health, web               — the organisation's settings; HTTP plumbing
@@ -40,6 +40,7 @@ const boundaries = {
 export const LIB_DEPENDENCIES = {
   core: [],
   config: [],
+  metrics: [],
   database: ['config'],
   jobs: ['config', 'database'],
   logging: ['config'],
@@ -48,9 +49,9 @@ export const LIB_DEPENDENCIES = {
   policy: ['audit', 'config', 'core', 'database'],
   health: ['config', 'core', 'jobs'],
   web: ['config', 'core', 'i18n', 'jobs', 'policy'],
-  identity: ['audit', 'config', 'core', 'database', 'policy'],
+  identity: ['audit', 'config', 'core', 'database', 'metrics', 'policy'],
   jitsi: ['audit', 'config', 'core', 'database', 'policy'],
-  meetings: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'policy'],
+  meetings: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'metrics', 'policy'],
   rooms: ['audit', 'config', 'core', 'database', 'identity', 'jitsi', 'meetings', 'policy'],
   mail: ['config', 'core', 'database', 'i18n', 'identity', 'jobs', 'meetings', 'policy'],
   schema: ['audit', 'config', 'database', 'identity', 'jitsi', 'meetings', 'migrations', 'policy', 'rooms'],

@@ -14,6 +14,7 @@ import { AdminFeatureModule } from './admin/admin-feature.module';
 import { AsapFeatureModule } from './asap/asap-feature.module';
 import { AuthFeatureModule } from './auth/auth-feature.module';
 import { MeetingsFeatureModule } from './meetings/meetings-feature.module';
+import { MetricsFeatureModule } from './metrics/metrics-feature.module';
 import { PagesFeatureModule } from './pages/pages-feature.module';
 import { RoomsFeatureModule } from './rooms/rooms-feature.module';
 
@@ -49,6 +50,7 @@ export class ApiModule implements NestModule {
         AsapFeatureModule,
         AdminFeatureModule,
         RoomsFeatureModule,
+        MetricsFeatureModule, // GET /metrics, and every request's duration
       ],
       // Tests' extra controllers (provoking errors); the features' controllers are in their modules.
       controllers: options.extraControllers ?? [],

@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
 import { mergeProblems, secretProblems } from './production-secrets';
+import { smtpTlsSettings, type SmtpTlsSettings } from './smtp-tls';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type Locale = 'en' | 'de';
@@ -76,7 +77,9 @@ export class AppConfig {
   /** The development Jitsi stand-in (apps/dev-jitsi) of `npm run dev`; never used in production. */
   readonly devJitsi: { readonly url: string; readonly host?: string };
   /** retryHours: how long a mail is retried after temporary SMTP failures before it is `failed`. */
-  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly retryHours: number };
+  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly retryHours: number; readonly tls: SmtpTlsSettings };
+  /** GET /metrics answers only with `Authorization: Bearer <token>`; absent: /metrics is a 404. */
+  readonly metrics: { readonly token?: string };
   /** Organisation policy: may organizers open meetings to guests without an account? */
   readonly guestAccessAllowed: boolean;
   /** Requests per minute per client IP (and per link code) on /j/* and /auth/*; 0 = off. */
@@ -197,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     rangeProblems.push({ variable: 'LDAP_TIMEOUT_MS', messages: [`must be between 100 and 60000 (got "${ldapTimeout}")`] });
   }
   const ldap = vars.LDAP_URL ? ldapSettings(vars, isProduction, rangeProblems) : undefined;
+  const smtpTls = smtpTlsSettings(vars, asBoolean, rangeProblems);
   // The admin API of a Keycloak realm: given, or derived from an issuer …/realms/<realm>.
   const realmIssuer = /^(https?:\/\/.+)\/realms\/([^/]+)\/?$/.exec(vars.OIDC_ISSUER ?? '');
   const keycloakAdminUrl = vars.KEYCLOAK_ADMIN_URL ?? (realmIssuer ? `${realmIssuer[1]}/admin/realms/${realmIssuer[2]}` : undefined);
@@ -247,7 +251,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     session: { idleMinutes, maxHours },
     devIdp: { usersFile: vars.DEV_IDP_USERS_FILE },
     devJitsi: { url: vars.DEV_JITSI_URL, host: vars.DEV_JITSI_HOST },
-    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM, retryHours: mailRetryHours },
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM, retryHours: mailRetryHours, tls: smtpTls },
+    metrics: { token: vars.METRICS_TOKEN },
     rateLimitPerMinute: Number(vars.RATE_LIMIT_PER_MINUTE),
     guestAccessAllowed: vars.GUEST_ACCESS_ALLOWED === undefined ? false : asBoolean(vars.GUEST_ACCESS_ALLOWED),
     tokenMaxTtlSeconds: ttlMinutes * 60,

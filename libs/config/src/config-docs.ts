@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
+import { CONFIGURATION_GUIDES } from './config-guides';
 import { DEVELOPMENT_SECRETS, ENV_DEFAULTS, EnvironmentVariables, SECRET_VARIABLES } from './environment';
 import { secretsDocSections } from './secrets-doc';
 
@@ -122,6 +123,7 @@ export function renderConfigurationDoc(envExample: string): string {
     }
   }
   out.push(...secretsDocSections(), '');
+  out.push(CONFIGURATION_GUIDES);
   return out.join('\n');
 }
 

@@ -298,6 +298,19 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(BOOLEAN, { message: 'must be true or false' })
   LDAP_ALLOW_PLAINTEXT?: string;
+
+  @IsOptional()
+  @IsIn(BOOLEAN, { message: 'must be true or false' })
+  SMTP_REQUIRE_TLS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SMTP_CA_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{32,200}$/, { message: 'must be at least 32 printable characters without spaces (openssl rand -hex 32)' })
+  METRICS_TOKEN?: string;
 }
 
 export { DEVELOPMENT_SECRETS, ENV_DEFAULTS, SECRET_VARIABLES } from './env-defaults';

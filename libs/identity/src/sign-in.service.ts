@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@moderato/audit';
 import { AppConfig } from '@moderato/config';
 import { Clock, DomainError } from '@moderato/core';
+import { metrics } from '@moderato/metrics';
 import { InvalidCredentials, LoginFailed, type CredentialsProblem } from './identity.errors';
 import { LdapService } from './ldap/ldap.service';
 import { OidcService, type LoginTransaction } from './oidc.service';
@@ -81,6 +82,7 @@ export class SignInService {
   ): Promise<LdapSignIn> {
     const username = usernameKey(attempt.typed);
     const refuse = async (error: InvalidCredentials, status: 401 | 429): Promise<LdapSignIn> => {
+      metrics.signIn('ldap', status === 429 ? 'refused' : 'failed');
       await this.audit.record({
         action: 'auth.login_failed',
         metadata: { code: error.code, details: error.details ?? null, method: 'ldap', username },
@@ -149,6 +151,7 @@ export class SignInService {
   private async startSession(user: User, idToken: string | null, method: 'oidc' | 'ldap', context: SignInContext): Promise<SignedIn> {
     if (context.currentSessionId) await this.sessions.revoke(context.currentSessionId);
     const { token, session } = await this.sessions.create(user, { idToken, userAgent: context.userAgent, ip: context.ip ?? null });
+    metrics.signIn(method, 'success');
     await this.audit.record({
       action: 'auth.login',
       actor: { id: user.id, label: user.email },
@@ -162,6 +165,7 @@ export class SignInService {
   /** A refused sign-in in the audit log: `auth.login_failed` (a check failed) or `auth.login_refused`. */
   private async auditFailure(error: unknown, metadata: Record<string, unknown>, ip: string | null | undefined): Promise<void> {
     if (!(error instanceof DomainError)) return;
+    metrics.signIn(metadata.method === 'ldap' ? 'ldap' : 'oidc', error instanceof LoginFailed ? 'failed' : 'refused');
     await this.audit.record({
       action: error instanceof LoginFailed ? 'auth.login_failed' : 'auth.login_refused',
       metadata: { code: error.code, details: error.details ?? null, ...metadata },

@@ -2,20 +2,25 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { AppConfig } from '@moderato/config';
+import { AppConfig, type SmtpTlsSettings } from '@moderato/config';
 import { MAIL_CONCURRENCY } from './mail.options';
 
 /**
  * Transport options from SMTP_URL: `smtp://` talks plain SMTP and upgrades with STARTTLS when
  * the server offers it; `smtps://` uses TLS from the first byte (port 465 by default).
+ * SMTP_REQUIRE_TLS (`tls.requireTls`) refuses an smtp:// server that does not offer STARTTLS
+ * instead of sending in clear text; SMTP_CA_FILE (`tls.ca`) is the CA the server's certificate
+ * must chain to (a relay with a certificate of the organisation's own CA).
  */
-export function smtpOptionsFromUrl(smtpUrl: string): SMTPTransport.Options {
+export function smtpOptionsFromUrl(smtpUrl: string, tls: SmtpTlsSettings = { requireTls: false }): SMTPTransport.Options {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
+    requireTLS: !secure && tls.requireTls,
+    tls: tls.ca ? { ca: tls.ca } : undefined,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -57,7 +62,7 @@ export class MailTransport implements OnModuleDestroy {
 
   constructor(private readonly config: AppConfig) {
     this.transporter = createTransport(
-      { ...smtpOptionsFromUrl(config.mail.smtpUrl), pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 100 },
+      { ...smtpOptionsFromUrl(config.mail.smtpUrl, config.mail.tls), pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 100 },
       { from: config.mail.from },
     );
   }

@@ -4,6 +4,7 @@ export { MeetingFormSubmission } from './meeting-form-submission.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { type MailBacklog } from './outbox/mail-backlog.store';
+export { type MailCounts } from './outbox/mail-counts.store';
 export {
   AddInviteesDto,
   ChangeInvitationDto,

@@ -4,6 +4,7 @@ import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
+import { metrics } from '@moderato/metrics';
 import { PolicyService } from '@moderato/policy';
 import type { Invitation } from './invitation.entity';
 import { JoinStore } from './join.store';
@@ -70,6 +71,7 @@ export class JoinService {
     const { invitation, meeting, organizer } = link;
     const context = { meeting, organizer };
     const refuse = async (decision: JoinDecision, reason: string) => {
+      metrics.joinRefused(reason);
       await this.audit.record({
         action: 'join.refused',
         actor: user ? { id: user.id, label: user.email } : null,
@@ -189,6 +191,7 @@ export class JoinService {
     } else {
       await this.audit.record(event);
     }
+    metrics.joinIssued(affiliation, guest ? 'guest' : invitationId ? 'link' : 'start');
     const displayName = encodeURIComponent(JSON.stringify(user.displayName));
     return {
       outcome: 'join' as const,

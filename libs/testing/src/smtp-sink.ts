@@ -24,18 +24,20 @@ export interface SmtpSink {
 }
 
 /**
- * A real SMTP server on 127.0.0.1 that accepts every message (no auth needed, no STARTTLS) and
- * keeps it parsed. Stop it and start it again on the same `port` to simulate SMTP down/up
- * (connections refused meanwhile); refuseRecipients() makes it answer 4xx/5xx for recipients.
+ * A real SMTP server on 127.0.0.1 that accepts every message (no auth needed, no STARTTLS unless
+ * `startTls` gives it a key and certificate) and keeps it parsed. Stop it and start it again on
+ * the same `port` to simulate SMTP down/up (connections refused meanwhile); refuseRecipients()
+ * makes it answer 4xx/5xx for recipients.
  */
-export async function startSmtpSink(options: { port?: number } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: { port?: number; startTls?: { key: string; cert: string } } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
   let refuse: ((address: string) => { code: number; message: string } | undefined) | undefined;
   let held: Promise<void> | undefined;
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    disabledCommands: options.startTls ? [] : ['STARTTLS'],
+    ...(options.startTls ? { key: options.startTls.key, cert: options.startTls.cert } : {}),
     logger: false,
     closeTimeout: 1000,
     onRcptTo(address, _session, callback) {

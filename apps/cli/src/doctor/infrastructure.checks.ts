@@ -135,7 +135,12 @@ function smtpFix(error: unknown): string {
 export async function checkSmtp(config: AppConfig, mailTo: string | undefined, report: Report): Promise<void> {
   const smtpUrl = config.mail.smtpUrl;
   const where = displayUrl(smtpUrl);
-  const options = { ...smtpOptionsFromUrl(smtpUrl), connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS * 2 };
+  const options = {
+    ...smtpOptionsFromUrl(smtpUrl, config.mail.tls),
+    connectionTimeout: TIMEOUT_MS,
+    greetingTimeout: TIMEOUT_MS,
+    socketTimeout: TIMEOUT_MS * 2,
+  };
   const transport = createTransport(options, { from: config.mail.from });
   try {
     try {

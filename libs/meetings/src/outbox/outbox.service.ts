@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@moderato/database';
 import type { MailBacklog } from './mail-backlog.store';
+import type { MailCounts } from './mail-counts.store';
 import { OutboxStore, type DueOutboxRow, type OutboxListener } from './outbox.store';
 
 /**
@@ -48,5 +49,10 @@ export class Outbox {
   /** Mails held back by temporary SMTP failures (admin dashboard, `moderato doctor`). */
   mailBacklog(): Promise<MailBacklog | undefined> {
     return this.store.mailBacklog();
+  }
+
+  /** Mails by status, the due backlog and its oldest age (GET /metrics). */
+  mailCounts(): Promise<MailCounts> {
+    return this.store.mailCounts();
   }
 }

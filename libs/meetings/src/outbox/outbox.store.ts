@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { EntityColumns, managerOf, pgPool, type Tx } from '@moderato/database';
 import { OutboxMessage, type OutboxKind } from '../outbox-message.entity';
 import { readMailBacklog, type MailBacklog } from './mail-backlog.store';
+import { readMailCounts, type MailCounts } from './mail-counts.store';
 
 /** The channel the OutboxNotify migration's triggers notify on. */
 const OUTBOX_CHANNEL = 'moderato_outbox';
@@ -86,5 +87,9 @@ export class OutboxStore {
 
   mailBacklog(tx?: Tx): Promise<MailBacklog | undefined> {
     return readMailBacklog(managerOf(tx, this.dataSource));
+  }
+
+  mailCounts(tx?: Tx): Promise<MailCounts> {
+    return readMailCounts(managerOf(tx, this.dataSource));
   }
 }
