@@ -106,6 +106,29 @@ export class UsersStore {
     await managerOf(tx, this.dataSource).getRepository(RoleGrant).save(grant);
   }
 
+  /** How many enabled accounts other than `exceptId` hold the admin role (IdP role or grant, not blocked). */
+  countOtherAdmins(exceptId: string, roleNames: RoleNames, tx?: Tx): Promise<number> {
+    return managerOf(tx, this.dataSource)
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id <> :exceptId AND u.disabled = false', { exceptId })
+      .andWhere(`((u.role_overrides->>'admin') = 'grant' OR (coalesce(u.role_overrides->>'admin', '') <> 'block' AND u.idp_roles && :adminNames::text[]))`, {
+        adminNames: roleNames.admin,
+      })
+      .getCount();
+  }
+
+  /** Deletes an account (person deletion; its sessions and tokens are deleted first by their stores). */
+  async deleteById(id: string, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(User).delete({ id });
+  }
+
+  /** Deletes the role grant waiting for this (lower-case) email; returns how many (0 or 1). */
+  async deleteGrant(email: string, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource).getRepository(RoleGrant).delete({ email });
+    return result.affected ?? 0;
+  }
+
   /** Grants waiting for a first login, newest first. */
   pendingGrants(): Promise<RoleGrant[]> {
     return this.dataSource.getRepository(RoleGrant).find({ order: { createdAt: 'DESC' } });

@@ -99,6 +99,11 @@ export const admin: Translation<typeof en> = {
   'policy.supportContact': 'Ansprechpartner für Hilfe',
   'policy.supportContact.hint': 'Erscheint in der Fußzeile und in E-Mails, z. B. it-hilfe@schule.de',
   'policy.mailFooter': 'Text am Ende jeder E-Mail',
+  'admin.policy.retention': 'Personenbezogene Daten: wie lange sie aufbewahrt werden',
+  'admin.policy.retention.hint': 'Der Worker löscht ältere Daten einmal am Tag (siehe die Seite zum Datenschutz in der Dokumentation).',
+  'policy.retentionSessionDays': 'Beendete Sitzungen (mit IP-Adresse, Browser und ID-Token) nach so vielen Tagen löschen',
+  'policy.retentionAuditDays': 'Audit-Ereignisse nach so vielen Tagen löschen',
+  'policy.retentionInvitationDays': 'Einladungen so viele Tage nach dem letzten Termin der Besprechung (oder Serie) löschen',
   'tokens.title': 'API-Tokens',
   'tokens.lead':
     'Persönliche Zugangstokens erlauben einem anderen System (z. B. Stundenplan oder Lernplattform Ihrer Schule), die Moderato-API in Ihrem Namen zu nutzen: senden Sie sie als „Authorization: Bearer <Token>“.',

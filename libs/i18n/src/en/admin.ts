@@ -95,6 +95,11 @@ export const admin = {
   'policy.supportContact': 'Support contact',
   'policy.supportContact.hint': 'Shown in the page footer and in mails, e.g. it-help@school.org',
   'policy.mailFooter': 'Text at the end of every mail',
+  'admin.policy.retention': 'Personal data: how long it is kept',
+  'admin.policy.retention.hint': 'The worker deletes older data once a day (see the data protection page of the documentation).',
+  'policy.retentionSessionDays': 'Delete ended sessions (with IP address, browser and ID token) after this many days',
+  'policy.retentionAuditDays': 'Delete audit events after this many days',
+  'policy.retentionInvitationDays': "Delete invitations this many days after the meeting's (or series') last date",
   'tokens.title': 'API tokens',
   'tokens.lead':
     'Personal access tokens let another system (e.g. your school\'s timetable or learning platform) use the Moderato API as you: send them as "Authorization: Bearer <token>".',
