@@ -7,7 +7,10 @@ import { InvitationsStore } from '../invitations.store';
 import { MeetingsStore } from '../meetings.store';
 
 /** What happens to the meetings a deleted person organised: handed to another organizer, or deleted with their invitations. */
-export type OrganisedMeetings = { meetingsTo: string } | { cancelMeetings: true } | Record<string, never>;
+export interface OrganisedMeetings {
+  meetingsTo?: string;
+  cancelMeetings?: boolean;
+}
 
 export interface PersonDeleted {
   pseudonym: string;
@@ -95,7 +98,7 @@ export class PersonDataService {
       let meetingsDeleted = 0;
       let meetingsTo: string | null = null;
       if (organised) {
-        if ('meetingsTo' in choice && choice.meetingsTo) {
+        if (choice.meetingsTo) {
           const target = await this.users.findById(choice.meetingsTo);
           const field = (message: string) => new InvalidInputError([{ field: 'meetingsTo', messages: [message] }]);
           if (!target) throw field('no such person');
@@ -103,7 +106,7 @@ export class PersonDataService {
           if (target.disabled || !this.users.rolesOf(target).includes('organizer')) throw field('must be an enabled organizer');
           meetingsTo = target.id;
           meetingsHandedOver = await this.meetings.handOver(user.id, target.id, tx);
-        } else if ('cancelMeetings' in choice && choice.cancelMeetings) {
+        } else if (choice.cancelMeetings) {
           meetingsDeleted = await this.meetings.deleteOrganizedBy(user.id, tx);
         } else {
           throw new InvalidInputError(
