@@ -72,6 +72,11 @@ export class PersonRecordsService {
     return user;
   }
 
+  /** The accounts with this email (any case); several when more than one identity provider sent it. */
+  findByEmail(email: string): Promise<User[]> {
+    return this.users.findByEmail(email.trim().toLowerCase());
+  }
+
   /** Deletes the account with its sessions (and ID tokens), API tokens and waiting role grant, in `tx`. */
   async deleteAccount(user: User, tx: Tx): Promise<{ sessions: number; apiTokens: number; roleGrants: number }> {
     const sessions = await this.sessions.deleteAllOf(user.id, tx);

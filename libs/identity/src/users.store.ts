@@ -41,6 +41,11 @@ export class UsersStore {
     return repository.findOneByOrFail(identity);
   }
 
+  /** The accounts with this (lower-case) email, verified or not (the CLI names people by email). */
+  findByEmail(email: string): Promise<User[]> {
+    return this.dataSource.getRepository(User).find({ where: { email }, order: { createdAt: 'ASC' } });
+  }
+
   findById(id: string): Promise<User | null> {
     return this.dataSource.getRepository(User).findOneBy({ id });
   }
