@@ -126,11 +126,11 @@ export class AuditStore {
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
       .where('e.actor_id = :id', { id: person.id })
-      .orWhere(`(e.subject_type = 'user' AND e.subject_id = :id)`)
+      .orWhere(`(e.subject_type = 'user' AND e.subject_id = :idText)`, { idText: person.id })
       .orWhere('lower(e.actor_label) = :email', { email })
       .orWhere(`(e.subject_type = 'email' AND lower(e.subject_id) = :email)`)
       .orWhere('strpos(lower(e.metadata::text), :email) > 0')
-      .orWhere('strpos(e.metadata::text, :id) > 0')
+      .orWhere('strpos(e.metadata::text, :idText) > 0')
       .orderBy('e.created_at', 'ASC')
       .addOrderBy('e.id', 'ASC')
       .getMany();
