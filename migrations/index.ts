@@ -13,6 +13,7 @@ import { OutboxNotify1796225000000 } from './1796225000000-outbox-notify';
 import { MailRetry1796400000000 } from './1796400000000-mail-retry';
 import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats';
 import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-form-submissions';
+import { AuditPseudonymise1796500000000 } from './1796500000000-audit-pseudonymise';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MailRetry1796400000000,
   WorkerHeartbeats1796401000000,
   MeetingFormSubmissions1796404000000,
+  AuditPseudonymise1796500000000,
 ];

@@ -6,7 +6,7 @@ import { DatabaseModule } from '@moderato/database';
 import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { WorkerHeartbeatsModule } from '@moderato/jobs';
-import { MeetingsModule } from '@moderato/meetings';
+import { MeetingsModule, PrivacyModule } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 
 /** The libs an operator command uses, wired as in the api, without HTTP, queues or migrations at boot. */
@@ -23,6 +23,7 @@ export class CliModule {
         IdentityModule,
         WorkerHeartbeatsModule,
         MeetingsModule,
+        PrivacyModule,
       ],
     };
   }

@@ -7,9 +7,11 @@ import { DatabaseModule } from '@moderato/database';
 import { JobsModule, QUEUES } from '@moderato/jobs';
 import { LoggingModule } from '@moderato/logging';
 import { MAIL_CONCURRENCY, MailModule, type MailModuleOptions } from '@moderato/mail';
+import { PrivacyModule } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 import { HealthProcessor } from './health.processor';
 import { LIVENESS_OPTIONS, LivenessService, type LivenessOptions } from './liveness.service';
+import { RETENTION_OPTIONS, RetentionJob, type RetentionOptions } from './retention.job';
 
 export interface WorkerModuleOptions {
   config?: AppConfig;
@@ -18,6 +20,8 @@ export interface WorkerModuleOptions {
   mail?: MailModuleOptions;
   /** Heartbeat and health checks (tests check more often). */
   liveness?: LivenessOptions;
+  /** The retention pass (tests turn the timer off and run it themselves). */
+  retention?: RetentionOptions;
 }
 
 /** The worker: queue processors only, no HTTP. Migrations are the api's job. */
@@ -37,8 +41,16 @@ export class WorkerModule {
         // Mail: the outbox relay (polling loop, safe in every worker) and the mail processor.
         MailModule.forRoot(options.mail),
         DiscoveryModule,
+        // Personal data's retention (issue 18): ended sessions, old audit events, old invitations.
+        PrivacyModule,
       ],
-      providers: [HealthProcessor, { provide: LIVENESS_OPTIONS, useValue: options.liveness ?? {} }, LivenessService],
+      providers: [
+        HealthProcessor,
+        { provide: LIVENESS_OPTIONS, useValue: options.liveness ?? {} },
+        LivenessService,
+        { provide: RETENTION_OPTIONS, useValue: options.retention ?? {} },
+        RetentionJob,
+      ],
     };
   }
 }

@@ -1,5 +1,7 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@moderato/core';
+import type { Tx } from '@moderato/database';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditStore, auditInsertSql, auditInsertValues, type AuditFields, type AuditFilter, type AuditTx } from './audit.store';
 
@@ -19,6 +21,12 @@ export interface AuditEntry {
   subject?: { type: string; id: string } | null;
   metadata?: Record<string, unknown>;
   ip?: string | null;
+}
+
+/** Who a deleted person is in the audit log from then on. */
+export interface Pseudonym {
+  id: string;
+  label: string;
 }
 
 /** Writes security-relevant events to the append-only audit log. */
@@ -84,6 +92,53 @@ export class AuditService {
   /** Distinct action names seen so far (for the filter's choices). */
   actions(): Promise<string[]> {
     return this.store.actions();
+  }
+
+  /** Deletes the events recorded before `cutoff` (the retention job); returns how many. */
+  deleteBefore(cutoff: Date, tx: Tx): Promise<number> {
+    return this.store.deleteBefore(cutoff, tx);
+  }
+
+  /** Every event by or about a person (their id or email as actor, subject or in the metadata), oldest first. */
+  about(person: { id: string; email: string }, tx?: Tx): Promise<AuditEvent[]> {
+    return this.store.about(person, tx);
+  }
+
+  /**
+   * Replaces a person in the audit log by a pseudonym, in `tx` (person deletion): the events keep
+   * what happened and when; their actor id becomes a new random id (one per deleted person, so
+   * their events can still be grouped, but not linked to the deleted account or a backup), the
+   * label `deleted-user-<8 hex>`, their email, name and id in subject and metadata the label, and
+   * the IP of what they did is dropped. Returns the pseudonym and how many events changed.
+   */
+  async pseudonymise(person: { id: string; email: string; displayName: string }, tx: Tx): Promise<{ pseudonym: Pseudonym; events: number }> {
+    const id = randomUUID();
+    const pseudonym: Pseudonym = { id, label: `deleted-user-${createHash('sha256').update(id).digest('hex').slice(0, 8)}` };
+    const events = await this.store.about(person, tx);
+    const email = person.email.toLowerCase();
+    const replace = (value: unknown): unknown => {
+      if (typeof value === 'string') {
+        if (value === person.id) return pseudonym.id;
+        if (person.displayName && value === person.displayName) return pseudonym.label;
+        return email ? value.replace(new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), pseudonym.label) : value;
+      }
+      if (Array.isArray(value)) return value.map(replace);
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)]));
+      return value;
+    };
+    const rewritten = events.map((event) => {
+      const byThem = event.actorId === person.id || event.actorLabel?.toLowerCase() === email;
+      return {
+        id: event.id,
+        actorId: event.actorId === person.id ? pseudonym.id : event.actorId,
+        actorLabel: byThem ? pseudonym.label : event.actorLabel,
+        subjectId: event.subjectId === null ? null : (replace(event.subjectId) as string),
+        metadata: replace(event.metadata) as Record<string, unknown>,
+        ip: byThem ? null : event.ip,
+      };
+    });
+    await this.store.rewrite(rewritten, tx);
+    return { pseudonym, events: rewritten.length };
   }
 
   /** How many `action` events since `since` have metadata containing `metadata` (e.g. failed logins of one username). */

@@ -43,7 +43,7 @@ export function auditInsertValues(event: AuditFields): unknown[] {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The audit log's table (`audit_events`): append-only, so inserts and reads. */
+/** The audit log's table (`audit_events`): append-only (inserts and reads), but for retention and pseudonymisation. */
 @Injectable()
 export class AuditStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -101,6 +101,61 @@ export class AuditStore {
         metadata: JSON.stringify(metadata),
       })
       .getCount();
+  }
+
+  /**
+   * Deletes the events recorded before `cutoff` (retention), in `tx`; returns how many. The
+   * append-only trigger lets the DELETE through only with `moderato.audit_prune` set in this
+   * transaction, and it is switched off again before anything else runs in it.
+   */
+  async deleteBefore(cutoff: Date, tx: Tx): Promise<number> {
+    const manager = managerOf(tx, this.dataSource);
+    await manager.query(`SET LOCAL moderato.audit_prune = 'on'`);
+    const [, affected] = await manager.query('DELETE FROM audit_events WHERE created_at < $1', [cutoff]);
+    await manager.query(`SET LOCAL moderato.audit_prune = 'off'`);
+    return Number(affected) || 0;
+  }
+
+  /**
+   * Every event by or about a person: their actor id, `user` subject, their email as actor label
+   * or `email` subject, or their email or id anywhere in the metadata. Oldest first.
+   */
+  about(person: { id: string; email: string }, tx?: Tx): Promise<AuditEvent[]> {
+    const email = person.email.toLowerCase();
+    return managerOf(tx, this.dataSource)
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .where('e.actor_id = :id', { id: person.id })
+      .orWhere(`(e.subject_type = 'user' AND e.subject_id = :idText)`, { idText: person.id })
+      .orWhere('lower(e.actor_label) = :email', { email })
+      .orWhere(`(e.subject_type = 'email' AND lower(e.subject_id) = :email)`)
+      .orWhere('strpos(lower(e.metadata::text), :email) > 0')
+      .orWhere('strpos(e.metadata::text, :idText) > 0')
+      .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * Rewrites the personal columns of these events (person deletion), in `tx`. The trigger lets
+   * only actor, subject id, metadata and ip change, and only with `moderato.audit_pseudonymise`
+   * set, which is switched off again afterwards.
+   */
+  async rewrite(events: Pick<AuditEvent, 'id' | 'actorId' | 'actorLabel' | 'subjectId' | 'metadata' | 'ip'>[], tx: Tx): Promise<void> {
+    if (!events.length) return;
+    const manager = managerOf(tx, this.dataSource);
+    await manager.query(`SET LOCAL moderato.audit_pseudonymise = 'on'`);
+    for (const event of events) {
+      await manager.query('UPDATE audit_events SET actor_id = $2, actor_label = $3, subject_id = $4, metadata = $5::jsonb, ip = $6 WHERE id = $1', [
+        event.id,
+        event.actorId,
+        event.actorLabel,
+        event.subjectId,
+        JSON.stringify(event.metadata),
+        event.ip,
+      ]);
+    }
+    await manager.query(`SET LOCAL moderato.audit_pseudonymise = 'off'`);
   }
 
   private query(filter: AuditFilter) {

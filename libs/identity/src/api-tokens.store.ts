@@ -35,6 +35,12 @@ export class ApiTokensStore {
     return this.dataSource.getRepository(ApiToken).findOne({ where: { tokenHash }, relations: { user: true } });
   }
 
+  /** Deletes every token of a user (person deletion); returns how many. */
+  async deleteAllOf(userId: string, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource).getRepository(ApiToken).delete({ userId });
+    return result.affected ?? 0;
+  }
+
   /** Notes a use of a token that is not revoked. */
   async touch(tokenId: string, at: Date, ip: string | null): Promise<void> {
     await this.dataSource.getRepository(ApiToken).update({ id: tokenId, revokedAt: IsNull() }, { lastUsedAt: at, lastUsedIp: ip });

@@ -72,6 +72,22 @@ export class SelfLockout extends DomainError {
   }
 }
 
+/** An admin tried to delete their own account (issue 18: ask another admin). */
+export class SelfDeletion extends DomainError {
+  constructor() {
+    super('SELF_DELETION', 'invalid', 'You cannot delete your own account', [{ field: 'user', messages: ['you cannot delete your own account'] }]);
+  }
+}
+
+/** Deleting this person would leave no enabled administrator. */
+export class LastAdmin extends DomainError {
+  constructor() {
+    super('LAST_ADMIN', 'invalid', 'This is the last administrator: make someone else an administrator first', [
+      { field: 'user', messages: ['this is the last administrator: make someone else an administrator first'] },
+    ]);
+  }
+}
+
 export class UserNotFound extends DomainError {
   constructor() {
     super('USER_NOT_FOUND', 'not_found', 'User not found');

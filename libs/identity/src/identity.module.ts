@@ -12,6 +12,7 @@ import { LdapConnection } from './ldap/ldap-connection';
 import { LdapDirectoryService } from './ldap/ldap-directory.service';
 import { LdapService } from './ldap/ldap.service';
 import { OidcService } from './oidc.service';
+import { PersonRecordsService } from './person-records.service';
 import { RoleGrant } from './role-grant.entity';
 import { Session } from './session.entity';
 import { SessionMiddleware } from './session.middleware';
@@ -40,8 +41,10 @@ import { UsersStore } from './users.store';
     LdapDirectoryService,
     KeycloakDirectoryService,
     DirectoryService,
+    PersonRecordsService,
   ],
   exports: [
+    PersonRecordsService,
     UsersService,
     SessionsService,
     OidcService,

@@ -17,9 +17,11 @@ export {
   DirectoryNotConfigured,
   DirectoryUnavailable,
   InvalidCredentials,
+  LastAdmin,
   LoginFailed,
   LoginRequired,
   RoleRequired,
+  SelfDeletion,
   SelfLockout,
   SessionNotFound,
   SignInUnavailable,
@@ -43,3 +45,4 @@ export { LdapDirectoryService } from './ldap/ldap-directory.service';
 export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';
 export { PeopleModule, PeopleStore } from './people.store';
+export { PersonRecordsService, type IdentityExport } from './person-records.service';

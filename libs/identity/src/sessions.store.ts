@@ -94,6 +94,33 @@ export class SessionsStore {
     await this.dataSource.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
+  /** Every session of a user, newest first, without the token hash and the ID token (the export). */
+  allOf(userId: string): Promise<Pick<Session, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt' | 'revokedAt' | 'ip' | 'userAgent'>[]> {
+    return this.dataSource.getRepository(Session).find({
+      where: { userId },
+      select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true, ip: true, userAgent: true },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** Deletes every session of a user (person deletion); returns how many. */
+  async deleteAllOf(userId: string, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource).getRepository(Session).delete({ userId });
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Deletes the sessions that ended before `cutoff` (retention) with their ID tokens: revoked,
+   * past their absolute end, or idle for `idleMinutes` (ended at last use + idle time).
+   */
+  async deleteEndedBefore(cutoff: Date, idleMinutes: number, tx?: Tx): Promise<number> {
+    const [, affected] = await managerOf(tx, this.dataSource).query(
+      `DELETE FROM sessions WHERE revoked_at < $1 OR expires_at < $1 OR last_seen_at + make_interval(mins => $2::int) < $1`,
+      [cutoff, idleMinutes],
+    );
+    return Number(affected) || 0;
+  }
+
   /** Revokes every open session of a user; returns how many were open. */
   async revokeAllOf(userId: string, at: Date, tx?: Tx): Promise<number> {
     const result = await managerOf(tx, this.dataSource).getRepository(Session).update({ userId, revokedAt: IsNull() }, { revokedAt: at });

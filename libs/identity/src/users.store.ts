@@ -41,6 +41,11 @@ export class UsersStore {
     return repository.findOneByOrFail(identity);
   }
 
+  /** The accounts with this (lower-case) email, verified or not (the CLI names people by email). */
+  findByEmail(email: string): Promise<User[]> {
+    return this.dataSource.getRepository(User).find({ where: { email }, order: { createdAt: 'ASC' } });
+  }
+
   findById(id: string): Promise<User | null> {
     return this.dataSource.getRepository(User).findOneBy({ id });
   }
@@ -104,6 +109,29 @@ export class UsersStore {
 
   async saveGrant(grant: Pick<RoleGrant, 'email' | 'overrides' | 'createdByLabel'>, tx?: Tx): Promise<void> {
     await managerOf(tx, this.dataSource).getRepository(RoleGrant).save(grant);
+  }
+
+  /** How many enabled accounts other than `exceptId` hold the admin role (IdP role or grant, not blocked). */
+  countOtherAdmins(exceptId: string, roleNames: RoleNames, tx?: Tx): Promise<number> {
+    return managerOf(tx, this.dataSource)
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id <> :exceptId AND u.disabled = false', { exceptId })
+      .andWhere(`((u.role_overrides->>'admin') = 'grant' OR (coalesce(u.role_overrides->>'admin', '') <> 'block' AND u.idp_roles && :adminNames::text[]))`, {
+        adminNames: roleNames.admin,
+      })
+      .getCount();
+  }
+
+  /** Deletes an account (person deletion; its sessions and tokens are deleted first by their stores). */
+  async deleteById(id: string, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(User).delete({ id });
+  }
+
+  /** Deletes the role grant waiting for this (lower-case) email; returns how many (0 or 1). */
+  async deleteGrant(email: string, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource).getRepository(RoleGrant).delete({ email });
+    return result.affected ?? 0;
   }
 
   /** Grants waiting for a first login, newest first. */

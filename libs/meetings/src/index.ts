@@ -55,3 +55,7 @@ export { OutboxDeliveries, type DeliveryOutcome, type OutboxDelivery } from './o
 // OutboxStore: tests build an Outbox on a bare DataSource.
 export { OutboxStore, type DueOutboxRow, type OutboxListener } from './outbox/outbox.store';
 export { ReminderTopUpLock } from './outbox/reminder-top-up-lock.store';
+// Personal data's lifecycle: person deletion and export, retention.
+export { PrivacyModule } from './privacy/privacy.module';
+export { PersonDataService, type OrganisedMeetings, type PersonDeleted, type PersonExport } from './privacy/person-data.service';
+export { RetentionService, type RetentionCounts } from './privacy/retention.service';

@@ -49,6 +49,35 @@ export class InvitationsStore {
     return managerOf(tx, this.dataSource).getRepository(Invitation).save(invitation);
   }
 
+  /** Every invitation of a person (bound to them or sent to their address), with its meeting, oldest first (the export). */
+  allOfPerson(person: { id: string; email: string }): Promise<Invitation[]> {
+    return this.dataSource
+      .getRepository(Invitation)
+      .createQueryBuilder('invitation')
+      .innerJoinAndSelect('invitation.meeting', 'meeting')
+      .where('(invitation.bound_user_id = :id OR invitation.email = :email)', { id: person.id, email: person.email.toLowerCase() })
+      .orderBy('meeting.starts_at', 'ASC')
+      .getMany();
+  }
+
+  /** Deletes every invitation of a person (bound to them or sent to their address), with its mails; returns how many. */
+  async deleteOfPerson(person: { id: string; email: string }, tx: Tx): Promise<number> {
+    const [, affected] = await managerOf(tx, this.dataSource).query('DELETE FROM invitations WHERE bound_user_id = $1 OR email = $2', [
+      person.id,
+      person.email.toLowerCase(),
+    ]);
+    return Number(affected) || 0;
+  }
+
+  /** Deletes the invitations of these meetings, with their mails (retention); returns how many. */
+  async deleteOfMeetings(meetingIds: string[], tx?: Tx): Promise<number> {
+    if (!meetingIds.length) return 0;
+    const result = await managerOf(tx, this.dataSource)
+      .getRepository(Invitation)
+      .delete({ meetingId: In(meetingIds) });
+    return result.affected ?? 0;
+  }
+
   /**
    * A person's invitations to meetings not cancelled whose join window may still come (at most
    * 200, with their meeting): bound to them, or sent to their address once it is verified.

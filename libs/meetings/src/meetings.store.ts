@@ -89,6 +89,44 @@ export class MeetingsStore {
     });
   }
 
+  /** Every meeting a person organizes, oldest first (person export and deletion). */
+  allOrganizedBy(userId: string, tx?: Tx): Promise<Meeting[]> {
+    return managerOf(tx, this.dataSource)
+      .getRepository(Meeting)
+      .find({ where: { organizerId: userId }, order: { startsAt: 'ASC' } });
+  }
+
+  /** Makes `toId` the organizer of every meeting of `fromId` (person deletion); returns how many. */
+  async handOver(fromId: string, toId: string, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource).getRepository(Meeting).update({ organizerId: fromId }, { organizerId: toId });
+    await managerOf(tx, this.dataSource).getRepository(MeetingFormSubmission).delete({ organizerId: fromId });
+    return result.affected ?? 0;
+  }
+
+  /** Deletes every meeting of an organizer with its invitations and their mails (person deletion); returns how many. */
+  async deleteOrganizedBy(userId: string, tx: Tx): Promise<number> {
+    const manager = managerOf(tx, this.dataSource);
+    await manager.getRepository(MeetingFormSubmission).delete({ organizerId: userId });
+    const result = await manager.getRepository(Meeting).delete({ organizerId: userId });
+    return result.affected ?? 0;
+  }
+
+  /**
+   * The meetings whose last date may be before `cutoff` and that still have invitations
+   * (candidates for invitation retention): one-off meetings ended (or cancelled) before it, and
+   * every series that started before it (its dates decide).
+   */
+  retentionCandidates(cutoff: Date): Promise<Meeting[]> {
+    return this.dataSource
+      .getRepository(Meeting)
+      .createQueryBuilder('m')
+      .where('EXISTS (SELECT 1 FROM invitations i WHERE i.meeting_id = m.id)')
+      .andWhere('((m.rrule IS NULL AND least(m.ends_at, coalesce(m.cancelled_at, m.ends_at)) < :cutoff) OR (m.rrule IS NOT NULL AND m.starts_at < :cutoff))', {
+        cutoff,
+      })
+      .getMany();
+  }
+
   /** The meeting an organizer's one-time form id created, if it did. */
   formSubmission(organizerId: string, formId: string): Promise<MeetingFormSubmission | null> {
     return this.dataSource.getRepository(MeetingFormSubmission).findOneBy({ organizerId, formId });

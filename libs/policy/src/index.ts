@@ -1,5 +1,5 @@
 export { OrgSettings } from './org-settings.entity';
 export { UpdatePolicyDto } from './dto/policy.dto';
 export { PolicyModule } from './policy.module';
-export { PolicyService, POLICY_FIELDS, type OrgPolicy, type PolicyActor } from './policy.service';
+export { PolicyService, POLICY_FIELDS, RETENTION_DEFAULTS, type OrgPolicy, type PolicyActor } from './policy.service';
 export { POLICY_SERVER_DIRECTORY, type PolicyServerDirectory } from './server-directory';

@@ -23,6 +23,12 @@ export interface OrgPolicy {
   logoUrl: string;
   supportContact: string;
   mailFooter: string;
+  /** Sessions (with their ID tokens, IPs and user agents) are deleted this many days after they ended. */
+  retentionSessionDays: number;
+  /** Audit events are deleted this many days after they were recorded. */
+  retentionAuditDays: number;
+  /** Invitations are deleted this many days after their meeting's (or series') last date. */
+  retentionInvitationDays: number;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -39,7 +45,16 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'logoUrl',
   'supportContact',
   'mailFooter',
+  'retentionSessionDays',
+  'retentionAuditDays',
+  'retentionInvitationDays',
 ];
+
+/**
+ * Retention defaults (days). Not environment variables: a school changes them on the policy page,
+ * and these are what a data-protection officer would accept without asking (docs/data-protection.md).
+ */
+export const RETENTION_DEFAULTS = { retentionSessionDays: 30, retentionAuditDays: 365, retentionInvitationDays: 730 } as const;
 
 /** Who acts (audited). */
 export type PolicyActor = Actor;
@@ -81,6 +96,7 @@ export class PolicyService {
       logoUrl: '',
       supportContact: '',
       mailFooter: '',
+      ...RETENTION_DEFAULTS,
     };
   }
 

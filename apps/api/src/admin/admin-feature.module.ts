@@ -3,13 +3,14 @@ import { AuditModule } from '@moderato/audit';
 import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { WorkerHeartbeatsModule } from '@moderato/jobs';
-import { MeetingsModule } from '@moderato/meetings';
+import { MeetingsModule, PrivacyModule } from '@moderato/meetings';
 import { PolicyModule } from '@moderato/policy';
 import { AdminController } from './admin.controller';
 import { AdminPageController } from './admin.page.controller';
 import { AuditPageController } from './audit.page.controller';
 import { InteropController } from './interop.controller';
 import { InteropPageController } from './interop.page.controller';
+import { PersonPageController } from './person.page.controller';
 import { PolicyPageController } from './policy.page.controller';
 import { ServersController } from './servers.controller';
 import { ServersPageController } from './servers.page.controller';
@@ -18,7 +19,7 @@ import { TokensController } from './tokens.controller';
 
 /** Administration: dashboard, users and roles, policy, audit log, Jitsi servers, their checks and tokens. */
 @Module({
-  imports: [AuditModule, IdentityModule, JitsiModule, MeetingsModule, PolicyModule, WorkerHeartbeatsModule],
+  imports: [AuditModule, IdentityModule, JitsiModule, MeetingsModule, PolicyModule, PrivacyModule, WorkerHeartbeatsModule],
   controllers: [
     ServersController,
     ServersPageController,
@@ -26,6 +27,7 @@ import { TokensController } from './tokens.controller';
     AdminController,
     AdminPageController,
     PolicyPageController,
+    PersonPageController,
     AuditPageController,
     InteropController,
     InteropPageController,

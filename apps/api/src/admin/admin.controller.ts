@@ -4,10 +4,12 @@ import type { Request, Response } from 'express';
 import { AuditService } from '@moderato/audit';
 import { Clock } from '@moderato/core';
 import { ApiTokensService, RequireRoles, SessionsService, TokenScope, UsersService } from '@moderato/identity';
-import { MeetingsAdminService } from '@moderato/meetings';
+import { InvalidInputError } from '@moderato/core';
+import { MeetingsAdminService, PersonDataService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { actorOf } from '../common/actor';
 import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './dto/admin.dto';
+import { DeleteUserDto } from './dto/delete-user.dto';
 import { PAGE_SIZE, apiTokenView, auditView, pagination, sessionView, userView } from './admin-views';
 
 /** Administration over the REST API: users and roles, sessions, policy, audit log. */
@@ -26,6 +28,7 @@ export class AdminController {
     private readonly policy: PolicyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly people: PersonDataService,
   ) {}
 
   @Get('users')
@@ -65,6 +68,24 @@ export class AdminController {
     if (dto.disabled !== undefined) await this.users.setDisabled(id, dto.disabled, actor);
     const user = await this.users.getById(id);
     return userView(user, this.users.rolesOf(user));
+  }
+
+  @Delete('users/:id')
+  @ApiOperation({
+    summary:
+      'Delete a person: account, sessions, API tokens, role grant and invitations; their audit events stay under a pseudonym. ' +
+      'When they organise meetings, give meetingsTo (an organizer) or cancelMeetings: true, else 400. Not oneself, not the last admin.',
+  })
+  async deleteUser(@Param('id') id: string, @Body() dto: DeleteUserDto, @Req() req: Request) {
+    if (dto.meetingsTo && dto.cancelMeetings)
+      throw new InvalidInputError([{ field: 'cancelMeetings', messages: ['give meetingsTo or cancelMeetings, not both'] }]);
+    return this.people.delete(id, { meetingsTo: dto.meetingsTo, cancelMeetings: dto.cancelMeetings }, actorOf(req));
+  }
+
+  @Get('users/:id/export')
+  @ApiOperation({ summary: 'Everything Moderato keeps about a person, as JSON (right of access); no secret, hash or ID token. Audited.' })
+  async exportUser(@Param('id') id: string, @Req() req: Request) {
+    return this.people.export(id, actorOf(req));
   }
 
   @Post('users/:id/sessions/revoke')

@@ -1,6 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { CurrentAuth, TokenScope, type AuthContext } from '@moderato/identity';
+import { PersonDataService } from '@moderato/meetings';
+import { actorOf } from '../common/actor';
 
 @ApiTags('me')
 @ApiCookieAuth()
@@ -8,6 +11,8 @@ import { CurrentAuth, TokenScope, type AuthContext } from '@moderato/identity';
 @TokenScope('any')
 @Controller('api/v1/me')
 export class MeController {
+  constructor(private readonly people: PersonDataService) {}
+
   /** The signed-in person and what they may do. */
   @Get()
   me(@CurrentAuth() auth: AuthContext) {
@@ -25,5 +30,12 @@ export class MeController {
       session: session ? { id: session.id, expiresAt: session.expiresAt } : null,
       apiToken: apiToken ? { id: apiToken.id, scopes: apiToken.scopes } : null,
     };
+  }
+
+  /** Everything Moderato keeps about the signed-in person (right of access), as the admin export shows it. */
+  @Get('export')
+  @ApiOperation({ summary: 'Everything Moderato keeps about you, as JSON; no secret, hash or ID token. Audited.' })
+  export(@CurrentAuth() auth: AuthContext, @Req() req: Request) {
+    return this.people.export(auth.user.id, actorOf(req));
   }
 }

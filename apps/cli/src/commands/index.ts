@@ -4,6 +4,15 @@ import { doctorCommand } from './doctor.command';
 import { migrateCommand } from './migrate.command';
 import { serverAddCommand, serverListCommand } from './server.command';
 import { tokenInspectCommand } from './token.command';
+import { userDeleteCommand } from './user.command';
 
 /** Every `moderato` command, in the order the help lists them. Add a command here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, migrateCommand, serverAddCommand, serverListCommand, tokenInspectCommand, createAdminCommand];
+export const COMMANDS: CliCommand[] = [
+  doctorCommand,
+  migrateCommand,
+  serverAddCommand,
+  serverListCommand,
+  tokenInspectCommand,
+  createAdminCommand,
+  userDeleteCommand,
+];

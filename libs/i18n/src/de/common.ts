@@ -94,6 +94,7 @@ export const common: Translation<typeof en> = {
   'flash.userDisabled': 'Das Konto ist gesperrt; {count} Sitzungen wurden abgemeldet.',
   'flash.userEnabled': 'Das Konto ist wieder freigegeben.',
   'flash.userSessionsRevoked': '{count} Sitzungen wurden abgemeldet.',
+  'flash.userDeleted': 'Die Person ist gelöscht; das Audit-Protokoll nennt sie {pseudonym}.',
   'flash.apiTokenRevoked': 'Das API-Token ist widerrufen.',
   'flash.grantApplied': 'Die Rollen für {email} sind gesetzt.',
   'flash.grantPending': 'Die Rollen für {email} gelten ab der ersten Anmeldung.',

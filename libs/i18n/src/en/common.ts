@@ -90,6 +90,7 @@ export const common = {
   'flash.userDisabled': 'The account is disabled; {count} sessions were signed out.',
   'flash.userEnabled': 'The account is enabled again.',
   'flash.userSessionsRevoked': '{count} sessions were signed out.',
+  'flash.userDeleted': 'The person is deleted; the audit log calls them {pseudonym}.',
   'flash.apiTokenRevoked': 'The API token is revoked.',
   'flash.grantApplied': 'Roles for {email} are set.',
   'flash.grantPending': 'Roles for {email} will apply at their first sign-in.',

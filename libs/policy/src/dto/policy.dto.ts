@@ -107,4 +107,32 @@ export class UpdatePolicyDto {
   @IsString()
   @MaxLength(1000)
   mailFooter?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    description: 'Days after a session ended (signed out, revoked or expired) until it is deleted with its ID token, IP and user agent',
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  retentionSessionDays?: number;
+
+  @ApiPropertyOptional({ minimum: 30, maximum: 3650, description: 'Days an audit event is kept' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(30)
+  @Max(3650)
+  retentionAuditDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: "Days after a meeting's (or series') last date until its invitations are deleted" })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  retentionInvitationDays?: number;
 }

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService, type Actor } from '@moderato/audit';
+import { Clock, InvalidInputError } from '@moderato/core';
+import { Transactions } from '@moderato/database';
+import { PersonRecordsService, UserNotFound, UsersService, type IdentityExport } from '@moderato/identity';
+import { InvitationsStore } from '../invitations.store';
+import { MeetingsStore } from '../meetings.store';
+
+/** What happens to the meetings a deleted person organised: handed to another organizer, or deleted with their invitations. */
+export interface OrganisedMeetings {
+  meetingsTo?: string;
+  cancelMeetings?: boolean;
+}
+
+export interface PersonDeleted {
+  pseudonym: string;
+  meetingsHandedOver: number;
+  meetingsDeleted: number;
+  invitations: number;
+  sessions: number;
+  apiTokens: number;
+  roleGrants: number;
+  auditEventsPseudonymised: number;
+}
+
+/** A person's data as `GET …/export` returns it (right of access): no secret, hash or ID token. */
+export interface PersonExport extends IdentityExport {
+  exportedAt: Date;
+  invitations: {
+    id: string;
+    meeting: { id: string; title: string; startsAt: Date; endsAt: Date; timezone: string; rrule: string | null; cancelledAt: Date | null };
+    email: string;
+    name: string;
+    role: string;
+    status: string;
+    rsvp: string | null;
+    groupName: string | null;
+    sentAt: Date | null;
+    joinedAt: Date | null;
+    joinCount: number;
+    createdAt: Date;
+  }[];
+  meetingsOrganised: {
+    id: string;
+    title: string;
+    description: string;
+    startsAt: Date;
+    endsAt: Date;
+    timezone: string;
+    rrule: string | null;
+    cancelledAt: Date | null;
+    createdAt: Date;
+  }[];
+  auditEvents: {
+    id: string;
+    action: string;
+    actor: string | null;
+    subjectType: string | null;
+    subjectId: string | null;
+    metadata: Record<string, unknown>;
+    ip: string | null;
+    createdAt: Date;
+  }[];
+}
+
+/**
+ * Deleting a person and exporting their data (issue 18, "Personal data has a lifecycle"). Spans
+ * identity (account, sessions, tokens, grants), meetings (invitations, organised meetings) and
+ * audit (pseudonym): each through its owner's store, in one transaction.
+ */
+@Injectable()
+export class PersonDataService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly records: PersonRecordsService,
+    private readonly users: UsersService,
+    private readonly meetings: MeetingsStore,
+    private readonly invitations: InvitationsStore,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** How many meetings a person organises (the confirmation page asks what happens to them). */
+  async organisedCount(userId: string): Promise<number> {
+    return (await this.meetings.allOrganizedBy(userId)).length;
+  }
+
+  /**
+   * Deletes a person: account, sessions, API tokens, role grant and invitations go; their audit
+   * events stay under a pseudonym. Their meetings go to `meetingsTo` (an organizer) or are deleted
+   * (`cancelMeetings`); when they organise any and neither is given, nothing changes (400).
+   */
+  async delete(userId: string, choice: OrganisedMeetings, actor: Actor): Promise<PersonDeleted> {
+    return this.transactions.run(async (tx) => {
+      const user = await this.records.lockForDeletion(userId, actor, tx);
+      const organised = (await this.meetings.allOrganizedBy(user.id, tx)).length;
+      let meetingsHandedOver = 0;
+      let meetingsDeleted = 0;
+      let meetingsTo: string | null = null;
+      if (organised) {
+        if (choice.meetingsTo) {
+          const target = await this.users.findById(choice.meetingsTo);
+          const field = (message: string) => new InvalidInputError([{ field: 'meetingsTo', messages: [message] }]);
+          if (!target) throw field('no such person');
+          if (target.id === user.id) throw field('must be someone else than the person deleted');
+          if (target.disabled || !this.users.rolesOf(target).includes('organizer')) throw field('must be an enabled organizer');
+          meetingsTo = target.id;
+          meetingsHandedOver = await this.meetings.handOver(user.id, target.id, tx);
+        } else if (choice.cancelMeetings) {
+          meetingsDeleted = await this.meetings.deleteOrganizedBy(user.id, tx);
+        } else {
+          throw new InvalidInputError(
+            [
+              {
+                field: 'meetingsTo',
+                messages: [`organises ${organised} meeting(s): hand them to another organizer (meetingsTo) or cancel them (cancelMeetings)`],
+              },
+            ],
+            'This person organises meetings: say who takes them over, or cancel them',
+          );
+        }
+      }
+      const invitations = await this.invitations.deleteOfPerson(user, tx);
+      const { pseudonym, events } = await this.audit.pseudonymise(user, tx);
+      const identity = await this.records.deleteAccount(user, tx);
+      const result: PersonDeleted = {
+        pseudonym: pseudonym.label,
+        meetingsHandedOver,
+        meetingsDeleted,
+        invitations,
+        ...identity,
+        auditEventsPseudonymised: events,
+      };
+      await this.audit.record(
+        {
+          action: 'user.deleted',
+          actor,
+          ip: actor.ip ?? null,
+          subject: { type: 'user', id: pseudonym.id },
+          metadata: { ...result, meetingsTo },
+        },
+        tx,
+      );
+      return result;
+    });
+  }
+
+  /** Everything Moderato keeps about a person (the export); audited as `user.exported`. */
+  async export(userId: string, actor: Actor): Promise<PersonExport> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UserNotFound();
+    const identity = await this.records.exportOf(user);
+    const invitations = await this.invitations.allOfPerson(user);
+    const organised = await this.meetings.allOrganizedBy(user.id);
+    const events = await this.audit.about(user);
+    const email = user.email.toLowerCase();
+    const result: PersonExport = {
+      exportedAt: this.clock.now(),
+      ...identity,
+      invitations: invitations.map((i) => ({
+        id: i.id,
+        meeting: {
+          id: i.meeting!.id,
+          title: i.meeting!.title,
+          startsAt: i.meeting!.startsAt,
+          endsAt: i.meeting!.endsAt,
+          timezone: i.meeting!.timezone,
+          rrule: i.meeting!.rrule,
+          cancelledAt: i.meeting!.cancelledAt,
+        },
+        email: i.email,
+        name: i.name,
+        role: i.role,
+        status: i.status,
+        rsvp: i.rsvp,
+        groupName: i.groupName,
+        sentAt: i.sentAt,
+        joinedAt: i.joinedAt,
+        joinCount: i.joinCount,
+        createdAt: i.createdAt,
+      })),
+      meetingsOrganised: organised.map((m) => ({
+        id: m.id,
+        title: m.title,
+        description: m.description,
+        startsAt: m.startsAt,
+        endsAt: m.endsAt,
+        timezone: m.timezone,
+        rrule: m.rrule,
+        cancelledAt: m.cancelledAt,
+        createdAt: m.createdAt,
+      })),
+      // Events others did about them keep the other person's label but not their IP address.
+      auditEvents: events.map((e) => {
+        const byThem = e.actorId === user.id || e.actorLabel?.toLowerCase() === email;
+        return {
+          id: e.id,
+          action: e.action,
+          actor: e.actorLabel,
+          subjectType: e.subjectType,
+          subjectId: e.subjectId,
+          metadata: e.metadata,
+          ip: byThem ? e.ip : null,
+          createdAt: e.createdAt,
+        };
+      }),
+    };
+    await this.audit.record({
+      action: 'user.exported',
+      actor,
+      ip: actor.ip ?? null,
+      subject: { type: 'user', id: user.id },
+      metadata: { self: actor.id === user.id },
+    });
+    return result;
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@moderato/audit';
+import { IdentityModule } from '@moderato/identity';
+import { PolicyModule } from '@moderato/policy';
+import { InvitationsStore } from '../invitations.store';
+import { MeetingsStore } from '../meetings.store';
+import { PersonDataService } from './person-data.service';
+import { RetentionLock } from './retention-lock.store';
+import { RetentionService } from './retention.service';
+
+/**
+ * Personal data's lifecycle (issue 18): deleting and exporting a person, and the retention pass.
+ * A module of its own (not MeetingsModule) because it needs all of identity, which meetings'
+ * other services do not.
+ */
+@Module({
+  imports: [AuditModule, IdentityModule, PolicyModule],
+  providers: [MeetingsStore, InvitationsStore, RetentionLock, PersonDataService, RetentionService],
+  exports: [PersonDataService, RetentionService],
+})
+export class PrivacyModule {}
