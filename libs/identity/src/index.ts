@@ -42,6 +42,7 @@ export { MAX_GROUP_MEMBERS, type Directory, type DirectoryGroup, type DirectoryG
 export { DirectoryService } from './directory.service';
 export { LdapService } from './ldap/ldap.service';
 export { LdapDirectoryService } from './ldap/ldap-directory.service';
+export { LdapConnection, type DirectoryFailures } from './ldap/ldap-connection';
 export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';
 export { PeopleModule, PeopleStore } from './people.store';

@@ -5,6 +5,7 @@ import { fail, ok, skip, type CheckResult, type Report } from './check';
 import { checkPostgres, checkRedis, checkSmtp } from './infrastructure.checks';
 import { checkJitsiServers } from './jitsi.checks';
 import { checkMailBacklog } from './mail.checks';
+import { checkLdap } from './ldap.checks';
 import { checkOidc } from './oidc.checks';
 import { checkWorker } from './worker.checks';
 
@@ -49,7 +50,9 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   const database = await checkPostgres(config, report);
   await checkRedis(config, report);
   await checkSmtp(config, options.mailTo, report);
-  await checkOidc(config, report);
+  if (config.oidc.enabled) await checkOidc(config, report);
+  else report(skip('oidc.discovery', 'OpenID Connect sign-in is off: LDAP is the only sign-in (OIDC_ISSUER is not set)'));
+  await checkLdap(config, report);
 
   if (database !== 'ready') {
     report(
