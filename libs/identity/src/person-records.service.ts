@@ -9,26 +9,28 @@ import { SessionsStore } from './sessions.store';
 import type { User } from './user.entity';
 import { UsersStore } from './users.store';
 
+/** The account's own fields in an export (never a hash or a token). */
+const ACCOUNT_FIELDS = [
+  'id',
+  'issuer',
+  'subject',
+  'email',
+  'emailVerified',
+  'displayName',
+  'avatarUrl',
+  'idpRoles',
+  'roleOverrides',
+  'timezone',
+  'locale',
+  'lastLoginAt',
+  'disabled',
+  'createdAt',
+  'updatedAt',
+] as const;
+
 /** What identity holds about a person, as the export shows it: never a token hash or an ID token. */
 export interface IdentityExport {
-  account: Pick<
-    User,
-    | 'id'
-    | 'issuer'
-    | 'subject'
-    | 'email'
-    | 'emailVerified'
-    | 'displayName'
-    | 'avatarUrl'
-    | 'idpRoles'
-    | 'roleOverrides'
-    | 'timezone'
-    | 'locale'
-    | 'lastLoginAt'
-    | 'disabled'
-    | 'createdAt'
-    | 'updatedAt'
-  >;
+  account: Pick<User, (typeof ACCOUNT_FIELDS)[number]>;
   roles: string[];
   sessions: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; revokedAt: Date | null; ip: string | null; userAgent: string | null }[];
   apiTokens: {
@@ -93,43 +95,10 @@ export class PersonRecordsService {
 
   /** Everything identity keeps about a person, without secrets or hashes. */
   async exportOf(user: User): Promise<IdentityExport> {
-    const {
-      id,
-      issuer,
-      subject,
-      email,
-      emailVerified,
-      displayName,
-      avatarUrl,
-      idpRoles,
-      roleOverrides,
-      timezone,
-      locale,
-      lastLoginAt,
-      disabled,
-      createdAt,
-      updatedAt,
-    } = user;
     const sessions = await this.sessions.allOf(user.id);
     const tokens = await this.tokens.listOf(user.id);
     return {
-      account: {
-        id,
-        issuer,
-        subject,
-        email,
-        emailVerified,
-        displayName,
-        avatarUrl,
-        idpRoles,
-        roleOverrides,
-        timezone,
-        locale,
-        lastLoginAt,
-        disabled,
-        createdAt,
-        updatedAt,
-      },
+      account: Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field, user[field]])) as IdentityExport['account'],
       roles: effectiveRoles(user.idpRoles, user.roleOverrides ?? {}, this.config.roles),
       sessions: sessions.map((s) => ({
         id: s.id,
