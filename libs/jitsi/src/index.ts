@@ -1,6 +1,7 @@
 export { JitsiServer, type SigningMode } from './jitsi-server.entity';
 export { JitsiSigningKey } from './jitsi-signing-key.entity';
 export { CreateServerDto, UpdateServerDto } from './dto/server.dto';
+export { RotateSecretDto } from './dto/rotate-secret.dto';
 export { RecordInteropResultDto } from './dto/interop.dto';
 export { JitsiServersService, kidHash, type Actor } from './jitsi-servers.service';
 export { InteropCheckAlreadyRecorded, InteropCheckNotFound, JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
