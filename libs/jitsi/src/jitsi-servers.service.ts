@@ -169,7 +169,13 @@ export class JitsiServersService implements OnApplicationBootstrap {
       this.signingCache.delete(id);
       // Whether it was given or generated, never the secret itself.
       await this.audit.record(
-        { action: 'jitsi.server_secret_rotated', actor, ip: actor.ip, subject: { type: 'jitsi_server', id }, metadata: { secretGenerated: given === undefined } },
+        {
+          action: 'jitsi.server_secret_rotated',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id },
+          metadata: { secretGenerated: given === undefined },
+        },
         tx,
       );
       return { server: saved, secret };
