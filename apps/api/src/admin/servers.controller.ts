@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOpe
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { AppConfig } from '@moderato/config';
-import { CreateServerDto, JitsiServersService, RotateSecretDto, UpdateServerDto, jitsiConfigSnippets, serverView } from '@moderato/jitsi';
+import { CreateServerDto, JitsiServersService, RotateSecretDto, UpdateServerDto, secretLines, serverView } from '@moderato/jitsi';
 import { actorOf } from '../common/actor';
 
 @ApiTags('servers')
@@ -66,10 +66,6 @@ export class ServersController {
   @ApiCreatedResponse({ description: 'The new secret and the lines to put into Jitsi (docker .env, Debian Prosody)' })
   async rotateSecret(@Param('id') id: string, @Body() dto: RotateSecretDto, @Req() req: Request) {
     const { server, secret } = await this.servers.rotateSecret(id, actorOf(req), dto.secret);
-    // The lines of the snippets that carry the secret: what changes on the Jitsi side.
-    const lines = jitsiConfigSnippets(server, this.config.publicUrl, { secret })
-      .flatMap((section) => section.lines.map((line) => ({ section: section.id, file: section.file, line: line.line.trim() })))
-      .filter((entry) => /^(JWT_APP_SECRET=|app_secret = )/.test(entry.line));
-    return { secret, jitsiLines: lines };
+    return { secret, jitsiLines: secretLines(server, this.config.publicUrl, secret) };
   }
 }
