@@ -39,8 +39,8 @@ export const jitsi: Translation<typeof en> = {
   'servers.rotateSecret.effect':
     'Bis Prosody das neue Geheimnis hat (nachdem Sie es dort geändert und Prosody neu gestartet haben), lehnt Jitsi die neuen Tokens ab: In dieser Zeit kann niemand einer Besprechung auf diesem Server beitreten. Sobald Prosody es hat, gelten mit dem alten Geheimnis signierte Tokens nicht mehr.',
   'servers.rotateSecret.running':
-    'Laufende Besprechungen laufen weiter: Jitsi prüft ein Token beim Betreten eines Raums, wer schon drin ist, bleibt drin. Wer den Raum verlässt und wieder betritt, bekommt von Moderato ein neues Token.',
-  'servers.rotateSecret.order': 'Ändern Sie es also zuerst hier, dann sofort auf der Jitsi-Seite, zu einer ruhigen Zeit.',
+    'Laufende Besprechungen laufen weiter: Jitsi prüft ein Token beim Betreten eines Raums, wer schon drin ist, bleibt drin. Der Neustart von Prosody, der ihm das neue Geheimnis gibt, trennt aber alle Verbindungen zu diesem Jitsi: Die Teilnehmenden öffnen ihren Link erneut und bekommen ein neues Token. Ändern Sie es deshalb zu einer ruhigen Zeit.',
+  'servers.rotateSecret.order': 'Ändern Sie es zuerst hier, dann sofort auf der Jitsi-Seite.',
   'servers.rotateSecret.hint': 'Leer lassen, um ein starkes erzeugen zu lassen. Mindestens 32 Zeichen.',
   'servers.rotateSecret.confirm': 'Gemeinsames Geheimnis ersetzen',
   'servers.secretRotated': 'Das gemeinsame Geheimnis ist ersetzt; Moderato signiert ab jetzt damit. Es wird nur dieses eine Mal angezeigt:',

@@ -37,8 +37,8 @@ export const jitsi = {
   'servers.rotateSecret.effect':
     'Until Prosody has the new secret (after you change it there and restart Prosody), Jitsi refuses the new tokens: nobody can join a meeting on this server in between. Once Prosody has it, tokens signed with the old secret stop working.',
   'servers.rotateSecret.running':
-    'Meetings in progress keep running: Jitsi checks a token when someone joins, so people already in a room stay in. Whoever leaves and joins again gets a new token from Moderato.',
-  'servers.rotateSecret.order': 'So change it here first, then at once on the Jitsi side, at a quiet time.',
+    'Meetings in progress keep running: Jitsi checks a token when someone joins, so people already in a room stay in. But restarting Prosody to give it the new secret disconnects everyone on that Jitsi: they open their link again and get a new token. So change it at a quiet time.',
+  'servers.rotateSecret.order': 'Change it here first, then at once on the Jitsi side.',
   'servers.rotateSecret.hint': 'Leave empty to have a strong one generated. At least 32 characters.',
   'servers.rotateSecret.confirm': 'Replace the shared secret',
   'servers.secretRotated': 'The shared secret is replaced; Moderato signs with this one from now on. It is shown this once:',
