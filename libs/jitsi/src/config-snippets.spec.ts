@@ -1,4 +1,4 @@
-import { jitsiConfigSnippets, snippetsAsText, SECRET_PLACEHOLDER } from './config-snippets';
+import { jitsiConfigSnippets, secretLines, snippetsAsText, SECRET_PLACEHOLDER } from './config-snippets';
 
 /**
  * An independent reader of one Lua short string literal ("…" or '…', Lua 5.4 manual §3.1) at the
@@ -127,5 +127,15 @@ describe('jitsiConfigSnippets', () => {
   it('names config.js after the XMPP domain when it does not know the Jitsi Meet URL', () => {
     const meet = jitsiConfigSnippets(server, 'https://moderato.school.test').find((section) => section.id === 'meet')!;
     expect(meet.file.startsWith('/etc/jitsi/meet/meet.jitsi-config.js')).toBe(true);
+  });
+});
+
+describe('secretLines', () => {
+  it('picks the two lines that carry an HS256 secret (what a rotation changes on Jitsi), the Lua one escaped', () => {
+    const secret = 'a "quoted" secret with \\ backslash, 32 chars+';
+    const lines = secretLines(server, 'https://moderato.school.test', secret);
+    expect(lines.map((entry) => entry.section)).toEqual(['docker', 'prosody']);
+    expect(lines[0].line).toBe(`JWT_APP_SECRET=${secret}`);
+    expect(luaAssignment(lines[1].line, 'app_secret')).toBe(secret);
   });
 });

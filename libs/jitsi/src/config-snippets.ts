@@ -166,3 +166,17 @@ export function snippetsAsText(sections: SnippetSection[], serverName: string): 
   }
   return out.join('\n');
 }
+
+/**
+ * HS256: the lines of the snippets that carry the shared secret (docker's JWT_APP_SECRET, the
+ * Prosody file's app_secret): what changes on the Jitsi side when the secret is rotated.
+ */
+export function secretLines(
+  server: Parameters<typeof jitsiConfigSnippets>[0],
+  publicUrl: string,
+  secret: string,
+): { section: SnippetSection['id']; file: string; line: string }[] {
+  return jitsiConfigSnippets(server, publicUrl, { secret })
+    .flatMap((section) => section.lines.map((line) => ({ section: section.id, file: section.file, line: line.line.trim() })))
+    .filter((entry) => /^(JWT_APP_SECRET=|app_secret = )/.test(entry.line));
+}

@@ -1,10 +1,11 @@
 export { JitsiServer, type SigningMode } from './jitsi-server.entity';
 export { JitsiSigningKey } from './jitsi-signing-key.entity';
 export { CreateServerDto, UpdateServerDto } from './dto/server.dto';
+export { RotateSecretDto } from './dto/rotate-secret.dto';
 export { RecordInteropResultDto } from './dto/interop.dto';
 export { JitsiServersService, kidHash, type Actor } from './jitsi-servers.service';
 export { InteropCheckAlreadyRecorded, InteropCheckNotFound, JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
-export { jitsiConfigSnippets, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
+export { jitsiConfigSnippets, secretLines, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
 export { JitsiModule } from './jitsi.module';
 export { serverView } from './server-view';
 export * from './token';

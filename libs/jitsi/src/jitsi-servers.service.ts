@@ -1,11 +1,13 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { isUUID } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { isUUID, validate } from 'class-validator';
 import { AuditService, type Actor } from '@moderato/audit';
 import { Transactions, type Tx } from '@moderato/database';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
-import { Clock, SecretBox } from '@moderato/core';
+import { Clock, InvalidInputError, SecretBox } from '@moderato/core';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
 import type { CreateServerDto, UpdateServerDto } from './dto/server.dto';
 import { JitsiServer } from './jitsi-server.entity';
 import type { JitsiSigningKey } from './jitsi-signing-key.entity';
@@ -15,6 +17,9 @@ import type { SigningKey, VerificationKey } from './token';
 
 /** Who did it, for the audit log. */
 export type { Actor };
+
+/** A generated HS256 shared secret: 32 random bytes as 64 hex characters. */
+const newSharedSecret = () => randomBytes(32).toString('hex');
 
 export const kidHash = (kid: string) => createHash('sha256').update(kid).digest('hex');
 
@@ -92,8 +97,8 @@ export class JitsiServersService implements OnApplicationBootstrap {
       );
       let secret: string | undefined;
       if (server.signingMode === 'HS256') {
-        secret = input.secret ?? randomBytes(32).toString('hex');
-        server.secretEncrypted = this.box.seal(secret, `jitsi-server:${server.id}`);
+        secret = input.secret ?? newSharedSecret();
+        server.secretEncrypted = this.sealSecret(server.id, secret);
         await this.store.save(server, tx);
       } else {
         await this.addKey(tx, server);
@@ -139,6 +144,42 @@ export class JitsiServersService implements OnApplicationBootstrap {
     const secret = this.box.open(server.secretEncrypted, `jitsi-server:${server.id}`);
     await this.audit.record({ action: 'jitsi.secret_revealed', actor, ip: actor.ip, subject: { type: 'jitsi_server', id } });
     return secret;
+  }
+
+  /**
+   * HS256: replaces the shared secret (generated unless given; a given one obeys the rules of
+   * creation) and returns it this once. Tokens are signed with it at once in this process (other
+   * api replicas within SIGNING_CACHE_MS); Prosody refuses them until it has the new secret too.
+   */
+  async rotateSecret(id: string, actor: Actor, given?: string): Promise<{ server: JitsiServer; secret: string }> {
+    if (given !== undefined) {
+      // The rules of the DTO, also for callers that skip it (the CLI); '' means "generate one".
+      const input = plainToInstance(RotateSecretDto, { secret: given });
+      const problems = await validate(input);
+      if (problems.length) throw new InvalidInputError([{ field: 'secret', messages: problems.flatMap((p) => Object.values(p.constraints ?? {})) }]);
+      given = input.secret;
+    }
+    return this.transactions.run(async (tx) => {
+      const server = await this.find(id, tx);
+      if (!server) throw new JitsiServerNotFound(id);
+      if (server.signingMode !== 'HS256') throw new WrongSigningMode('Rotating a shared secret', server.signingMode);
+      const secret = given ?? newSharedSecret();
+      server.secretEncrypted = this.sealSecret(server.id, secret);
+      const saved = await this.store.save(server, tx);
+      this.signingCache.delete(id);
+      // Whether it was given or generated, never the secret itself.
+      await this.audit.record(
+        {
+          action: 'jitsi.server_secret_rotated',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id },
+          metadata: { secretGenerated: given === undefined },
+        },
+        tx,
+      );
+      return { server: saved, secret };
+    });
   }
 
   /** RS256: a new key (new kid) signs from now on; the old one stays published until its tokens expired. */
@@ -228,6 +269,11 @@ export class JitsiServersService implements OnApplicationBootstrap {
       // Another replica booting at the same moment created it.
       if (!(error instanceof JitsiServerNameTaken)) throw error;
     }
+  }
+
+  /** Sealed with SECRETS_KEY and bound to the server, so a sealed secret copied to another row does not open. */
+  private sealSecret(serverId: string, secret: string): string {
+    return this.box.seal(secret, `jitsi-server:${serverId}`);
   }
 
   private async addKey(tx: Tx, server: JitsiServer): Promise<JitsiSigningKey> {

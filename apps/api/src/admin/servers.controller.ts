@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
-import { CreateServerDto, JitsiServersService, UpdateServerDto, serverView } from '@moderato/jitsi';
+import { AppConfig } from '@moderato/config';
+import { CreateServerDto, JitsiServersService, RotateSecretDto, UpdateServerDto, secretLines, serverView } from '@moderato/jitsi';
 import { actorOf } from '../common/actor';
 
 @ApiTags('servers')
@@ -12,7 +13,10 @@ import { actorOf } from '../common/actor';
 @TokenScope('admin')
 @Controller(['api/v1/admin/servers', 'api/v1/servers'])
 export class ServersController {
-  constructor(private readonly servers: JitsiServersService) {}
+  constructor(
+    private readonly servers: JitsiServersService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List Jitsi servers' })
@@ -53,5 +57,15 @@ export class ServersController {
   @ApiOperation({ summary: 'HS256: the shared secret in clear (audited)' })
   async reveal(@Param('id') id: string, @Req() req: Request) {
     return { secret: await this.servers.revealSecret(id, actorOf(req)) };
+  }
+
+  @Post(':id/secret')
+  @ApiOperation({
+    summary: 'HS256: replace the shared secret (generated unless given); returned this once with the Jitsi lines that carry it (audited)',
+  })
+  @ApiCreatedResponse({ description: 'The new secret and the lines to put into Jitsi (docker .env, Debian Prosody)' })
+  async rotateSecret(@Param('id') id: string, @Body() dto: RotateSecretDto, @Req() req: Request) {
+    const { server, secret } = await this.servers.rotateSecret(id, actorOf(req), dto.secret);
+    return { secret, jitsiLines: secretLines(server, this.config.publicUrl, secret) };
   }
 }

@@ -8,7 +8,9 @@ import {
   JitsiInteropService,
   JitsiServerNameTaken,
   JitsiServersService,
+  RotateSecretDto,
   UpdateServerDto,
+  WrongSigningMode,
   jitsiConfigSnippets,
   snippetsAsText,
   type JitsiServer,
@@ -116,6 +118,25 @@ export class ServersPageController {
     res.redirect(303, `/admin/servers/${id}`);
   }
 
+  /** HS256: the confirmation page (a form, so it works without JavaScript), with an optional secret of one's own. */
+  @Get(':id/rotate-secret')
+  @Render('admin/server-rotate-secret')
+  async rotateSecretForm(@Param('id') id: string) {
+    const server = await this.servers.get(id);
+    if (server.signingMode !== 'HS256') throw new WrongSigningMode('Rotating a shared secret', server.signingMode);
+    return { server, form: { secret: '' }, errors: {} };
+  }
+
+  @Post(':id/rotate-secret')
+  async rotateSecret(@Param('id') id: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const server = await this.servers.get(id);
+    const form = await validateForm(RotateSecretDto, body);
+    if (!form.ok) return res.status(400).render('admin/server-rotate-secret', { server, form: { secret: '', ...form.input }, errors: form.errors });
+    const { server: rotated, secret } = await this.servers.rotateSecret(id, actorOf(req), form.value.secret);
+    // The new secret is shown this once, with the configuration lines that carry it.
+    res.status(200).render('admin/server', await this.details(rotated, { secret, rotated: true }));
+  }
+
   /** The configuration as a text file (the secret stays a placeholder). */
   @Get(':id/jitsi-config.txt')
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
@@ -124,7 +145,7 @@ export class ServersPageController {
     res.type('text/plain; charset=utf-8').send(snippetsAsText(jitsiConfigSnippets(server, this.config.publicUrl), server.name));
   }
 
-  private async details(server: JitsiServer, extra: { secret?: string; created?: boolean } = {}) {
+  private async details(server: JitsiServer, extra: { secret?: string; created?: boolean; rotated?: boolean } = {}) {
     const keys = server.signingMode === 'RS256' ? await this.servers.publishedKeys(server.id) : [];
     const latest = (await this.interop.latestResults()).get(server.id);
     return {
@@ -134,6 +155,7 @@ export class ServersPageController {
       unverified: server.enabled && (latest?.check.status !== 'verified' || latest.settingsChanged) ? [{ server, latest }] : [],
       revealedSecret: extra.secret,
       created: extra.created ?? false,
+      rotated: extra.rotated ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,
       snippets: jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }),
     };

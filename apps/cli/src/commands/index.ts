@@ -3,6 +3,7 @@ import { createAdminCommand } from './create-admin.command';
 import { doctorCommand } from './doctor.command';
 import { migrateCommand } from './migrate.command';
 import { serverAddCommand, serverListCommand } from './server.command';
+import { serverRotateSecretCommand } from './server-rotate-secret.command';
 import { tokenInspectCommand } from './token.command';
 import { userDeleteCommand } from './user.command';
 
@@ -12,6 +13,7 @@ export const COMMANDS: CliCommand[] = [
   migrateCommand,
   serverAddCommand,
   serverListCommand,
+  serverRotateSecretCommand,
   tokenInspectCommand,
   createAdminCommand,
   userDeleteCommand,

@@ -33,6 +33,19 @@ export const jitsi: Translation<typeof en> = {
     'Das ist das gemeinsame Geheimnis. Tragen Sie es jetzt in die Jitsi-Konfiguration unten ein: Es wird nicht wieder angezeigt, außer eine Administration deckt es auf (das wird im Audit-Log festgehalten).',
   'servers.secretRevealed': 'Das gemeinsame Geheimnis (dieses Aufdecken wird im Audit-Log festgehalten):',
   'servers.reveal': 'Geheimnis aufdecken',
+  'servers.rotateSecret': 'Geheimnis wechseln',
+  'servers.rotateSecret.lead':
+    'Moderato ersetzt das gemeinsame Geheimnis dieses Servers und signiert jedes neue Token sofort mit dem neuen. Das neue Geheimnis wird auf der nächsten Seite einmal angezeigt, mit den Zeilen für Jitsi (JWT_APP_SECRET bei docker-jitsi-meet, app_secret in der Prosody-Datei einer Debian-Installation).',
+  'servers.rotateSecret.effect':
+    'Bis Prosody das neue Geheimnis hat (nachdem Sie es dort geändert und Prosody neu gestartet haben), lehnt Jitsi die neuen Tokens ab: In dieser Zeit kann niemand einer Besprechung auf diesem Server beitreten. Sobald Prosody es hat, gelten mit dem alten Geheimnis signierte Tokens nicht mehr.',
+  'servers.rotateSecret.running':
+    'Laufende Besprechungen laufen weiter: Jitsi prüft ein Token beim Betreten eines Raums, wer schon drin ist, bleibt drin. Der Neustart von Prosody, der ihm das neue Geheimnis gibt, trennt aber alle Verbindungen zu diesem Jitsi: Die Teilnehmenden öffnen ihren Link erneut und bekommen ein neues Token. Ändern Sie es deshalb zu einer ruhigen Zeit.',
+  'servers.rotateSecret.order': 'Ändern Sie es zuerst hier, dann sofort auf der Jitsi-Seite.',
+  'servers.rotateSecret.hint': 'Leer lassen, um ein starkes erzeugen zu lassen. Mindestens 32 Zeichen.',
+  'servers.rotateSecret.confirm': 'Gemeinsames Geheimnis ersetzen',
+  'servers.secretRotated': 'Das gemeinsame Geheimnis ist ersetzt; Moderato signiert ab jetzt damit. Es wird nur dieses eine Mal angezeigt:',
+  'servers.secretRotated.paste':
+    'Tragen Sie es jetzt in Jitsi ein (die Zeilen unten: JWT_APP_SECRET in der .env von docker-jitsi-meet, app_secret in der Prosody-Datei) und starten Sie Prosody neu; bis dahin kann niemand beitreten.',
   'servers.keys': 'Signaturschlüssel',
   'servers.keys.lead': 'Prosody holt die öffentlichen Schlüssel von:',
   'servers.keys.active': 'signiert',

@@ -31,6 +31,19 @@ export const jitsi = {
     'This is the shared secret. Put it into the Jitsi configuration below now: it is not shown again unless an admin reveals it (which is recorded in the audit log).',
   'servers.secretRevealed': 'The shared secret (this reveal is recorded in the audit log):',
   'servers.reveal': 'Reveal secret',
+  'servers.rotateSecret': 'Rotate secret',
+  'servers.rotateSecret.lead':
+    'Moderato replaces the shared secret of this server and signs every new token with the new one at once. The new secret is shown once on the next page, with the lines to put into Jitsi (JWT_APP_SECRET for docker-jitsi-meet, app_secret for the Prosody file of a Debian install).',
+  'servers.rotateSecret.effect':
+    'Until Prosody has the new secret (after you change it there and restart Prosody), Jitsi refuses the new tokens: nobody can join a meeting on this server in between. Once Prosody has it, tokens signed with the old secret stop working.',
+  'servers.rotateSecret.running':
+    'Meetings in progress keep running: Jitsi checks a token when someone joins, so people already in a room stay in. But restarting Prosody to give it the new secret disconnects everyone on that Jitsi: they open their link again and get a new token. So change it at a quiet time.',
+  'servers.rotateSecret.order': 'Change it here first, then at once on the Jitsi side.',
+  'servers.rotateSecret.hint': 'Leave empty to have a strong one generated. At least 32 characters.',
+  'servers.rotateSecret.confirm': 'Replace the shared secret',
+  'servers.secretRotated': 'The shared secret is replaced; Moderato signs with this one from now on. It is shown this once:',
+  'servers.secretRotated.paste':
+    'Put it into Jitsi now (the lines below: JWT_APP_SECRET in the docker-jitsi-meet .env, app_secret in the Prosody file) and restart Prosody; until then nobody can join.',
   'servers.keys': 'Signing keys',
   'servers.keys.lead': 'Prosody fetches public keys from:',
   'servers.keys.active': 'signing',
