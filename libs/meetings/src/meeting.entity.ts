@@ -61,10 +61,11 @@ export class Meeting {
   @JoinColumn({ name: 'server_id', foreignKeyConstraintName: 'fk_meetings_server' })
   server?: JitsiServer;
 
-  @Column({ name: 'organizer_id', type: 'uuid' })
-  organizerId: string;
+  /** Null once the organizer was deleted: their upcoming meetings stay cancelled until retention deletes them. */
+  @Column({ name: 'organizer_id', type: 'uuid', nullable: true })
+  organizerId: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: false })
+  @ManyToOne(() => User, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'organizer_id', foreignKeyConstraintName: 'fk_meetings_organizer' })
   organizer?: User;
 
