@@ -4,6 +4,8 @@ import { IdentityModule } from '@moderato/identity';
 import { PolicyModule } from '@moderato/policy';
 import { InvitationsStore } from '../invitations.store';
 import { MeetingsStore } from '../meetings.store';
+import { OutboxWriter } from '../outbox-writer.store';
+import { RemindersService } from '../reminders.service';
 import { PersonDataService } from './person-data.service';
 import { RetentionLock } from './retention-lock.store';
 import { RetentionService } from './retention.service';
@@ -15,7 +17,7 @@ import { RetentionService } from './retention.service';
  */
 @Module({
   imports: [AuditModule, IdentityModule, PolicyModule],
-  providers: [MeetingsStore, InvitationsStore, RetentionLock, PersonDataService, RetentionService],
+  providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
   exports: [PersonDataService, RetentionService],
 })
 export class PrivacyModule {}
