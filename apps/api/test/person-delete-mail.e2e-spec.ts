@@ -86,7 +86,11 @@ describe('deleting a teacher with cancelMeetings: the pupils are told, the calen
     sink.messages.length = 0;
 
     const admin = await env.signIn('admin@school.test');
-    const res = await admin.delete(`/api/v1/admin/users/${teacherId}`).set('x-csrf-token', await env.csrf(admin)).send({ cancelMeetings: true }).expect(200);
+    const res = await admin
+      .delete(`/api/v1/admin/users/${teacherId}`)
+      .set('x-csrf-token', await env.csrf(admin))
+      .send({ cancelMeetings: true })
+      .expect(200);
     expect(res.body).toMatchObject({ meetingsCancelled: 1, meetingsDeleted: 1, meetingsHandedOver: 0 });
 
     const mails = await sink.waitFor(2, 15_000);
@@ -104,7 +108,10 @@ describe('deleting a teacher with cancelMeetings: the pupils are told, the calen
       for (const trace of ['teacher@school.test', 'Tom Teacher']) expect(everything).not.toContain(trace);
     }
     // Sent, and no other mail (no reminder, no invitation) follows.
-    await until(async () => (await dataSource.getRepository(Invitation).findBy({ meetingId: upcoming.id })).every((i) => i.status === 'sent'), 'cancellations sent');
+    await until(
+      async () => (await dataSource.getRepository(Invitation).findBy({ meetingId: upcoming.id })).every((i) => i.status === 'sent'),
+      'cancellations sent',
+    );
     expect(sink.messages).toHaveLength(2);
 
     // The meeting stays cancelled, without organizer, until retention; the past one is gone with its invitation.

@@ -263,7 +263,10 @@ describe('Personal data has a lifecycle: retention, deleting a person, exporting
       // The upcoming one stays cancelled and detached; each invitee has a cancellation waiting.
       expect(await dataSource.getRepository(Meeting).findOneByOrFail({ id: meeting.id })).toMatchObject({ organizerId: null, cancelledAt: expect.any(Date) });
       expect(
-        await count(`SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'cancel'`, [meeting.id]),
+        await count(
+          `SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'cancel'`,
+          [meeting.id],
+        ),
       ).toBe(2);
       // Retention deletes it once the cancellation is older than the invitations are kept.
       await dataSource.query('UPDATE meetings SET cancelled_at = $2 WHERE id = $1', [meeting.id, ago(800)]);

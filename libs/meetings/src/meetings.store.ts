@@ -118,7 +118,9 @@ export class MeetingsStore {
 
   /** Retention: deletes the meetings without an organizer (deleted) cancelled before `cutoff`; returns how many. */
   async deleteOrphansCancelledBefore(cutoff: Date, tx: Tx): Promise<number> {
-    const result = await managerOf(tx, this.dataSource).getRepository(Meeting).delete({ organizerId: IsNull(), cancelledAt: LessThan(cutoff) });
+    const result = await managerOf(tx, this.dataSource)
+      .getRepository(Meeting)
+      .delete({ organizerId: IsNull(), cancelledAt: LessThan(cutoff) });
     return result.affected ?? 0;
   }
 
