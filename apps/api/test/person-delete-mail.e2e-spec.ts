@@ -8,6 +8,7 @@ import { User } from '@moderato/identity';
 import type { JitsiServer } from '@moderato/jitsi';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { Invitation, Meeting } from '@moderato/meetings';
+import { PermanentRoom } from '@moderato/rooms';
 import { Factories, LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
 // The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
 // eslint-disable-next-line no-restricted-imports
@@ -29,7 +30,7 @@ function calendarOf(mail: ParsedMail): { method: string; event: ICAL.Component; 
 }
 const to = (mail: ParsedMail) => JSON.stringify(mail.to);
 
-describe('deleting a teacher with cancelMeetings: the pupils are told, the calendar entry goes, nothing of the teacher stays', () => {
+describe('deleting a teacher with cancelMeetings: the pupils are told, the calendar entry goes, nothing of the teacher stays (mails, audit log, room access lists, server checks)', () => {
   let env: SignedInApi;
   let worker: INestApplicationContext;
   let sink: SmtpSink;
@@ -83,6 +84,22 @@ describe('deleting a teacher with cancelMeetings: the pupils are told, the calen
       invitees: 1,
       overrides: { title: 'Last week', startsAt: new Date(Date.now() - 7 * DAY), endsAt: new Date(Date.now() - 7 * DAY + 3600_000) },
     });
+    // The teacher is named in a staff room's access list and ran "Test this server".
+    const room = await dataSource.getRepository(PermanentRoom).save({
+      name: 'Staff room',
+      slug: 'staff-room',
+      serverId: server.id,
+      roomName: 'staff-room-0123456789',
+      access: [
+        { kind: 'user', value: 'teacher@school.test', affiliation: 'moderator' },
+        { kind: 'group', value: 'teachers', affiliation: 'member' },
+      ],
+    });
+    const [check] = await dataSource.query(
+      `INSERT INTO jitsi_server_checks (server_id, room, other_room, settings_fingerprint, started_at, expires_at, started_by_id, started_by_label)
+       VALUES ($1, 'check-a', 'check-b', repeat('0', 64), now(), now(), $2, 'teacher@school.test') RETURNING id`,
+      [server.id, teacherId],
+    );
     sink.messages.length = 0;
 
     const admin = await env.signIn('admin@school.test');
@@ -91,7 +108,14 @@ describe('deleting a teacher with cancelMeetings: the pupils are told, the calen
       .set('x-csrf-token', await env.csrf(admin))
       .send({ cancelMeetings: true })
       .expect(200);
-    expect(res.body).toMatchObject({ meetingsCancelled: 1, meetingsDeleted: 1, meetingsHandedOver: 0 });
+    expect(res.body).toMatchObject({ meetingsCancelled: 1, meetingsDeleted: 1, meetingsHandedOver: 0, roomAccessLists: 1, serverChecks: 1 });
+    // The room keeps its other entries; the check names the audit log's pseudonym.
+    expect((await dataSource.getRepository(PermanentRoom).findOneByOrFail({ id: room.id })).access).toEqual([
+      { kind: 'group', value: 'teachers', affiliation: 'member' },
+    ]);
+    const [relabelled] = await dataSource.query('SELECT started_by_id, started_by_label FROM jitsi_server_checks WHERE id = $1', [check.id]);
+    expect(relabelled.started_by_label).toBe(res.body.pseudonym);
+    expect(relabelled.started_by_id).not.toBe(teacherId);
 
     const mails = await sink.waitFor(2, 15_000);
     expect(mails.map(to).sort()).toEqual([expect.stringContaining('student2@school.test'), expect.stringContaining('student@school.test')].sort());

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService, type Actor } from '@moderato/audit';
 import { Clock, InvalidInputError } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
 import { PersonRecordsService, UserNotFound, UsersService, type IdentityExport } from '@moderato/identity';
+import { JitsiInteropService } from '@moderato/jitsi';
 import { InvitationsStore } from '../invitations.store';
 import type { Meeting } from '../meeting.entity';
 import { MeetingsStore } from '../meetings.store';
 import { OutboxWriter } from '../outbox-writer.store';
 import { RemindersService } from '../reminders.service';
 import { scheduleEndedBefore } from './retention.service';
+import { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './room-access-port';
 
 /**
  * What happens to the meetings a deleted person organised: handed to another organizer, or
@@ -26,6 +28,10 @@ export interface PersonDeleted {
   meetingsCancelled: number;
   meetingsDeleted: number;
   invitations: number;
+  /** Permanent rooms whose access list named them (`user:<email>`, removed). */
+  roomAccessLists: number;
+  /** Server checks ("Test this server") they started or recorded, now under the pseudonym. */
+  serverChecks: number;
   sessions: number;
   apiTokens: number;
   roleGrants: number;
@@ -88,7 +94,10 @@ export class PersonDataService {
     private readonly outbox: OutboxWriter,
     private readonly reminders: RemindersService,
     private readonly audit: AuditService,
+    private readonly interop: JitsiInteropService,
     private readonly clock: Clock,
+    // Provided by RoomsModule (rooms depends on meetings); a process that deletes people loads it.
+    @Optional() @Inject(PRIVACY_ROOM_ACCESS) private readonly roomAccess?: PrivacyRoomAccess,
   ) {}
 
   /** How many meetings a person organises (the confirmation page asks what happens to them). */
@@ -103,6 +112,9 @@ export class PersonDataService {
    * given, nothing changes (400).
    */
   async delete(userId: string, choice: OrganisedMeetings, actor: Actor): Promise<PersonDeleted> {
+    // Never a deletion that leaves the person in the rooms' access lists.
+    const roomAccess = this.roomAccess;
+    if (!roomAccess) throw new Error('PersonDataService.delete needs PRIVACY_ROOM_ACCESS: import RoomsModule into this process');
     return this.transactions.run(async (tx) => {
       const user = await this.records.lockForDeletion(userId, actor, tx);
       const meetings = await this.meetings.allOrganizedBy(user.id, tx);
@@ -135,7 +147,9 @@ export class PersonDataService {
         }
       }
       const invitations = await this.invitations.deleteOfPerson(user, tx);
+      const roomAccessLists = await roomAccess.removeUser(user.email, tx);
       const { pseudonym, events } = await this.audit.pseudonymise(user, tx);
+      const serverChecks = await this.interop.pseudonymise(user, pseudonym, tx);
       const identity = await this.records.deleteAccount(user, tx);
       const result: PersonDeleted = {
         pseudonym: pseudonym.label,
@@ -143,6 +157,8 @@ export class PersonDataService {
         meetingsCancelled,
         meetingsDeleted,
         invitations,
+        roomAccessLists,
+        serverChecks,
         ...identity,
         auditEventsPseudonymised: events,
       };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@moderato/audit';
 import { IdentityModule } from '@moderato/identity';
+import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { InvitationsStore } from '../invitations.store';
 import { MeetingsStore } from '../meetings.store';
@@ -16,7 +17,7 @@ import { RetentionService } from './retention.service';
  * other services do not.
  */
 @Module({
-  imports: [AuditModule, IdentityModule, PolicyModule],
+  imports: [AuditModule, IdentityModule, JitsiModule, PolicyModule],
   providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
   exports: [PersonDataService, RetentionService],
 })
