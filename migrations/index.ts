@@ -14,6 +14,7 @@ import { MailRetry1796400000000 } from './1796400000000-mail-retry';
 import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats';
 import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-form-submissions';
 import { AuditPseudonymise1796500000000 } from './1796500000000-audit-pseudonymise';
+import { MeetingsOrganizerDetachable1796540000000 } from './1796540000000-meetings-organizer-detachable';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   WorkerHeartbeats1796401000000,
   MeetingFormSubmissions1796404000000,
   AuditPseudonymise1796500000000,
+  MeetingsOrganizerDetachable1796540000000,
 ];

@@ -116,7 +116,7 @@ describe('Personal data has a lifecycle: retention, deleting a person, exporting
     expect(pruned).toHaveLength(1);
     expect(pruned[0].metadata).toMatchObject({ sessions: 3, invitations: 3, meetings: 2, days: { sessions: 30, auditEvents: 365, invitations: 730 } });
     // A second pass finds nothing and records nothing.
-    expect(await env.api.app.get(RetentionService).runOnce()).toEqual({ sessions: 0, auditEvents: 0, invitations: 0, meetings: 0 });
+    expect(await env.api.app.get(RetentionService).runOnce()).toEqual({ sessions: 0, auditEvents: 0, invitations: 0, meetings: 0, meetingsDeleted: 0 });
     expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'retention.pruned' })).toBe(1);
   });
 
@@ -247,13 +247,31 @@ describe('Personal data has a lifecycle: retention, deleting a person, exporting
       expect(all.find((e) => e.actorLabel === 'ben.bystander@school.test')).toMatchObject({ actorId: bystander.id, ip: '198.51.100.10' });
     });
 
-    it('cancelling the meetings deletes them with their invitations; the last admin and unknown people are refused', async () => {
+    it('cancelling the meetings cancels the upcoming ones (their invitees are told) and deletes the past ones; the last admin and unknown people are refused', async () => {
       const quitting = await factories.organizer({ email: 'quinn@school.test' });
       const { meeting } = await factories.meeting({ organizer: quitting, server, invitees: 2 });
+      const { meeting: past } = await factories.meeting({
+        organizer: quitting,
+        server,
+        invitees: 1,
+        overrides: { startsAt: ago(3), endsAt: new Date(ago(3).getTime() + 3600_000) },
+      });
       const res = await admin.delete(`/api/v1/admin/users/${quitting.id}`).set('x-csrf-token', csrf).send({ cancelMeetings: true }).expect(200);
-      expect(res.body).toMatchObject({ meetingsDeleted: 1, meetingsHandedOver: 0 });
+      expect(res.body).toMatchObject({ meetingsCancelled: 1, meetingsDeleted: 1, meetingsHandedOver: 0 });
+      expect(await dataSource.getRepository(Meeting).countBy({ id: past.id })).toBe(0);
+      expect(await dataSource.getRepository(Invitation).countBy({ meetingId: past.id })).toBe(0);
+      // The upcoming one stays cancelled and detached; each invitee has a cancellation waiting.
+      expect(await dataSource.getRepository(Meeting).findOneByOrFail({ id: meeting.id })).toMatchObject({ organizerId: null, cancelledAt: expect.any(Date) });
+      expect(
+        await count(
+          `SELECT count(*)::int AS n FROM outbox_messages o JOIN invitations i ON i.id = o.invitation_id WHERE i.meeting_id = $1 AND o.kind = 'cancel'`,
+          [meeting.id],
+        ),
+      ).toBe(2);
+      // Retention deletes it once the cancellation is older than the invitations are kept.
+      await dataSource.query('UPDATE meetings SET cancelled_at = $2 WHERE id = $1', [meeting.id, ago(800)]);
+      expect(await env.api.app.get(RetentionService).runOnce()).toMatchObject({ meetingsDeleted: 1 });
       expect(await dataSource.getRepository(Meeting).countBy({ id: meeting.id })).toBe(0);
-      expect(await dataSource.getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(0);
       expect(await dataSource.getRepository(Meeting).countBy({ id: othersMeeting.id })).toBe(1);
       await admin.delete('/api/v1/admin/users/00000000-0000-4000-8000-000000000000').set('x-csrf-token', csrf).send({}).expect(404);
 

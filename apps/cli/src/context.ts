@@ -7,6 +7,7 @@ import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { WorkerHeartbeatsModule } from '@moderato/jobs';
 import { MeetingsModule, PrivacyModule } from '@moderato/meetings';
+import { RoomsModule } from '@moderato/rooms';
 import { SCHEMA } from '@moderato/schema';
 
 /** The libs an operator command uses, wired as in the api, without HTTP, queues or migrations at boot. */
@@ -24,6 +25,8 @@ export class CliModule {
         WorkerHeartbeatsModule,
         MeetingsModule,
         PrivacyModule,
+        // Deleting a person removes them from the rooms' access lists (meetings' PRIVACY_ROOM_ACCESS).
+        RoomsModule,
       ],
     };
   }

@@ -71,6 +71,12 @@ export class MailTransport implements OnModuleDestroy {
     return this.transporter.sendMail(message);
   }
 
+  /** MAIL_FROM's address ("Moderato <a@b>" → a@b): the calendar organizer of a mail sent on nobody's behalf. */
+  senderAddress(): string {
+    const from = this.config.mail.from;
+    return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
+  }
+
   describeError(error: unknown): string {
     return describeMailError(error, this.config.mail.smtpUrl);
   }

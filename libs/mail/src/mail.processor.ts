@@ -113,10 +113,12 @@ export class MailProcessor extends WorkerHost {
 
     // The invitee's own language and zone when they have an account, else the organizer's language.
     const policy = await this.policy.current();
-    const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer.locale) ? organizer.locale : policy.defaultLocale;
+    const locale: Locale = isMailLocale(invitee?.locale) ? invitee.locale : isMailLocale(organizer?.locale) ? organizer.locale : policy.defaultLocale;
     const timezone = isTimeZone(invitee?.timezone) ? invitee.timezone : meeting.timezone;
     const link = this.linkCodes.linkFor(invitation);
-    const organizerContact = { name: organizer.displayName, email: organizer.email };
+    // A deleted organizer's meeting is cancelled on behalf of the organisation: their name and
+    // address appear nowhere, the calendar entry names the product and MAIL_FROM.
+    const organizerContact = organizer ? { name: organizer.displayName, email: organizer.email } : undefined;
 
     const mail = renderMail({
       kind: row.kind,
@@ -137,7 +139,7 @@ export class MailProcessor extends WorkerHost {
         : buildIcs({
             method,
             meeting,
-            organizer: organizerContact,
+            organizer: organizerContact ?? { name: policy.productName, email: this.transport.senderAddress() },
             attendee: { name: invitation.name, email: invitation.email, role: invitation.role },
             sequence,
             link,
@@ -148,7 +150,7 @@ export class MailProcessor extends WorkerHost {
 
     await this.transport.send({
       to: singleLine(invitation.name).trim() ? { name: singleLine(invitation.name).trim(), address: invitation.email } : invitation.email,
-      replyTo: { name: singleLine(organizer.displayName).trim(), address: organizer.email },
+      replyTo: organizer ? { name: singleLine(organizer.displayName).trim(), address: organizer.email } : undefined,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,

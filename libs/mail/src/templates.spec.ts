@@ -76,6 +76,16 @@ describe('renderMail', () => {
     expect(de.text).toContain('Der Termin findet nicht statt.');
   });
 
+  it("cancels a deleted organizer's meeting on behalf of the product, naming no person (en, de)", () => {
+    const en = renderMail({ ...input, kind: 'cancel', organizer: undefined, productName: 'Schulkonferenz' });
+    expect(en.text).toContain('"Maths <7b> & "friends"" has been cancelled.');
+    expect(en.text).toContain('Sent by Schulkonferenz.');
+    const de = renderMail({ ...input, kind: 'cancel', organizer: undefined, locale: 'de', productName: 'Schulkonferenz' });
+    expect(de.text).toContain('„Maths <7b> & "friends"“ wurde abgesagt.');
+    expect(de.text).toContain('Gesendet von Schulkonferenz.');
+    for (const mail of [en, de]) expect(`${mail.text}${mail.html}`).not.toMatch(/Tina Teacher|teacher@school\.test|im Auftrag|on behalf/);
+  });
+
   it('renders updates and reminders with the link; a reminder shows the occurrence it is about', () => {
     const update = renderMail({ ...input, kind: 'update' });
     expect(update.subject).toBe('Updated: Maths <7b> & "friends"');

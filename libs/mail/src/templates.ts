@@ -16,7 +16,8 @@ export interface RenderMailInput {
     rrule: string | null;
     recurrenceExceptions?: OccurrenceException[];
   };
-  organizer: { name: string; email: string };
+  /** Undefined when the organizer was deleted: the mail then speaks for the organisation (a cancellation). */
+  organizer?: { name: string; email: string };
   /** The invitee's personal link (shown for invite, update and reminder). */
   link: string;
   /** IANA zone the times are shown in (the invitee's, else the meeting's). */
@@ -92,9 +93,12 @@ function occurrenceTimes(meeting: RenderMailInput['meeting'], occurrence: string
 export function renderMail(input: RenderMailInput): RenderedMail {
   const { kind, locale, meeting, invitation } = input;
   const t = mailTranslator(locale);
-  const organizer = oneLine(input.organizer.name || input.organizer.email);
+  const organizer = input.organizer ? oneLine(input.organizer.name || input.organizer.email) : undefined;
   const title = oneLine(meeting.title);
-  const params = { organizer, title, product: input.productName, email: invitation.email };
+  const params = { organizer: organizer ?? oneLine(input.productName), title, product: input.productName, email: invitation.email };
+  // Without an organizer (deleted, only cancellations are sent) the mail names no person:
+  // "… has been cancelled", "Sent by <product>".
+  const orphan = organizer === undefined ? '.orphan' : '';
 
   const single = input.occurrence ? occurrenceTimes(meeting, input.occurrence) : undefined;
   const when = single ? formatWhen(single.start, single.end, locale, input.timezone) : formatWhen(meeting.startsAt, meeting.endsAt, locale, input.timezone);
@@ -107,7 +111,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   if (kind !== 'cancel') facts.push([t('label.role'), t(invitation.role === 'moderator' ? 'role.moderator' : 'role.participant')]);
   const description = plainText(meeting.description).trim();
 
-  const intro = t(`${kind}.intro` as MailKey, params);
+  const intro = t(kind === 'cancel' ? `cancel.intro${orphan}` : (`${kind}.intro` as MailKey), params);
   const supportLine = input.branding?.supportContact ? t('support', { contact: oneLine(input.branding.supportContact) }) : '';
   const mailFooter = plainText(input.branding?.mailFooter ?? '').trim();
   const logoUrl = input.branding?.logoUrl && /^https?:\/\//.test(input.branding.logoUrl) ? input.branding.logoUrl : '';
@@ -121,7 +125,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
     description && kind !== 'cancel' ? `${t('label.description')}:\n${description}` : '',
     withLink ? `${t('link.intro')}\n${input.link}\n\n${t('link.personal', params)}` : '',
     kind === 'reminder' ? '' : t('ics.hint'),
-    `-- \n${[t('footer', params), supportLine, mailFooter].filter(Boolean).join('\n')}`,
+    `-- \n${[t(`footer${orphan}` as MailKey, params), supportLine, mailFooter].filter(Boolean).join('\n')}`,
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -146,7 +150,7 @@ export function renderMail(input: RenderMailInput): RenderedMail {
       ? `<p>${e(t('link.intro'))}</p><p><a href="${e(input.link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #0b5fff; color: #fff; text-decoration: none; border-radius: 4px;">${e(t('link.button'))}</a></p><p style="word-break: break-all;"><a href="${e(input.link)}">${e(input.link)}</a></p><p style="color: #555;">${e(t('link.personal', params))}</p>`
       : '',
     kind === 'reminder' ? '' : `<p style="color: #555;">${e(t('ics.hint'))}</p>`,
-    `<hr><p style="color: #777; font-size: 0.9em;">${e(t('footer', params))}</p>`,
+    `<hr><p style="color: #777; font-size: 0.9em;">${e(t(`footer${orphan}` as MailKey, params))}</p>`,
     supportLine ? `<p style="color: #777; font-size: 0.9em;">${e(supportLine)}</p>` : '',
     mailFooter ? `<div style="color: #777; font-size: 0.9em;">${paragraph(mailFooter)}</div>` : '',
     '</body></html>',

@@ -59,3 +59,4 @@ export { ReminderTopUpLock } from './outbox/reminder-top-up-lock.store';
 export { PrivacyModule } from './privacy/privacy.module';
 export { PersonDataService, type OrganisedMeetings, type PersonDeleted, type PersonExport } from './privacy/person-data.service';
 export { RetentionService, type RetentionCounts } from './privacy/retention.service';
+export { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './privacy/room-access-port';

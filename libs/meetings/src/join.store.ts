@@ -6,6 +6,7 @@ import { EntityColumns, namedStatement, preparedQuery, rowReader, type NamedStat
 import { PeopleStore, type User } from '@moderato/identity';
 import { Invitation } from './invitation.entity';
 import { Meeting } from './meeting.entity';
+import { MeetingNotFound } from './meetings.errors';
 
 /**
  * The join's reads and writes. Every click on a personal link runs `moderato_join_link`, and every
@@ -62,6 +63,8 @@ export class JoinStore {
 
   /** The organizer of a meeting (the Start button's page shows them). */
   async organizerOf(meeting: Meeting): Promise<User> {
+    // A meeting whose organizer was deleted is cancelled: nobody starts it.
+    if (!meeting.organizerId) throw new MeetingNotFound(meeting.id);
     const organizer = await this.people.byId(meeting.organizerId);
     if (!organizer) throw new Error(`The organizer ${meeting.organizerId} of meeting ${meeting.id} is missing`);
     return organizer;

@@ -61,10 +61,14 @@ export class Meeting {
   @JoinColumn({ name: 'server_id', foreignKeyConstraintName: 'fk_meetings_server' })
   server?: JitsiServer;
 
-  @Column({ name: 'organizer_id', type: 'uuid' })
-  organizerId: string;
+  /**
+   * Null once the organizer was deleted: their upcoming meetings stay, cancelled, until retention
+   * deletes them. Still RESTRICT: the person deletion detaches them first, a bare DELETE is refused.
+   */
+  @Column({ name: 'organizer_id', type: 'uuid', nullable: true })
+  organizerId: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: false })
+  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
   @JoinColumn({ name: 'organizer_id', foreignKeyConstraintName: 'fk_meetings_organizer' })
   organizer?: User;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { type DataSource, ILike, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
+import { type DataSource, ILike, In, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { managerOf, type Tx } from '@moderato/database';
 import { MeetingFormSubmission } from './meeting-form-submission.entity';
 import { Meeting } from './meeting.entity';
@@ -103,11 +103,24 @@ export class MeetingsStore {
     return result.affected ?? 0;
   }
 
-  /** Deletes every meeting of an organizer with its invitations and their mails (person deletion); returns how many. */
-  async deleteOrganizedBy(userId: string, tx: Tx): Promise<number> {
+  /**
+   * Person deletion: deletes the meetings `ids` (those that ended) with their invitations and
+   * mails, and detaches the organizer's other meetings (organizer null; they were cancelled and
+   * stay until retention deletes them). Returns how many were deleted.
+   */
+  async deleteAndDetach(userId: string, ids: string[], tx: Tx): Promise<number> {
     const manager = managerOf(tx, this.dataSource);
     await manager.getRepository(MeetingFormSubmission).delete({ organizerId: userId });
-    const result = await manager.getRepository(Meeting).delete({ organizerId: userId });
+    const deleted = ids.length ? ((await manager.getRepository(Meeting).delete({ id: In(ids), organizerId: userId })).affected ?? 0) : 0;
+    await manager.getRepository(Meeting).update({ organizerId: userId }, { organizerId: null });
+    return deleted;
+  }
+
+  /** Retention: deletes the meetings without an organizer (deleted) cancelled before `cutoff`; returns how many. */
+  async deleteOrphansCancelledBefore(cutoff: Date, tx: Tx): Promise<number> {
+    const result = await managerOf(tx, this.dataSource)
+      .getRepository(Meeting)
+      .delete({ organizerId: IsNull(), cancelledAt: LessThan(cutoff) });
     return result.affected ?? 0;
   }
 

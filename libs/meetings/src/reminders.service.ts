@@ -84,7 +84,7 @@ export class RemindersService {
    * the worker lists them in its log at start (with its first top-up), so an operator can ask
    * their organizers to fix them.
    */
-  async invalidSeries(): Promise<{ id: string; organizerId: string; title: string; rrule: string; reason: string }[]> {
+  async invalidSeries(): Promise<{ id: string; organizerId: string | null; title: string; rrule: string; reason: string }[]> {
     const invalid = [];
     for (const meeting of await this.meetingsStore.runningSeries()) {
       try {

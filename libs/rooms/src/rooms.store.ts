@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type DeepPartial } from 'typeorm';
 import { managerOf, type Tx, isUniqueViolation } from '@moderato/database';
+import type { PrivacyRoomAccess } from '@moderato/meetings';
 import type { AccessKind } from './access-list';
 import { PermanentRoom } from './permanent-room.entity';
 import { RoomSlugTaken } from './rooms.errors';
@@ -11,7 +12,7 @@ import { RoomSlugTaken } from './rooms.errors';
  * come without their server: it belongs to the jitsi lib, RoomsService adds it.
  */
 @Injectable()
-export class RoomsStore {
+export class RoomsStore implements PrivacyRoomAccess {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(): Promise<PermanentRoom[]> {
@@ -66,6 +67,21 @@ export class RoomsStore {
     } catch (error) {
       throw isUniqueViolation(error) ? new RoomSlugTaken(room.slug) : error;
     }
+  }
+
+  /** Person deletion (meetings' PRIVACY_ROOM_ACCESS): their `user` entries leave every access list; returns how many rooms changed. */
+  async removeUser(email: string, tx: Tx): Promise<number> {
+    const value = email.toLowerCase();
+    const result = await managerOf(tx, this.dataSource)
+      .createQueryBuilder()
+      .update(PermanentRoom)
+      .set({
+        access: () =>
+          `(SELECT coalesce(jsonb_agg(entry ORDER BY position), '[]'::jsonb) FROM jsonb_array_elements(access) WITH ORDINALITY AS t(entry, position) WHERE NOT (entry->>'kind' = 'user' AND entry->>'value' = :value))`,
+      })
+      .where(`access @> jsonb_build_array(jsonb_build_object('kind', 'user', 'value', CAST(:value AS text)))`, { value })
+      .execute();
+    return result.affected ?? 0;
   }
 
   async remove(id: string, tx: Tx): Promise<void> {

@@ -38,8 +38,8 @@ export const userDeleteCommand: CliCommand = {
         const done = await app.get(PersonDataService).delete(person.id, { meetingsTo, cancelMeetings: options['cancel-meetings'] === true }, cliActor());
         const meetings = done.meetingsHandedOver
           ? `, ${done.meetingsHandedOver} meeting(s) handed to ${to}`
-          : done.meetingsDeleted
-            ? `, ${done.meetingsDeleted} meeting(s) cancelled and deleted`
+          : done.meetingsCancelled || done.meetingsDeleted
+            ? `, ${done.meetingsCancelled} upcoming meeting(s) cancelled (their invitees are mailed), ${done.meetingsDeleted} past meeting(s) deleted`
             : '';
         io.out(
           `✔ ${person.email} is deleted (${done.sessions} session(s), ${done.apiTokens} API token(s), ${done.invitations} invitation(s)${meetings}); ` +

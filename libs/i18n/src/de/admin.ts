@@ -63,7 +63,8 @@ export const admin: Translation<typeof en> = {
   'admin.user.delete.meetings': 'Die Person organisiert {count} Besprechungen',
   'admin.user.delete.handover': 'Ihre {count} Besprechungen übergeben an',
   'admin.user.delete.organizer': 'eine organisierende Person',
-  'admin.user.delete.cancel': 'Absagen: die Besprechungen mit ihren Einladungen löschen (Eingeladene bekommen keine E-Mail)',
+  'admin.user.delete.cancel':
+    'Absagen: alle Eingeladenen noch nicht vergangener Besprechungen bekommen die Absage (ohne den Namen dieser Person), der Eintrag verschwindet aus ihrem Kalender; vergangene Besprechungen werden gelöscht',
   'admin.user.delete.button': 'Endgültig löschen',
   'admin.user.delete.chooseOrganizer': 'Wählen Sie, wer die Besprechungen übernimmt.',
   'admin.user.overrides': 'Rollen-Übersteuerungen',

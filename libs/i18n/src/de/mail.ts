@@ -8,6 +8,7 @@ export const mail: Translation<typeof en> = {
   'update.intro': '{organizer} hat „{title}“ geändert. Bitte beachten Sie die neuen Angaben unten.',
   'cancel.subject': 'Abgesagt: {title}',
   'cancel.intro': '{organizer} hat „{title}“ abgesagt.',
+  'cancel.intro.orphan': '„{title}“ wurde abgesagt.',
   'cancel.body': 'Der Termin findet nicht statt. Ihr persönlicher Link gilt dafür nicht mehr.',
   'cancel.occurrence': 'Nur dieser Termin ist abgesagt: {when}',
   'reminder.subject': 'Erinnerung: {title}',
@@ -24,5 +25,6 @@ export const mail: Translation<typeof en> = {
   'series.text': 'Dies ist ein Serientermin; alle Termine stehen im angehängten Kalendereintrag.',
   'ics.hint': 'Der angehängte Kalendereintrag trägt den Termin in Ihren Kalender ein oder aktualisiert ihn.',
   footer: 'Gesendet von {product} im Auftrag von {organizer}.',
+  'footer.orphan': 'Gesendet von {product}.',
   support: 'Fragen? Wenden Sie sich an {contact}.',
 };

@@ -60,7 +60,8 @@ export const admin = {
   'admin.user.delete.meetings': 'They organise {count} meetings',
   'admin.user.delete.handover': 'Hand their {count} meetings to',
   'admin.user.delete.organizer': 'an organizer',
-  'admin.user.delete.cancel': 'Cancel them: delete the meetings with their invitations (invitees are not mailed)',
+  'admin.user.delete.cancel':
+    "Cancel them: everyone invited to a meeting not over yet gets the cancellation mail (without this person's name) and the entry leaves their calendar; past meetings are deleted",
   'admin.user.delete.button': 'Delete permanently',
   'admin.user.delete.chooseOrganizer': 'Choose the organizer who takes the meetings over.',
   'admin.user.overrides': 'Role overrides',

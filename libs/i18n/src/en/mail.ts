@@ -6,6 +6,7 @@ export const mail = {
   'update.intro': '{organizer} has changed "{title}". Please note the new details below.',
   'cancel.subject': 'Cancelled: {title}',
   'cancel.intro': '{organizer} has cancelled "{title}".',
+  'cancel.intro.orphan': '"{title}" has been cancelled.',
   'cancel.body': 'The meeting will not take place. Your personal link no longer works for it.',
   'cancel.occurrence': 'Only this date is cancelled: {when}',
   'reminder.subject': 'Reminder: {title}',
@@ -22,5 +23,6 @@ export const mail = {
   'series.text': 'This is a recurring meeting; every date is in the attached calendar entry.',
   'ics.hint': 'The attached calendar entry adds or updates the meeting in your calendar.',
   footer: 'Sent by {product} on behalf of {organizer}.',
+  'footer.orphan': 'Sent by {product}.',
   support: 'Questions? Contact {contact}.',
 } as const;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
-import { Transactions } from '@moderato/database';
+import { Transactions, type Tx } from '@moderato/database';
 import { PolicyService } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
@@ -63,6 +63,11 @@ export class JitsiInteropService {
     private readonly clock: Clock,
     private readonly policy: PolicyService,
   ) {}
+
+  /** Person deletion, in its transaction: the checks they started or recorded name `pseudonym` instead; returns how many. */
+  pseudonymise(person: { id: string; email: string }, pseudonym: { id: string; label: string }, tx: Tx): Promise<number> {
+    return this.store.pseudonymise(person, pseudonym, tx);
+  }
 
   /** Opens a test window of 15 minutes for the server; audited as server.interop_started. */
   async start(serverId: string, actor: Actor): Promise<InteropTest> {

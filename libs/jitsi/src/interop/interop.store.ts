@@ -33,6 +33,30 @@ export class InteropStore {
     return written.affected === 1;
   }
 
+  /**
+   * Person deletion: the checks they started or recorded name `pseudonym` instead of their id and
+   * email (the audit log's pseudonym, so both still group). Returns how many checks changed.
+   */
+  async pseudonymise(person: { id: string; email: string }, pseudonym: { id: string; label: string }, tx: Tx): Promise<number> {
+    const manager = managerOf(tx, this.dataSource);
+    const params = { id: person.id, email: person.email.toLowerCase(), pid: pseudonym.id, label: pseudonym.label };
+    const changed = new Set<string>();
+    for (const [idColumn, labelColumn, idProperty, labelProperty] of [
+      ['started_by_id', 'started_by_label', 'startedById', 'startedByLabel'],
+      ['recorded_by_id', 'recorded_by_label', 'recordedById', 'recordedByLabel'],
+    ] as const) {
+      const result = await manager
+        .createQueryBuilder()
+        .update(JitsiServerCheck)
+        .set({ [idProperty]: () => `CASE WHEN ${idColumn} = :id THEN CAST(:pid AS uuid) ELSE ${idColumn} END`, [labelProperty]: () => ':label' })
+        .where(`${idColumn} = :id OR lower(${labelColumn}) = :email`, params)
+        .returning(['id'])
+        .execute();
+      for (const row of result.raw as { id: string }[]) changed.add(row.id);
+    }
+    return changed.size;
+  }
+
   /** The latest recorded check of each server that has one. */
   latestRecorded(): Promise<JitsiServerCheck[]> {
     return this.dataSource

@@ -11,7 +11,8 @@ export interface OutboxDelivery {
   message: OutboxMessage;
   invitation: Invitation;
   meeting: Meeting;
-  organizer: User;
+  /** Undefined for a meeting whose organizer was deleted (it is cancelled: only its cancellations are sent). */
+  organizer: User | undefined;
   /** The invitee's account (their language and zone), when they have one. */
   invitee: User | undefined;
 }
@@ -47,9 +48,14 @@ export class OutboxDeliveries {
       const { row, invitee } = loaded;
       if (row.status === 'sent' || row.status === 'failed') return { outcome: 'skipped', reason: `already ${row.status}` };
       const invitation = row.invitation;
-      if (!invitation?.meeting?.organizer) {
+      if (!invitation?.meeting) {
         await this.store.markSkipped(run, row, 'no invitation', this.clock.now());
         return { outcome: 'skipped', reason: 'no invitation' };
+      }
+      // The organizer was deleted: their meetings were cancelled, and the invitees must still hear it.
+      if (!invitation.meeting.organizer && row.kind !== 'cancel') {
+        await this.store.markSkipped(run, row, 'no organizer', this.clock.now());
+        return { outcome: 'skipped', reason: 'no organizer' };
       }
       const outcome = await send({ message: row, invitation, meeting: invitation.meeting, organizer: invitation.meeting.organizer, invitee });
       switch (outcome.outcome) {

@@ -1,12 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService, type Actor } from '@moderato/audit';
 import { Clock, InvalidInputError } from '@moderato/core';
-import { Transactions } from '@moderato/database';
+import { Transactions, type Tx } from '@moderato/database';
 import { PersonRecordsService, UserNotFound, UsersService, type IdentityExport } from '@moderato/identity';
+import { JitsiInteropService } from '@moderato/jitsi';
 import { InvitationsStore } from '../invitations.store';
+import type { Meeting } from '../meeting.entity';
 import { MeetingsStore } from '../meetings.store';
+import { OutboxWriter } from '../outbox-writer.store';
+import { RemindersService } from '../reminders.service';
+import { scheduleEndedBefore } from './retention.service';
+import { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './room-access-port';
 
-/** What happens to the meetings a deleted person organised: handed to another organizer, or deleted with their invitations. */
+/**
+ * What happens to the meetings a deleted person organised: handed to another organizer, or
+ * cancelled (those not over yet: the invitees get the cancellation; those over: deleted).
+ */
 export interface OrganisedMeetings {
   meetingsTo?: string;
   cancelMeetings?: boolean;
@@ -15,8 +24,14 @@ export interface OrganisedMeetings {
 export interface PersonDeleted {
   pseudonym: string;
   meetingsHandedOver: number;
+  /** Upcoming meetings cancelled (their invitees are told) and kept without organizer until retention. */
+  meetingsCancelled: number;
   meetingsDeleted: number;
   invitations: number;
+  /** Permanent rooms whose access list named them (`user:<email>`, removed). */
+  roomAccessLists: number;
+  /** Server checks ("Test this server") they started or recorded, now under the pseudonym. */
+  serverChecks: number;
   sessions: number;
   apiTokens: number;
   roleGrants: number;
@@ -76,8 +91,13 @@ export class PersonDataService {
     private readonly users: UsersService,
     private readonly meetings: MeetingsStore,
     private readonly invitations: InvitationsStore,
+    private readonly outbox: OutboxWriter,
+    private readonly reminders: RemindersService,
     private readonly audit: AuditService,
+    private readonly interop: JitsiInteropService,
     private readonly clock: Clock,
+    // Provided by RoomsModule (rooms depends on meetings); a process that deletes people loads it.
+    @Optional() @Inject(PRIVACY_ROOM_ACCESS) private readonly roomAccess?: PrivacyRoomAccess,
   ) {}
 
   /** How many meetings a person organises (the confirmation page asks what happens to them). */
@@ -87,14 +107,20 @@ export class PersonDataService {
 
   /**
    * Deletes a person: account, sessions, API tokens, role grant and invitations go; their audit
-   * events stay under a pseudonym. Their meetings go to `meetingsTo` (an organizer) or are deleted
-   * (`cancelMeetings`); when they organise any and neither is given, nothing changes (400).
+   * events stay under a pseudonym. Their meetings go to `meetingsTo` (an organizer) or are
+   * cancelled (`cancelMeetings`: see cancelOrganised); when they organise any and neither is
+   * given, nothing changes (400).
    */
   async delete(userId: string, choice: OrganisedMeetings, actor: Actor): Promise<PersonDeleted> {
+    // Never a deletion that leaves the person in the rooms' access lists.
+    const roomAccess = this.roomAccess;
+    if (!roomAccess) throw new Error('PersonDataService.delete needs PRIVACY_ROOM_ACCESS: import RoomsModule into this process');
     return this.transactions.run(async (tx) => {
       const user = await this.records.lockForDeletion(userId, actor, tx);
-      const organised = (await this.meetings.allOrganizedBy(user.id, tx)).length;
+      const meetings = await this.meetings.allOrganizedBy(user.id, tx);
+      const organised = meetings.length;
       let meetingsHandedOver = 0;
+      let meetingsCancelled = 0;
       let meetingsDeleted = 0;
       let meetingsTo: string | null = null;
       if (organised) {
@@ -107,7 +133,7 @@ export class PersonDataService {
           meetingsTo = target.id;
           meetingsHandedOver = await this.meetings.handOver(user.id, target.id, tx);
         } else if (choice.cancelMeetings) {
-          meetingsDeleted = await this.meetings.deleteOrganizedBy(user.id, tx);
+          ({ meetingsCancelled, meetingsDeleted } = await this.cancelOrganised(user.id, meetings, actor, tx));
         } else {
           throw new InvalidInputError(
             [
@@ -121,13 +147,18 @@ export class PersonDataService {
         }
       }
       const invitations = await this.invitations.deleteOfPerson(user, tx);
+      const roomAccessLists = await roomAccess.removeUser(user.email, tx);
       const { pseudonym, events } = await this.audit.pseudonymise(user, tx);
+      const serverChecks = await this.interop.pseudonymise(user, pseudonym, tx);
       const identity = await this.records.deleteAccount(user, tx);
       const result: PersonDeleted = {
         pseudonym: pseudonym.label,
         meetingsHandedOver,
+        meetingsCancelled,
         meetingsDeleted,
         invitations,
+        roomAccessLists,
+        serverChecks,
         ...identity,
         auditEventsPseudonymised: events,
       };
@@ -143,6 +174,39 @@ export class PersonDataService {
       );
       return result;
     });
+  }
+
+  /**
+   * A deleted organizer's meetings, in the deletion's transaction: those not over yet are
+   * cancelled as their organizer's "Cancel meeting" does (every invitee gets the cancellation and
+   * its METHOD:CANCEL calendar entry, reminders go), on behalf of the organisation, and kept
+   * without organizer until retention deletes them; those over are deleted with their invitations.
+   */
+  private async cancelOrganised(userId: string, meetings: Meeting[], actor: Actor, tx: Tx): Promise<{ meetingsCancelled: number; meetingsDeleted: number }> {
+    const now = this.clock.now();
+    const over = meetings.filter((m) => scheduleEndedBefore(m, now));
+    let meetingsCancelled = 0;
+    for (const meeting of meetings) {
+      if (over.includes(meeting) || meeting.cancelledAt) continue;
+      meeting.cancelledAt = now;
+      const saved = await this.meetings.save(meeting, tx);
+      const invitations = await this.invitations.ofMeeting(saved.id, tx);
+      const told = invitations.filter((i) => i.status !== 'revoked').map((i) => i.id);
+      await this.outbox.notify(told, 'cancel', saved.version - 1, now, tx);
+      await this.reminders.scheduleReminders(saved, tx, invitations);
+      // The organizer's id is no part of it: the event is about the meeting, by the admin.
+      await this.audit.record(
+        { action: 'meeting.cancelled', actor, ip: actor.ip ?? null, subject: { type: 'meeting', id: saved.id }, metadata: { organizerDeleted: true } },
+        tx,
+      );
+      meetingsCancelled++;
+    }
+    const meetingsDeleted = await this.meetings.deleteAndDetach(
+      userId,
+      over.map((m) => m.id),
+      tx,
+    );
+    return { meetingsCancelled, meetingsDeleted };
   }
 
   /** Everything Moderato keeps about a person (the export); audited as `user.exported`. */

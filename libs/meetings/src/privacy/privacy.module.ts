@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@moderato/audit';
 import { IdentityModule } from '@moderato/identity';
+import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { InvitationsStore } from '../invitations.store';
 import { MeetingsStore } from '../meetings.store';
+import { OutboxWriter } from '../outbox-writer.store';
+import { RemindersService } from '../reminders.service';
 import { PersonDataService } from './person-data.service';
 import { RetentionLock } from './retention-lock.store';
 import { RetentionService } from './retention.service';
@@ -14,8 +17,8 @@ import { RetentionService } from './retention.service';
  * other services do not.
  */
 @Module({
-  imports: [AuditModule, IdentityModule, PolicyModule],
-  providers: [MeetingsStore, InvitationsStore, RetentionLock, PersonDataService, RetentionService],
+  imports: [AuditModule, IdentityModule, JitsiModule, PolicyModule],
+  providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
   exports: [PersonDataService, RetentionService],
 })
 export class PrivacyModule {}

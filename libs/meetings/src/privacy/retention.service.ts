@@ -17,12 +17,14 @@ export interface RetentionCounts {
   auditEvents: number;
   invitations: number;
   meetings: number;
+  /** Meetings of deleted organizers (cancelled then) deleted with the invitations of their time. */
+  meetingsDeleted: number;
 }
 
 /**
  * Deletes personal data older than the policy's retention settings: ended sessions with their ID
  * tokens (identity), audit events (audit), and the invitations of meetings whose last date is
- * long past (meetings). Each owner's store deletes its rows; one transaction, and one audit event
+ * long past (meetings), with the meeting itself when its organizer was deleted. Each owner's store deletes its rows; one transaction, and one audit event
  * `retention.pruned` with the counts when anything was deleted. The worker runs it periodically.
  */
 @Injectable()
@@ -55,8 +57,9 @@ export class RetentionService {
         auditEvents: await this.audit.deleteBefore(before(policy.retentionAuditDays), tx),
         invitations: await this.invitations.deleteOfMeetings(expired, tx),
         meetings: expired.length,
+        meetingsDeleted: await this.meetings.deleteOrphansCancelledBefore(invitationCutoff, tx),
       };
-      if (counts.sessions || counts.auditEvents || counts.invitations) {
+      if (counts.sessions || counts.auditEvents || counts.invitations || counts.meetingsDeleted) {
         await this.audit.record(
           {
             action: 'retention.pruned',
@@ -78,6 +81,11 @@ export class RetentionService {
 /** Whether a meeting's last date (a series: its last occurrence; cancelled: no later than that) ended before `cutoff`. */
 function lastDateBefore(meeting: Meeting, cutoff: Date): boolean {
   if (meeting.cancelledAt && meeting.cancelledAt < cutoff) return true;
+  return scheduleEndedBefore(meeting, cutoff);
+}
+
+/** Whether a meeting's last date as scheduled (cancellation aside) ended before `cutoff`; an invalid stored schedule has not. */
+export function scheduleEndedBefore(meeting: Meeting, cutoff: Date): boolean {
   if (!meeting.rrule) return meeting.endsAt < cutoff;
   try {
     // Every series has at most 500 dates (MAX_OCCURRENCES), so its expansion ends; a date moved

@@ -14,7 +14,11 @@ export class DeleteUserDto {
   @IsUUID('all', { message: 'meetingsTo must be a user id' })
   meetingsTo?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Delete the meetings the person organises, with their invitations (invitees are not mailed)' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'Cancel the meetings the person organises: the invitees of those not over yet get the cancellation mail (METHOD:CANCEL) on behalf of the product, those meetings stay without organizer until retention deletes them; meetings already over are deleted with their invitations',
+  })
   @IsOptional()
   @Equals(true, { message: 'cancelMeetings must be true (or left out)' })
   cancelMeetings?: true;
