@@ -5,6 +5,7 @@
  * can use the project's path aliases, which Jest does not apply to this file.)
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -18,7 +19,23 @@ function testLdapAnswers(): boolean {
   }
 }
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export default async function globalSetup(): Promise<void> {
+  // Each test run gets an OpenLDAP of its own (unless LDAP_TEST_PORT names one): two runs on one
+  // machine then never share a directory, and one run's teardown cannot stop the other's. The
+  // workers inherit the variable; the teardown, in this process, stops this run's directory.
+  if (!process.env.LDAP_TEST_PORT) process.env.LDAP_TEST_PORT = String(await freePort());
   (globalThis as { __moderatoLdapWasRunning?: boolean }).__moderatoLdapWasRunning = testLdapAnswers();
   const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/moderato');
   url.pathname = '/postgres';
