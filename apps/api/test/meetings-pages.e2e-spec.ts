@@ -76,6 +76,8 @@ describe('meeting pages (forms)', () => {
   });
 
   it('starts a Monday/Thursday series chosen on a Saturday on the Monday after: page, flash, list and .ics agree', async () => {
+    const blank = await teacher.get('/meetings/new').set('Accept-Language', 'en').expect(200);
+    expect(blank.text).toContain('The series starts on the first of these days on or after the date.');
     // Saturday 5 December 2026, 08:00 Berlin.
     const res = await form(teacher, { ...valid, title: 'Physics 9b', date: '2026-12-05' }).expect(303);
     const id = res.headers.location.split('/').pop()!;
