@@ -61,7 +61,9 @@ describe('meeting pages (forms)', () => {
     const page = await teacher.get(res.headers.location).set('Accept-Language', 'en').expect(200);
     expect(page.text).toContain('The meeting is scheduled.');
     expect(page.text).toContain('data-invitee="student@school.test"');
-    expect(page.text).toContain('FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
+    // The rule in words, never as FREQ=… (the .ics carries the RRULE).
+    expect(page.text).toContain('Every Monday and Thursday, 12 times');
+    expect(page.text).not.toContain('FREQ=');
     expect(page.text).toContain('Monday, December 7, 2026 at 8:00');
     expect(page.text).toContain('Thursday, December 10, 2026 at 8:00');
     const list = await teacher.get('/meetings').expect(200);
@@ -70,6 +72,26 @@ describe('meeting pages (forms)', () => {
     expect(ics.headers['content-type']).toMatch(/text\/calendar/);
     expect(ics.text).toContain(`UID:${id}@moderato`);
     expect(ics.text).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12');
+    expect(ics.text).toMatch(/DTSTART;TZID=Europe\/Berlin:20261207T080000/);
+  });
+
+  it('starts a Monday/Thursday series chosen on a Saturday on the Monday after: page, flash, list and .ics agree', async () => {
+    const blank = await teacher.get('/meetings/new').set('Accept-Language', 'en').expect(200);
+    expect(blank.text).toContain('The series starts on the first of these days on or after the date.');
+    // Saturday 5 December 2026, 08:00 Berlin.
+    const res = await form(teacher, { ...valid, title: 'Physics 9b', date: '2026-12-05' }).expect(303);
+    const id = res.headers.location.split('/').pop()!;
+    const meeting = await dataSource.getRepository(Meeting).findOneByOrFail({ id });
+    expect(meeting.startsAt.toISOString()).toBe('2026-12-07T07:00:00.000Z');
+    expect(meeting.endsAt.toISOString()).toBe('2026-12-07T07:45:00.000Z');
+    const page = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('The series starts on Monday, December 7, 2026 at 8:00 AM, the first date that matches its rule.');
+    expect(page.text).not.toContain('Saturday');
+    const german = await teacher.get(`/meetings/${id}`).set('Accept-Language', 'de').expect(200);
+    expect(german.text).toContain('Jeden Montag und Donnerstag, 12-mal');
+    const list = await teacher.get('/meetings').set('Accept-Language', 'en').expect(200);
+    expect(list.text).toContain('Every Monday and Thursday, 12 times');
+    const ics = await teacher.get(`/meetings/${id}/calendar.ics`).expect(200);
     expect(ics.text).toMatch(/DTSTART;TZID=Europe\/Berlin:20261207T080000/);
   });
 

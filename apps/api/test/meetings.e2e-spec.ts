@@ -210,6 +210,32 @@ describe('meetings REST API', () => {
     expect(await dataSource.getRepository(Invitation).countBy({ meetingId: res.body.id })).toBe(3); // one per person per series
   });
 
+  it('starts a series on the first date its rule matches, on create and on edit (same time, same length)', async () => {
+    // Saturday 20 March 2027, 10:00–11:00 Berlin, every Monday and Thursday.
+    const { body } = await post(
+      teacher,
+      '/api/v1/meetings',
+      meeting({
+        startsAt: '2027-03-20T10:00:00+01:00',
+        endsAt: '2027-03-20T11:00:00+01:00',
+        recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12',
+        invitees: [{ email: 'first@school.test' }],
+      }),
+    ).expect(201);
+    expect([body.startsAt, body.endsAt]).toEqual(['2027-03-22T09:00:00.000Z', '2027-03-22T10:00:00.000Z']);
+    const dates = async () =>
+      (await teacher.get(`/api/v1/meetings/${body.id}/occurrences?from=2027-03-01T00:00:00Z&to=2027-12-01T00:00:00Z`).expect(200)).body.map(
+        (o: { startsAt: string }) => o.startsAt,
+      );
+    const listed: string[] = await dates();
+    expect(listed).toHaveLength(12);
+    expect(listed[0]).toBe(body.startsAt);
+    // Only Wednesdays from now on: the stored start follows, across the change to summer time (10:00 CEST).
+    const edited = await patch(teacher, `/api/v1/meetings/${body.id}`, { recurrence: 'FREQ=WEEKLY;BYDAY=WE;COUNT=3', version: body.version }).expect(200);
+    expect([edited.body.startsAt, edited.body.endsAt]).toEqual(['2027-03-24T09:00:00.000Z', '2027-03-24T10:00:00.000Z']);
+    expect(await dates()).toEqual(['2027-03-24T09:00:00.000Z', '2027-03-31T08:00:00.000Z', '2027-04-07T08:00:00.000Z']);
+  });
+
   it('schedules reminders before each occurrence, moves them on edit, and drops them on cancel or revoke', async () => {
     const start = new Date(Date.now() + 3 * 24 * 3600_000);
     start.setUTCMinutes(0, 0, 0);

@@ -112,6 +112,22 @@ describe('renderMail', () => {
     expect(mail.text).toContain('Your role: Moderator');
   });
 
+  it('says the rule of a series in words, in English and German, never as FREQ=', () => {
+    const series = {
+      ...input.meeting,
+      startsAt: new Date('2026-12-07T09:00:00Z'),
+      endsAt: new Date('2026-12-07T10:00:00Z'),
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12',
+    };
+    const english = renderMail({ ...input, meeting: series });
+    expect(english.text).toContain('Repeats: Every Monday and Thursday, 12 times.');
+    expect(english.text).toContain('Monday, 7 December 2026');
+    expect(english.html).toContain('Every Monday and Thursday, 12 times.');
+    const german = renderMail({ ...input, locale: 'de', meeting: { ...series, rrule: 'FREQ=WEEKLY;BYDAY=MO,TH;UNTIL=20270311T225959Z' } });
+    expect(german.text).toContain('Wiederholung: Jeden Montag und Donnerstag, bis 11. März 2027.');
+    for (const mail of [english, german]) expect(`${mail.text}${mail.html}`).not.toMatch(/FREQ=|BYDAY/);
+  });
+
   it('strips control characters from names and titles in the subject, the text and the HTML', () => {
     const mail = renderMail({
       ...input,

@@ -1,7 +1,7 @@
 import type { Locale } from '@moderato/config';
 import { dateTimeFormat, plainText, singleLine } from '@moderato/core';
 import { mailTranslator, type MailKey } from '@moderato/i18n';
-import type { InvitationRole, OccurrenceException, OutboxKind } from '@moderato/meetings';
+import { describeRecurrence, type InvitationRole, type OccurrenceException, type OutboxKind } from '@moderato/meetings';
 
 export interface RenderMailInput {
   kind: OutboxKind;
@@ -15,6 +15,8 @@ export interface RenderMailInput {
     endsAt: Date;
     rrule: string | null;
     recurrenceExceptions?: OccurrenceException[];
+    /** The meeting's own zone, whose wall clock the rule follows (default: `timezone`). */
+    timezone?: string;
   };
   /** Undefined when the organizer was deleted: the mail then speaks for the organisation (a cancellation). */
   organizer?: { name: string; email: string };
@@ -103,7 +105,11 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   const single = input.occurrence ? occurrenceTimes(meeting, input.occurrence) : undefined;
   const when = single ? formatWhen(single.start, single.end, locale, input.timezone) : formatWhen(meeting.startsAt, meeting.endsAt, locale, input.timezone);
   const withLink = kind !== 'cancel';
-  const seriesNote = meeting.rrule && !single && kind !== 'cancel' ? t('series.text') : undefined;
+  // The rule in words ("Every Monday and Thursday, 12 times"), never FREQ=…; its weekdays are those of the meeting's zone.
+  const seriesNote =
+    meeting.rrule && !single && kind !== 'cancel'
+      ? `${describeRecurrence(meeting.rrule, locale, meeting.timezone ?? input.timezone, meeting.startsAt)}. ${t('series.text')}`
+      : undefined;
 
   // Paragraphs as [label?, value] so plain text and HTML say the same thing.
   const facts: [string, string][] = [[t('label.when'), when]];

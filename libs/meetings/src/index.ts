@@ -44,6 +44,7 @@ export {
   type ScheduleProblem,
   type ScheduleProblemCode,
 } from './recurrence';
+export { describeRecurrence, describeRule } from './recurrence-text';
 export { PAST_TOLERANCE_MS, checkSchedule, type CheckedSchedule } from './schedule';
 export { roomNameFor, slugOf } from './room-name';
 export { parseInviteeCsv, parseInviteeList, type InviteeListProblem, type InviteeListResult, type ParsedInvitee } from './invitee-list';

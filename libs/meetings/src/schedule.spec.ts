@@ -117,6 +117,32 @@ describe('checkSchedule: dates, times and zones', () => {
   });
 });
 
+describe('checkSchedule: the first date is the first that matches the rule', () => {
+  it('moves a Monday/Thursday series chosen to start on a Saturday to the Monday after, same time and length', () => {
+    // Saturday 5 December 2026, 10:00–11:00 Berlin.
+    const value = valueOf({ startsAt: '2026-12-05T10:00:00+01:00', endsAt: '2026-12-05T11:00:00+01:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12' });
+    expect(value.startsAt.toISOString()).toBe('2026-12-07T09:00:00.000Z');
+    expect(value.endsAt.toISOString()).toBe('2026-12-07T10:00:00.000Z');
+    expect(value.requestedStartsAt?.toISOString()).toBe('2026-12-05T09:00:00.000Z');
+    const dates = occurrencesOf({ ...value }, value.startsAt, new Date('2027-03-01'));
+    expect(dates).toHaveLength(12);
+    expect(dates[0].startsAt.toISOString()).toBe(value.startsAt.toISOString());
+  });
+
+  it('keeps the wall-clock time when the move crosses a change of summer time', () => {
+    // Saturday 27 March 2027 08:00 CET; the Monday after is 29 March 08:00 CEST.
+    const value = valueOf({ startsAt: '2027-03-27T08:00:00+01:00', endsAt: '2027-03-27T08:30:00+01:00', recurrence: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3' });
+    expect(value.startsAt.toISOString()).toBe('2027-03-29T06:00:00.000Z');
+    expect(value.endsAt.toISOString()).toBe('2027-03-29T06:30:00.000Z');
+  });
+
+  it('leaves a start that matches alone', () => {
+    const value = valueOf({ recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4' });
+    expect(value.startsAt.toISOString()).toBe('2027-01-11T07:00:00.000Z');
+    expect(value.requestedStartsAt).toBeUndefined();
+  });
+});
+
 describe('a stored series that cannot be expanded', () => {
   const stored = {
     id: 'm1',

@@ -1,4 +1,4 @@
-import { ISO_DATE_TIME_WITH_OFFSET, canonicalTimeZone, parseIsoDateTime } from '@moderato/core';
+import { ISO_DATE_TIME_WITH_OFFSET, canonicalTimeZone, parseIsoDateTime, zonedToUtc } from '@moderato/core';
 import { expansionOf, untilInstant } from './occurrences';
 import { MAX_OCCURRENCES, parseRule, ruleToString, type ScheduleProblem } from './recurrence';
 
@@ -17,8 +17,11 @@ export interface ScheduleRules {
 }
 
 export interface CheckedSchedule {
+  /** The first date of the series (see firstMatch), else the start as given. */
   startsAt: Date;
   endsAt: Date;
+  /** The start as given, when it was moved to the first date that matches the rule. */
+  requestedStartsAt?: Date;
   /** The canonical IANA spelling (europe/berlin → Europe/Berlin). */
   timezone: string;
   rrule: string | null;
@@ -68,6 +71,8 @@ export function checkSchedule(input: ScheduleInput, rules: ScheduleRules): { ok:
     }
   }
   let rrule: string | null = null;
+  /** The first date the rule matches, which becomes the stored start. */
+  let first: Date | undefined;
   if (input.recurrence) {
     const parsed = parseRule(input.recurrence);
     if (!parsed.ok) problems.push({ field: 'recurrence', ...parsed.problem });
@@ -93,10 +98,29 @@ export function checkSchedule(input: ScheduleInput, rules: ScheduleRules): { ok:
         const dates = expansionOf(rule, startsAt, timezone, new Date(LATEST)).all((_date, index) => index <= MAX_OCCURRENCES);
         if (dates.length > MAX_OCCURRENCES) problems.push({ field: 'recurrence', code: 'recurrence.tooMany' });
         else if (!dates.length) problems.push({ field: 'recurrence', code: 'recurrence.never' });
+        else first = instantOfWall(dates[0], timezone);
       }
       rrule = ruleToString(rule);
     }
   }
   if (problems.length || !startsAt || !endsAt || !timezone) return { ok: false, problems };
+  if (first && first.getTime() !== startsAt.getTime()) {
+    // RFC 5545: DTSTART is the first instance and COUNT counts from it, so a Monday/Thursday series
+    // asked to start on a Saturday starts on the Monday after (same time and length), or every
+    // calendar would show a Saturday nobody scheduled and one date too few.
+    const moved = new Date(first.getTime() + (endsAt.getTime() - startsAt.getTime()));
+    return { ok: true, value: { startsAt: first, endsAt: moved, timezone, rrule, requestedStartsAt: startsAt } };
+  }
   return { ok: true, value: { startsAt, endsAt, timezone, rrule } };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The instant of a date of the rrule library's expansion (the meeting's wall clock written as UTC). */
+function instantOfWall(wall: Date, timeZone: string): Date | undefined {
+  return zonedToUtc(
+    `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`,
+    `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`,
+    timeZone,
+  );
 }

@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Render, Req, Res, 
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AppConfig } from '@moderato/config';
+import { AppConfig, type Locale } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber } from '@moderato/core';
 import type { MessageKey, Translate } from '@moderato/i18n';
 import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
@@ -19,6 +19,7 @@ import {
   JoinWindows,
   SchedulingService,
   UpdateMeetingDto,
+  describeRecurrence,
 } from '@moderato/meetings';
 import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
@@ -33,6 +34,28 @@ const scheduleText =
   (res: Response): ScheduleText =>
   (code, params) =>
     (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
+
+/** A series' rule in words in the page's language ("Every Monday and Thursday, 12 times"), never FREQ=…. */
+const seriesTextOf = (req: Request, meeting: { rrule: string | null; timezone: string; startsAt: Date }) =>
+  meeting.rrule ? describeRecurrence(meeting.rrule, (req.res?.locals.locale ?? 'en') as Locale, meeting.timezone, meeting.startsAt) : undefined;
+
+/**
+ * The flash after saving: a series asked to start on a date its rule does not match starts on the
+ * first date that does (RFC 5545), and the organizer is told which.
+ */
+function flashKey(
+  req: Request,
+  requested: string | undefined,
+  meeting: { rrule: string | null; startsAt: Date; timezone: string },
+  key: MessageKey,
+  moved: MessageKey,
+) {
+  const minute = (time: number) => Math.round(time / 60_000);
+  if (!meeting.rrule || !requested || minute(new Date(requested).getTime()) === minute(meeting.startsAt.getTime())) return { key };
+  const locale = (req.res?.locals.locale ?? 'en') as Locale;
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: meeting.timezone }).format(meeting.startsAt);
+  return { key: moved, params: { date } };
+}
 
 // Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
@@ -61,7 +84,8 @@ export class MeetingsPageController {
     // "Start" shows for meetings whose join window is open right now; a series saved before
     // schedules were checked is marked.
     const { openIds, invalidIds } = this.windows.marks(result.items);
-    return { tab, q: q ?? '', ...result, openIds, invalidIds, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
+    const seriesTexts = Object.fromEntries(result.items.filter((m) => m.rrule).map((m) => [m.id, seriesTextOf(req, m)]));
+    return { tab, q: q ?? '', ...result, openIds, invalidIds, seriesTexts, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
   @Get('new')
@@ -94,7 +118,10 @@ export class MeetingsPageController {
       const { meeting } = formId
         ? await this.meetings.createOnce(callerOf(req), validated.value, formId)
         : await this.meetings.create(callerOf(req), validated.value);
-      setFlash(res, this.config, { type: 'success', key: 'flash.meetingScheduled' });
+      setFlash(res, this.config, {
+        type: 'success',
+        ...flashKey(req, validated.value.startsAt, meeting, 'flash.meetingScheduled', 'flash.meetingScheduledFirstDate'),
+      });
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
       if (error instanceof InvalidSchedule)
@@ -126,7 +153,7 @@ export class MeetingsPageController {
       if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
     }
     const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
-    return { meeting, invitations, occurrences, scheduleInvalid, groups, directory: await this.directorySearch(find) };
+    return { meeting, seriesText: seriesTextOf(req, meeting), invitations, occurrences, scheduleInvalid, groups, directory: await this.directorySearch(find) };
   }
 
   /** Adds one person found in the directory. */
@@ -184,7 +211,8 @@ export class MeetingsPageController {
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
     if (Object.keys(errors).length || !validated.ok) return again(400, errors);
     try {
-      await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
+      const saved = await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
+      setFlash(res, this.config, { type: 'success', ...flashKey(req, validated.value.startsAt, saved, 'flash.saved', 'flash.savedFirstDate') });
     } catch (error) {
       if (error instanceof MeetingVersionConflict) return again(409, { title: [error.message] });
       if (error instanceof InvalidSchedule) return again(400, scheduleErrors(error.problems, scheduleText(res)));
@@ -192,7 +220,6 @@ export class MeetingsPageController {
       if (fieldErrors) return again(400, fieldErrors);
       throw error;
     }
-    setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);
   }
 

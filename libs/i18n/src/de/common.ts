@@ -58,6 +58,9 @@ export const common: Translation<typeof en> = {
   'form.cancel': 'Abbrechen',
   'form.fixErrors': 'Bitte korrigieren Sie die markierten Felder.',
   'flash.meetingScheduled': 'Die Besprechung ist geplant. Die Einladungen sind unterwegs.',
+  'flash.meetingScheduledFirstDate':
+    'Die Besprechung ist geplant. Die Serie beginnt am {date}, dem ersten Termin, der zur Regel passt. Die Einladungen sind unterwegs.',
+  'flash.savedFirstDate': 'Gespeichert. Die Serie beginnt am {date}, dem ersten Termin, der zur Regel passt.',
   'flash.meetingAlreadyCreated':
     'Dieses Formular war schon abgeschickt: Hier ist die Besprechung, die es angelegt hat. Es gibt keine zweite Besprechung und keine zweiten Einladungen.',
   'flash.meetingCancelled': 'Die Besprechung ist abgesagt. Alle Eingeladenen werden benachrichtigt.',

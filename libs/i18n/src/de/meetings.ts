@@ -28,6 +28,7 @@ export const meetings: Translation<typeof en> = {
   'meeting.repeat.weekly': 'Wöchentlich',
   'meeting.repeat.monthly': 'Monatlich',
   'meeting.field.weekdays': 'An (wöchentlich)',
+  'meeting.field.weekdays.hint': 'Die Serie beginnt am ersten dieser Tage ab dem Datum.',
   'meeting.field.count': 'Anzahl der Termine der Serie',
   'meeting.field.joinBefore': 'Der Raum öffnet so viele Minuten vor Beginn',
   'meeting.field.participants': 'Teilnehmende',

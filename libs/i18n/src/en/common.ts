@@ -56,6 +56,9 @@ export const common = {
   'form.cancel': 'Cancel',
   'form.fixErrors': 'Please correct the marked fields.',
   'flash.meetingScheduled': 'The meeting is scheduled. Invitations are on their way.',
+  'flash.meetingScheduledFirstDate':
+    'The meeting is scheduled. The series starts on {date}, the first date that matches its rule. Invitations are on their way.',
+  'flash.savedFirstDate': 'Saved. The series starts on {date}, the first date that matches its rule.',
   'flash.meetingAlreadyCreated': 'This form had already been sent: here is the meeting it created. No second meeting and no second invitations.',
   'flash.meetingCancelled': 'The meeting is cancelled. Everyone invited is told.',
   'nav.invitations': 'Invitations',

@@ -26,6 +26,7 @@ export const meetings = {
   'meeting.repeat.weekly': 'Weekly',
   'meeting.repeat.monthly': 'Monthly',
   'meeting.field.weekdays': 'On (weekly)',
+  'meeting.field.weekdays.hint': 'The series starts on the first of these days on or after the date.',
   'meeting.field.count': 'Number of meetings in the series',
   'meeting.field.joinBefore': 'Room opens this many minutes before the start',
   'meeting.field.participants': 'Participants',
