@@ -92,8 +92,10 @@ export const common: Translation<typeof en> = {
   'footer.support': 'Hilfe: {contact}',
   'flash.rolesChanged': 'Rollen gespeichert. Sie gelten ab dem nächsten Klick dieser Person.',
   'flash.userDisabled': 'Das Konto ist gesperrt; {count} Sitzungen wurden abgemeldet.',
+  'flash.userDisabled.one': 'Das Konto ist gesperrt; {count} Sitzung wurde abgemeldet.',
   'flash.userEnabled': 'Das Konto ist wieder freigegeben.',
   'flash.userSessionsRevoked': '{count} Sitzungen wurden abgemeldet.',
+  'flash.userSessionsRevoked.one': '{count} Sitzung wurde abgemeldet.',
   'flash.userDeleted': 'Die Person ist gelöscht; das Audit-Protokoll nennt sie {pseudonym}.',
   'flash.apiTokenRevoked': 'Das API-Token ist widerrufen.',
   'flash.grantApplied': 'Die Rollen für {email} sind gesetzt.',
@@ -119,6 +121,7 @@ export const common: Translation<typeof en> = {
   'error.login.misconfigured':
     'Die Anmeldung ist falsch eingerichtet: Identitätsdienst und Moderato passen in ihren Einstellungen nicht zusammen. Bitte wenden Sie sich an Ihre Administration.',
   'flash.groupInvited': '{count} Personen aus {group} sind eingeladen.',
+  'flash.groupInvited.one': '{count} Person aus {group} ist eingeladen.',
   'flash.groupInvitedSkipped': '{count} Personen aus {group} sind eingeladen; {skipped} waren schon eingeladen.',
   'flash.groupNoEmailOne': '1 Mitglied hat keine E-Mail-Adresse und ist nicht eingeladen: {names}.',
   'flash.groupNoEmail': '{count} Mitglieder haben keine E-Mail-Adresse und sind nicht eingeladen: {names}.',
