@@ -160,6 +160,16 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(res.text).toContain('/static/countdown.js');
   });
 
+  it('the meeting page says a link was used, not that someone joined (en, de)', async () => {
+    const { meeting, linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
+    const student = await env.signIn('student@school.test');
+    await student.get(linkOf('student@school.test')).expect(302);
+    const en = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(en.text).toContain('Link used');
+    expect(en.text).not.toContain('Joined');
+    expect((await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'de').expect(200)).text).toContain('Link verwendet');
+  });
+
   it("far ahead, the waiting page says when the room opens on the meeting's clock, zone named, and how long in days and hours (en, de)", async () => {
     const { linkOf } = await schedule(61 * 60 + 30, [{ email: 'student@school.test' }]);
     const student = await env.signIn('student@school.test');
@@ -169,7 +179,7 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(en.text).toContain(`The room opens at ${at('en')} (Berlin time).`);
     expect(en.text).toMatch(/The room opens in 2 days(, \d+ hours?)?\./);
     expect(en.text).toContain('data-text="The room opens in {duration}."');
-    expect(en.text).not.toMatch(/\d+:\d\d:\d\d/);
+    expect(/data-countdown[^>]*>([^<]*)</.exec(en.text)![1]).not.toMatch(/\d+:\d\d:\d\d/);
     const de = await student.get(linkOf('student@school.test')).set('Accept-Language', 'de').expect(200);
     expect(de.text).toContain(`Der Raum öffnet um ${at('de')} Uhr (Ortszeit Berlin).`);
     expect(de.text).toMatch(/Bis der Raum öffnet: 2 Tage(, \d+ Stunden?)?\./);
