@@ -7,6 +7,8 @@ export const admin: Translation<typeof en> = {
   'admin.noServer': 'Noch kein Jitsi-Server ist aktiviert: Niemand kann eine Besprechung planen.',
   'admin.mailBacklog':
     '{count} Mails warten seit {since}: {error}. Sie werden automatisch erneut gesendet, sobald der SMTP-Server sie annimmt (siehe SMTP_URL).',
+  'admin.mailBacklog.one':
+    '{count} Mail wartet seit {since}: {error}. Sie wird automatisch erneut gesendet, sobald der SMTP-Server sie annimmt (siehe SMTP_URL).',
   'admin.worker.seen': 'Mail-Worker zuletzt vor {seconds} s gesehen (laufende Prozesse: {count}).',
   'admin.worker.stale': 'Seit {seconds} s hat sich kein Mail-Worker gemeldet: Mails werden nicht versendet. Starten Sie den Worker oder lesen Sie sein Log.',
   'admin.worker.none': 'Noch hat sich kein Mail-Worker gemeldet: Mails werden nicht versendet. Starten Sie den Worker.',

@@ -4,6 +4,7 @@ export const admin = {
   'admin.lead': 'Users and roles, sessions, Jitsi servers, the organisation policy and the audit log.',
   'admin.noServer': 'No Jitsi server is enabled yet: nobody can schedule a meeting.',
   'admin.mailBacklog': '{count} mails waiting since {since}: {error}. They are sent again automatically once the SMTP server accepts them (see SMTP_URL).',
+  'admin.mailBacklog.one': '{count} mail waiting since {since}: {error}. It is sent again automatically once the SMTP server accepts it (see SMTP_URL).',
   'admin.worker.seen': 'Mail worker last seen {seconds} s ago (processes running: {count}).',
   'admin.worker.stale': 'No mail worker has reported for {seconds} s: mails are not being sent. Start the worker or read its log.',
   'admin.worker.none': 'No mail worker has reported yet: mails are not being sent. Start the worker.',
