@@ -209,7 +209,7 @@ describe('Administration: organisation policy and audit log', () => {
         })
         .expect(400);
       expect(form.text).toContain('value="Schulkonferenz"');
-      expect(form.text).toContain('tokenMaxTtlMinutes must not be less than 5');
+      expect(form.text).toContain('Enter a number no less than 5');
     });
 
     it('branding and language: the form saves, pages follow at once', async () => {

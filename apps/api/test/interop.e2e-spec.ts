@@ -243,7 +243,7 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
         .expect(400);
       expect(res.text).toContain('participant: choose what happened');
       expect(res.text).toContain('noToken: choose what happened');
-      expect(res.text).toContain('note must be at most 1000 characters');
+      expect(res.text).toContain('Use at most 1000 characters');
       expect(res.text).toMatch(/name="organizer" value="moderator" checked/);
       expect(res.text).toMatch(/name="wrongRoom" value="refused" checked/);
       expect(Object.keys(linksOf(res.text))).toHaveLength(4);

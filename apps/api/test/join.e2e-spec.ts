@@ -91,7 +91,11 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     const { linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
     const student2 = await env.signIn('student2@school.test');
     const res = await student2.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(403);
-    expect(res.text).toContain('This invitation was sent to s…@school.test; you are signed in as s…@school.test.');
+    // The invited address masked, the reader's own in full.
+    expect(res.text).toContain('This invitation was sent to s…@school.test; you are signed in as student2@school.test.');
+    expect(res.text).not.toContain('student@school.test');
+    const de = await student2.get(linkOf('student@school.test')).set('Accept-Language', 'de').expect(403);
+    expect(de.text).toContain('Diese Einladung ging an s…@school.test; Sie sind angemeldet als student2@school.test.');
     expect(res.text).toContain('Switch account');
     expect(res.headers.location).toBeUndefined();
   });
@@ -154,6 +158,32 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect(res.text).toMatch(/<meta http-equiv="refresh" content="\d+">/);
     expect(res.text).toContain('data-countdown');
     expect(res.text).toContain('/static/countdown.js');
+  });
+
+  it('the meeting page says a link was used, not that someone joined (en, de)', async () => {
+    const { meeting, linkOf } = await schedule(5, [{ email: 'student@school.test' }]);
+    const student = await env.signIn('student@school.test');
+    await student.get(linkOf('student@school.test')).expect(302);
+    const en = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(en.text).toContain('Link used');
+    expect(en.text).not.toContain('Joined');
+    expect((await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'de').expect(200)).text).toContain('Link verwendet');
+  });
+
+  it("far ahead, the waiting page says when the room opens on the meeting's clock, zone named, and how long in days and hours (en, de)", async () => {
+    const { linkOf } = await schedule(61 * 60 + 30, [{ email: 'student@school.test' }]);
+    const student = await env.signIn('student@school.test');
+    const en = await student.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(200);
+    const opensAt = new Date(/data-opens-at="([^"]+)"/.exec(en.text)![1]);
+    const at = (locale: string) => new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(opensAt);
+    expect(en.text).toContain(`The room opens at ${at('en')} (Berlin time).`);
+    expect(en.text).toMatch(/The room opens in 2 days(, \d+ hours?)?\./);
+    expect(en.text).toContain('data-text="The room opens in {duration}."');
+    expect(/data-countdown[^>]*>([^<]*)</.exec(en.text)![1]).not.toMatch(/\d+:\d\d:\d\d/);
+    const de = await student.get(linkOf('student@school.test')).set('Accept-Language', 'de').expect(200);
+    expect(de.text).toContain(`Der Raum öffnet um ${at('de')} Uhr (Ortszeit Berlin).`);
+    expect(de.text).toMatch(/Bis der Raum öffnet: 2 Tage(, \d+ Stunden?)?\./);
+    expect(de.text).toMatch(/Die Besprechung beginnt am \w+, \d+\. \w+ \d{4} um \d\d:\d\d Uhr\./);
   });
 
   it('"My invitations" lists what the student may join, with Join lit only inside the window', async () => {

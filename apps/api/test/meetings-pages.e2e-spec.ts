@@ -193,7 +193,7 @@ describe('meeting pages (forms)', () => {
       { ...valid, title: 'x'.repeat(300), endTime: '07:00', participants: 'ok@school.test\nnot-an-email\nok@school.test' },
       'mail,name\na@b.c',
     ).expect(400);
-    expect(res.text).toContain('title must be at most 200 characters');
+    expect(res.text).toContain('A title has at most 200 characters');
     expect(res.text).toContain('the end must be after the start');
     expect(res.text).toContain('Participants, line 2: not-an-email — not a valid email address');
     expect(res.text).toContain('ok@school.test is listed twice');

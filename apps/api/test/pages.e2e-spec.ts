@@ -191,7 +191,7 @@ describe('page shell (booted api, real PostgreSQL and Redis)', () => {
         .send({ _csrf: token, locale: 'fr', extra: 'x' })
         .expect(400);
       expect(res.text).toContain('Mit der Anfrage stimmt etwas nicht');
-      expect(res.text).toContain('<strong>locale</strong>: locale must be en or de');
+      expect(res.text).toContain('<strong>locale</strong>: Wählen Sie eine der Möglichkeiten');
       expect(res.text).toContain('<strong>extra</strong>');
     });
   });

@@ -342,7 +342,7 @@ describe('permanent rooms: admin pages and API, /r/<slug> with the real dev IdP'
       expect(res.text).toContain('name="enabled" value="true" checked');
       expect(res.text).toContain('>group:teachers moderator\nteachers\nuser:not-an-email member\ngroup:teachers member</textarea>');
       const noName = await admin.post('/admin/rooms').type('form').send({ _csrf: adminCsrf, name: '  ', serverId: server.id, access: '' }).expect(400);
-      expect(noName.text).toContain('name must not be empty');
+      expect(noName.text).toContain('Enter a name');
       // An unticked checkbox stays unticked on the re-shown form.
       expect(noName.text).toContain('name="enabled" value="true">');
       const taken = await admin

@@ -181,6 +181,11 @@ describe('schedules are validated as strictly as a calendar would', () => {
       ['de', { date: '2027-01-03' }, 'date', 'dieser Beginn liegt in der Vergangenheit: Eine neue Besprechung muss in der Zukunft beginnen'],
       ['de', { date: '1999-01-11' }, 'date', 'das Datum muss in den Jahren 2000 bis 2100 liegen'],
       ['de', { endTime: '07:30' }, 'endTime', 'das Ende muss nach dem Beginn liegen'],
+      // The DTO's English messages, said to people in the page's language.
+      ['en', { title: '' }, 'title', 'Enter a title'],
+      ['de', { title: '' }, 'title', 'Geben Sie einen Titel ein'],
+      ['en', { joinBefore: '300' }, 'joinBefore', 'The meeting can open at most 240 minutes before it starts'],
+      ['de', { joinBefore: '300' }, 'joinBefore', 'Die Besprechung kann höchstens 240 Minuten vor Beginn öffnen'],
     ])('(%s) re-shows %j with the error beside the field and the input kept; nothing saved', async (language, fields, field, message) => {
       const before = await meetingCount();
       const res = await form({ ...valid, ...fields }, language).expect(400);

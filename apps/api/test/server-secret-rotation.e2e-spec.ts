@@ -152,7 +152,7 @@ describe('Rotating the shared secret of an HS256 Jitsi server (REST, page, audit
       .set('Accept-Language', 'en')
       .send({ _csrf: csrfTokenOf(confirm.text), secret: 'short' })
       .expect(400);
-    expect(short.text).toContain('secret must be at least 32 characters');
+    expect(short.text).toContain('The secret needs at least 32 characters');
     expect(short.text).toContain('value="short"');
 
     const done = await admin

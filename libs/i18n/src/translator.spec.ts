@@ -22,4 +22,19 @@ describe('translator', () => {
     expect(t('de')('c')).toBe('');
     expect(translator('de')('no.such.key' as never)).toBe('no.such.key');
   });
+
+  it("picks the plural variant by the language's rules from a numeric count", () => {
+    const en = translator('en');
+    const de = translator('de');
+    expect(en('admin.count.servers', { count: 1, enabled: 1 })).toBe('1 server, 1 enabled');
+    expect(en('admin.count.servers', { count: 2, enabled: 1 })).toBe('2 servers, 1 enabled');
+    expect(en('admin.count.sessions', { count: 0 })).toBe('0 active sessions');
+    expect(de('admin.count.sessions', { count: 1 })).toBe('1 aktive Sitzung');
+    expect(de('admin.count.sessions', { count: 3 })).toBe('3 aktive Sitzungen');
+    // Flash params come back from a cookie as text.
+    expect(en('flash.userSessionsRevoked', { count: '1' })).toBe('1 session was signed out.');
+    expect(de('flash.userSessionsRevoked', { count: '2' })).toBe('2 Sitzungen wurden abgemeldet.');
+    // No count, or not a number: the general form.
+    expect(en('admin.count.sessions', { count: 'many' })).toBe('many active sessions');
+  });
 });

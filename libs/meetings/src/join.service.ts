@@ -27,6 +27,10 @@ export type JoinDecision =
   | ({ outcome: 'invalid_schedule' } & JoinContext)
   | ({ outcome: 'login_required' } & JoinContext)
   | ({ outcome: 'choose' } & JoinContext)
+  /**
+   * `invitedEmail` masked (the link may be in the wrong hands); `signedInEmail` in full: it is the
+   * reader's own address, which they need to recognise the account they are signed in with.
+   */
   | ({ outcome: 'wrong_account'; invitedEmail: string; signedInEmail: string; reason: 'email' | 'unverified' | 'bound' } & JoinContext)
   /** `secondsToOpen`: from the decision's "now" to `opensAt`, at least 1 (the waiting page counts down). */
   | ({ outcome: 'too_early'; opensAt: Date; secondsToOpen: number } & JoinContext)
@@ -89,10 +93,7 @@ export class JoinService {
     if (window.state === 'ended') return { outcome: 'ended', ...context };
     if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
-      refuse(
-        { outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: maskEmail(user.email), ...context },
-        `identity_${reason}`,
-      );
+      refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: user.email, ...context }, `identity_${reason}`);
     if (invitation.boundUserId && invitation.boundUserId !== user.id) return mismatch('bound');
     if (!invitation.boundUserId) {
       if (user.email.toLowerCase() !== invitation.email.toLowerCase()) return mismatch('email');

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { Locale } from '@moderato/config';
 import { Public } from '@moderato/core';
 import { JoinService, SchedulingService, type JoinDecision } from '@moderato/meetings';
 import { refuseUnlessOwnLink } from '@moderato/web';
 import { callerOf } from '../common/caller';
 import { GuestJoinDto } from './dto/guest-join.dto';
+import { durationText, waitingTimes } from './waiting-time';
 
 const STATUS: Record<JoinDecision['outcome'], number> = {
   not_found: 404,
@@ -61,7 +63,13 @@ export class JoinPageController {
     }
     if (decision.outcome === 'login_required') return res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(path)}`);
     res.setHeader('Cache-Control', 'no-store');
-    const secondsToOpen = decision.outcome === 'too_early' ? decision.secondsToOpen : undefined;
-    res.status(STATUS[decision.outcome]).render('join/status', { decision, path, secondsToOpen });
+    if (decision.outcome !== 'too_early') return res.status(STATUS[decision.outcome]).render('join/status', { decision, path });
+    // The waiting page speaks of the meeting's own clock (the invitation did), naming the zone.
+    const locale = res.locals.locale as Locale;
+    const waiting = {
+      ...waitingTimes(locale, decision.meeting.timezone, decision.occurrence?.startsAt ?? decision.opensAt, decision.opensAt),
+      duration: durationText(locale, decision.secondsToOpen),
+    };
+    res.status(STATUS[decision.outcome]).render('join/status', { decision, path, secondsToOpen: decision.secondsToOpen, waiting });
   }
 }
