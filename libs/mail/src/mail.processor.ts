@@ -131,6 +131,7 @@ export class MailProcessor extends WorkerHost {
       link,
       timezone,
       occurrence,
+      revoked: row.kind === 'cancel' && row.payload.revoked === true,
     });
     const method = row.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
     const ics =

@@ -76,6 +76,18 @@ describe('renderMail', () => {
     expect(de.text).toContain('Der Termin findet nicht statt.');
   });
 
+  it('tells a removed invitee they are no longer invited, not that the meeting is off (en, de)', () => {
+    const en = renderMail({ ...input, kind: 'cancel', revoked: true });
+    expect(en.subject).toBe('No longer invited: Maths <7b> & "friends"');
+    expect(en.text).toContain('You are no longer invited to "Maths <7b> & "friends""');
+    expect(en.text).toContain('The meeting takes place without you');
+    expect(en.text).not.toContain('will not take place');
+    expect(en.text).not.toContain(input.link);
+    const de = renderMail({ ...input, kind: 'cancel', revoked: true, locale: 'de' });
+    expect(de.subject).toBe('Nicht mehr eingeladen: Maths <7b> & "friends"');
+    expect(de.text).toContain('Der Termin findet ohne Sie statt');
+  });
+
   it("cancels a deleted organizer's meeting on behalf of the product, naming no person (en, de)", () => {
     const en = renderMail({ ...input, kind: 'cancel', organizer: undefined, productName: 'Schulkonferenz' });
     expect(en.text).toContain('"Maths <7b> & "friends"" has been cancelled.');

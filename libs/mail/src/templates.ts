@@ -22,6 +22,8 @@ export interface RenderMailInput {
   link: string;
   /** IANA zone the times are shown in (the invitee's, else the meeting's). */
   timezone: string;
+  /** A cancellation for one invitee who was removed (revoked), the meeting goes on without them. */
+  revoked?: boolean;
   /** ISO start of the one occurrence this mail is about (reminders, single cancellations). */
   occurrence?: string;
   /** The organisation's branding from its policy (all optional). */
@@ -111,12 +113,13 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   if (kind !== 'cancel') facts.push([t('label.role'), t(invitation.role === 'moderator' ? 'role.moderator' : 'role.participant')]);
   const description = plainText(meeting.description).trim();
 
-  const intro = t(kind === 'cancel' ? `cancel.intro${orphan}` : (`${kind}.intro` as MailKey), params);
+  const revoked = kind === 'cancel' && input.revoked === true;
+  const intro = t(revoked ? 'cancel.intro.revoked' : kind === 'cancel' ? `cancel.intro${orphan}` : (`${kind}.intro` as MailKey), params);
   const supportLine = input.branding?.supportContact ? t('support', { contact: oneLine(input.branding.supportContact) }) : '';
   const mailFooter = plainText(input.branding?.mailFooter ?? '').trim();
   const logoUrl = input.branding?.logoUrl && /^https?:\/\//.test(input.branding.logoUrl) ? input.branding.logoUrl : '';
-  const cancelLines = kind === 'cancel' ? [single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
-  const subject = oneLine(t(`${kind}.subject` as MailKey, params));
+  const cancelLines = kind === 'cancel' ? [revoked ? t('cancel.body.revoked') : single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
+  const subject = oneLine(t(revoked ? 'cancel.subject.revoked' : (`${kind}.subject` as MailKey), params));
 
   const text = [
     intro,

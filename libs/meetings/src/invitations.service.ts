@@ -130,19 +130,34 @@ export class InvitationsService {
     return result.sort((a, b) => a.next.startsAt.getTime() - b.next.startsAt.getTime());
   }
 
-  /** Revoke: the personal link stops working at once. */
+  /**
+   * Revoke: the personal link stops working at once, and a person who got a mail about the
+   * meeting gets a cancellation (same UID, a higher SEQUENCE) so the date leaves their calendar.
+   */
   async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
-    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (invitation, _meeting, tx) => {
+    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (invitation, meeting, tx) => {
+      if (invitation.status === 'revoked') return invitation;
+      const told = invitation.sentAt !== null;
       invitation.status = 'revoked';
       await this.outbox.dropReminders([invitation.id], tx);
+      await this.outbox.dropWaitingInvites(invitation.id, tx);
+      if (told && !meeting.cancelledAt) {
+        const version = await this.meetingsStore.bumpVersion(meeting.id, tx);
+        await this.outbox.notify([invitation.id], 'cancel', version - 1, this.clock.now(), tx, { revoked: true });
+      }
       return invitation;
     });
   }
 
-  /** Resend: a new mail; with `newLink` the old link dies and a new one is sent. */
+  /**
+   * Resend: a new mail; with `newLink` the old link dies and a new one is sent. A revoked
+   * invitation is invited again (always with a new link), with a SEQUENCE above its cancellation.
+   */
   async resendInvitation(caller: Caller, meetingId: string, invitationId: string, newLink = false): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.resent', async (invitation, meeting, tx) => {
-      if (newLink) {
+      if (meeting.cancelledAt) throw new MeetingCancelled();
+      const again = invitation.status === 'revoked';
+      if (newLink || again) {
         invitation.linkCodeSalt = this.linkCodes.newSalt();
         invitation.linkCodeHash = this.linkCodes.hashFor(invitation);
         invitation.boundUserId = null;
@@ -150,7 +165,9 @@ export class InvitationsService {
       invitation.status = 'pending';
       // The new invitation replaces earlier ones still waiting for SMTP: one mail when it is back.
       await this.outbox.dropWaitingInvites(invitation.id, tx);
-      await this.outbox.notify([invitation.id], 'invite', meeting.version - 1, this.clock.now(), tx);
+      const version = again ? await this.meetingsStore.bumpVersion(meeting.id, tx) : meeting.version;
+      await this.outbox.notify([invitation.id], 'invite', version - 1, this.clock.now(), tx);
+      if (again) await this.reminders.scheduleReminders({ ...meeting, version }, tx, [invitation]);
       return invitation;
     });
   }

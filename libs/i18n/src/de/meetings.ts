@@ -90,6 +90,7 @@ export const meetings: Translation<typeof en> = {
   'meeting.noInvitees': 'Noch niemand ist eingeladen.',
   'meeting.actions': 'Aktionen',
   'meeting.resend': 'Erneut senden',
+  'meeting.inviteAgain': 'Erneut einladen',
   'meeting.revoke': 'Widerrufen',
   'meeting.makeModerator': 'Zur Ko-Moderation machen',
   'meeting.makeParticipant': 'Zu Teilnehmer:in machen',

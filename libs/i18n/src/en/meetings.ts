@@ -88,6 +88,7 @@ export const meetings = {
   'meeting.noInvitees': 'Nobody is invited yet.',
   'meeting.actions': 'Actions',
   'meeting.resend': 'Resend',
+  'meeting.inviteAgain': 'Invite again',
   'meeting.revoke': 'Revoke',
   'meeting.makeModerator': 'Make co-moderator',
   'meeting.makeParticipant': 'Make participant',
