@@ -140,4 +140,67 @@ describe('removing an invitee and inviting them again: the calendar follows (mai
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(sink.messages).toHaveLength(0);
   }, 30_000);
+
+  it('the meeting page adds pasted people (addresses, "Name <email>", CSV lines name,email): each new one gets their invitation, nobody is invited twice; bad lines show the form again with the input kept', async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    const start = new Date(Date.now() + 3 * DAY);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({
+        title: 'Physics 8a',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 3600_000)),
+        timezone: 'Europe/Berlin',
+        invitees: [{ email: 'pia@school.test' }],
+      })
+      .expect(201);
+    await sink.waitFor(1, 15_000);
+    sink.messages.length = 0;
+    const token = await env.csrf(teacher);
+    const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain(`action="/meetings/${meeting.id}/invitations/add"`);
+    expect(page.text).toContain('<label for="f-people">Email addresses</label>');
+
+    const bad = await teacher
+      .post(`/meetings/${meeting.id}/invitations/add`)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: token, people: 'no-address-here\nnew@school.test', role: 'participant' })
+      .expect(400);
+    expect(bad.text).toContain('no-address-here — not a valid email address');
+    expect(bad.text).toMatch(/<textarea id="f-people"[^>]*aria-invalid="true"[^>]*>no-address-here\nnew@school.test<\/textarea>/);
+    const empty = await teacher
+      .post(`/meetings/${meeting.id}/invitations/add`)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: token, people: '  ' })
+      .expect(400);
+    expect(empty.text).toContain('Enter at least one email address.');
+    expect(await dataSource.getRepository(Invitation).countBy({ meetingId: meeting.id })).toBe(1);
+
+    const added = await teacher
+      .post(`/meetings/${meeting.id}/invitations/add`)
+      .type('form')
+      .send({ _csrf: token, people: 'Nina New,nina@school.test\npia@school.test, Otto <otto@school.test>', role: 'moderator' })
+      .expect(303);
+    expect(added.headers.location).toBe(`/meetings/${meeting.id}`);
+    const after = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(after.text).toContain('Invited: 2. Already on the list, not invited again: pia@school.test.');
+    const invitations = await dataSource.getRepository(Invitation).find({ where: { meetingId: meeting.id }, order: { email: 'ASC' } });
+    expect(invitations.map((i) => [i.email, i.name, i.role])).toEqual([
+      ['nina@school.test', 'Nina New', 'moderator'],
+      ['otto@school.test', 'Otto', 'moderator'],
+      ['pia@school.test', '', 'participant'],
+    ]);
+    const mails = await sink.waitFor(2, 15_000);
+    expect(mails.map(to).sort()).toEqual([expect.stringContaining('nina@school.test'), expect.stringContaining('otto@school.test')]);
+    for (const mail of mails) {
+      expect(mail.subject).toBe('Invitation: Physics 8a');
+      expect(linkOf(mail)).toBeDefined();
+      expect(calendarOf(mail).method).toBe('REQUEST');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(sink.messages).toHaveLength(2);
+  }, 60_000);
 });

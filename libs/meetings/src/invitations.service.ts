@@ -52,6 +52,14 @@ export class InvitationsService {
   }
 
   /**
+   * Invites a pasted list on the meeting page: people already on the list keep their invitation
+   * (listed in `skipped`; a revoked one is invited again with "Invite again").
+   */
+  async addListedInvitees(caller: Caller, meetingId: string, invitees: InviteeDto[]): Promise<{ invitations: Invitation[]; skipped: string[] }> {
+    return this.addInvitations(caller, meetingId, invitees, { skipExisting: true });
+  }
+
+  /**
    * Invites a whole directory group: every member becomes an invitation that remembers the
    * group's name. Members already invited keep their invitation (listed in `skipped`). All in
    * one transaction, with one batch of outbox rows, however large the group.

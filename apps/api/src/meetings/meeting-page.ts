@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
+import { InvitationsService, SchedulingService, type Caller } from '@moderato/meetings';
+import { validateForm } from '@moderato/web';
+import { DirectorySearchDto } from './dto/directory.dto';
+import { GroupInvitations } from './group-invitations';
+
+/**
+ * What the meeting page shows: the meeting, its dates, its invitees and groups, the directory
+ * search. One place, so a form posted on the page (add people) can show it again with errors.
+ */
+@Injectable()
+export class MeetingPage {
+  constructor(
+    private readonly meetings: SchedulingService,
+    private readonly invitations: InvitationsService,
+    private readonly groups: GroupInvitations,
+  ) {}
+
+  async data(caller: Caller, id: string, find?: string) {
+    const meeting = await this.meetings.get(caller, id);
+    const invitations = await this.invitations.listInvitations(caller, id);
+    // A series saved before schedules were checked: the page says so and links to the edit form.
+    const { occurrences, scheduleInvalid } = this.meetings.upcomingDates(meeting);
+    // "7b (30 people)": the groups invited, counting who is still invited.
+    const groupCounts = new Map<string, number>();
+    for (const invitation of invitations) {
+      if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
+    }
+    const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      meeting,
+      invitations,
+      occurrences,
+      scheduleInvalid,
+      groups,
+      directory: await this.directorySearch(find),
+      add: { text: '', role: 'participant', errors: [] as string[] },
+    };
+  }
+
+  /** The meeting page's directory search (people and groups), when a directory is configured. */
+  private async directorySearch(find: string | undefined) {
+    if (!this.groups.available) return null;
+    const text = typeof find === 'string' ? find.trim().slice(0, 100) : '';
+    if (!text) return { q: '', searched: false };
+    const query = await validateForm(DirectorySearchDto, { q: text });
+    if (!query.ok) return { q: text, searched: false, error: 'directory.tooShort' };
+    try {
+      return { q: text, searched: true, ...(await this.groups.search(query.value.q)) };
+    } catch (error) {
+      if (error instanceof DirectoryUnavailable) return { q: text, searched: false, error: 'directory.unavailable' };
+      if (error instanceof DirectoryMisconfigured) return { q: text, searched: false, error: 'directory.misconfigured' };
+      throw error;
+    }
+  }
+}
