@@ -203,4 +203,34 @@ describe('removing an invitee and inviting them again: the calendar follows (mai
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(sink.messages).toHaveLength(2);
   }, 60_000);
+
+  it('an update mail says what changed: the old and the new time and title', async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    sink.messages.length = 0;
+    const start = new Date('2027-03-01T08:00:00Z');
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({
+        title: 'Biology',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 3600_000)),
+        timezone: 'UTC',
+        invitees: [{ email: 'uma@school.test' }],
+      })
+      .expect(201);
+    await sink.waitFor(1, 15_000);
+    sink.messages.length = 0;
+    await teacher
+      .patch(`/api/v1/meetings/${meeting.id}`)
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({ version: meeting.version, title: 'Biology (lab)', startsAt: '2027-03-02T09:00:00+00:00', endsAt: '2027-03-02T10:00:00+00:00' })
+      .expect(200);
+    const [update] = await sink.waitFor(1, 15_000);
+    expect(update.subject).toBe('Updated: Biology (lab)');
+    expect(update.text).toContain('What changed:');
+    expect(update.text).toMatch(/Time: Monday, 1 March 2027, 08:00\s*–\s*09:00 \(Coordinated Universal Time, UTC\) → Tuesday, 2 March 2027, 09:00\s*–\s*10:00/);
+    expect(update.text).toContain('Title: "Biology" → "Biology (lab)"');
+    expect(calendarOf(update).method).toBe('REQUEST');
+  }, 30_000);
 });

@@ -1,5 +1,8 @@
 import { DataSource } from 'typeorm';
+import { User } from '@moderato/identity';
+import type { JitsiServer } from '@moderato/jitsi';
 import { Invitation, Meeting } from '@moderato/meetings';
+import { Factories } from '@moderato/testing';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
 const DAY = 86_400_000;
@@ -16,10 +19,11 @@ function formOf(html: string): { action: string; fields: Record<string, string> 
 describe('Cancel meeting, Cancel this date and Revoke ask first (a page with a POST form, no JavaScript needed)', () => {
   let env: SignedInApi;
   let dataSource: DataSource;
+  let server: JitsiServer;
 
   beforeAll(async () => {
     env = await startSignedInApi();
-    await registerJitsiServer(env.api);
+    server = await registerJitsiServer(env.api);
     dataSource = env.api.app.get(DataSource);
   });
 
@@ -87,4 +91,30 @@ describe('Cancel meeting, Cancel this date and Revoke ask first (a page with a P
     await teacher.post(cancelForm.action).type('form').send(cancelForm.fields).expect(303);
     expect((await dataSource.getRepository(Meeting).findOneByOrFail({ id: meeting.id })).cancelledAt).not.toBeNull();
   }, 60_000);
+
+  it('Start is not offered for an ended meeting (its page, My meetings), and is for one to come', async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    const teacherId = (await teacher.get('/api/v1/me').expect(200)).body.id as string;
+    const organizer = await dataSource.getRepository(User).findOneByOrFail({ id: teacherId });
+    const factories = new Factories(dataSource);
+    const { meeting: ended } = await factories.meeting({
+      organizer,
+      server,
+      overrides: { title: 'Yesterday', startsAt: new Date(Date.now() - DAY), endsAt: new Date(Date.now() - DAY + 3600_000) },
+    });
+    const { meeting: soon } = await factories.meeting({
+      organizer,
+      server,
+      overrides: { title: 'Now', startsAt: new Date(Date.now() + 60_000), endsAt: new Date(Date.now() + 3600_000) },
+    });
+    const endedPage = await teacher.get(`/meetings/${ended.id}`).set('Accept-Language', 'en').expect(200);
+    expect(endedPage.text).not.toContain(`href="/meetings/${ended.id}/start"`);
+    expect(endedPage.text).toContain('This meeting has ended');
+    const past = await teacher.get('/meetings?when=past').expect(200);
+    expect(past.text).toContain('Yesterday');
+    expect(past.text).not.toContain(`href="/meetings/${ended.id}/start"`);
+    const soonPage = await teacher.get(`/meetings/${soon.id}`).set('Accept-Language', 'en').expect(200);
+    expect(soonPage.text).toContain(`href="/meetings/${soon.id}/start"`);
+    expect(soonPage.text).not.toContain('data-ended');
+  }, 30_000);
 });

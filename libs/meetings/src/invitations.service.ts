@@ -243,8 +243,11 @@ export class InvitationsService {
     return invitations;
   }
 
-  /** Tells every invitee (not the revoked) about a change of the meeting; returns its invitations. */
-  async notifyAll(meeting: Meeting, kind: OutboxKind, tx: Tx): Promise<Invitation[]> {
+  /**
+   * Tells every invitee (not the revoked) about a change of the meeting; returns its invitations.
+   * `extra` goes into each mail's payload (an update's `previous` values, shown as old → new).
+   */
+  async notifyAll(meeting: Meeting, kind: OutboxKind, tx: Tx, extra: Record<string, unknown> = {}): Promise<Invitation[]> {
     const invitations = await this.store.ofMeeting(meeting.id, tx);
     await this.outbox.notify(
       invitations.filter((i) => i.status !== 'revoked').map((i) => i.id),
@@ -252,6 +255,7 @@ export class InvitationsService {
       meeting.version - 1,
       this.clock.now(),
       tx,
+      extra,
     );
     return invitations;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
-import { InvitationsService, SchedulingService, type Caller } from '@moderato/meetings';
+import { InvitationsService, JoinWindows, SchedulingService, type Caller } from '@moderato/meetings';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
 import { GroupInvitations } from './group-invitations';
@@ -15,6 +15,7 @@ export class MeetingPage {
     private readonly meetings: SchedulingService,
     private readonly invitations: InvitationsService,
     private readonly groups: GroupInvitations,
+    private readonly windows: JoinWindows,
   ) {}
 
   async data(caller: Caller, id: string, find?: string) {
@@ -27,12 +28,15 @@ export class MeetingPage {
     for (const invitation of invitations) {
       if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
     }
+    // Start is offered while a date is to come; an ended meeting (its last date over) has none.
+    const ended = this.windows.stateOf(meeting).state === 'ended';
     const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
     return {
       meeting,
       invitations,
       occurrences,
       scheduleInvalid,
+      ended,
       groups,
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
