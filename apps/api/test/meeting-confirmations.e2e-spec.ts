@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
+import { AuditEvent } from '@moderato/audit';
 import { User } from '@moderato/identity';
 import type { JitsiServer } from '@moderato/jitsi';
-import { Invitation, Meeting } from '@moderato/meetings';
+import { Invitation, Meeting, hashLinkCode } from '@moderato/meetings';
 import { Factories } from '@moderato/testing';
 import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -116,5 +117,34 @@ describe('Cancel meeting, Cancel this date and Revoke ask first (a page with a P
     const soonPage = await teacher.get(`/meetings/${soon.id}`).set('Accept-Language', 'en').expect(200);
     expect(soonPage.text).toContain(`href="/meetings/${soon.id}/start"`);
     expect(soonPage.text).not.toContain('data-ended');
+  }, 30_000);
+
+  it("the organizer can show an invitee's personal link (recomputed, the one that opens their invitation), audited; nobody else can", async () => {
+    const teacher = await env.signIn('teacher@school.test');
+    const start = new Date(Date.now() + DAY);
+    const { body: meeting } = await teacher
+      .post('/api/v1/meetings')
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({
+        title: 'Art',
+        startsAt: iso(start),
+        endsAt: iso(new Date(start.getTime() + 3600_000)),
+        timezone: 'UTC',
+        invitees: [{ email: 'ida@school.test' }],
+      })
+      .expect(201);
+    const invitations = await dataSource.getRepository(Invitation).findBy({ meetingId: meeting.id });
+    const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain(`href="/meetings/${meeting.id}/invitations/${invitations[0].id}/link"`);
+    const shown = await teacher.get(`/meetings/${meeting.id}/invitations/${invitations[0].id}/link`).set('Accept-Language', 'en').expect(200);
+    expect(shown.headers['cache-control']).toContain('no-store');
+    expect(shown.text).toContain(`The personal link of ${invitations[0].email}`);
+    const code = /readonly value="http:\/\/localhost:3000\/j\/([A-Za-z0-9_-]+)"/.exec(shown.text)![1];
+    expect(hashLinkCode(code)).toBe(invitations[0].linkCodeHash);
+    expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'invitation.link_shown', subjectId: invitations[0].id })).toBe(1);
+    const other = await env.signIn('student@school.test');
+    await other.get(`/meetings/${meeting.id}/invitations/${invitations[0].id}/link`).expect(404);
+    await dataSource.getRepository(Invitation).update({ id: invitations[0].id }, { status: 'revoked' });
+    await teacher.get(`/meetings/${meeting.id}/invitations/${invitations[0].id}/link`).expect(404);
   }, 30_000);
 });

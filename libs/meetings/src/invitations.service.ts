@@ -180,6 +180,29 @@ export class InvitationsService {
     });
   }
 
+  /**
+   * An invitee's personal link, for the organizer to pass on ("didn't get the mail?"). Recomputed
+   * from the invitation (link codes are HMAC-derived, never stored); looking at it is audited.
+   */
+  async personalLink(caller: Caller, meetingId: string, invitationId: string): Promise<{ invitation: Invitation; link: string }> {
+    return this.transactions.run(async (tx) => {
+      const meeting = await this.meeting(caller, meetingId, tx);
+      const invitation = await this.store.byId(invitationId, meeting.id, tx);
+      if (!invitation || invitation.status === 'revoked' || meeting.cancelledAt) throw new InvitationNotFound(invitationId);
+      await this.audit.record(
+        {
+          action: 'invitation.link_shown',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'invitation', id: invitation.id },
+          metadata: { meetingId, email: invitation.email },
+        },
+        tx,
+      );
+      return { invitation, link: this.linkCodes.linkFor(invitation) };
+    });
+  }
+
   async changeRole(caller: Caller, meetingId: string, invitationId: string, role: 'participant' | 'moderator'): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.role_changed', async (invitation) => {
       invitation.role = role;

@@ -91,4 +91,13 @@ export class MeetingChangesPageController {
       params: { title: meeting.title, email: invitation.email },
     };
   }
+
+  /** An invitee's personal link to pass on by hand (the mail did not arrive). */
+  @Get(':id/invitations/:invitationId/link')
+  @Render('meetings/link')
+  async personalLink(@Param('id') id: string, @Param('invitationId') invitationId: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    const { invitation, link } = await this.invitations.personalLink(callerOf(req), id, invitationId);
+    return { meetingId: id, invitation, link };
+  }
 }

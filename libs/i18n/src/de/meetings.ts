@@ -108,6 +108,12 @@ export const meetings: Translation<typeof en> = {
     '{email} kann mit dem eigenen Link nicht mehr an „{title}“ teilnehmen und bekommt eine E-Mail, nicht mehr eingeladen zu sein. Sie können die Person später erneut einladen.',
   'meeting.confirmRevoke.button': 'Ja, widerrufen',
   'meeting.confirm.back': 'Nein, zurück zum Termin',
+  'meeting.link.button': 'Persönlicher Link',
+  'meeting.link.title': 'Persönlicher Link',
+  'meeting.link.intro':
+    'Der persönliche Link von {email}, falls die Einladung nicht angekommen ist. Geben Sie ihn nur an diese Person weiter: Er ist ihr Zugang.',
+  'meeting.link.label': 'Adresse',
+  'meeting.link.hint': 'Markieren und kopieren Sie ihn. Er gilt, bis Sie die Einladung widerrufen oder einen neuen Link senden.',
   'meeting.inviteAgain': 'Erneut einladen',
   'meeting.revoke': 'Widerrufen',
   'meeting.makeModerator': 'Zur Ko-Moderation machen',
