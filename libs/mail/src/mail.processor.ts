@@ -10,7 +10,7 @@ import { isLocale as isMailLocale } from '@moderato/i18n';
 import { buildIcs } from './ics';
 import { MailTransport, isPermanentMailError } from './mail-transport';
 import { MAIL_CONCURRENCY, MAIL_OPTIONS, type MailJob, type MailJobResult, type ResolvedMailOptions } from './mail.options';
-import { renderMail } from './templates';
+import { renderMail, type RenderMailInput } from './templates';
 
 export const OUTBOX_ID_HEADER = 'X-Moderato-Outbox-Id';
 
@@ -131,6 +131,11 @@ export class MailProcessor extends WorkerHost {
       link,
       timezone,
       occurrence,
+      revoked: row.kind === 'cancel' && row.payload.revoked === true,
+      previous:
+        row.kind === 'update' && typeof row.payload.previous === 'object' && row.payload.previous
+          ? (row.payload.previous as RenderMailInput['previous'])
+          : undefined,
     });
     const method = row.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
     const ics =

@@ -76,6 +76,34 @@ describe('renderMail', () => {
     expect(de.text).toContain('Der Termin findet nicht statt.');
   });
 
+  it('tells a removed invitee they are no longer invited, not that the meeting is off (en, de)', () => {
+    const en = renderMail({ ...input, kind: 'cancel', revoked: true });
+    expect(en.subject).toBe('No longer invited: Maths <7b> & "friends"');
+    expect(en.text).toContain('You are no longer invited to "Maths <7b> & "friends""');
+    expect(en.text).toContain('The meeting takes place without you');
+    expect(en.text).not.toContain('will not take place');
+    expect(en.text).not.toContain(input.link);
+    const de = renderMail({ ...input, kind: 'cancel', revoked: true, locale: 'de' });
+    expect(de.subject).toBe('Nicht mehr eingeladen: Maths <7b> & "friends"');
+    expect(de.text).toContain('Der Termin findet ohne Sie statt');
+  });
+
+  it('an update says what changed, old → new (time, title, description), in en and de', () => {
+    const previous = { title: 'Maths 7a', startsAt: '2026-11-30T07:00:00Z', endsAt: '2026-11-30T08:00:00Z', description: true };
+    const en = renderMail({ ...input, kind: 'update', previous });
+    expect(en.text).toContain('Tina Teacher has changed "Maths <7b> & "friends"". What changed:');
+    expect(en.text).toMatch(/Time: Monday, 30 November 2026, 08:00\s*–\s*09:00 .* → Tuesday, 1 December 2026, 08:00\s*–\s*09:00/);
+    expect(en.text).toContain('Title: "Maths 7a" → "Maths <7b> & "friends""');
+    expect(en.text).toContain('The description has changed');
+    expect(en.text).not.toContain('Please note the new details');
+    expect(en.html).toContain('Title: &quot;Maths 7a&quot; → ');
+    const de = renderMail({ ...input, kind: 'update', locale: 'de', previous: { title: 'Maths 7a' } });
+    expect(de.text).toContain('Titel: „Maths 7a“ → „Maths <7b> & "friends"“');
+    expect(de.text).not.toContain('Zeit:');
+    // Without the old values (a mail queued before this change): the general sentence.
+    expect(renderMail({ ...input, kind: 'update' }).text).toContain('Please note the new details below.');
+  });
+
   it("cancels a deleted organizer's meeting on behalf of the product, naming no person (en, de)", () => {
     const en = renderMail({ ...input, kind: 'cancel', organizer: undefined, productName: 'Schulkonferenz' });
     expect(en.text).toContain('"Maths <7b> & "friends"" has been cancelled.');

@@ -24,6 +24,10 @@ export interface RenderMailInput {
   link: string;
   /** IANA zone the times are shown in (the invitee's, else the meeting's). */
   timezone: string;
+  /** An update's values before the change (from the outbox payload): the mail shows old → new. */
+  previous?: { title?: string; startsAt?: string; endsAt?: string; description?: boolean };
+  /** A cancellation for one invitee who was removed (revoked), the meeting goes on without them. */
+  revoked?: boolean;
   /** ISO start of the one occurrence this mail is about (reminders, single cancellations). */
   occurrence?: string;
   /** The organisation's branding from its policy (all optional). */
@@ -91,6 +95,20 @@ function occurrenceTimes(meeting: RenderMailInput['meeting'], occurrence: string
   return { start, end };
 }
 
+/** What an update changed, one line each (old → new); none when the payload has no `previous`. */
+function changeLines(input: RenderMailInput, t: ReturnType<typeof mailTranslator>, when: string): string[] {
+  const previous = input.previous;
+  if (!previous) return [];
+  const lines: string[] = [];
+  if (previous.startsAt && previous.endsAt) {
+    const from = formatWhen(new Date(previous.startsAt), new Date(previous.endsAt), input.locale, input.timezone);
+    lines.push(t('change.when', { from, to: when }));
+  }
+  if (typeof previous.title === 'string') lines.push(t('change.title', { from: oneLine(previous.title), to: oneLine(input.meeting.title) }));
+  if (previous.description) lines.push(t('change.description'));
+  return lines;
+}
+
 /** Subject, plain text and HTML of one mail, in the invitee's language and time zone. */
 export function renderMail(input: RenderMailInput): RenderedMail {
   const { kind, locale, meeting, invitation } = input;
@@ -117,12 +135,18 @@ export function renderMail(input: RenderMailInput): RenderedMail {
   if (kind !== 'cancel') facts.push([t('label.role'), t(invitation.role === 'moderator' ? 'role.moderator' : 'role.participant')]);
   const description = plainText(meeting.description).trim();
 
-  const intro = t(kind === 'cancel' ? `cancel.intro${orphan}` : (`${kind}.intro` as MailKey), params);
+  const revoked = kind === 'cancel' && input.revoked === true;
+  const changes = kind === 'update' ? changeLines(input, t, when) : [];
+  const intro = t(
+    revoked ? 'cancel.intro.revoked' : kind === 'cancel' ? `cancel.intro${orphan}` : changes.length ? 'update.intro.changes' : (`${kind}.intro` as MailKey),
+    params,
+  );
   const supportLine = input.branding?.supportContact ? t('support', { contact: oneLine(input.branding.supportContact) }) : '';
   const mailFooter = plainText(input.branding?.mailFooter ?? '').trim();
   const logoUrl = input.branding?.logoUrl && /^https?:\/\//.test(input.branding.logoUrl) ? input.branding.logoUrl : '';
-  const cancelLines = kind === 'cancel' ? [single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
-  const subject = oneLine(t(`${kind}.subject` as MailKey, params));
+  const cancelLines =
+    kind === 'update' ? changes : kind === 'cancel' ? [revoked ? t('cancel.body.revoked') : single ? t('cancel.occurrence', { when }) : t('cancel.body')] : [];
+  const subject = oneLine(t(revoked ? 'cancel.subject.revoked' : (`${kind}.subject` as MailKey), params));
 
   const text = [
     intro,

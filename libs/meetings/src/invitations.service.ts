@@ -52,6 +52,14 @@ export class InvitationsService {
   }
 
   /**
+   * Invites a pasted list on the meeting page: people already on the list keep their invitation
+   * (listed in `skipped`; a revoked one is invited again with "Invite again").
+   */
+  async addListedInvitees(caller: Caller, meetingId: string, invitees: InviteeDto[]): Promise<{ invitations: Invitation[]; skipped: string[] }> {
+    return this.addInvitations(caller, meetingId, invitees, { skipExisting: true });
+  }
+
+  /**
    * Invites a whole directory group: every member becomes an invitation that remembers the
    * group's name. Members already invited keep their invitation (listed in `skipped`). All in
    * one transaction, with one batch of outbox rows, however large the group.
@@ -130,19 +138,34 @@ export class InvitationsService {
     return result.sort((a, b) => a.next.startsAt.getTime() - b.next.startsAt.getTime());
   }
 
-  /** Revoke: the personal link stops working at once. */
+  /**
+   * Revoke: the personal link stops working at once, and a person who got a mail about the
+   * meeting gets a cancellation (same UID, a higher SEQUENCE) so the date leaves their calendar.
+   */
   async revokeInvitation(caller: Caller, meetingId: string, invitationId: string): Promise<Invitation> {
-    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (invitation, _meeting, tx) => {
+    return this.changeInvitation(caller, meetingId, invitationId, 'invitation.revoked', async (invitation, meeting, tx) => {
+      if (invitation.status === 'revoked') return invitation;
+      const told = invitation.sentAt !== null;
       invitation.status = 'revoked';
       await this.outbox.dropReminders([invitation.id], tx);
+      await this.outbox.dropWaitingInvites(invitation.id, tx);
+      if (told && !meeting.cancelledAt) {
+        const version = await this.meetingsStore.bumpVersion(meeting.id, tx);
+        await this.outbox.notify([invitation.id], 'cancel', version - 1, this.clock.now(), tx, { revoked: true });
+      }
       return invitation;
     });
   }
 
-  /** Resend: a new mail; with `newLink` the old link dies and a new one is sent. */
+  /**
+   * Resend: a new mail; with `newLink` the old link dies and a new one is sent. A revoked
+   * invitation is invited again (always with a new link), with a SEQUENCE above its cancellation.
+   */
   async resendInvitation(caller: Caller, meetingId: string, invitationId: string, newLink = false): Promise<Invitation> {
     return this.changeInvitation(caller, meetingId, invitationId, 'invitation.resent', async (invitation, meeting, tx) => {
-      if (newLink) {
+      if (meeting.cancelledAt) throw new MeetingCancelled();
+      const again = invitation.status === 'revoked';
+      if (newLink || again) {
         invitation.linkCodeSalt = this.linkCodes.newSalt();
         invitation.linkCodeHash = this.linkCodes.hashFor(invitation);
         invitation.boundUserId = null;
@@ -150,8 +173,33 @@ export class InvitationsService {
       invitation.status = 'pending';
       // The new invitation replaces earlier ones still waiting for SMTP: one mail when it is back.
       await this.outbox.dropWaitingInvites(invitation.id, tx);
-      await this.outbox.notify([invitation.id], 'invite', meeting.version - 1, this.clock.now(), tx);
+      const version = again ? await this.meetingsStore.bumpVersion(meeting.id, tx) : meeting.version;
+      await this.outbox.notify([invitation.id], 'invite', version - 1, this.clock.now(), tx);
+      if (again) await this.reminders.scheduleReminders({ ...meeting, version }, tx, [invitation]);
       return invitation;
+    });
+  }
+
+  /**
+   * An invitee's personal link, for the organizer to pass on ("didn't get the mail?"). Recomputed
+   * from the invitation (link codes are HMAC-derived, never stored); looking at it is audited.
+   */
+  async personalLink(caller: Caller, meetingId: string, invitationId: string): Promise<{ invitation: Invitation; link: string }> {
+    return this.transactions.run(async (tx) => {
+      const meeting = await this.meeting(caller, meetingId, tx);
+      const invitation = await this.store.byId(invitationId, meeting.id, tx);
+      if (!invitation || invitation.status === 'revoked' || meeting.cancelledAt) throw new InvitationNotFound(invitationId);
+      await this.audit.record(
+        {
+          action: 'invitation.link_shown',
+          actor: { id: caller.user.id, label: caller.user.email },
+          ip: caller.ip,
+          subject: { type: 'invitation', id: invitation.id },
+          metadata: { meetingId, email: invitation.email },
+        },
+        tx,
+      );
+      return { invitation, link: this.linkCodes.linkFor(invitation) };
     });
   }
 
@@ -218,8 +266,11 @@ export class InvitationsService {
     return invitations;
   }
 
-  /** Tells every invitee (not the revoked) about a change of the meeting; returns its invitations. */
-  async notifyAll(meeting: Meeting, kind: OutboxKind, tx: Tx): Promise<Invitation[]> {
+  /**
+   * Tells every invitee (not the revoked) about a change of the meeting; returns its invitations.
+   * `extra` goes into each mail's payload (an update's `previous` values, shown as old → new).
+   */
+  async notifyAll(meeting: Meeting, kind: OutboxKind, tx: Tx, extra: Record<string, unknown> = {}): Promise<Invitation[]> {
     const invitations = await this.store.ofMeeting(meeting.id, tx);
     await this.outbox.notify(
       invitations.filter((i) => i.status !== 'revoked').map((i) => i.id),
@@ -227,6 +278,7 @@ export class InvitationsService {
       meeting.version - 1,
       this.clock.now(),
       tx,
+      extra,
     );
     return invitations;
   }

@@ -52,4 +52,15 @@ describe('parseInviteeCsv', () => {
       [3, 'not a valid email address'],
     ]);
   });
+
+  it('reads CSV lines "name,email" as one person each, beside the other forms', () => {
+    const result = parseInviteeList('Sam Student,sam@school.test\n"Kim, K.";kim@school.test\nann@school.test, bob@school.test');
+    expect(result.problems).toEqual([]);
+    expect(result.invitees.map((i) => [i.name, i.email])).toEqual([
+      ['Sam Student', 'sam@school.test'],
+      ['Kim, K.', 'kim@school.test'],
+      [undefined, 'ann@school.test'],
+      [undefined, 'bob@school.test'],
+    ]);
+  });
 });

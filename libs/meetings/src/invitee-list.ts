@@ -18,8 +18,11 @@ export interface InviteeListResult {
   problems: InviteeListProblem[];
 }
 
+const NAME_COMMA_EMAIL = /^\s*(?:"([^"@<>]+)"|([^"@,;<>]*[^"@,;<>\s][^"@,;<>]*))\s*[,;]\s*([^\s,;<>"]+@[^\s,;<>"]+)\s*$/;
+
 /**
- * A pasted list: `Name <email>` or plain addresses, separated by commas, semicolons or new lines.
+ * A pasted list: `Name <email>` or plain addresses, separated by commas, semicolons or new lines;
+ * or CSV lines `name,email`.
  * Invalid entries and duplicates are reported one by one; the valid ones are kept.
  */
 export function parseInviteeList(text: string, role: 'participant' | 'moderator' = 'participant'): InviteeListResult {
@@ -28,6 +31,12 @@ export function parseInviteeList(text: string, role: 'participant' | 'moderator'
   const seen = new Set<string>();
   const entries: { line: number; text: string }[] = [];
   text.split(/\r?\n/).forEach((lineText, index) => {
+    // A CSV line "name,email" (a name has no @): one person, as "name <email>".
+    const csvLine = NAME_COMMA_EMAIL.exec(lineText);
+    if (csvLine) {
+      entries.push({ line: index + 1, text: `${(csvLine[1] ?? csvLine[2]).trim()} <${csvLine[3]}>` });
+      return;
+    }
     // Split on , and ; that are not inside a quoted name.
     for (const part of lineText.match(/("[^"]*"|[^,;])+/g) ?? []) {
       if (part.trim()) entries.push({ line: index + 1, text: part.trim() });

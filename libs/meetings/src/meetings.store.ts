@@ -47,6 +47,21 @@ export class MeetingsStore {
   }
 
   /**
+   * Raises the meeting's version without another change: the calendar SEQUENCE of its mails
+   * (version - 1) must go up when one invitee is removed or invited again, so their calendar
+   * takes the cancellation, and a later invitation, as newer than what it holds. Returns the
+   * new version.
+   */
+  async bumpVersion(id: string, tx: Tx): Promise<number> {
+    const rows: { version: number }[] = await managerOf(tx, this.dataSource).query(
+      // In a CTE: pg's driver answers a bare UPDATE … RETURNING as [rows, count].
+      'WITH bumped AS (UPDATE meetings SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version) SELECT version FROM bumped',
+      [id],
+    );
+    return rows[0].version;
+  }
+
+  /**
    * One page of an organizer's meetings, matching `q` in the title. Upcoming: ending after
    * `cutoff`, and every series (its occurrences are computed from the RRULE), soonest first.
    * Past: one-off meetings that ended before `cutoff`, latest first.

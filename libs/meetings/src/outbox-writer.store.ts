@@ -12,12 +12,12 @@ import { OutboxMessage, type OutboxKind } from './outbox-message.entity';
 export class OutboxWriter {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One mail of `kind` per invitation, due now. */
-  async notify(invitationIds: string[], kind: OutboxKind, sequence: number, now: Date, tx: Tx): Promise<void> {
+  /** One mail of `kind` per invitation, due now (`extra`: more of the payload, e.g. `revoked`). */
+  async notify(invitationIds: string[], kind: OutboxKind, sequence: number, now: Date, tx: Tx, extra: Record<string, unknown> = {}): Promise<void> {
     if (!invitationIds.length) return;
     const repository = managerOf(tx, this.dataSource).getRepository(OutboxMessage);
     await repository.save(
-      invitationIds.map((invitationId) => repository.create({ kind, invitationId, payload: { sequence }, status: 'pending', notBefore: now })),
+      invitationIds.map((invitationId) => repository.create({ kind, invitationId, payload: { ...extra, sequence }, status: 'pending', notBefore: now })),
       { chunk: 200 },
     );
   }

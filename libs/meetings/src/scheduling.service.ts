@@ -160,7 +160,15 @@ export class SchedulingService {
       const saved = await this.store.save(meeting, tx);
       const after = announced(saved);
       const changed = Object.keys(after).filter((key) => before[key as keyof typeof before] !== after[key as keyof typeof after]);
-      const invitations = changed.length ? await this.invitations.notifyAll(saved, 'update', tx) : undefined;
+      // The update mail shows what changed, old → new (the old description is only flagged: its text can be long).
+      const previous = {
+        ...(changed.includes('title') ? { title: before.title } : {}),
+        ...(changed.includes('startsAt') || changed.includes('endsAt')
+          ? { startsAt: new Date(before.startsAt).toISOString(), endsAt: new Date(before.endsAt).toISOString() }
+          : {}),
+        ...(changed.includes('description') ? { description: true } : {}),
+      };
+      const invitations = changed.length ? await this.invitations.notifyAll(saved, 'update', tx, { previous }) : undefined;
       await this.reminders.scheduleReminders(saved, tx, invitations);
       await this.audit.record(
         {

@@ -6,6 +6,8 @@ import { PolicyModule } from '@moderato/policy';
 import { GroupInvitations } from './group-invitations';
 import { InvitationsPageController } from './invitations.page.controller';
 import { JoinPageController } from './join.page.controller';
+import { MeetingChangesPageController } from './meeting-changes.page.controller';
+import { MeetingPage } from './meeting-page';
 import { DirectoryController, MeetingsController } from './meetings.controller';
 import { MeetingsPageController } from './meetings.page.controller';
 
@@ -19,9 +21,10 @@ import { MeetingsPageController } from './meetings.page.controller';
     JoinPageController,
     MeetingsController,
     MeetingsPageController,
+    MeetingChangesPageController,
     InvitationsPageController,
     DirectoryController,
   ],
-  providers: [GroupInvitations],
+  providers: [GroupInvitations, MeetingPage],
 })
 export class MeetingsFeatureModule {}

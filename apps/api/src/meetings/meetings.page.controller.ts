@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
 import { Clock, DomainError, InvalidInputError, pageNumberMessage, parsePageNumber } from '@moderato/core';
 import type { MessageKey, Translate } from '@moderato/i18n';
-import { DirectoryGroupUnreadable, DirectoryMisconfigured, DirectoryUnavailable, RequireRoles } from '@moderato/identity';
+import { DirectoryGroupUnreadable, RequireRoles } from '@moderato/identity';
 import {
   AddInviteesDto,
   CreateMeetingDto,
@@ -25,8 +25,9 @@ import { buildIcs } from '@moderato/mail';
 import { PolicyService } from '@moderato/policy';
 import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { callerOf } from '../common/caller';
-import { AddGroupInvitationDto, DirectorySearchDto } from './dto/directory.dto';
+import { AddGroupInvitationDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
+import { MeetingPage } from './meeting-page';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
@@ -72,6 +73,7 @@ export class MeetingsPageController {
     private readonly groups: GroupInvitations,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
+    private readonly page: MeetingPage,
   ) {}
 
   @Get()
@@ -141,19 +143,8 @@ export class MeetingsPageController {
 
   @Get(':id')
   @Render('meetings/show')
-  async show(@Param('id') id: string, @Req() req: Request, @Query('find') find?: string) {
-    const caller = callerOf(req);
-    const meeting = await this.meetings.get(caller, id);
-    const invitations = await this.invitations.listInvitations(caller, id);
-    // A series saved before schedules were checked: the page says so and links to the edit form.
-    const { occurrences, scheduleInvalid } = this.meetings.upcomingDates(meeting);
-    // "7b (30 people)": the groups invited, counting who is still invited.
-    const groupCounts = new Map<string, number>();
-    for (const invitation of invitations) {
-      if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
-    }
-    const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
-    return { meeting, seriesText: seriesTextOf(req, meeting), invitations, occurrences, scheduleInvalid, groups, directory: await this.directorySearch(find) };
+  show(@Param('id') id: string, @Req() req: Request, @Query('find') find?: string) {
+    return this.page.data(callerOf(req), id, (req.res?.locals.locale ?? 'en') as Locale, find);
   }
 
   /** Adds one person found in the directory. */
@@ -284,22 +275,6 @@ export class MeetingsPageController {
     else throw new InvalidInputError([{ field: 'action', messages: ['unknown action'] }]);
     setFlash(res, this.config, { type: 'success', key: 'flash.saved' });
     res.redirect(303, `/meetings/${id}`);
-  }
-
-  /** The meeting page's directory search (people and groups), when a directory is configured. */
-  private async directorySearch(find: string | undefined) {
-    if (!this.groups.available) return null;
-    const text = typeof find === 'string' ? find.trim().slice(0, 100) : '';
-    if (!text) return { q: '', searched: false };
-    const query = await validateForm(DirectorySearchDto, { q: text });
-    if (!query.ok) return { q: text, searched: false, error: 'directory.tooShort' };
-    try {
-      return { q: text, searched: true, ...(await this.groups.search(query.value.q)) };
-    } catch (error) {
-      if (error instanceof DirectoryUnavailable) return { q: text, searched: false, error: 'directory.unavailable' };
-      if (error instanceof DirectoryMisconfigured) return { q: text, searched: false, error: 'directory.misconfigured' };
-      throw error;
-    }
   }
 
   private formPage(form: MeetingForm, errors: Record<string, string[]>) {

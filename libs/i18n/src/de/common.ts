@@ -165,6 +165,8 @@ export const common: Translation<typeof en> = {
   'flash.groupNoEmailMany': '{count} Mitglieder haben keine E-Mail-Adresse und sind nicht eingeladen: {names} und {rest} weitere.',
   'flash.groupUnreadable':
     'Die Mitglieder von {group} lassen sich mit der Gruppeneinstellung des Verzeichnisses nicht lesen, daher wurde niemand eingeladen. Laden Sie sie einzeln ein oder wenden Sie sich an Ihre Administration.',
+  'flash.inviteesAdded': 'Eingeladen: {count}. Jede neue Person bekommt ihre Einladung per E-Mail.',
+  'flash.inviteesAddedSkipped': 'Eingeladen: {count}. Schon auf der Liste, nicht erneut eingeladen: {emails}.',
   'flash.personInvited': '{email} ist eingeladen.',
   'flash.alreadyInvited': '{email} war schon eingeladen.',
   'flash.occurrenceCancelled': 'Dieser Termin ist abgesagt. Alle Eingeladenen werden informiert; die anderen Termine bleiben.',

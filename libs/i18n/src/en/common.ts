@@ -159,6 +159,8 @@ export const common = {
   'flash.groupNoEmailMany': '{count} members have no email address and are not invited: {names} and {rest} more.',
   'flash.groupUnreadable':
     "The members of {group} cannot be read with the directory's group setting, so nobody was invited. Invite them one by one, or ask your administrator.",
+  'flash.inviteesAdded': 'Invited: {count}. Each new person gets their invitation by mail.',
+  'flash.inviteesAddedSkipped': 'Invited: {count}. Already on the list, not invited again: {emails}.',
   'flash.personInvited': '{email} is invited.',
   'flash.alreadyInvited': '{email} was invited already.',
   'flash.occurrenceCancelled': 'This date is cancelled. Everyone invited is told; the other dates stay.',

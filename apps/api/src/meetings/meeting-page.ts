@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
+import type { Locale } from '@moderato/config';
+import { InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import { validateForm } from '@moderato/web';
+import { DirectorySearchDto } from './dto/directory.dto';
+import { GroupInvitations } from './group-invitations';
+
+/**
+ * What the meeting page shows: the meeting, its dates, its invitees and groups, the directory
+ * search. One place, so a form posted on the page (add people) can show it again with errors.
+ */
+@Injectable()
+export class MeetingPage {
+  constructor(
+    private readonly meetings: SchedulingService,
+    private readonly invitations: InvitationsService,
+    private readonly groups: GroupInvitations,
+    private readonly windows: JoinWindows,
+  ) {}
+
+  /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
+  async data(caller: Caller, id: string, locale: Locale, find?: string) {
+    const meeting = await this.meetings.get(caller, id);
+    const invitations = await this.invitations.listInvitations(caller, id);
+    // A series saved before schedules were checked: the page says so and links to the edit form.
+    const { occurrences, scheduleInvalid } = this.meetings.upcomingDates(meeting);
+    // "7b (30 people)": the groups invited, counting who is still invited.
+    const groupCounts = new Map<string, number>();
+    for (const invitation of invitations) {
+      if (invitation.groupName && invitation.status !== 'revoked') groupCounts.set(invitation.groupName, (groupCounts.get(invitation.groupName) ?? 0) + 1);
+    }
+    // Start is offered while a date is to come; an ended meeting (its last date over) has none.
+    const ended = this.windows.stateOf(meeting).state === 'ended';
+    const groups = [...groupCounts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      meeting,
+      // A series' rule in words in the page's language, never FREQ=….
+      seriesText: meeting.rrule ? describeRecurrence(meeting.rrule, locale, meeting.timezone, meeting.startsAt) : undefined,
+      invitations,
+      occurrences,
+      scheduleInvalid,
+      ended,
+      groups,
+      directory: await this.directorySearch(find),
+      add: { text: '', role: 'participant', errors: [] as string[] },
+    };
+  }
+
+  /** The meeting page's directory search (people and groups), when a directory is configured. */
+  private async directorySearch(find: string | undefined) {
+    if (!this.groups.available) return null;
+    const text = typeof find === 'string' ? find.trim().slice(0, 100) : '';
+    if (!text) return { q: '', searched: false };
+    const query = await validateForm(DirectorySearchDto, { q: text });
+    if (!query.ok) return { q: text, searched: false, error: 'directory.tooShort' };
+    try {
+      return { q: text, searched: true, ...(await this.groups.search(query.value.q)) };
+    } catch (error) {
+      if (error instanceof DirectoryUnavailable) return { q: text, searched: false, error: 'directory.unavailable' };
+      if (error instanceof DirectoryMisconfigured) return { q: text, searched: false, error: 'directory.misconfigured' };
+      throw error;
+    }
+  }
+}
