@@ -198,7 +198,7 @@ describe('Personal data has a lifecycle: retention, deleting a person, exporting
       expect(await count('SELECT count(*)::int AS n FROM users WHERE id = $1', [leaving.id])).toBe(1);
       // The page asks the same, without JavaScript: a form with the choice and an organizer picker.
       const confirm = await admin.get(`/admin/users/${leaving.id}/delete`).expect(200);
-      expect(confirm.text).toContain('Hand their 1 meetings to');
+      expect(confirm.text).toContain('Hand their 1 meeting to');
       expect(confirm.text).toContain(`value="${successor.id}"`);
       const again = await admin.post(`/admin/users/${leaving.id}/delete`).type('form').send({ _csrf: csrf, meetings: 'handover' }).expect(400);
       expect(again.text).toContain('Choose the organizer who takes the meetings over.');
