@@ -1,42 +1,23 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
-import { LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
+import { startSmtpSink, until, type SmtpSink } from '@moderato/testing';
+import { type SignedInApi } from './signed-in';
 // The full-stack test boots the worker app beside the api, the way an operator runs both.
-// eslint-disable-next-line no-restricted-imports
-import { createWorker } from '../../worker/src/bootstrap';
-import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
-
-// Redis database 12 belongs to this file: its worker must not take other files' jobs.
-const redisUrl = testRedisUrl(12);
+import { startMailStack, type MailStack } from './mail-stack';
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 /** api + worker + dev-idp + SMTP sink + PostgreSQL + Redis: from scheduling to the Jitsi room. */
 describe('the whole way: schedule → mail → link → login → token', () => {
+  let stack: MailStack;
   let env: SignedInApi;
-  let worker: INestApplicationContext;
   let sink: SmtpSink;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-    env = await startSignedInApi({ env: { REDIS_URL: redisUrl, SMTP_URL: sink.url } });
-    worker = await createWorker({
-      config: testConfig(env.api.db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url }),
-      logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
-    });
-    await worker.init();
-    await registerJitsiServer(env.api);
+    stack = await startMailStack(12);
+    ({ env, sink } = stack);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await env?.close();
-    await sink?.stop();
+    await stack?.close();
   });
 
   it('the student reads the invitation, follows the link, signs in and gets a member token; student2 cannot use it', async () => {
@@ -145,7 +126,7 @@ describe('the whole way: schedule → mail → link → login → token', () => 
       const dashboard = await admin.get('/admin').set('Accept-Language', 'en').expect(200);
       expect(dashboard.text).toMatch(/2 mails waiting since [^<]+: [^<]*ECONNREFUSED/);
     } finally {
-      sink = await startSmtpSink({ port });
+      sink = stack.sink = await startSmtpSink({ port });
     }
     await sink.waitFor(2, 15_000);
     const sent = await until(async () => {

@@ -1,20 +1,14 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
-import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { User } from '@moderato/identity';
 import type { JitsiServer } from '@moderato/jitsi';
 import { Invitation, OutboxMessage } from '@moderato/meetings';
-import { Factories, LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
+import { Factories, until, type SmtpSink } from '@moderato/testing';
 // The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
-// eslint-disable-next-line no-restricted-imports
-import { createWorker } from '../../worker/src/bootstrap';
-import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
+import { type SignedInApi } from './signed-in';
+import { startMailStack, type MailStack } from './mail-stack';
 
-// Redis database 5 belongs to this file: its worker must not take other files' jobs.
-const redisUrl = testRedisUrl(5);
 const DAY = 86_400_000;
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
@@ -34,32 +28,21 @@ const linkOf = (mail: ParsedMail) => /http:\/\/localhost:3000(\/j\/[A-Za-z0-9_-]
 const to = (mail: ParsedMail) => JSON.stringify(mail.to);
 
 describe('removing an invitee and inviting them again: the calendar follows (mails through the worker and the SMTP sink)', () => {
+  let stack: MailStack;
   let env: SignedInApi;
-  let worker: INestApplicationContext;
   let sink: SmtpSink;
   let dataSource: DataSource;
   let server: JitsiServer;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-    env = await startSignedInApi({ env: { REDIS_URL: redisUrl, SMTP_URL: sink.url } });
-    worker = await createWorker({
-      config: testConfig(env.api.db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url }),
-      logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
-    });
-    await worker.init();
-    server = await registerJitsiServer(env.api);
+    stack = await startMailStack(5);
+    ({ env, sink } = stack);
+    server = stack.server;
     dataSource = env.api.app.get(DataSource);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await env?.close();
-    await sink?.stop();
+    await stack?.close();
   });
 
   it('Revoke sends the removed person a cancellation (METHOD:CANCEL, same UID, higher SEQUENCE) and nobody else a mail; Invite again sends a new link', async () => {

@@ -1,14 +1,10 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import request from 'supertest';
-import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { MODERATO_VERSION } from '@moderato/metrics';
-import { LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
+import { testRedisUrl, until, type SmtpSink } from '@moderato/testing';
 // Mail is sent by the real worker, as in production; eslint-disable as in full-stack.e2e-spec.ts.
-// eslint-disable-next-line no-restricted-imports
-import { createWorker } from '../../worker/src/bootstrap';
 import { startApi } from './api-app';
-import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
+import { type SignedInApi } from './signed-in';
+import { startMailStack, type MailStack } from './mail-stack';
 
 // Redis database 15 belongs to this file: its worker must not take other files' jobs.
 const redisUrl = testRedisUrl(15);
@@ -30,31 +26,18 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 /** api + worker + dev IdP + SMTP sink: the series move when people join, are refused and get mail. */
 describe('GET /metrics', () => {
+  let stack: MailStack;
   let env: SignedInApi;
-  let worker: INestApplicationContext;
   let sink: SmtpSink;
   const scrape = async () => (await request(env.api.server).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200)).text;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-    const settings = { REDIS_URL: redisUrl, SMTP_URL: sink.url, METRICS_TOKEN: TOKEN };
-    env = await startSignedInApi({ env: settings });
-    worker = await createWorker({
-      config: testConfig(env.api.db.url, settings),
-      logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
-    });
-    await worker.init();
-    await registerJitsiServer(env.api);
+    stack = await startMailStack(15, { METRICS_TOKEN: TOKEN });
+    ({ env, sink } = stack);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await env?.close();
-    await sink?.stop();
+    await stack?.close();
   });
 
   it('is refused without the token (401), with a wrong one (401), and does not exist without METRICS_TOKEN (404)', async () => {

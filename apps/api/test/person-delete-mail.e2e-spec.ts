@@ -1,22 +1,16 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
 import { User } from '@moderato/identity';
 import type { JitsiServer } from '@moderato/jitsi';
-import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { Invitation, Meeting } from '@moderato/meetings';
 import { PermanentRoom } from '@moderato/rooms';
-import { Factories, LogCapture, startSmtpSink, testConfig, testRedisUrl, until, type SmtpSink } from '@moderato/testing';
+import { Factories, until, type SmtpSink } from '@moderato/testing';
 // The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
-// eslint-disable-next-line no-restricted-imports
-import { createWorker } from '../../worker/src/bootstrap';
-import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
+import { type SignedInApi } from './signed-in';
+import { startMailStack, type MailStack } from './mail-stack';
 
-// Redis database 7 belongs to this file: its worker must not take other files' jobs.
-const redisUrl = testRedisUrl(7);
 const DAY = 86_400_000;
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
@@ -31,32 +25,21 @@ function calendarOf(mail: ParsedMail): { method: string; event: ICAL.Component; 
 const to = (mail: ParsedMail) => JSON.stringify(mail.to);
 
 describe('deleting a teacher with cancelMeetings: the pupils are told, the calendar entry goes, nothing of the teacher stays (mails, audit log, room access lists, server checks)', () => {
+  let stack: MailStack;
   let env: SignedInApi;
-  let worker: INestApplicationContext;
   let sink: SmtpSink;
   let dataSource: DataSource;
   let server: JitsiServer;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-    env = await startSignedInApi({ env: { REDIS_URL: redisUrl, SMTP_URL: sink.url } });
-    worker = await createWorker({
-      config: testConfig(env.api.db.url, { REDIS_URL: redisUrl, SMTP_URL: sink.url }),
-      logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
-    });
-    await worker.init();
-    server = await registerJitsiServer(env.api);
+    stack = await startMailStack(7);
+    ({ env, sink } = stack);
+    server = stack.server;
     dataSource = env.api.app.get(DataSource);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await env?.close();
-    await sink?.stop();
+    await stack?.close();
   });
 
   it('both pupils get the cancellation (METHOD:CANCEL, the meeting UID) without the teacher in it; their links no longer open it; the past meeting is gone', async () => {

@@ -1,0 +1,51 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { JitsiServer } from '@moderato/jitsi';
+import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
+import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
+// eslint-disable-next-line no-restricted-imports -- the tests boot the worker beside the api
+import { createWorker } from '../../worker/src/bootstrap';
+import { registerJitsiServer, startSignedInApi, type SignedInApi } from './signed-in';
+
+export interface MailStack {
+  env: SignedInApi;
+  worker: INestApplicationContext;
+  /** A test that stops the sink and starts another (an SMTP outage) puts the new one here, so close() stops it. */
+  sink: SmtpSink;
+  server: JitsiServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The api signed in through the dev IdP, the worker and an SMTP sink on one database, with a
+ * registered Jitsi server: mails really go out. `redisDb` is the test file's own Redis database
+ * (its worker must not take other files' jobs); `settings` go to both the api and the worker.
+ */
+export async function startMailStack(redisDb: number, settings: Record<string, string> = {}): Promise<MailStack> {
+  const redisUrl = testRedisUrl(redisDb);
+  const sink = await startSmtpSink();
+  const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  const all = { REDIS_URL: redisUrl, SMTP_URL: sink.url, ...settings };
+  const env = await startSignedInApi({ env: all });
+  const worker = await createWorker({
+    config: testConfig(env.api.db.url, all),
+    logDestination: new LogCapture(),
+    mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
+  });
+  await worker.init();
+  const server = await registerJitsiServer(env.api);
+  const stack: MailStack = {
+    env,
+    worker,
+    sink,
+    server,
+    close: async () => {
+      await worker.close();
+      await env.close();
+      await stack.sink.stop();
+    },
+  };
+  return stack;
+}
