@@ -65,6 +65,7 @@ const base: IcsOptions = {
   attendee: { name: 'Sam Student', email: 'student@school.test', role: 'participant' },
   sequence: 0,
   link: 'https://moderato.school.test/j/abc123',
+  stamp: new Date('2026-11-20T10:00:00Z'),
 };
 
 describe('buildIcs', () => {

@@ -30,8 +30,8 @@ export interface IcsOptions {
    * (RECURRENCE-ID), e.g. a CANCEL of a single date.
    */
   occurrence?: Date;
-  /** DTSTAMP; defaults to now. */
-  stamp?: Date;
+  /** DTSTAMP: when the entry was made (the caller's Clock). */
+  stamp: Date;
 }
 
 /**
@@ -136,9 +136,6 @@ export function buildIcs(options: IcsOptions): string {
   const cancelled = exceptions.filter((e) => e.cancelled);
   const moved = exceptions.filter((e) => !e.cancelled && (e.startsAt || e.endsAt));
   const duration = meeting.endsAt.getTime() - meeting.startsAt.getTime();
-  // Callers pass the Clock's now; the default serves one-off uses.
-  // eslint-disable-next-line no-restricted-syntax
-  const stamp = options.stamp ?? new Date();
   // No control characters in what calendars show; names and the title on one line.
   const title = singleLine(meeting.title);
   const description = plainText(meeting.description);
@@ -169,7 +166,7 @@ export function buildIcs(options: IcsOptions): string {
       start: zoned(start, tz),
       end: zoned(end, tz),
       timezone: tz,
-      stamp,
+      stamp: options.stamp,
       summary: title,
       description: [description, link].filter(Boolean).join('\n\n'),
       url: link,

@@ -122,6 +122,7 @@ describe('vtimezone', () => {
       attendee: { name: 'Sam', email: 'sam@school.test', role: 'participant' },
       sequence: 0,
       link: 'https://moderato.school.test/j/abc',
+      stamp: new Date('2026-11-20T10:00:00Z'),
     });
     expect(ics).toContain('DTSTART;TZID=America/New_York:20261201T020000');
     const timezoneAt = ics.indexOf('BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n');
