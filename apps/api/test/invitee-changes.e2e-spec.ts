@@ -1,29 +1,16 @@
-import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { User } from '@moderato/identity';
 import type { JitsiServer } from '@moderato/jitsi';
 import { Invitation, OutboxMessage } from '@moderato/meetings';
 import { Factories, until, type SmtpSink } from '@moderato/testing';
-// The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
 import { type SignedInApi } from './signed-in';
-import { startMailStack, type MailStack } from './mail-stack';
+// The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
+import { calendarOf, startMailStack, type MailStack } from './mail-stack';
 
 const DAY = 86_400_000;
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
-/** The calendar entry of a mail, parsed by ical.js: its METHOD, UID and SEQUENCE. */
-function calendarOf(mail: ParsedMail): { method: string; uid: string; sequence: number } {
-  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
-  if (!part) throw new Error(`no text/calendar part in "${mail.subject}"`);
-  const calendar = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: String(calendar.getFirstPropertyValue('method')),
-    uid: String(event.getFirstPropertyValue('uid')),
-    sequence: Number(event.getFirstPropertyValue('sequence')),
-  };
-}
 const linkOf = (mail: ParsedMail) => /http:\/\/localhost:3000(\/j\/[A-Za-z0-9_-]+)/.exec(mail.text ?? '')?.[1];
 const to = (mail: ParsedMail) => JSON.stringify(mail.to);
 

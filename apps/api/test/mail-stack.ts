@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import ICAL from 'ical.js';
+import type { ParsedMail } from 'mailparser';
 import type { JitsiServer } from '@moderato/jitsi';
 import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
 import { LogCapture, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
@@ -48,4 +50,20 @@ export async function startMailStack(redisDb: number, settings: Record<string, s
     },
   };
   return stack;
+}
+
+/** The calendar entry of a mail, parsed by ical.js (the engine in Thunderbird): its METHOD, UID, SEQUENCE and VEVENT. */
+export function calendarOf(mail: ParsedMail): { method: string; uid: string; sequence: number; event: ICAL.Component; raw: string } {
+  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  if (!part) throw new Error(`no text/calendar part in "${mail.subject}"`);
+  const raw = part.content.toString('utf8');
+  const calendar = new ICAL.Component(ICAL.parse(raw));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  return {
+    method: String(calendar.getFirstPropertyValue('method')),
+    uid: String(event.getFirstPropertyValue('uid')),
+    sequence: Number(event.getFirstPropertyValue('sequence')),
+    event,
+    raw,
+  };
 }

@@ -1,4 +1,3 @@
-import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from '@moderato/audit';
@@ -7,21 +6,13 @@ import type { JitsiServer } from '@moderato/jitsi';
 import { Invitation, Meeting } from '@moderato/meetings';
 import { PermanentRoom } from '@moderato/rooms';
 import { Factories, until, type SmtpSink } from '@moderato/testing';
-// The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
 import { type SignedInApi } from './signed-in';
-import { startMailStack, type MailStack } from './mail-stack';
+// The invitees' mails are sent by the real worker, the way an operator runs it beside the api.
+import { calendarOf, startMailStack, type MailStack } from './mail-stack';
 
 const DAY = 86_400_000;
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
-/** The calendar entry of a mail, parsed by ical.js: its METHOD and its VEVENT. */
-function calendarOf(mail: ParsedMail): { method: string; event: ICAL.Component; raw: string } {
-  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
-  if (!part) throw new Error(`no text/calendar part in "${mail.subject}"`);
-  const raw = part.content.toString('utf8');
-  const calendar = new ICAL.Component(ICAL.parse(raw));
-  return { method: String(calendar.getFirstPropertyValue('method')), event: calendar.getFirstSubcomponent('vevent')!, raw };
-}
 const to = (mail: ParsedMail) => JSON.stringify(mail.to);
 
 describe('deleting a teacher with cancelMeetings: the pupils are told, the calendar entry goes, nothing of the teacher stays (mails, audit log, room access lists, server checks)', () => {
