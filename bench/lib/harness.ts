@@ -25,10 +25,13 @@ export const RESULTS_DIR = join(ROOT, 'bench/results');
 const SERVER_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/moderato';
 export const REDIS_URL = process.env.BENCH_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** Fixed, obviously-fake production secrets: the benchmarks need NODE_ENV=production. */
+/**
+ * Fixed production secrets for the benchmarks (they need NODE_ENV=production). Not the development
+ * defaults: production refuses those (libs/config/src/production-secrets.ts).
+ */
 export const BENCH_SECRETS = {
   COOKIE_SECRET: 'bench-cookie-secret-not-for-production-0123456789abcdef',
-  SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  SECRETS_KEY: Buffer.from('moderato-bench-secrets-key-32byt').toString('base64'),
 };
 
 export function databaseUrl(database: string): string {
