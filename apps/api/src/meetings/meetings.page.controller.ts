@@ -29,6 +29,7 @@ import { AddGroupInvitationDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { MeetingPage } from './meeting-page';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
+import { timeZoneChoices } from './time-zone-choices';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
 const scheduleText =
@@ -57,9 +58,6 @@ function flashKey(
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: meeting.timezone }).format(meeting.startsAt);
   return { key: moved, params: { date } };
 }
-
-// Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
-const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 /** "My meetings", "New meeting" and the meeting page. The REST twin is MeetingsController. */
 @ApiExcludeController()
@@ -96,7 +94,7 @@ export class MeetingsPageController {
   async newForm(@Req() req: Request) {
     const policy = await this.policy.current();
     const form = {
-      timezone: req.auth!.user.timezone ?? this.config.defaultTimezone,
+      timezone: this.organizerZone(req),
       joinBefore: String(policy.joinWindowBeforeMinutes),
       repeat: 'none',
       count: '10',
@@ -109,7 +107,7 @@ export class MeetingsPageController {
   @RequireRoles('organizer')
   @UseInterceptors(FileInterceptor('csv', { limits: { fileSize: 1024 * 1024, files: 1 } }))
   async create(@Body() body: MeetingForm, @UploadedFile() file: { buffer: Buffer } | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res));
+    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res), res.locals.t as Translate);
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
     const servers = await this.meetings.usableServers(callerOf(req));
@@ -277,8 +275,18 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
+  /** The zone a new meeting starts in: the organizer's own, else the organisation's default. */
+  private organizerZone(req: Request): string {
+    return req.auth!.user.timezone ?? this.organisationZone();
+  }
+
+  /** The organisation's default zone (first in the picker). The one place to switch to a policy setting. */
+  private organisationZone(): string {
+    return this.config.defaultTimezone;
+  }
+
   private formPage(form: MeetingForm, errors: Record<string, string[]>) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
+    return { form: { ...form, weekdays }, errors, timeZones: timeZoneChoices(this.organisationZone(), this.clock.now()) };
   }
 }

@@ -1,0 +1,45 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+/** `weekdays=MO&weekdays=TH` arrives as an array, a single one as text: always a list. */
+const list = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
+
+/**
+ * GET /meetings/preview: the new-meeting form's schedule fields as the browser has them
+ * (all text). The dates themselves are read as the form reads them (timesOfForm).
+ */
+export class MeetingPreviewQueryDto {
+  @IsString({ message: 'date must be text' })
+  @MinLength(1, { message: 'date must not be empty' })
+  @MaxLength(40, { message: 'date must be at most 40 characters' })
+  date: string;
+
+  @IsString({ message: 'startTime must be text' })
+  @MinLength(1, { message: 'startTime must not be empty' })
+  @MaxLength(40, { message: 'startTime must be at most 40 characters' })
+  startTime: string;
+
+  @IsOptional()
+  @IsString({ message: 'endTime must be text' })
+  @MaxLength(40, { message: 'endTime must be at most 40 characters' })
+  endTime?: string;
+
+  @IsString({ message: 'timezone must be text' })
+  @MinLength(1, { message: 'timezone must not be empty' })
+  @MaxLength(100, { message: 'timezone must be at most 100 characters' })
+  timezone: string;
+
+  @IsOptional()
+  @IsIn(['none', 'daily', 'weekly', 'monthly'], { message: 'repeat must be none, daily, weekly or monthly' })
+  repeat?: string;
+
+  @IsOptional()
+  @Transform(list)
+  @IsIn(WEEKDAYS, { each: true, message: 'weekdays must be one of MO, TU, WE, TH, FR, SA, SU' })
+  weekdays?: string[];
+
+  @IsOptional()
+  @Matches(/^\d{1,4}$/, { message: 'count must be an integer number' })
+  count?: string;
+}
