@@ -37,6 +37,15 @@ const scheduleText =
   (code, params) =>
     (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
 
+/**
+ * The DTO's refusals beside the form's own: a field the form already explained (an unknown zone,
+ * a date that is not one) keeps only the form's more specific message.
+ */
+function addDtoErrors(errors: Record<string, string[]>, dtoErrors: Record<string, string[]>) {
+  const explained = new Set(Object.keys(errors));
+  for (const [field, messages] of Object.entries(dtoErrors)) if (!explained.has(formFieldOf(field))) (errors[formFieldOf(field)] ??= []).push(...messages);
+}
+
 /** A series' rule in words in the page's language ("Every Monday and Thursday, 12 times"), never FREQ=…. */
 const seriesTextOf = (req: Request, meeting: { rrule: string | null; timezone: string; startsAt: Date }) =>
   meeting.rrule ? describeRecurrence(meeting.rrule, (req.res?.locals.locale ?? 'en') as Locale, meeting.timezone, meeting.startsAt) : undefined;
@@ -109,7 +118,7 @@ export class MeetingsPageController {
   async create(@Body() body: MeetingForm, @UploadedFile() file: { buffer: Buffer } | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res), res.locals.t as Translate);
     const validated = await validateForm(CreateMeetingDto, dto);
-    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (!validated.ok) addDtoErrors(errors, validated.errors);
     const servers = await this.meetings.usableServers(callerOf(req));
     if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
     try {
@@ -197,7 +206,7 @@ export class MeetingsPageController {
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
-    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (!validated.ok) addDtoErrors(errors, validated.errors);
     if (Object.keys(errors).length || !validated.ok) return again(400, errors);
     try {
       const saved = await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
