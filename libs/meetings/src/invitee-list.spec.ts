@@ -16,9 +16,9 @@ describe('parseInviteeList (pasted)', () => {
     const { invitees, problems } = parseInviteeList('sam@school.test\nnot-an-address\nSam@school.test; ok@school.test\nBroken <x@>');
     expect(invitees.map((i) => i.email)).toEqual(['sam@school.test', 'ok@school.test']);
     expect(problems).toEqual([
-      { line: 2, text: 'not-an-address', message: 'not a valid email address' },
-      { line: 3, text: 'Sam@school.test', message: 'sam@school.test is listed twice' },
-      { line: 4, text: 'Broken <x@>', message: 'not a valid email address' },
+      { line: 2, text: 'not-an-address', code: 'email', message: 'not a valid email address' },
+      { line: 3, text: 'Sam@school.test', code: 'twice', email: 'sam@school.test', message: 'sam@school.test is listed twice' },
+      { line: 4, text: 'Broken <x@>', code: 'email', message: 'not a valid email address' },
     ]);
   });
 

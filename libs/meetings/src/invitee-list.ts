@@ -10,7 +10,11 @@ export interface InviteeListProblem {
   /** 1-based line (or entry) number, as the person sees it. */
   line: number;
   text: string;
+  /** English, for the API; pages say it in their language by `code` (and `email`). */
   message: string;
+  code: 'email' | 'twice' | 'role';
+  /** The address listed twice. */
+  email?: string;
 }
 
 export interface InviteeListResult {
@@ -47,9 +51,9 @@ export function parseInviteeList(text: string, role: 'participant' | 'moderator'
     const email = (match ? match[2] : entry.text).trim().toLowerCase();
     const name = match?.[1]?.trim() || undefined;
     if (!isEmail(email)) {
-      problems.push({ ...entry, message: 'not a valid email address' });
+      problems.push({ ...entry, code: 'email', message: 'not a valid email address' });
     } else if (seen.has(email)) {
-      problems.push({ ...entry, message: `${email} is listed twice` });
+      problems.push({ ...entry, code: 'twice', email, message: `${email} is listed twice` });
     } else {
       seen.add(email);
       invitees.push({ email, name, role });
@@ -85,13 +89,14 @@ function csvFields(line: string): string[] {
  * A CSV upload with the header `email,name,role` (any order; name and role optional). A wrong
  * header refuses the whole file; bad rows are reported by line and the good ones kept.
  */
-export function parseInviteeCsv(text: string): InviteeListResult & { headerError?: string } {
+export function parseInviteeCsv(text: string): InviteeListResult & { headerError?: string; headerFound?: string } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = csvFields(lines[0] ?? '').map((field) => field.toLowerCase());
   const column = (name: string) => header.indexOf(name);
   const unknown = header.filter((field) => !['email', 'name', 'role'].includes(field));
   if (column('email') < 0 || unknown.length) {
-    return { invitees: [], problems: [], headerError: `the first line must be the header email,name,role (found: ${lines[0]?.slice(0, 80) ?? ''})` };
+    const found = lines[0]?.slice(0, 80) ?? '';
+    return { invitees: [], problems: [], headerError: `the first line must be the header email,name,role (found: ${found})`, headerFound: found };
   }
   const invitees: ParsedInvitee[] = [];
   const problems: InviteeListProblem[] = [];
@@ -104,9 +109,9 @@ export function parseInviteeCsv(text: string): InviteeListResult & { headerError
     const name = column('name') >= 0 ? fields[column('name')] || undefined : undefined;
     const roleText = column('role') >= 0 ? (fields[column('role')] || 'participant').toLowerCase() : 'participant';
     const role = roleText === 'co-moderator' ? 'moderator' : roleText;
-    if (!isEmail(email)) problems.push({ ...entry, message: 'not a valid email address' });
-    else if (role !== 'participant' && role !== 'moderator') problems.push({ ...entry, message: 'role must be participant or moderator' });
-    else if (seen.has(email)) problems.push({ ...entry, message: `${email} is listed twice` });
+    if (!isEmail(email)) problems.push({ ...entry, code: 'email', message: 'not a valid email address' });
+    else if (role !== 'participant' && role !== 'moderator') problems.push({ ...entry, code: 'role', message: 'role must be participant or moderator' });
+    else if (seen.has(email)) problems.push({ ...entry, code: 'twice', email, message: `${email} is listed twice` });
     else {
       seen.add(email);
       invitees.push({ email, name, role });

@@ -1,4 +1,5 @@
 import { isCalendarDate, isTimeZone, zonedToUtc, isoWithOffset } from '@moderato/core';
+import { translator, type Translate } from '@moderato/i18n';
 import {
   parseInviteeCsv,
   parseInviteeList,
@@ -8,6 +9,7 @@ import {
   type ScheduleProblem,
   type ScheduleProblemCode,
 } from '@moderato/meetings';
+import { zoneOfInput } from './time-zone-choices';
 
 /** What the "New meeting" form posts (all strings, as browsers send them). */
 export interface MeetingForm {
@@ -80,62 +82,84 @@ function textFieldsOf(posted: MeetingForm, add: (field: string, message: string)
 }
 
 /**
- * Turns the form into the API's CreateMeetingDto shape (so the same validation applies), plus
- * the per-line problems of the pasted lists and the CSV. Field errors use the form's names.
+ * The form's date, times and zone as ISO instants with the zone's offset (what the API takes).
+ * Problems are added beside their fields; without `endTime` (the preview) only the start is read.
  */
-export function meetingFormToDto(posted: MeetingForm, csv?: string, text: ScheduleText = englishScheduleText) {
+export function timesOfForm(
+  form: MeetingForm,
+  text: ScheduleText,
+  add: (field: string, message: string) => void,
+  options: { needEnd: boolean } = { needEnd: true },
+): { timezone: string; startsAt?: string; endsAt?: string } {
+  const timezone = zoneOfInput(form.timezone ?? '') || 'UTC';
+  if (!isTimeZone(timezone)) {
+    add('timezone', text('timezone.unknown'));
+    return { timezone };
+  }
+  // 2027-02-30 or 24:00 are refused, not rolled over into March or the next day.
+  const badDate = !!form.date && !isDay(form.date);
+  const badStart = !!form.startTime && !isTimeOfDay(form.startTime);
+  const badEnd = !!form.endTime && !isTimeOfDay(form.endTime);
+  if (badDate) add('date', text('date.notADate', { value: shown(form.date!) }));
+  if (badStart) add('startTime', text('time.notATime', { value: shown(form.startTime!) }));
+  if (badEnd) add('endTime', text('time.notATime', { value: shown(form.endTime!) }));
+  const start = form.date && form.startTime && !badDate && !badStart ? zonedToUtc(form.date, form.startTime, timezone) : undefined;
+  const end = form.date && form.endTime && !badDate && !badEnd ? zonedToUtc(form.date, form.endTime, timezone) : undefined;
+  if (!start && !badDate && !badStart) add('date', text('startsAt.format'));
+  if (!end && !badDate && !badEnd && (options.needEnd || form.endTime)) add('endTime', text('endsAt.format'));
+  if (start && end && end <= start) add('endTime', text('endsAt.beforeStart'));
+  return {
+    timezone,
+    startsAt: start && (end || !options.needEnd) ? isoWithOffset(start, timezone) : undefined,
+    endsAt: start && end ? isoWithOffset(end, timezone) : undefined,
+  };
+}
+
+/** The form's repetition as an RRULE (FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12), undefined for "does not repeat". */
+export function recurrenceOfForm(form: MeetingForm, add: (field: string, message: string) => void): string | undefined {
+  if (!form.repeat || form.repeat === 'none') return undefined;
+  const count = Number(form.count || 0);
+  if (!Number.isInteger(count) || count < 2 || count > 500) add('count', 'a series needs 2 to 500 occurrences');
+  const days = (Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : []).filter((day) => WEEKDAYS.includes(day));
+  const freq = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' }[form.repeat];
+  if (!freq) {
+    add('repeat', 'repeat must be none, daily, weekly or monthly');
+    return undefined;
+  }
+  return `FREQ=${freq}${freq === 'WEEKLY' && days.length ? `;BYDAY=${days.join(',')}` : ''};COUNT=${count}`;
+}
+
+/** The line of a pasted list or the CSV a problem is in, in the page's language. */
+const LIST_KEYS = { moderators: 'meetingForm.list.moderators', participants: 'meetingForm.list.participants', csv: 'meetingForm.list.csv' } as const;
+const PROBLEM_KEYS = { email: 'meetingForm.problem.email', twice: 'meetingForm.problem.twice', role: 'meetingForm.problem.role' } as const;
+
+/**
+ * Turns the form into the API's CreateMeetingDto shape (so the same validation applies), plus
+ * the per-line problems of the pasted lists and the CSV, in the page's language (`t`). Field
+ * errors use the form's names.
+ */
+export function meetingFormToDto(posted: MeetingForm, csv?: string, text: ScheduleText = englishScheduleText, t: Translate = translator('en')) {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] ??= []).push(message);
   const form = textFieldsOf(posted, add);
-  const timezone = form.timezone || 'UTC';
-  let startsAt: string | undefined;
-  let endsAt: string | undefined;
-  if (!isTimeZone(timezone)) add('timezone', text('timezone.unknown'));
-  else {
-    // 2027-02-30 or 24:00 are refused, not rolled over into March or the next day.
-    const badDate = !!form.date && !isDay(form.date);
-    const badStart = !!form.startTime && !isTimeOfDay(form.startTime);
-    const badEnd = !!form.endTime && !isTimeOfDay(form.endTime);
-    if (badDate) add('date', text('date.notADate', { value: shown(form.date!) }));
-    if (badStart) add('startTime', text('time.notATime', { value: shown(form.startTime!) }));
-    if (badEnd) add('endTime', text('time.notATime', { value: shown(form.endTime!) }));
-    const start = form.date && form.startTime && !badDate && !badStart ? zonedToUtc(form.date, form.startTime, timezone) : undefined;
-    const end = form.date && form.endTime && !badDate && !badEnd ? zonedToUtc(form.date, form.endTime, timezone) : undefined;
-    if (!start && !badDate && !badStart) add('date', text('startsAt.format'));
-    if (!end && !badDate && !badEnd) add('endTime', text('endsAt.format'));
-    if (start && end && end <= start) add('endTime', text('endsAt.beforeStart'));
-    if (start && end) {
-      startsAt = isoWithOffset(start, timezone);
-      endsAt = isoWithOffset(end, timezone);
-    }
-  }
-  let recurrence: string | undefined;
-  if (form.repeat && form.repeat !== 'none') {
-    const count = Number(form.count || 0);
-    if (!Number.isInteger(count) || count < 2 || count > 500) add('count', 'a series needs 2 to 500 occurrences');
-    const days = (Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : []).filter((day) => WEEKDAYS.includes(day));
-    const freq = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' }[form.repeat];
-    if (!freq) add('repeat', 'repeat must be none, daily, weekly or monthly');
-    else recurrence = `FREQ=${freq}${freq === 'WEEKLY' && days.length ? `;BYDAY=${days.join(',')}` : ''};COUNT=${count}`;
-  }
-  const problems: InviteeListProblem[] = [];
+  const { timezone, startsAt, endsAt } = timesOfForm(form, text, add);
+  const recurrence = recurrenceOfForm(form, add);
   const invitees: ParsedInvitee[] = [];
-  const take = (result: { invitees: ParsedInvitee[]; problems: InviteeListProblem[] }, source: string) => {
-    problems.push(...result.problems.map((problem) => ({ ...problem, text: `${source} ${problem.line}: ${problem.text}` })));
+  const problemText = (problem: InviteeListProblem) => t(PROBLEM_KEYS[problem.code], { email: problem.email ?? '' });
+  const take = (result: { invitees: ParsedInvitee[]; problems: InviteeListProblem[] }, source: keyof typeof LIST_KEYS) => {
+    for (const problem of result.problems) add('participants', t(LIST_KEYS[source], { line: problem.line, text: problem.text, message: problemText(problem) }));
     for (const invitee of result.invitees) {
-      if (invitees.some((existing) => existing.email === invitee.email))
-        problems.push({ line: 0, text: `${source}: ${invitee.email}`, message: `${invitee.email} is listed twice` });
+      if (invitees.some((existing) => existing.email === invitee.email)) add('participants', t('meetingForm.problem.twice', { email: invitee.email }));
       else invitees.push(invitee);
     }
   };
-  take(parseInviteeList(form.moderators ?? '', 'moderator'), 'Co-moderators, line');
-  take(parseInviteeList(form.participants ?? '', 'participant'), 'Participants, line');
+  take(parseInviteeList(form.moderators ?? '', 'moderator'), 'moderators');
+  take(parseInviteeList(form.participants ?? '', 'participant'), 'participants');
   if (csv !== undefined && csv.trim()) {
     const parsed = parseInviteeCsv(csv);
-    if (parsed.headerError) add('csv', `CSV: ${parsed.headerError}`);
-    else take(parsed, 'CSV, line');
+    if (parsed.headerError) add('csv', t('meetingForm.csv.header', { found: parsed.headerFound ?? '' }));
+    else take(parsed, 'csv');
   }
-  for (const problem of problems) add('participants', `${problem.text} — ${problem.message}`);
   const joinBefore = form.joinBefore === undefined || form.joinBefore === '' ? undefined : Number(form.joinBefore);
   return {
     errors,

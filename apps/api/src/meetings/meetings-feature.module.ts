@@ -8,6 +8,7 @@ import { InvitationsPageController } from './invitations.page.controller';
 import { JoinPageController } from './join.page.controller';
 import { MeetingChangesPageController } from './meeting-changes.page.controller';
 import { MeetingPage } from './meeting-page';
+import { MeetingPreviewController } from './meeting-preview.controller';
 import { DirectoryController, MeetingsController } from './meetings.controller';
 import { MeetingsPageController } from './meetings.page.controller';
 
@@ -20,6 +21,8 @@ import { MeetingsPageController } from './meetings.page.controller';
     // feature module before the others for the same reason.
     JoinPageController,
     MeetingsController,
+    // GET /meetings/preview before the meeting pages' /meetings/:id.
+    MeetingPreviewController,
     MeetingsPageController,
     MeetingChangesPageController,
     InvitationsPageController,

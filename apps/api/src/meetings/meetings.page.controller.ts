@@ -29,12 +29,22 @@ import { AddGroupInvitationDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { MeetingPage } from './meeting-page';
 import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
+import { timeZoneChoices } from './time-zone-choices';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
 const scheduleText =
   (res: Response): ScheduleText =>
   (code, params) =>
     (res.locals.t as Translate)(`schedule.${code}` as MessageKey, params);
+
+/**
+ * The DTO's refusals beside the form's own: a field the form already explained (an unknown zone,
+ * a date that is not one) keeps only the form's more specific message.
+ */
+function addDtoErrors(errors: Record<string, string[]>, dtoErrors: Record<string, string[]>) {
+  const explained = new Set(Object.keys(errors));
+  for (const [field, messages] of Object.entries(dtoErrors)) if (!explained.has(formFieldOf(field))) (errors[formFieldOf(field)] ??= []).push(...messages);
+}
 
 /** A series' rule in words in the page's language ("Every Monday and Thursday, 12 times"), never FREQ=…. */
 const seriesTextOf = (req: Request, meeting: { rrule: string | null; timezone: string; startsAt: Date }) =>
@@ -57,9 +67,6 @@ function flashKey(
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: meeting.timezone }).format(meeting.startsAt);
   return { key: moved, params: { date } };
 }
-
-// Intl lists canonical zones only, without UTC: add it, so the default zone (UTC) is selectable.
-const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 /** "My meetings", "New meeting" and the meeting page. The REST twin is MeetingsController. */
 @ApiExcludeController()
@@ -96,7 +103,7 @@ export class MeetingsPageController {
   async newForm(@Req() req: Request) {
     const policy = await this.policy.current();
     const form = {
-      timezone: req.auth!.user.timezone ?? this.config.defaultTimezone,
+      timezone: this.organizerZone(req),
       joinBefore: String(policy.joinWindowBeforeMinutes),
       repeat: 'none',
       count: '10',
@@ -109,9 +116,9 @@ export class MeetingsPageController {
   @RequireRoles('organizer')
   @UseInterceptors(FileInterceptor('csv', { limits: { fileSize: 1024 * 1024, files: 1 } }))
   async create(@Body() body: MeetingForm, @UploadedFile() file: { buffer: Buffer } | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res));
+    const { dto, errors } = meetingFormToDto(body, file?.buffer.toString('utf8'), scheduleText(res), res.locals.t as Translate);
     const validated = await validateForm(CreateMeetingDto, dto);
-    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (!validated.ok) addDtoErrors(errors, validated.errors);
     const servers = await this.meetings.usableServers(callerOf(req));
     if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
     try {
@@ -199,7 +206,7 @@ export class MeetingsPageController {
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
-    if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
+    if (!validated.ok) addDtoErrors(errors, validated.errors);
     if (Object.keys(errors).length || !validated.ok) return again(400, errors);
     try {
       const saved = await this.meetings.update(callerOf(req), id, { ...validated.value, recurrence: validated.value.recurrence ?? '' });
@@ -277,8 +284,18 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
+  /** The zone a new meeting starts in: the organizer's own, else the organisation's default. */
+  private organizerZone(req: Request): string {
+    return req.auth!.user.timezone ?? this.organisationZone();
+  }
+
+  /** The organisation's default zone (first in the picker). The one place to switch to a policy setting. */
+  private organisationZone(): string {
+    return this.config.defaultTimezone;
+  }
+
   private formPage(form: MeetingForm, errors: Record<string, string[]>) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
+    return { form: { ...form, weekdays }, errors, timeZones: timeZoneChoices(this.organisationZone(), this.clock.now()) };
   }
 }

@@ -2,10 +2,11 @@ import { admin } from './admin';
 import { common } from './common';
 import { jitsi } from './jitsi';
 import { mail } from './mail';
+import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
 import { rooms } from './rooms';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm };
 export { mail };
