@@ -1,4 +1,5 @@
 import { admin } from './admin';
+import { agenda } from './agenda';
 import { common } from './common';
 import { jitsi } from './jitsi';
 import { mail } from './mail';
@@ -6,6 +7,6 @@ import { meetings } from './meetings';
 import { rooms } from './rooms';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, agenda };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...agenda };
 export { mail };
