@@ -38,6 +38,7 @@ export class CalendarFeedPageController {
 
   /** Makes a new address (the old one stops working) and shows it, this once. */
   @Post('settings/calendar-feed/rotate')
+  @HttpCode(200)
   @Render('settings/calendar')
   async rotate(@Req() req: Request) {
     const secret = await this.feeds.rotate(req.auth!.user, req.ip ?? null);
