@@ -46,5 +46,5 @@ export const agenda: Translation<typeof en> = {
   'feed.rotated': 'Neue Abonnement-Adresse erstellt. Die alte funktioniert nicht mehr.',
   'feed.revoked': 'Kalender-Abonnement beendet.',
   'feed.notFound': 'Es gab kein Abonnement zum Beenden.',
-  'feed.calendarName': '{product}: {name}',
+  'feed.calendarName': '{product}: Termine von {name}',
 };

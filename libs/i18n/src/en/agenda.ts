@@ -42,5 +42,5 @@ export const agenda = {
   'feed.rotated': 'New subscription address made. The old one no longer works.',
   'feed.revoked': 'Calendar subscription stopped.',
   'feed.notFound': 'There was no subscription to stop.',
-  'feed.calendarName': '{product}: {name}',
+  'feed.calendarName': '{product}: meetings of {name}',
 };
