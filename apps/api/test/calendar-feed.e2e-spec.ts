@@ -57,6 +57,8 @@ describe('the calendar subscription (GET /calendar/<secret>.ics), read back by i
       .type('form')
       .send({ _csrf: await env.csrf(agent) })
       .expect(200);
+    // The page with the secret is kept by no cache.
+    expect(page.headers['cache-control']).toBe('no-store');
     const [, url, secret] = FEED_URL.exec(page.text) ?? [];
     if (!url) throw new Error(`no feed address on the page: ${page.text.slice(0, 500)}`);
     expect(page.text).toContain(`href="webcal://localhost:3000/calendar/${secret}.ics"`);
