@@ -96,12 +96,17 @@ describe('the calendar subscription (GET /calendar/<secret>.ics), read back by i
       endsAt: '2027-03-10T18:00:00-05:00',
       recurrence: 'FREQ=DAILY;INTERVAL=2;UNTIL=20270320',
     });
-    // Monthly on the start day, across both changes of summer time.
+    // Monthly on the start day, across both changes of summer time; the April date moved to the 27th, 16:00.
     meetings.monthly = await create('Staff meeting', {
       startsAt: '2027-02-26T15:00:00+01:00',
       endsAt: '2027-02-26T16:00:00+01:00',
       recurrence: 'FREQ=MONTHLY;COUNT=10',
     });
+    await teacher
+      .patch(`/api/v1/meetings/${meetings.monthly.id}/occurrences/${encodeURIComponent('2027-04-26T13:00:00.000Z')}`)
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({ startsAt: '2027-04-27T16:00:00+02:00', endsAt: '2027-04-27T17:00:00+02:00', version: meetings.monthly.version })
+      .expect(200);
     // Teacher 2's meeting that our student is not invited to.
     const other = await env.signIn('teacher2@school.test');
     await other
@@ -114,7 +119,7 @@ describe('the calendar subscription (GET /calendar/<secret>.ics), read back by i
     await stack?.close();
   });
 
-  it("has every meeting and invitation of its owner, with the dates Moderato lists (series, DST, a cancelled date) and the invitation mail's UID", async () => {
+  it("has every meeting and invitation of its owner, with the dates Moderato lists (series, DST in two zones, a cancelled and a moved date) and the invitation mail's UID", async () => {
     const feed = await rotate(student);
     // No session: a calendar server asks.
     const res = await request(env.api.server).get(feed.path).expect(200);
@@ -138,6 +143,11 @@ describe('the calendar subscription (GET /calendar/<secret>.ics), read back by i
       '2027-04-01T06:00:00.000Z',
       '2027-04-05T06:00:00.000Z',
       '2027-04-08T06:00:00.000Z',
+    ]);
+    expect(expanded(calendar, `${meetings.monthly.id}@moderato`).slice(1, 4)).toEqual([
+      '2027-03-26T14:00:00.000Z',
+      '2027-04-27T14:00:00.000Z',
+      '2027-05-26T13:00:00.000Z',
     ]);
     expect(expanded(calendar, `${meetings.daily.id}@moderato`).slice(1, 4)).toEqual([
       '2027-03-12T22:00:00.000Z',

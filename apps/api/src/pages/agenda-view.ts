@@ -16,14 +16,14 @@ export const addDays = (day: string, n: number): string => new Date(Date.parse(`
 /** The Monday of the week `day` is in. */
 export const mondayOf = (day: string): string => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
 
-/** Midnight at the start of `day` in `zone` (a zone whose day starts at 00:30 after a change: the first valid minute). */
+/**
+ * The first instant of `day` in `zone`: local midnight, or where midnight does not exist (summer
+ * time starting at 00:00, as in Santiago) the first minute after the change.
+ */
 export function startOfDay(day: string, zone: string): Date {
-  for (let minutes = 0; minutes < 180; minutes += 30) {
-    const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-    const instant = zonedToUtc(day, time, zone);
-    if (instant) return instant;
-  }
-  return new Date(`${day}T00:00:00Z`);
+  let instant = zonedToUtc(day, '00:00', zone) ?? new Date(`${day}T00:00:00Z`);
+  for (let step = 0; step < 16 && localDay(instant, zone) < day; step++) instant = new Date(instant.getTime() + 15 * 60_000);
+  return instant;
 }
 
 /**
