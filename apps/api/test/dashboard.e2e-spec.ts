@@ -168,8 +168,10 @@ describe('the dashboard ("Today and this week") and the week view', () => {
         .set('Accept', 'text/html')
         .set('Accept-Language', 'en')
         .expect(400);
-      expect(res.text).toContain('2026-12-07');
+      expect(res.text).toContain('Enter a date from 2000 to 2099, such as 2026-12-07');
     }
+    const german = await teacher.get('/week?start=2026-13-45').set('Accept', 'text/html').set('Accept-Language', 'de').expect(400);
+    expect(german.text).toContain('Geben Sie ein Datum von 2000 bis 2099 ein, zum Beispiel 2026-12-07');
   });
 
   it('keeps the signed-out page simple and the week view behind sign-in', async () => {

@@ -102,6 +102,7 @@ export const common: Translation<typeof en> = {
   'error.fields.tooLong': 'Verwenden Sie höchstens {max} Zeichen',
   'error.fields.tooShort': 'Verwenden Sie mindestens {min} Zeichen',
   'error.fields.dateTime': 'Geben Sie Datum und Uhrzeit ein',
+  'error.fields.date': 'Geben Sie ein Datum von {min} bis {max} ein, zum Beispiel {example}',
   'error.fields.timezone': 'Wählen Sie eine Zeitzone aus der Liste, etwa Europe/Berlin',
   'error.fields.server': 'Wählen Sie einen Server aus der Liste',
   'error.fields.email': 'Geben Sie eine E-Mail-Adresse an, etwa sam@school.test',

@@ -98,6 +98,7 @@ export const common = {
   'error.fields.tooLong': 'Use at most {max} characters',
   'error.fields.tooShort': 'Use at least {min} characters',
   'error.fields.dateTime': 'Enter a date and time',
+  'error.fields.date': 'Enter a date from {min} to {max}, such as {example}',
   'error.fields.timezone': 'Choose a time zone from the list, such as Europe/Berlin',
   'error.fields.server': 'Choose a server from the list',
   'error.fields.email': 'Enter an email address such as sam@school.test',
