@@ -65,7 +65,7 @@ export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // In this order: the rate limit counts signed-in people per session, so it needs the session.
     consumer.apply(WebContextMiddleware, SessionMiddleware).forRoutes('{*path}');
-    consumer.apply(RateLimitMiddleware).forRoutes('j/{*path}', 'auth/{*path}');
+    consumer.apply(RateLimitMiddleware).forRoutes('j/{*path}', 'auth/{*path}', 'calendar/{*path}');
     consumer.apply(CsrfMiddleware).forRoutes('{*path}');
   }
 }

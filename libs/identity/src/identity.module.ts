@@ -6,6 +6,9 @@ import { ApiToken } from './api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { ApiTokensStore } from './api-tokens.store';
 import { AuthGuard } from './auth.guard';
+import { CalendarFeed } from './calendar-feed.entity';
+import { CalendarFeedsService } from './calendar-feeds.service';
+import { CalendarFeedsStore } from './calendar-feeds.store';
 import { DirectoryService } from './directory.service';
 import { KeycloakDirectoryService } from './keycloak-directory.service';
 import { LdapConnection } from './ldap/ldap-connection';
@@ -24,7 +27,7 @@ import { UsersService } from './users.service';
 import { UsersStore } from './users.store';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant]), AuditModule, PolicyModule],
+  imports: [TypeOrmModule.forFeature([User, Session, ApiToken, RoleGrant, CalendarFeed]), AuditModule, PolicyModule],
   providers: [
     UsersStore,
     SessionsStore,
@@ -42,8 +45,11 @@ import { UsersStore } from './users.store';
     KeycloakDirectoryService,
     DirectoryService,
     PersonRecordsService,
+    CalendarFeedsStore,
+    CalendarFeedsService,
   ],
   exports: [
+    CalendarFeedsService,
     PersonRecordsService,
     UsersService,
     SessionsService,

@@ -47,3 +47,5 @@ export { escapeFilterValue } from './ldap/ldap-filter';
 export { KeycloakDirectoryService } from './keycloak-directory.service';
 export { PeopleModule, PeopleStore } from './people.store';
 export { PersonRecordsService, type IdentityExport } from './person-records.service';
+export { CalendarFeed } from './calendar-feed.entity';
+export { CalendarFeedsService, CALENDAR_FEED_SECRET } from './calendar-feeds.service';

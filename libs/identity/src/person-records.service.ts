@@ -3,6 +3,7 @@ import { isUUID } from 'class-validator';
 import { AppConfig } from '@moderato/config';
 import type { Tx } from '@moderato/database';
 import { ApiTokensStore } from './api-tokens.store';
+import { CalendarFeedsStore } from './calendar-feeds.store';
 import { LastAdmin, SelfDeletion, UserNotFound } from './identity.errors';
 import { effectiveRoles } from './role-mapping';
 import { SessionsStore } from './sessions.store';
@@ -44,6 +45,8 @@ export interface IdentityExport {
     lastUsedIp: string | null;
     revokedAt: Date | null;
   }[];
+  /** The calendar subscription, if any: when its address was made (never the secret or its hash). */
+  calendarFeed: { createdAt: Date } | null;
 }
 
 /**
@@ -57,6 +60,7 @@ export class PersonRecordsService {
     private readonly sessions: SessionsStore,
     private readonly tokens: ApiTokensStore,
     private readonly config: AppConfig,
+    private readonly feeds: CalendarFeedsStore,
   ) {}
 
   /**
@@ -97,6 +101,7 @@ export class PersonRecordsService {
   async exportOf(user: User): Promise<IdentityExport> {
     const sessions = await this.sessions.allOf(user.id);
     const tokens = await this.tokens.listOf(user.id);
+    const feed = await this.feeds.of(user.id);
     return {
       account: Object.fromEntries(ACCOUNT_FIELDS.map((field) => [field, user[field]])) as IdentityExport['account'],
       roles: effectiveRoles(user.idpRoles, user.roleOverrides ?? {}, this.config.roles),
@@ -120,6 +125,7 @@ export class PersonRecordsService {
         lastUsedIp: t.lastUsedIp,
         revokedAt: t.revokedAt,
       })),
+      calendarFeed: feed ? { createdAt: feed.createdAt } : null,
     };
   }
 }

@@ -10,6 +10,7 @@ describe('redactUrl', () => {
     ['/x?a=1&token=t&b=2', '/x?a=1&token=[REDACTED]&b=2'],
     ['/j/Zm9vYmFyYmF6cXV4', '/j/[REDACTED]'],
     ['/j/Zm9vYmFy?lang=de', '/j/[REDACTED]?lang=de'],
+    ['/calendar/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde.ics', '/calendar/[REDACTED]'],
     ['/meetings?page=2', '/meetings?page=2'],
     ['/auth/login?returnTo=%2Fj%2FSecretCode123', '/auth/login?returnTo=%2Fj%2F[REDACTED]'],
     [

@@ -2,14 +2,15 @@
 const SECRET_QUERY = /([?&](?:jwt|code|state|token|access_token|id_token|id_token_hint|session_state|_csrf)=)[^&#]*/gi;
 
 /**
- * A URL as it may appear in a log: secret query values and personal link codes
- * (`/j/<code>`) replaced by `[REDACTED]`.
+ * A URL as it may appear in a log: secret query values, personal link codes (`/j/<code>`) and
+ * calendar feed secrets (`/calendar/<secret>.ics`) replaced by `[REDACTED]`.
  */
 export function redactUrl(url: string): string {
   return url
     .replace(SECRET_QUERY, '$1[REDACTED]')
     .replace(/([?&]returnTo=(?:%2F|\/)j(?:%2F|\/))[^&#]*/gi, '$1[REDACTED]')
-    .replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]');
+    .replace(/^((?:https?:\/\/[^/]+)?\/j\/)[^/?#]+/, '$1[REDACTED]')
+    .replace(/^((?:https?:\/\/[^/]+)?\/calendar\/)[^/?#]+/, '$1[REDACTED]');
 }
 
 /** Object paths whose values are URLs: logged, but through `redactUrl` (an error's `path`). */

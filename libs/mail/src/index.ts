@@ -1,5 +1,6 @@
 // Mail delivery: templates, iCalendar, SMTP transport, outbox relay and processor.
 export { buildIcs, icsUid, type IcsMeeting, type IcsOptions } from './ics';
+export { buildFeed, type FeedEntry, type FeedOptions } from './feed';
 export { escapeHtml, formatWhen, renderMail, type RenderMailInput, type RenderedMail } from './templates';
 export { MailTransport, describeMailError, isPermanentMailError, smtpOptionsFromUrl } from './mail-transport';
 export {

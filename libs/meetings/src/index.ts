@@ -34,6 +34,7 @@ export { InvitationsService, MAX_GROUP_INVITEES } from './invitations.service';
 export { RemindersService } from './reminders.service';
 export { MeetingsAdminService } from './administration.service';
 export { JoinWindows, type JoinState } from './join-windows';
+export { AgendaService, type AgendaEntry, type AgendaItem, type AgendaRole } from './agenda.service';
 export {
   MAX_OCCURRENCES,
   SCHEDULE_MESSAGES,

@@ -4,6 +4,8 @@ import { PeopleModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { MeetingsAdminService } from './administration.service';
+import { AgendaService } from './agenda.service';
+import { AgendaStore } from './agenda.store';
 import { InvitationsService } from './invitations.service';
 import { InvitationsStore } from './invitations.store';
 import { JoinService } from './join.service';
@@ -30,8 +32,20 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     SchedulingService,
     MeetingsAdminService,
     JoinService,
+    AgendaStore,
+    AgendaService,
     ...OUTBOX_PROVIDERS,
   ],
-  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, ...OUTBOX_EXPORTS],
+  exports: [
+    AgendaService,
+    LinkCodes,
+    JoinWindows,
+    RemindersService,
+    InvitationsService,
+    SchedulingService,
+    MeetingsAdminService,
+    JoinService,
+    ...OUTBOX_EXPORTS,
+  ],
 })
 export class MeetingsModule {}

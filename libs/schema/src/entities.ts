@@ -1,5 +1,5 @@
 import { AuditEvent } from '@moderato/audit';
-import { ApiToken, RoleGrant, Session, User } from '@moderato/identity';
+import { ApiToken, CalendarFeed, RoleGrant, Session, User } from '@moderato/identity';
 import { JitsiServer, JitsiServerCheck, JitsiSigningKey } from '@moderato/jitsi';
 import { Invitation, Meeting, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
@@ -21,4 +21,5 @@ export const ENTITIES = [
   JitsiServerCheck,
   PermanentRoom,
   MeetingFormSubmission,
+  CalendarFeed,
 ];

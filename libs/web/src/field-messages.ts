@@ -18,6 +18,7 @@ const CONSTRAINTS: [RegExp, (match: RegExpExecArray) => Reading][] = [
   [/^must (?:be at least|have at least|be longer than or equal to) (\d+) characters\b/, (m) => ({ constraint: 'tooShort', params: { min: Number(m[1]) } })],
   [/^must be an ISO 8601 date-time with offset\b/, () => ({ constraint: 'dateTime' })],
   [/^must be an IANA time zone\b/, () => ({ constraint: 'timezone' })],
+  [/^must be a date from (\d+) to (\d+), such as (\S+)$/, (m) => ({ constraint: 'date', params: { min: Number(m[1]), max: Number(m[2]), example: m[3] } })],
   [/^must be (?:the id of a Jitsi server|one of the registered servers|a server id)$/, () => ({ constraint: 'server' })],
   [/^must be an email(?: address)?$/, () => ({ constraint: 'email' })],
   [/^must be a whole number of (minutes|hours|days)\b/, (m) => ({ constraint: `whole.${m[1]}` })],

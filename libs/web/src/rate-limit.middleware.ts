@@ -44,7 +44,8 @@ export function refuseUnlessOwnLink(res: Response, own: boolean): void {
 }
 
 /**
- * Fixed-window limits in Redis (shared by every api replica) on /j/* and /auth/*, built so that
+ * Fixed-window limits in Redis (shared by every api replica) on /j/*, /auth/* and the calendar
+ * feeds (/calendar/*: per feed, and failed guesses per address), built so that
  * a class behind one NAT address is never locked out while guessing stays expensive:
  *
  * - **Failed guesses per address** (unknown link codes, wrong passwords): at most the limit per
@@ -84,7 +85,7 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
     if (!limit) return next();
     // originalUrl: inside a mounted middleware req.path is relative to the mount point.
     const path = req.originalUrl.split('?')[0];
-    const area = path.startsWith('/j/') ? 'join' : 'auth';
+    const area = path.startsWith('/j/') ? 'join' : path.startsWith('/calendar/') ? 'calendar' : 'auth';
     // eslint-disable-next-line no-restricted-syntax -- the Redis windows of every replica (see retryAfterSeconds)
     const window = Math.floor(Date.now() / 1000 / WINDOW_SECONDS);
     const key = (name: string) => `rl:${this.namespace}:${area}:${name}:${window}`;
@@ -99,6 +100,12 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
       if (code) counted.push(key(`code:${digest(code)}`));
       if (session) counted.push(key(`session:${session}`));
       failureMode = session ? 'after' : 'pending';
+    } else if (area === 'calendar') {
+      // Calendar servers (Google's, Microsoft's) read many people's feeds from few addresses:
+      // each feed is limited on its own, and an address only for its failed guesses.
+      const secret = /^\/calendar\/([^/]+)/.exec(path)?.[1];
+      if (secret) counted.push(key(`feed:${digest(secret)}`));
+      failureMode = 'pending';
     } else {
       const browser: unknown = req.cookies?.[COOKIES.csrf];
       const principal = session

@@ -6,6 +6,7 @@ import { PolicyModule } from '@moderato/policy';
 import { GroupInvitations } from './group-invitations';
 import { InvitationsPageController } from './invitations.page.controller';
 import { JoinPageController } from './join.page.controller';
+import { MailStatusPageController } from './mail-status.page.controller';
 import { MeetingChangesPageController } from './meeting-changes.page.controller';
 import { MeetingPage } from './meeting-page';
 import { MeetingPreviewController } from './meeting-preview.controller';
@@ -26,6 +27,7 @@ import { MeetingsPageController } from './meetings.page.controller';
     MeetingsPageController,
     MeetingChangesPageController,
     InvitationsPageController,
+    MailStatusPageController,
     DirectoryController,
   ],
   providers: [GroupInvitations, MeetingPage],

@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
+import { MeetingsModule } from '@moderato/meetings';
 import { RoomsModule } from '@moderato/rooms';
+import { CalendarFeedPageController } from './calendar-feed.page.controller';
 import { HomePageController } from './home.page.controller';
 import { PreferencesPageController } from './preferences.page.controller';
+import { WeekPageController } from './week.page.controller';
 
-/** The dashboard and the language preference. */
+/** The dashboard, the week view, the calendar subscription and the language preference. */
 @Module({
-  imports: [JitsiModule, RoomsModule],
-  controllers: [HomePageController, PreferencesPageController],
+  imports: [IdentityModule, JitsiModule, MeetingsModule, RoomsModule],
+  controllers: [HomePageController, WeekPageController, CalendarFeedPageController, PreferencesPageController],
 })
 export class PagesFeatureModule {}

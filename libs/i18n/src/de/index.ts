@@ -1,4 +1,5 @@
 import { admin } from './admin';
+import { agenda } from './agenda';
 import { common } from './common';
 import { jitsi } from './jitsi';
 import { mail } from './mail';
@@ -7,6 +8,6 @@ import { meetings } from './meetings';
 import { rooms } from './rooms';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda };
 export { mail };

@@ -1,4 +1,5 @@
 import { admin } from './admin';
+import { agenda } from './agenda';
 import { common } from './common';
 import { jitsi } from './jitsi';
 import { mail } from './mail';
@@ -11,6 +12,6 @@ import { rooms } from './rooms';
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda };
 export { mail };

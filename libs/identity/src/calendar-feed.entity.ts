@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { User } from './user.entity';
+
+/**
+ * A person's calendar subscription (`GET /calendar/<secret>.ics`): at most one per person. The
+ * secret is shown once, when it is made; only its SHA-256 is stored. Revoking deletes the row.
+ */
+@Entity({ name: 'calendar_feeds' })
+export class CalendarFeed {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid', primaryKeyConstraintName: 'pk_calendar_feeds' })
+  userId: string;
+
+  @OneToOne(() => User, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_calendar_feeds_user' })
+  user?: User;
+
+  /** Hex SHA-256 of the secret in the feed's address. */
+  @Index('uq_calendar_feeds_secret_hash', { unique: true })
+  @Column({ name: 'secret_hash', type: 'char', length: 64 })
+  secretHash: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
