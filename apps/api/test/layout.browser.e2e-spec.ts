@@ -122,11 +122,11 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
         const res = await page.goto(`${baseUrl}${p.path}`);
         expect(res?.status()).toBe(200);
         expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-        const measured = await page.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          innerWidth: window.innerWidth,
-          headerHeight: Math.round(document.querySelector('.site-header')!.getBoundingClientRect().height),
-        }));
+        // A string, not a function: the test's TypeScript has no DOM types.
+        const measured = await page.evaluate<{ scrollWidth: number; innerWidth: number; headerHeight: number }>(
+          `({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+              headerHeight: Math.round(document.querySelector('.site-header').getBoundingClientRect().height) })`,
+        );
         const sizeName = `${size.width}x${size.height}`;
         await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}.png`) });
         const navOk = await navReachable(page, p.nav, size.width);
