@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { User } from '@moderato/identity';
 import { LinkCodes, SchedulingService } from '@moderato/meetings';
+import { RoomsService } from '@moderato/rooms';
 import { launchChromium } from '@moderato/testing';
 import { registerJitsiServer, startListeningApi } from './signed-in';
 
@@ -54,7 +55,13 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
   beforeAll(async () => {
     stack = await startListeningApi();
     baseUrl = stack.baseUrl;
-    await registerJitsiServer(stack.api);
+    const server = await registerJitsiServer(stack.api);
+    await stack.api.app
+      .get(RoomsService)
+      .create(
+        { name: 'Staff room', serverId: server.id, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] },
+        { id: null, label: 'test' },
+      );
     browser = await launchChromium();
     mkdirSync(DIR, { recursive: true });
     for (const who of ['teacher', 'student', 'admin'] as const) await signIn(who);
@@ -129,6 +136,7 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
         );
         const sizeName = `${size.width}x${size.height}`;
         await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}.png`) });
+        if (size.width < 600) await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-full.png`), fullPage: true });
         const navOk = await navReachable(page, p.nav, size.width);
         if (size.width < 600 && navOk) await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-menu.png`) });
         figures.push({ locale, page: p.name, size: sizeName, ...measured, navReachable: navOk });
@@ -148,4 +156,35 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
   it('German: the same with the longer German labels', async () => {
     await walk('de');
   }, 120_000);
+
+  it('Copy buttons: the new API token is copied with a visible Copied state; without JavaScript a room address is plain text and no button shows', async () => {
+    await contexts.teacher.addCookies([{ name: 'moderato_lang', value: 'en', url: baseUrl }]);
+    await contexts.teacher.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    const page = tabs.teacher;
+    await page.setViewportSize(SIZES[0]);
+    await page.goto(`${baseUrl}/account/tokens`);
+    await page.getByLabel('Name', { exact: true }).fill('Phone');
+    await page.locator('input[name="scopes"]').first().check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.locator('#new-token').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(20);
+    const copy = page.getByRole('button', { name: 'Copy' });
+    await copy.click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(token);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(DIR, 'en-token-copied-390x844.png') });
+
+    const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: SIZES[0] });
+    await noScript.addCookies(await contexts.teacher.cookies());
+    const plain = await noScript.newPage();
+    await plain.goto(`${baseUrl}/rooms`);
+    await plain.locator('nav.main-nav').getByRole('link', { name: 'Rooms' }).waitFor({ state: 'hidden' });
+    await plain.locator('.nav-menu > summary').click();
+    await plain.locator('nav.main-nav').getByRole('link', { name: 'Rooms' }).waitFor();
+    await plain.getByText(`${baseUrl}/r/staff-room`).waitFor();
+    expect(await plain.locator('button[data-copy]').count()).toBe(1);
+    expect(await plain.locator('button[data-copy]').isVisible()).toBe(false);
+    await noScript.close();
+  });
 });
