@@ -139,6 +139,16 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
         if (size.width < 600) await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-full.png`), fullPage: true });
         const navOk = await navReachable(page, p.nav, size.width);
         if (size.width < 600 && navOk) await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-menu.png`) });
+        if (p.who === 'admin') {
+          // The admin links sit in one Administration menu (at 390 inside the open Menu).
+          const nav = page.locator('nav.main-nav');
+          await nav.locator('.nav-sub > summary').click();
+          await nav.getByRole('link', { name: /^(Audit log|Audit-Protokoll)$/ }).waitFor();
+          const boxes = await nav.locator('.nav-sub a').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().right));
+          expect(boxes).toHaveLength(8);
+          expect(Math.max(...boxes)).toBeLessThanOrEqual(size.width);
+          await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-admin-menu.png`) });
+        }
         figures.push({ locale, page: p.name, size: sizeName, ...measured, navReachable: navOk });
       }
     }
