@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@moderato/audit';
@@ -43,6 +44,15 @@ describe('pages: audit log details, Rooms in the navigation, the API documentati
       expect(page).toContain('<dt>roles</dt><dd>participant, organizer</dd>');
       expect(page).toContain('<dt>replaced</dt><dd>false</dd>');
       expect(page).not.toContain('{&quot;reason&quot;');
+    });
+
+    it('links a subject only while it exists: a deleted person is plain text', async () => {
+      const gone = randomUUID();
+      await env.api.app.get(AuditService).record({ action: 'test.gone', subject: { type: 'user', id: gone }, metadata: {} });
+      const page = (await admin.get('/admin/audit?action=test.gone').set('Accept-Language', 'de').expect(200)).text;
+      expect(page).toContain(`<span class="muted">${gone}</span>`);
+      expect(page).not.toContain(`href="/admin/users/${gone}"`);
+      expect(page).toContain('<span class="muted">keine</span>'); // no details
     });
 
     it('a from-date after the to-date is a field message in the page language, not an empty result', async () => {

@@ -29,6 +29,7 @@ export class AuditPageController {
     const shown = Object.fromEntries(['actor', 'action', 'from', 'to', 'subjectType', 'subjectId'].map((key) => [key, String(rawQuery[key] ?? '')]));
     res.status(query.ok ? 200 : 400).render('admin/audit', {
       events: query.ok ? events : [],
+      linkable: query.ok ? [...(await this.audit.existingSubjects(events))] : [],
       filters: shown,
       errors: query.ok ? {} : 'localized' in query ? query.errors : localizeFormErrors(query.errors, res.locals.t),
       actions: await this.audit.actions(),
