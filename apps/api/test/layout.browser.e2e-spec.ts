@@ -67,6 +67,14 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
     for (const who of ['teacher', 'student', 'admin'] as const) await signIn(who);
 
     const app = stack.api.app;
+    // The widest header: an admin who also organizes (every link, the Administration menu, German).
+    const adminUser = await app.get(DataSource).getRepository(User).findOneByOrFail({ email: 'admin@school.test' });
+    const csrf = (await tabs.admin.locator('meta[name="csrf-token"]').getAttribute('content'))!;
+    const granted = await tabs.admin.request.patch(`${baseUrl}/api/v1/admin/users/${adminUser.id}`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { organizer: 'grant' },
+    });
+    expect(granted.status()).toBe(200);
     const teacher = await app.get(DataSource).getRepository(User).findOneByOrFail({ email: 'teacher@school.test' });
     const start = new Date(Date.now() + 10 * 86_400_000);
     start.setUTCHours(8, 0, 0, 0);
