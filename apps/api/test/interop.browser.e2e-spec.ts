@@ -116,7 +116,9 @@ describe('"Test this server" in a real browser (Chromium)', () => {
 
     await page.screenshot({ path: join(dir, 'interop-check-recorded.png'), fullPage: true });
 
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Jitsi servers' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByText('Administration', { exact: true }).click();
+    await nav.getByRole('link', { name: 'Jitsi servers' }).click();
     await page.waitForURL(`${baseUrl}/admin/servers`);
     expect((await row.locator('[data-check-status]').textContent())?.trim()).toMatch(
       /^Verified on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M by admin@school\.test$/,

@@ -75,6 +75,11 @@ export class AuditService {
     return this.store.search(filter, page);
   }
 
+  /** Which of these events' subjects (users, meetings, servers, rooms) still exist, as "type:id": those get a link. */
+  existingSubjects(events: Pick<AuditEvent, 'subjectType' | 'subjectId'>[]): Promise<Set<string>> {
+    return this.store.existingSubjects(events);
+  }
+
   /** Every matching event, newest first, in batches (for the CSV export); stops after `limit`. */
   async *stream(filter: AuditFilter, limit = 100_000, batch = 1000): AsyncGenerator<AuditEvent[]> {
     let after: { createdAt: Date; id: string } | null = null;

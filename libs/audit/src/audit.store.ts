@@ -41,6 +41,14 @@ export function auditInsertValues(event: AuditFields): unknown[] {
   return [event.action, event.actorId, event.actorLabel, event.subjectType, event.subjectId, JSON.stringify(event.metadata), event.ip, event.createdAt];
 }
 
+/** Subject types with a page of their own, and their tables (for AuditStore.existingSubjects). */
+const SUBJECT_TABLES: Readonly<Record<string, string>> = {
+  user: 'users',
+  meeting: 'meetings',
+  jitsi_server: 'jitsi_servers',
+  permanent_room: 'permanent_rooms',
+};
+
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The audit log's table (`audit_events`): append-only (inserts and reads), but for retention and pseudonymisation. */
@@ -66,6 +74,26 @@ export class AuditStore {
       .take(page.pageSize)
       .getManyAndCount();
     return { events, total };
+  }
+
+  /** Which of these events' subjects still exist, as "type:id" (one query; types without a table never do). */
+  async existingSubjects(events: Pick<AuditEvent, 'subjectType' | 'subjectId'>[]): Promise<Set<string>> {
+    const idsByType = new Map<string, string[]>();
+    for (const { subjectType: type, subjectId: id } of events) {
+      if (!type || !id || !Object.hasOwn(SUBJECT_TABLES, type) || !isUUID(id)) continue;
+      idsByType.set(type, [...(idsByType.get(type) ?? []), id]);
+    }
+    if (!idsByType.size) return new Set();
+    const types = [...idsByType.keys()];
+    // Table names come from SUBJECT_TABLES only; the ids are parameters.
+    const sql = types
+      .map((type, i) => `SELECT '${type}' AS type, id::text AS id FROM "${SUBJECT_TABLES[type]}" WHERE id = ANY($${i + 1}::uuid[])`)
+      .join(' UNION ALL ');
+    const rows: { type: string; id: string }[] = await this.dataSource.query(
+      sql,
+      types.map((type) => idsByType.get(type)),
+    );
+    return new Set(rows.map((row) => `${row.type}:${row.id}`));
   }
 
   /** Up to `take` matching events older than `after` (keyset paging), newest first. */

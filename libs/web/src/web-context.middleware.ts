@@ -5,6 +5,7 @@ import { dateTimeFormat } from '@moderato/core';
 import { isLocale, negotiateLocale, translator } from '@moderato/i18n';
 import { PolicyService } from '@moderato/policy';
 import { COOKIES } from './cookies';
+import { displayIp } from './display-ip';
 import { takeFlash } from './flash';
 
 /** What every page template can use (Express merges res.locals into the render data). */
@@ -20,6 +21,8 @@ export interface PageLocals {
   flash?: ReturnType<typeof takeFlash>;
   /** Date and time in the viewer's language and time zone. */
   formatDateTime: (date: Date) => string;
+  /** A client address as people read it (no `::ffff:` before an IPv4 address). */
+  formatIp: (ip: string | null | undefined) => string;
   /** Set by the identity layer once someone is signed in. */
   user?: { displayName: string; email: string; roles: string[]; timezone?: string | null };
 }
@@ -57,6 +60,7 @@ export class WebContextMiddleware implements NestMiddleware {
         timeStyle: 'short',
         timeZone: (res.locals.user as PageLocals['user'])?.timezone || this.config.defaultTimezone,
       }).format(date);
+    res.locals.formatIp = displayIp;
     res.setHeader('Content-Language', locale);
     next();
   }

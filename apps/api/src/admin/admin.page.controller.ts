@@ -43,7 +43,9 @@ export class AdminPageController {
       this.meetings.mailBacklog(),
       this.heartbeats.status(),
     ]);
+    const linkable = [...(await this.audit.existingSubjects(events.events))];
     return {
+      linkable,
       mailBacklog,
       worker,
       counts: {

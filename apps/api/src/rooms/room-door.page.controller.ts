@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AppConfig } from '@moderato/config';
 import { RoomsService } from '@moderato/rooms';
 
 /**
@@ -11,7 +12,10 @@ import { RoomsService } from '@moderato/rooms';
 @ApiExcludeController()
 @Controller()
 export class RoomDoorPageController {
-  constructor(private readonly rooms: RoomsService) {}
+  constructor(
+    private readonly rooms: RoomsService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('r/:slug')
   async open(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): Promise<void> {
@@ -34,6 +38,6 @@ export class RoomDoorPageController {
   @Get('rooms')
   @Render('rooms/mine')
   async mine(@Req() req: Request) {
-    return { myRooms: await this.rooms.roomsFor(req.auth!.user) };
+    return { myRooms: await this.rooms.roomsFor(req.auth!.user), publicUrl: this.config.publicUrl };
   }
 }

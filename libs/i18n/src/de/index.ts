@@ -2,12 +2,13 @@ import { admin } from './admin';
 import { agenda } from './agenda';
 import { common } from './common';
 import { jitsi } from './jitsi';
+import { layout } from './layout';
 import { mail } from './mail';
 import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
 import { rooms } from './rooms';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout };
 export { mail };

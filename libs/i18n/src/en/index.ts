@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { agenda } from './agenda';
 import { common } from './common';
 import { jitsi } from './jitsi';
+import { layout } from './layout';
 import { mail } from './mail';
 import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
@@ -12,6 +13,6 @@ import { rooms } from './rooms';
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout };
 export { mail };
