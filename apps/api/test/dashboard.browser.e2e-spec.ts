@@ -65,16 +65,16 @@ describe('the dashboard, the week view and the meeting page in Chromium (phone a
     return ((await res.json()) as { id: string }).id;
   }
 
-  /**
-   * What of the page's content sticks out to the right (none may): the elements of <main>. The
-   * header's navigation is another part of issue 20 (a collapsing menu) and is not judged here.
-   */
+  /** What of the page sticks out to the right (none may): the page as a whole, then each element. */
   const overflow = (page: Page): Promise<string[]> =>
     // A string: it runs in the page (the tests are compiled without the DOM's types).
-    page.evaluate(`[...document.querySelectorAll('main, main *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
-        || (el.tagName !== 'MAIN' && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible'))
-      .map((el) => el.tagName.toLowerCase() + '.' + el.className + ' (' + Math.round(el.getBoundingClientRect().right) + ' px)')`);
+    page.evaluate(`[
+      ...(document.documentElement.scrollWidth > window.innerWidth ? ['page (' + document.documentElement.scrollWidth + ' px)'] : []),
+      ...[...document.querySelectorAll('main, main *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5
+          || (el.tagName !== 'MAIN' && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible'))
+        .map((el) => el.tagName.toLowerCase() + '.' + el.className + ' (' + Math.round(el.getBoundingClientRect().right) + ' px)'),
+    ]`);
 
   it('the meeting page turns "queued" into "sent" by itself, without a reload', async () => {
     const { context, page } = await signedIn({ width: 1280, height: 800 }, 'en-US');
