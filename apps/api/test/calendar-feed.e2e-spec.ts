@@ -199,10 +199,15 @@ describe('the calendar subscription (GET /calendar/<secret>.ics), read back by i
     expect(stored.map((feed) => feed.secretHash)).not.toContain(second.secret);
     expect(JSON.stringify(stored)).not.toContain(second.secret);
 
-    // The dashboard tells that a subscription exists, without the address.
+    // The dashboard shows the current address again (derived, not stored), as https and webcal.
     const home = await student.get('/').set('Accept-Language', 'en').expect(200);
     expect(home.text).toContain('data-feed-active');
-    expect(home.text).not.toContain(second.secret);
+    expect(home.text).toContain(`${second.secret}.ics`);
+    expect(home.text).toContain('webcal://');
+    expect(home.text).not.toContain(first.secret);
+    // …and only to its owner.
+    const teacherHome = await teacher.get('/').expect(200);
+    expect(teacherHome.text).not.toContain(second.secret);
 
     // Revoke: a confirmation page (no JavaScript needed), then the form with its CSRF token.
     const confirm = await student.get('/settings/calendar-feed/revoke').set('Accept-Language', 'en').expect(200);

@@ -10,10 +10,10 @@ export class CalendarFeedsStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The person's feed (a new secret replaces the old one: the old address stops working at once). */
-  async replace(userId: string, secretHash: string, createdAt: Date, tx: Tx): Promise<void> {
+  async replace(userId: string, salt: string, secretHash: string, createdAt: Date, tx: Tx): Promise<void> {
     await managerOf(tx, this.dataSource)
       .getRepository(CalendarFeed)
-      .upsert({ userId, secretHash, createdAt }, { conflictPaths: ['userId'] });
+      .upsert({ userId, salt, secretHash, createdAt }, { conflictPaths: ['userId'] });
   }
 
   /** Deletes the person's feed; whether there was one. */

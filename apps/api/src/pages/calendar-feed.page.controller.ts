@@ -16,8 +16,9 @@ const HISTORY_MS = 180 * 86_400_000;
 
 /**
  * The calendar subscription: a secret address per person (`GET /calendar/<secret>.ics`, no
- * session), made, replaced and stopped here. The address is shown once, in the answer to the
- * request that made it (only its SHA-256 is kept); the audit log says that it changed.
+ * session), made, replaced and stopped here. The address is derived from SECRETS_KEY (only a salt
+ * and its SHA-256 are stored), so its owner sees it again whenever they look; the audit log says
+ * that it changed.
  */
 @ApiExcludeController()
 @Controller()
@@ -41,8 +42,8 @@ export class CalendarFeedPageController {
   @HttpCode(200)
   @Render('settings/calendar')
   async rotate(@Req() req: Request) {
-    const secret = await this.feeds.rotate(req.auth!.user, req.ip ?? null);
-    return { feed: null, newUrl: `${this.config.publicUrl}/calendar/${secret}.ics` };
+    const newUrl = await this.feeds.rotate(req.auth!.user, req.ip ?? null);
+    return { feed: await this.feeds.feedOf(req.auth!.user.id), newUrl };
   }
 
   /** The confirmation before stopping (works without JavaScript). */

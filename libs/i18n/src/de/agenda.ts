@@ -29,8 +29,8 @@ export const agenda: Translation<typeof en> = {
   'feed.lead':
     'Abonnieren Sie Ihre Termine und Einladungen in Outlook, Google Kalender oder Apple Kalender; sie bleiben aktuell, auch Serien und abgesagte Termine. Die Adresse ist geheim: Wer sie kennt, kann Ihre Termine lesen.',
   'feed.none': 'Sie haben noch keine Abonnement-Adresse.',
-  'feed.active':
-    'Ihre Abonnement-Adresse wurde am {date} erstellt. Sie wird nur einmal angezeigt, beim Erstellen: Wenn Sie sie verloren haben, erstellen Sie eine neue.',
+  'feed.active': 'Ihre Abonnement-Adresse (erstellt am {date}):',
+  'feed.private': 'Wer diese Adresse kennt, kann Ihre Termine lesen: Geben Sie sie nicht weiter, und erstellen Sie eine neue, falls sie bekannt geworden ist.',
   'feed.create': 'Abonnement-Adresse erstellen',
   'feed.rotate': 'Neue Adresse erstellen',
   'feed.rotate.hint': 'Die alte Adresse funktioniert sofort nicht mehr.',
@@ -39,7 +39,7 @@ export const agenda: Translation<typeof en> = {
     'Das Kalender-Abonnement beenden? Kalender, die die Adresse nutzen, erhalten keine Änderungen mehr, und die Adresse funktioniert nicht mehr.',
   'feed.revoke.button': 'Abonnement beenden',
   'feed.back': 'Zurück',
-  'feed.newAddress': 'Ihre neue Abonnement-Adresse. Kopieren Sie sie jetzt: Sie wird nur dieses eine Mal angezeigt.',
+  'feed.newAddress': 'Ihre neue Abonnement-Adresse ist bereit. Früher erstellte Adressen funktionieren nicht mehr.',
   'feed.webcal': 'In Ihrer Kalender-App öffnen',
   'feed.https': 'Adresse zum Einfügen in Ihren Kalender',
   'feed.manage': 'Kalender-Abonnement',

@@ -27,7 +27,8 @@ export const agenda = {
   'feed.lead':
     'Subscribe to your meetings and invitations in Outlook, Google Calendar or Apple Calendar; they stay up to date, series and cancelled dates included. The address is secret: anyone who has it can read your dates.',
   'feed.none': 'You have no subscription address yet.',
-  'feed.active': 'Your subscription address was made on {date}. It is shown only once, when it is made: if you lost it, make a new one.',
+  'feed.active': 'Your subscription address (made on {date}):',
+  'feed.private': 'Anyone with this address can read your meetings: keep it to yourself, and make a new one if it got out.',
   'feed.create': 'Make a subscription address',
   'feed.rotate': 'Make a new address',
   'feed.rotate.hint': 'The old address stops working at once.',
@@ -35,7 +36,7 @@ export const agenda = {
   'feed.revoke.confirm': 'Stop the calendar subscription? Calendars that use the address get no more updates, and the address stops working.',
   'feed.revoke.button': 'Stop the subscription',
   'feed.back': 'Back',
-  'feed.newAddress': 'Your new subscription address. Copy it now: it is shown only this once.',
+  'feed.newAddress': 'Your new subscription address is ready. Any address made before no longer works.',
   'feed.webcal': 'Open in your calendar app',
   'feed.https': 'Address to paste into your calendar',
   'feed.manage': 'Calendar subscription',
