@@ -21,6 +21,7 @@ const ACCOUNT_FIELDS = [
   'idpRoles',
   'roleOverrides',
   'timezone',
+  'timezoneSource',
   'locale',
   'lastLoginAt',
   'disabled',

@@ -9,3 +9,4 @@ export { WebContextMiddleware, resolveLocale, type PageLocals } from './web-cont
 export { formErrorsOf, validateForm, type FormResult } from './form';
 export { RateLimitMiddleware, TooManyRequests, refuseUnlessOwnLink } from './rate-limit.middleware';
 export { localizeFieldErrors, localizeFormErrors, localizeFieldMessage } from './field-messages';
+export { formatZoned, readerTimeZone, zoneLabel, TIME_ZONE_CHOICES } from './reader-time';

@@ -4,12 +4,13 @@ import { jitsi } from './jitsi';
 import { mail } from './mail';
 import { meetings } from './meetings';
 import { rooms } from './rooms';
+import { settings } from './settings';
 
 /**
  * English: the reference. Every other language has exactly these keys, with the same placeholders
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, settings };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...settings };
 export { mail };
