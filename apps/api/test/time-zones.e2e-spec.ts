@@ -230,6 +230,18 @@ describe('times in the reader’s zone', () => {
     });
   });
 
+  it('the footer’s language switch keeps working (a cookie) and, signed in, saves the language on the account too', async () => {
+    const student = await env.signIn('student2@school.test');
+    const res = await student
+      .post('/preferences/language')
+      .type('form')
+      .send({ _csrf: await csrfOf(student), locale: 'de', returnTo: '/settings' })
+      .expect(303);
+    expect(String(res.headers['set-cookie'])).toMatch(/moderato_lang=de;/);
+    expect((await userOf('student2@school.test')).locale).toBe('de');
+    expect((await student.get('/settings').expect(200)).text).toContain('<option value="de" selected>Deutsch</option>');
+  });
+
   describe('the organisation’s default zone (policy)', () => {
     it('is shown and validated on the policy page and the API, and applies to people without a zone of their own', async () => {
       const admin = await env.signIn('admin@school.test');

@@ -80,6 +80,11 @@ export class UsersService {
     await this.store.setPreferences(userId, { timezone: choice.timezone, timezoneSource: 'chosen', locale: choice.locale });
   }
 
+  /** The language switch in the footer, for someone signed in: mails follow it too. */
+  async saveLocale(userId: string, locale: Locale): Promise<void> {
+    await this.store.setPreferences(userId, { locale });
+  }
+
   findById(id: string): Promise<User | null> {
     if (!isUUID(id)) return Promise.resolve(null);
     return this.store.findById(id);
