@@ -11,6 +11,11 @@ export interface RoleOverrides {
 /** Where a person's time zone came from; a `chosen` one is never replaced by the IdP or the browser. */
 export type TimezoneSource = 'idp' | 'browser' | 'chosen';
 
+/** Where the zone a person's times are shown in comes from; `organisation`: they have none, the policy's default applies. */
+export function timezoneSourceOf(user: { timezone: string | null; timezoneSource: TimezoneSource | null }): TimezoneSource | 'organisation' {
+  return user.timezone ? (user.timezoneSource ?? 'chosen') : 'organisation';
+}
+
 @Entity({ name: 'users' })
 @Unique('uq_users_issuer_subject', ['issuer', 'subject'])
 export class User {

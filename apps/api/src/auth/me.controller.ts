@@ -1,7 +1,7 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentAuth, TokenScope, type AuthContext } from '@moderato/identity';
+import { CurrentAuth, TokenScope, timezoneSourceOf, type AuthContext } from '@moderato/identity';
 import { PersonDataService } from '@moderato/meetings';
 import { PolicyService } from '@moderato/policy';
 import { actorOf } from '../common/actor';
@@ -33,7 +33,7 @@ export class MeController {
       locale: user.locale,
       // The zone this person's times are shown in: their own, else the organisation's default.
       timezone: user.timezone ?? policy.defaultTimezone,
-      timezoneSource: user.timezone ? (user.timezoneSource ?? 'chosen') : 'organisation',
+      timezoneSource: timezoneSourceOf(user),
       session: session ? { id: session.id, expiresAt: session.expiresAt } : null,
       apiToken: apiToken ? { id: apiToken.id, scopes: apiToken.scopes } : null,
     };

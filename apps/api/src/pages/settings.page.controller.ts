@@ -2,14 +2,24 @@ import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
-import { CurrentAuth, UsersService, type AuthContext } from '@moderato/identity';
+import { CurrentAuth, UsersService, timezoneSourceOf, type AuthContext } from '@moderato/identity';
 import type { Translate } from '@moderato/i18n';
 import { COOKIES, TIME_ZONE_CHOICES, localizeFormErrors, readerTimeZone, setCookie, setFlash, validateForm } from '@moderato/web';
 import { DetectedTimezoneDto, SettingsDto } from './dto/settings.dto';
 
+/** A section of the page: its form's values and field messages. */
+interface Section {
+  form: Record<string, unknown>;
+  errors: Record<string, string[]>;
+}
+
+interface Sections {
+  general: Section & { source: ReturnType<typeof timezoneSourceOf> };
+}
+
 /**
  * The Settings page: one section per concern, each its own form posting to its own route
- * (`general`: language and time zone). A section is a partial of views/settings/ and a key of `sections`.
+ * (`general`: language and time zone). A section is a partial of views/settings/ and a key of `Sections`.
  */
 @ApiExcludeController()
 @Controller('settings')
@@ -21,9 +31,7 @@ export class SettingsPageController {
 
   @Get()
   show(@CurrentAuth() auth: AuthContext, @Res() res: Response): void {
-    const user = auth.user;
-    const general = { locale: res.locals.locale as Locale, timezone: readerTimeZone(res) };
-    this.render(res, 200, { general: { form: general, errors: {}, source: user.timezone ? (user.timezoneSource ?? 'chosen') : 'organisation' } });
+    this.render(auth, res, 200);
   }
 
   /** Language and time zone: the language is also the browser's cookie (it applies before sign-in). */
@@ -31,9 +39,8 @@ export class SettingsPageController {
   async saveGeneral(@CurrentAuth() auth: AuthContext, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const form = await validateForm(SettingsDto, body);
     if (!form.ok) {
-      const source = auth.user.timezone ? (auth.user.timezoneSource ?? 'chosen') : 'organisation';
       // The view engine localizes only top-level `errors`: a section's are put in the page's language here.
-      return this.render(res, 400, { general: { form: form.input, errors: localizeFormErrors(form.errors, res.locals.t as Translate), source } });
+      return this.render(auth, res, 400, { general: { form: form.input, errors: localizeFormErrors(form.errors, res.locals.t as Translate) } });
     }
     await this.users.savePreferences(auth.user.id, { timezone: form.value.timezone, locale: form.value.locale });
     setCookie(res, this.config, COOKIES.locale, form.value.locale, { maxAge: 365 * 24 * 3600 * 1000 });
@@ -51,7 +58,19 @@ export class SettingsPageController {
     await this.users.detectedTimezone(auth.user.id, dto.timezone);
   }
 
-  private render(res: Response, status: number, sections: Record<string, unknown>): void {
+  /**
+   * The whole page: every section's data, with `refused` (the section whose form was refused: its
+   * input kept, its field messages) in place of that section's stored values.
+   */
+  private render(auth: AuthContext, res: Response, status: number, refused: { [name in keyof Sections]?: Section } = {}): void {
+    const sections: Sections = {
+      general: {
+        form: { locale: res.locals.locale as Locale, timezone: readerTimeZone(res) },
+        errors: {},
+        ...refused.general,
+        source: timezoneSourceOf(auth.user),
+      },
+    };
     res.status(status).render('settings/index', { ...sections, timeZones: TIME_ZONE_CHOICES });
   }
 }
