@@ -135,6 +135,24 @@ describe('times in the reader’s zone', () => {
       const de = (await page(nick, `/meetings/${meetingB.id}`, 'de')).text;
       expect(de).toContain('(Ortszeit Berlin)');
       expect(de).toMatch(/Ihre Zeit: Freitag, 11\. Dezember 2026 um 04:00 – 05:00 \(Ortszeit New York\)/u);
+
+      // A series at 03:00 in Berlin: each date also says the reader's, here the evening before in New York.
+      const series = await nick
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', await csrfOf(nick))
+        .send({
+          title: 'Night watch',
+          startsAt: '2026-12-14T03:00:00+01:00',
+          endsAt: '2026-12-14T04:00:00+01:00',
+          timezone: 'Europe/Berlin',
+          recurrence: 'FREQ=WEEKLY;COUNT=3',
+          invitees: [],
+        })
+        .expect(201);
+      const dates = (await page(nick, `/meetings/${series.body.id}`, 'en')).text;
+      expect(dates).toMatch(
+        /Monday, December 21, 2026 at 3:00\sAM<\/time> <span class="muted" data-reader-time>· Your time: Dec 20, 2026, 9:00\sPM \(New York time\)<\/span>/u,
+      );
     });
 
     it('the waiting page says when the room opens and the meeting starts on the reader’s clock (en, de)', async () => {
