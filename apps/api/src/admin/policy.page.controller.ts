@@ -35,15 +35,13 @@ export class PolicyPageController {
     const form = await validateForm(UpdatePolicyDto, input);
     const rerender = async (errors: Record<string, string[]>) => {
       const described = await this.policy.describe();
-      res
-        .status(400)
-        .render('admin/policy', {
-          ...described,
-          form: { ...policyForm(described.policy), ...input },
-          errors,
-          servers: await this.servers.list(),
-          timeZones: TIME_ZONE_CHOICES,
-        });
+      res.status(400).render('admin/policy', {
+        ...described,
+        form: { ...policyForm(described.policy), ...input },
+        errors,
+        servers: await this.servers.list(),
+        timeZones: TIME_ZONE_CHOICES,
+      });
     };
     if (!form.ok) return rerender(form.errors);
     try {
