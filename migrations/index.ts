@@ -16,6 +16,8 @@ import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-for
 import { AuditPseudonymise1796500000000 } from './1796500000000-audit-pseudonymise';
 import { MeetingsOrganizerDetachable1796540000000 } from './1796540000000-meetings-organizer-detachable';
 import { CalendarFeeds1796610000000 } from './1796610000000-calendar-feeds';
+
+import { UserTimezoneSource1796600000000 } from './1796600000000-user-timezone-source';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -34,5 +36,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MeetingFormSubmissions1796404000000,
   AuditPseudonymise1796500000000,
   MeetingsOrganizerDetachable1796540000000,
+  UserTimezoneSource1796600000000,
   CalendarFeeds1796610000000,
 ];

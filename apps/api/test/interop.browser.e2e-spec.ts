@@ -121,7 +121,7 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     await nav.getByRole('link', { name: 'Jitsi servers' }).click();
     await page.waitForURL(`${baseUrl}/admin/servers`);
     expect((await row.locator('[data-check-status]').textContent())?.trim()).toMatch(
-      /^Verified on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M by admin@school\.test$/,
+      /^Verified on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M \(UTC\) by admin@school\.test$/,
     );
     expect(await page.locator('[data-interop-notice]').count()).toBe(0);
     await page.screenshot({ path: join(dir, 'interop-server-list.png'), fullPage: true });

@@ -291,7 +291,9 @@ describe('"Test this server": the interop check of a Jitsi server', () => {
       expect(result.text).toContain('data-result="verified"');
       const list = await admin.get('/admin/servers').expect(200);
       expect(list.text).toMatch(
-        new RegExp(`<tr data-server="${server.id}">[\\s\\S]*?data-check-status="verified">Verified on Dec 1, 2026, 9:05\\s?AM by admin@school\\.test<`),
+        new RegExp(
+          `<tr data-server="${server.id}">[\\s\\S]*?data-check-status="verified">Verified on Dec 1, 2026, 9:05\\s?AM \\(UTC\\) by admin@school\\.test<`,
+        ),
       );
       expect(list.text).not.toContain(`data-unverified-server="${server.id}"`);
       expect(list.text).toContain(`data-unverified-server="${other.id}"`);

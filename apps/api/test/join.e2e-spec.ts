@@ -170,9 +170,16 @@ describe('the join flow: personal link → login → identity check → Jitsi to
     expect((await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'de').expect(200)).text).toContain('Link verwendet');
   });
 
-  it("far ahead, the waiting page says when the room opens on the meeting's clock, zone named, and how long in days and hours (en, de)", async () => {
+  it("far ahead, the waiting page says when the room opens on the reader's clock, zone named, and how long in days and hours (en, de)", async () => {
     const { linkOf } = await schedule(61 * 60 + 30, [{ email: 'student@school.test' }]);
     const student = await env.signIn('student@school.test');
+    // The student's browser said Europe/Berlin on the first visit (/static/zone.js).
+    await student
+      .post('/settings/timezone')
+      .set('x-csrf-token', await env.csrf(student))
+      .type('form')
+      .send({ timezone: 'Europe/Berlin' })
+      .expect(204);
     const en = await student.get(linkOf('student@school.test')).set('Accept-Language', 'en').expect(200);
     const opensAt = new Date(/data-opens-at="([^"]+)"/.exec(en.text)![1]);
     const at = (locale: string) => new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(opensAt);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { Type } from '@nestjs/common';
 import type { Clock } from '@moderato/core';
-import { startDevIdp } from '@moderato/dev-idp';
+import { startDevIdp, type DevIdpUser } from '@moderato/dev-idp';
 import { startDevJitsi, type RunningDevJitsi } from '@moderato/dev-jitsi';
 import { JitsiServersService, type JitsiServer } from '@moderato/jitsi';
 import { freePort, loginThroughIdp } from '@moderato/testing';
@@ -19,9 +19,12 @@ export interface SignedInApi {
 }
 
 /** The api plus the development IdP with its demo users, wired together. */
-export async function startSignedInApi(options: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock } = {}): Promise<SignedInApi> {
+export async function startSignedInApi(
+  options: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock; idpUsers?: DevIdpUser[] } = {},
+): Promise<SignedInApi> {
   const idp = await startDevIdp({
     port: 0,
+    users: options.idpUsers,
     clients: [
       {
         clientId: 'moderato',

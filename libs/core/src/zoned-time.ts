@@ -118,3 +118,22 @@ export function canonicalTimeZone(zone: string): string | undefined {
     return undefined;
   }
 }
+
+/** "Europe/Berlin" → "Berlin", "America/Argentina/Buenos_Aires" → "Buenos Aires", "UTC" → "UTC". */
+export function zoneCity(timeZone: string): string {
+  return (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
+}
+
+/**
+ * The canonical name of an IANA time zone (Europe/Berlin, UTC), or undefined: unlike
+ * `canonicalTimeZone`, offsets such as "+01:00" (which Intl also accepts) are not zones people live in.
+ */
+export function ianaTimeZone(zone: string): string | undefined {
+  if (typeof zone !== 'string' || !/^[A-Za-z]/.test(zone)) return undefined;
+  return canonicalTimeZone(zone);
+}
+
+/** Whether a person's wall clock in `a` reads the same as in `b` at that instant. */
+export function sameWallClock(date: Date, a: string, b: string): boolean {
+  return a === b || zoneOffsetMs(date, a) === zoneOffsetMs(date, b);
+}

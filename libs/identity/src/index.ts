@@ -1,4 +1,4 @@
-export { User, type RoleOverride, type RoleOverrides } from './user.entity';
+export { User, timezoneSourceOf, type RoleOverride, type RoleOverrides, type TimezoneSource } from './user.entity';
 export { Session } from './session.entity';
 export type { AuthContext, AuthFailure, TokenFailure } from './auth-context';
 export { ApiToken, API_TOKEN_SCOPES, type ApiTokenScope } from './api-token.entity';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AppConfig } from '@moderato/config';
+import { ianaTimeZone } from '@moderato/core';
 import { PolicyService } from '@moderato/policy';
 import { emailVerifiedFrom } from './email-trust';
 import { LoginFailed, SignInUnavailable } from './identity.errors';
@@ -169,6 +170,8 @@ export class OidcService {
         displayName: name.trim(),
         avatarUrl: typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture) ? claims.picture : null,
         idpRoles: rolesFromClaims(claims, this.config.oidc.roleClaims, this.config.oidc.groupRoleMap),
+        // OpenID Connect's `zoneinfo` (profile scope): kept only when it names a real IANA zone.
+        timezone: typeof claims.zoneinfo === 'string' ? (ianaTimeZone(claims.zoneinfo.trim()) ?? null) : null,
       },
     };
   }

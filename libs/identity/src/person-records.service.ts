@@ -22,6 +22,7 @@ const ACCOUNT_FIELDS = [
   'idpRoles',
   'roleOverrides',
   'timezone',
+  'timezoneSource',
   'locale',
   'lastLoginAt',
   'disabled',

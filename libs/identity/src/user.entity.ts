@@ -8,6 +8,14 @@ export interface RoleOverrides {
 }
 
 /** A person, as known from the identity provider (issuer + subject) at their last login. */
+/** Where a person's time zone came from; a `chosen` one is never replaced by the IdP or the browser. */
+export type TimezoneSource = 'idp' | 'browser' | 'chosen';
+
+/** Where the zone a person's times are shown in comes from; `organisation`: they have none, the policy's default applies. */
+export function timezoneSourceOf(user: { timezone: string | null; timezoneSource: TimezoneSource | null }): TimezoneSource | 'organisation' {
+  return user.timezone ? (user.timezoneSource ?? 'chosen') : 'organisation';
+}
+
 @Entity({ name: 'users' })
 @Unique('uq_users_issuer_subject', ['issuer', 'subject'])
 export class User {
@@ -44,6 +52,10 @@ export class User {
   /** IANA time zone, e.g. Europe/Berlin; null means the organisation default. */
   @Column({ type: 'text', nullable: true })
   timezone: string | null;
+
+  /** Where `timezone` came from: the IdP's `zoneinfo`, the browser's first visit, or the person's own choice (Settings). */
+  @Column({ name: 'timezone_source', type: 'text', nullable: true })
+  timezoneSource: TimezoneSource | null;
 
   /** `en` or `de`; null means "from the browser". */
   @Column({ type: 'text', nullable: true })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@moderato/config';
+import { AppConfig, type Locale } from '@moderato/config';
 import { Clock, singleLine } from '@moderato/core';
 import { AuditService, type Actor } from '@moderato/audit';
 import { Transactions } from '@moderato/database';
@@ -26,6 +26,8 @@ export interface IdentityProfile {
   displayName: string;
   avatarUrl: string | null;
   idpRoles: string[];
+  /** The IdP's `zoneinfo` claim, when it names a real IANA zone (canonical spelling). */
+  timezone?: string | null;
 }
 
 @Injectable()
@@ -56,11 +58,31 @@ export class UsersService {
         idpRoles: profile.idpRoles,
         lastLoginAt: this.clock.now(),
       };
+      // The IdP's zone, unless the person chose one of their own on the Settings page.
+      const zone = profile.timezone && existing?.timezoneSource !== 'chosen' ? { timezone: profile.timezone, timezoneSource: 'idp' as const } : {};
       const grant = profile.emailVerified ? await this.store.takeGrant(fields.email, tx) : null;
       const withGrant = (overrides: RoleOverrides) => (grant ? { ...grant.overrides, ...overrides } : overrides);
-      if (existing) return this.store.save(Object.assign(existing, fields, { roleOverrides: withGrant(existing.roleOverrides ?? {}) }), tx);
-      return this.store.insertFirstLogin({ issuer: profile.issuer, subject: profile.subject }, { ...fields, roleOverrides: withGrant({}) }, tx);
+      if (existing) return this.store.save(Object.assign(existing, fields, zone, { roleOverrides: withGrant(existing.roleOverrides ?? {}) }), tx);
+      return this.store.insertFirstLogin({ issuer: profile.issuer, subject: profile.subject }, { ...fields, ...zone, roleOverrides: withGrant({}) }, tx);
     });
+  }
+
+  /**
+   * The browser's zone, sent once on a first visit: kept only when the account has no zone yet
+   * (the IdP's or the person's own choice wins). False when a zone was already set.
+   */
+  detectedTimezone(userId: string, timezone: string): Promise<boolean> {
+    return this.store.setPreferences(userId, { timezone, timezoneSource: 'browser' }, { onlyWithoutZone: true });
+  }
+
+  /** The person's own choices on the Settings page: their time zone and language. */
+  async savePreferences(userId: string, choice: { timezone: string; locale: Locale }): Promise<void> {
+    await this.store.setPreferences(userId, { timezone: choice.timezone, timezoneSource: 'chosen', locale: choice.locale });
+  }
+
+  /** The language switch in the footer, for someone signed in: mails follow it too. */
+  async saveLocale(userId: string, locale: Locale): Promise<void> {
+    await this.store.setPreferences(userId, { locale });
   }
 
   findById(id: string): Promise<User | null> {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { managerOf, type Tx } from '@moderato/database';
 import { RoleGrant } from './role-grant.entity';
 import { User, type RoleOverrides } from './user.entity';
 
 /** The fields a login writes: what the identity provider says about the person now. */
-export type LoginFields = Pick<User, 'email' | 'emailVerified' | 'displayName' | 'avatarUrl' | 'idpRoles' | 'lastLoginAt'>;
+export type LoginFields = Pick<User, 'email' | 'emailVerified' | 'displayName' | 'avatarUrl' | 'idpRoles' | 'lastLoginAt'> &
+  Partial<Pick<User, 'timezone' | 'timezoneSource'>>;
 
 /** Which IdP role names count as a role, for searching people by role (lower case, no leading slash). */
 export interface RoleNames {
@@ -62,6 +63,19 @@ export class UsersStore {
     return managerOf(tx, this.dataSource)
       .getRepository(User)
       .find({ where: { email, emailVerified: true }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Saves a person's preferences (time zone and where it came from, language). With
+   * `onlyWithoutZone`, only an account that has no time zone yet is changed. True when a row changed.
+   */
+  async setPreferences(
+    id: string,
+    fields: Partial<Pick<User, 'timezone' | 'timezoneSource' | 'locale'>>,
+    options: { onlyWithoutZone?: boolean } = {},
+  ): Promise<boolean> {
+    const result = await this.dataSource.getRepository(User).update(options.onlyWithoutZone ? { id, timezone: IsNull() } : { id }, fields);
+    return (result.affected ?? 0) > 0;
   }
 
   save(user: User, tx?: Tx): Promise<User> {

@@ -19,6 +19,8 @@ export interface OrgPolicy {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   defaultLocale: Locale;
+  /** The zone times are shown in to people whose own zone is not known (IANA name). */
+  defaultTimezone: string;
   productName: string;
   logoUrl: string;
   supportContact: string;
@@ -41,6 +43,7 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'sessionIdleMinutes',
   'sessionMaxHours',
   'defaultLocale',
+  'defaultTimezone',
   'productName',
   'logoUrl',
   'supportContact',
@@ -92,6 +95,7 @@ export class PolicyService {
       sessionIdleMinutes: config.session.idleMinutes,
       sessionMaxHours: config.session.maxHours,
       defaultLocale: config.defaultLocale,
+      defaultTimezone: config.defaultTimezone,
       productName: config.productName,
       logoUrl: '',
       supportContact: '',

@@ -10,3 +10,5 @@ export { formErrorsOf, validateForm, type FormResult } from './form';
 export { RateLimitMiddleware, TooManyRequests, refuseUnlessOwnLink } from './rate-limit.middleware';
 export { localizeFieldErrors, localizeFormErrors, localizeFieldMessage } from './field-messages';
 export { displayIp } from './display-ip';
+
+export { formatZoned, readerTimeZone, zoneLabel, TIME_ZONE_CHOICES } from './reader-time';

@@ -1,12 +1,13 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig, type Locale } from '@moderato/config';
-import { dateTimeFormat } from '@moderato/core';
-import { isLocale, negotiateLocale, translator } from '@moderato/i18n';
+import { sameWallClock } from '@moderato/core';
+import { isLocale, negotiateLocale, translator, type Translate } from '@moderato/i18n';
 import { PolicyService } from '@moderato/policy';
 import { COOKIES } from './cookies';
 import { displayIp } from './display-ip';
 import { takeFlash } from './flash';
+import { formatZoned, readerTimeZone, zoneLabel } from './reader-time';
 
 /** What every page template can use (Express merges res.locals into the render data). */
 export interface PageLocals {
@@ -19,10 +20,18 @@ export interface PageLocals {
   supportContact: string;
   currentPath: string;
   flash?: ReturnType<typeof takeFlash>;
-  /** Date and time in the viewer's language and time zone. */
+  /** Date and time in the reader's language and time zone, the zone named: "5 Dec 2026, 10:00 (Berlin time)". */
   formatDateTime: (date: Date) => string;
   /** A client address as people read it (no `::ffff:` before an IPv4 address). */
   formatIp: (ip: string | null | undefined) => string;
+  /** The organisation's default zone (policy), for people whose own zone is not known. */
+  defaultTimeZone: string;
+  /** The zone this reader sees times in (their own, else the organisation's default). */
+  readerTimeZone: () => string;
+  /** "Berlin time" / "Ortszeit Berlin". */
+  zoneLabel: (timeZone: string) => string;
+  /** Whether the reader's clock reads differently from `timeZone`'s at that instant (then show both). */
+  readerDiffers: (date: Date, timeZone: string) => boolean;
   /** Set by the identity layer once someone is signed in. */
   user?: { displayName: string; email: string; roles: string[]; timezone?: string | null };
 }
@@ -54,12 +63,11 @@ export class WebContextMiddleware implements NestMiddleware {
     res.locals.flash = req.method === 'GET' ? takeFlash(req, res) : undefined;
     // Read the zone at render time: the session middleware runs after this one.
     // One cached format per locale and zone (a page listing 2,000 invitations formats 2,000 dates).
-    res.locals.formatDateTime = (date: Date) =>
-      dateTimeFormat(locale, {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-        timeZone: (res.locals.user as PageLocals['user'])?.timezone || this.config.defaultTimezone,
-      }).format(date);
+    res.locals.defaultTimeZone = policy.defaultTimezone || this.config.defaultTimezone;
+    res.locals.readerTimeZone = () => readerTimeZone(res);
+    res.locals.zoneLabel = (timeZone: string) => zoneLabel(res.locals.t as Translate, timeZone);
+    res.locals.readerDiffers = (date: Date, timeZone: string) => !sameWallClock(date, timeZone, readerTimeZone(res));
+    res.locals.formatDateTime = (date: Date) => formatZoned(date, locale, res.locals.t as Translate, readerTimeZone(res));
     res.locals.formatIp = displayIp;
     res.setHeader('Content-Language', locale);
     next();

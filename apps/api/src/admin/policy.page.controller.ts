@@ -5,7 +5,7 @@ import { AppConfig } from '@moderato/config';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
 import { POLICY_FIELDS, PolicyService, UpdatePolicyDto, type OrgPolicy } from '@moderato/policy';
-import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
+import { TIME_ZONE_CHOICES, formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from '../common/actor';
 
 const policyForm = (policy: OrgPolicy) => Object.fromEntries(POLICY_FIELDS.map((field) => [field, policy[field]]));
@@ -25,7 +25,7 @@ export class PolicyPageController {
   @Render('admin/policy')
   async show() {
     const described = await this.policy.describe();
-    return { ...described, form: policyForm(described.policy), errors: {}, servers: await this.servers.list() };
+    return { ...described, form: policyForm(described.policy), errors: {}, servers: await this.servers.list(), timeZones: TIME_ZONE_CHOICES };
   }
 
   @Post()
@@ -35,7 +35,13 @@ export class PolicyPageController {
     const form = await validateForm(UpdatePolicyDto, input);
     const rerender = async (errors: Record<string, string[]>) => {
       const described = await this.policy.describe();
-      res.status(400).render('admin/policy', { ...described, form: { ...policyForm(described.policy), ...input }, errors, servers: await this.servers.list() });
+      res.status(400).render('admin/policy', {
+        ...described,
+        form: { ...policyForm(described.policy), ...input },
+        errors,
+        servers: await this.servers.list(),
+        timeZones: TIME_ZONE_CHOICES,
+      });
     };
     if (!form.ok) return rerender(form.errors);
     try {

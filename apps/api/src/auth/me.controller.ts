@@ -1,8 +1,9 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentAuth, TokenScope, type AuthContext } from '@moderato/identity';
+import { CurrentAuth, TokenScope, timezoneSourceOf, type AuthContext } from '@moderato/identity';
 import { PersonDataService } from '@moderato/meetings';
+import { PolicyService } from '@moderato/policy';
 import { actorOf } from '../common/actor';
 
 @ApiTags('me')
@@ -11,12 +12,16 @@ import { actorOf } from '../common/actor';
 @TokenScope('any')
 @Controller('api/v1/me')
 export class MeController {
-  constructor(private readonly people: PersonDataService) {}
+  constructor(
+    private readonly people: PersonDataService,
+    private readonly policy: PolicyService,
+  ) {}
 
   /** The signed-in person and what they may do. */
   @Get()
-  me(@CurrentAuth() auth: AuthContext) {
+  async me(@CurrentAuth() auth: AuthContext) {
     const { user, roles, session, apiToken } = auth;
+    const policy = await this.policy.current();
     return {
       id: user.id,
       email: user.email,
@@ -26,7 +31,9 @@ export class MeController {
       roles,
       idpRoles: user.idpRoles,
       locale: user.locale,
-      timezone: user.timezone,
+      // The zone this person's times are shown in: their own, else the organisation's default.
+      timezone: user.timezone ?? policy.defaultTimezone,
+      timezoneSource: timezoneSourceOf(user),
       session: session ? { id: session.id, expiresAt: session.expiresAt } : null,
       apiToken: apiToken ? { id: apiToken.id, scopes: apiToken.scopes } : null,
     };

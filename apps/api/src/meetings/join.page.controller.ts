@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import type { Locale } from '@moderato/config';
 import { Public } from '@moderato/core';
 import { JoinService, SchedulingService, type JoinDecision } from '@moderato/meetings';
-import { refuseUnlessOwnLink } from '@moderato/web';
+import type { Translate } from '@moderato/i18n';
+import { readerTimeZone, refuseUnlessOwnLink } from '@moderato/web';
 import { callerOf } from '../common/caller';
 import { GuestJoinDto } from './dto/guest-join.dto';
 import { durationText, waitingTimes } from './waiting-time';
@@ -64,10 +65,10 @@ export class JoinPageController {
     if (decision.outcome === 'login_required') return res.redirect(303, `/auth/login?returnTo=${encodeURIComponent(path)}`);
     res.setHeader('Cache-Control', 'no-store');
     if (decision.outcome !== 'too_early') return res.status(STATUS[decision.outcome]).render('join/status', { decision, path });
-    // The waiting page speaks of the meeting's own clock (the invitation did), naming the zone.
+    // The waiting page speaks of the reader's clock (their own zone, else the organisation's), naming the zone.
     const locale = res.locals.locale as Locale;
     const waiting = {
-      ...waitingTimes(locale, decision.meeting.timezone, decision.occurrence?.startsAt ?? decision.opensAt, decision.opensAt),
+      ...waitingTimes(locale, res.locals.t as Translate, readerTimeZone(res), decision.occurrence?.startsAt ?? decision.opensAt, decision.opensAt),
       duration: durationText(locale, decision.secondsToOpen),
     };
     res.status(STATUS[decision.outcome]).render('join/status', { decision, path, secondsToOpen: decision.secondsToOpen, waiting });

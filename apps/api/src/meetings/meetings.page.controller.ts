@@ -109,7 +109,7 @@ export class MeetingsPageController {
       count: '10',
       formId: randomUUID(),
     };
-    return { ...this.formPage(form, {}), servers: await this.meetings.usableServers(callerOf(req)) };
+    return { ...this.formPage(form, {}, req.res!), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
   @Post()
@@ -120,7 +120,7 @@ export class MeetingsPageController {
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) addDtoErrors(errors, validated.errors);
     const servers = await this.meetings.usableServers(callerOf(req));
-    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
+    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors, res), servers });
     try {
       // A form re-shown with errors keeps its id, so the corrected one is still the one meeting.
       const formId = typeof body.formId === 'string' && isUUID(body.formId) ? body.formId : undefined;
@@ -134,7 +134,7 @@ export class MeetingsPageController {
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
       if (error instanceof InvalidSchedule)
-        return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
+        return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res)), res), servers });
       if (error instanceof MeetingAlreadyCreated) {
         setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
         return res.redirect(303, `/meetings/${error.meetingId}`);
@@ -143,7 +143,7 @@ export class MeetingsPageController {
       const fieldErrors =
         formErrorsOf(error, formFieldOf) ??
         (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees) ? { participants: [error.message] } : undefined);
-      if (fieldErrors) return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors), servers });
+      if (fieldErrors) return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors, res), servers });
       throw error;
     }
   }
@@ -195,14 +195,16 @@ export class MeetingsPageController {
   @Render('meetings/form')
   async editForm(@Param('id') id: string, @Req() req: Request) {
     const meeting = await this.meetings.get(callerOf(req), id);
-    return { ...this.formPage(formOfMeeting(meeting), {}), meeting };
+    return { ...this.formPage(formOfMeeting(meeting), {}, req.res!), meeting };
   }
 
   @Post(':id')
   async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const meeting = await this.meetings.get(callerOf(req), id);
     const again = (status: number, errors: Record<string, string[]>) =>
-      res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
+      res
+        .status(status)
+        .render('meetings/form', { ...this.formPage(body, errors, res), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
@@ -286,16 +288,16 @@ export class MeetingsPageController {
 
   /** The zone a new meeting starts in: the organizer's own, else the organisation's default. */
   private organizerZone(req: Request): string {
-    return req.auth!.user.timezone ?? this.organisationZone();
+    return req.auth!.user.timezone ?? this.organisationZone(req.res!);
   }
 
-  /** The organisation's default zone (first in the picker). The one place to switch to a policy setting. */
-  private organisationZone(): string {
-    return this.config.defaultTimezone;
+  /** The organisation's default zone (the policy's, read for this page by the web context; first in the picker). */
+  private organisationZone(res: Response): string {
+    return (res.locals.defaultTimeZone as string | undefined) || this.config.defaultTimezone;
   }
 
-  private formPage(form: MeetingForm, errors: Record<string, string[]>) {
+  private formPage(form: MeetingForm, errors: Record<string, string[]>, res: Response) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: timeZoneChoices(this.organisationZone(), this.clock.now()) };
+    return { form: { ...form, weekdays }, errors, timeZones: timeZoneChoices(this.organisationZone(res), this.clock.now()) };
   }
 }

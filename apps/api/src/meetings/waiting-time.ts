@@ -1,10 +1,7 @@
 import type { Locale } from '@moderato/config';
 import { dateTimeFormat } from '@moderato/core';
-
-/** "Europe/Berlin" → "Berlin", "America/Argentina/Buenos_Aires" → "Buenos Aires", "UTC" → "UTC". */
-export function zoneName(timeZone: string): string {
-  return (timeZone.split('/').pop() ?? timeZone).replace(/_/g, ' ');
-}
+import type { Translate } from '@moderato/i18n';
+import { zoneLabel } from '@moderato/web';
 
 /** A number with its unit, in the language's words and plural ("1 day", "2 Tage"). */
 function unit(locale: Locale, value: number, name: 'day' | 'hour' | 'minute'): string {
@@ -25,11 +22,11 @@ export function durationText(locale: Locale, seconds: number): string {
   return unit(locale, rest, 'minute');
 }
 
-/** The waiting page's times on the meeting's own wall clock, with the zone named. */
-export function waitingTimes(locale: Locale, timeZone: string, startsAt: Date, opensAt: Date) {
+/** The waiting page's times in the reader's zone (their own, else the organisation's), the zone named. */
+export function waitingTimes(locale: Locale, t: Translate, timeZone: string, startsAt: Date, opensAt: Date) {
   const time = dateTimeFormat(locale, { timeStyle: 'short', timeZone });
   return {
-    zone: zoneName(timeZone),
+    zone: zoneLabel(t, timeZone),
     date: dateTimeFormat(locale, { dateStyle: 'full', timeZone }).format(startsAt),
     time: time.format(startsAt),
     opensAt: time.format(opensAt),

@@ -1,11 +1,12 @@
 import type { Request } from 'express';
 import type { AppConfig } from '@moderato/config';
 import { dateTimeFormat, zoneOffsetMs, zonedToUtc } from '@moderato/core';
+import { readerTimeZone } from '@moderato/web';
 import type { Translate } from '@moderato/i18n';
 import type { AgendaItem } from '@moderato/meetings';
 
 /** The reader's time zone: theirs, else the organisation's default (as `formatDateTime` of every page). */
-export const readerZone = (req: Request, config: AppConfig): string => req.auth?.user.timezone || config.defaultTimezone;
+export const readerZone = (req: Request, config: AppConfig): string => (req.res ? readerTimeZone(req.res) : req.auth?.user.timezone || config.defaultTimezone);
 
 /** The reader's local calendar date of an instant, `YYYY-MM-DD`. */
 export const localDay = (date: Date, zone: string): string => new Date(date.getTime() + zoneOffsetMs(date, zone)).toISOString().slice(0, 10);

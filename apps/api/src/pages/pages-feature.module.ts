@@ -6,11 +6,12 @@ import { RoomsModule } from '@moderato/rooms';
 import { CalendarFeedPageController } from './calendar-feed.page.controller';
 import { HomePageController } from './home.page.controller';
 import { PreferencesPageController } from './preferences.page.controller';
+import { SettingsPageController } from './settings.page.controller';
 import { WeekPageController } from './week.page.controller';
 
-/** The dashboard, the week view, the calendar subscription and the language preference. */
+/** The dashboard, the week view, the Settings page (language, time zone, calendar subscription) and the language preference. */
 @Module({
   imports: [IdentityModule, JitsiModule, MeetingsModule, RoomsModule],
-  controllers: [HomePageController, WeekPageController, CalendarFeedPageController, PreferencesPageController],
+  controllers: [HomePageController, WeekPageController, SettingsPageController, CalendarFeedPageController, PreferencesPageController],
 })
 export class PagesFeatureModule {}

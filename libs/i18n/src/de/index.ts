@@ -7,8 +7,9 @@ import { mail } from './mail';
 import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
 import { rooms } from './rooms';
+import { settings } from './settings';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings };
 export { mail };

@@ -139,7 +139,7 @@ export const meetings: Translation<typeof en> = {
   'join.too_early.title': 'Noch nicht geöffnet',
   'join.too_early.body': 'Die Besprechung beginnt am {date} um {time} Uhr. Diese Seite geht von selbst in den Raum weiter.',
   'join.too_early.opensIn': 'Bis der Raum öffnet: {duration}.',
-  'join.too_early.opensAt': 'Der Raum öffnet um {time} Uhr (Ortszeit {zone}).',
+  'join.too_early.opensAt': 'Der Raum öffnet um {time} Uhr ({zone}).',
   'join.join.title': 'Beitreten…',
   'join.organizedBy': 'organisiert von {name}',
   'meeting.start': 'Besprechung starten',

@@ -7,12 +7,13 @@ import { mail } from './mail';
 import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
 import { rooms } from './rooms';
+import { settings } from './settings';
 
 /**
  * English: the reference. Every other language has exactly these keys, with the same placeholders
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings };
 export { mail };

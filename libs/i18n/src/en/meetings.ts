@@ -134,7 +134,7 @@ export const meetings = {
   'join.too_early.title': 'Not open yet',
   'join.too_early.body': 'The meeting starts on {date} at {time}. This page goes on to the room by itself.',
   'join.too_early.opensIn': 'The room opens in {duration}.',
-  'join.too_early.opensAt': 'The room opens at {time} ({zone} time).',
+  'join.too_early.opensAt': 'The room opens at {time} ({zone}).',
   'join.join.title': 'Joining…',
   'join.organizedBy': 'organized by {name}',
   'meeting.start': 'Start meeting',

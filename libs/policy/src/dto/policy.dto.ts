@@ -1,11 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { IsTimeZone, ianaTimeZone } from '@moderato/core';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' || value === 'on' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 const toList = ({ value }: { value: unknown }) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
+/** A zone name in its canonical spelling (europe/berlin → Europe/Berlin); anything else is left for the validator to refuse. */
+const zone = ({ value }: { value: unknown }) => (typeof value === 'string' ? (ianaTimeZone(value.trim()) ?? value.trim()) : value);
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
@@ -77,6 +80,12 @@ export class UpdatePolicyDto {
   @IsOptional()
   @IsIn(['en', 'de'], { message: 'must be en or de' })
   defaultLocale?: 'en' | 'de';
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'Time zone (IANA name) times are shown in to people whose own zone is not known' })
+  @IsOptional()
+  @Transform(zone)
+  @IsTimeZone({ message: 'defaultTimezone must be an IANA time zone such as Europe/Berlin' })
+  defaultTimezone?: string;
 
   @ApiPropertyOptional({ maxLength: 60 })
   @IsOptional()
