@@ -8,6 +8,7 @@ import {
   type ScheduleProblem,
   type ScheduleProblemCode,
 } from '@moderato/meetings';
+import { PARTICIPANT_FEATURES, organizerMayAllow, type ParticipantFeature, type ParticipantFeaturesPolicy } from '@moderato/policy';
 
 /** What the "New meeting" form posts (all strings, as browsers send them). */
 export interface MeetingForm {
@@ -27,6 +28,18 @@ export interface MeetingForm {
   serverId?: string;
   /** The new-meeting form's one-time id: posting the same form twice creates one meeting. */
   formId?: string;
+  /** What participants may do: `default` (the organisation's), `allow` or `deny`, one field per feature. */
+  [feature: `feature-${string}`]: string | undefined;
+}
+
+const FEATURE_VALUES: Record<string, boolean | null> = { default: null, allow: true, deny: false };
+
+/** The participant features the form offers: each with the organisation's default for participants, and whether the organizer may allow it. */
+export function featureChoicesOf(policy: ParticipantFeaturesPolicy) {
+  return {
+    enabled: policy.enabled,
+    rows: PARTICIPANT_FEATURES.map((feature) => ({ feature, byDefault: policy.member[feature], mayAllow: organizerMayAllow(policy, feature) })),
+  };
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -136,6 +149,13 @@ export function meetingFormToDto(posted: MeetingForm, csv?: string, text: Schedu
     else take(parsed, 'CSV, line');
   }
   for (const problem of problems) add('participants', `${problem.text} — ${problem.message}`);
+  let features: Partial<Record<ParticipantFeature, boolean | null>> | undefined;
+  for (const feature of PARTICIPANT_FEATURES) {
+    const value = form[`feature-${feature}`];
+    if (value === undefined) continue;
+    if (value in FEATURE_VALUES) (features ??= {})[feature] = FEATURE_VALUES[value];
+    else add(`feature-${feature}`, `feature-${feature} must be default, allow or deny`);
+  }
   const joinBefore = form.joinBefore === undefined || form.joinBefore === '' ? undefined : Number(form.joinBefore);
   return {
     errors,
@@ -148,6 +168,7 @@ export function meetingFormToDto(posted: MeetingForm, csv?: string, text: Schedu
       joinWindowMinutesBefore: joinBefore,
       recurrence,
       ...(form.serverId ? { serverId: form.serverId } : {}),
+      ...(features ? { features } : {}),
       invitees: invitees.map((invitee) => ({ email: invitee.email, name: invitee.name, role: invitee.role })),
     },
   };
@@ -160,6 +181,7 @@ export function formFieldOf(apiField: string): string {
   if (apiField === 'joinWindowMinutesBefore') return 'joinBefore';
   if (apiField === 'recurrence') return 'repeat';
   if (apiField.startsWith('invitees')) return 'participants';
+  if (apiField.startsWith('features.')) return `feature-${apiField.slice('features.'.length)}`;
   return apiField;
 }
 
@@ -172,6 +194,7 @@ export function formOfMeeting(meeting: {
   timezone: string;
   rrule: string | null;
   joinBeforeMinutes: number;
+  features?: Partial<Record<ParticipantFeature, boolean>>;
 }): MeetingForm {
   const local = (date: Date) => isoWithOffset(date, meeting.timezone);
   const rule = Object.fromEntries(
@@ -191,5 +214,11 @@ export function formOfMeeting(meeting: {
     weekdays: rule.BYDAY ? rule.BYDAY.split(',') : [],
     count: rule.COUNT ?? '10',
     joinBefore: String(meeting.joinBeforeMinutes),
+    ...Object.fromEntries(
+      PARTICIPANT_FEATURES.map((feature) => {
+        const value = meeting.features?.[feature];
+        return [`feature-${feature}`, value === true ? 'allow' : value === false ? 'deny' : 'default'];
+      }),
+    ),
   };
 }

@@ -28,7 +28,7 @@ import { callerOf } from '../common/caller';
 import { AddGroupInvitationDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { MeetingPage } from './meeting-page';
-import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
+import { featureChoicesOf, formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
 const scheduleText =
@@ -102,7 +102,7 @@ export class MeetingsPageController {
       count: '10',
       formId: randomUUID(),
     };
-    return { ...this.formPage(form, {}), servers: await this.meetings.usableServers(callerOf(req)) };
+    return { ...(await this.formPage(form, {})), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
   @Post()
@@ -113,7 +113,7 @@ export class MeetingsPageController {
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) for (const [field, messages] of Object.entries(validated.errors)) (errors[formFieldOf(field)] ??= []).push(...messages);
     const servers = await this.meetings.usableServers(callerOf(req));
-    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors), servers });
+    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...(await this.formPage(body, errors)), servers });
     try {
       // A form re-shown with errors keeps its id, so the corrected one is still the one meeting.
       const formId = typeof body.formId === 'string' && isUUID(body.formId) ? body.formId : undefined;
@@ -127,7 +127,7 @@ export class MeetingsPageController {
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
       if (error instanceof InvalidSchedule)
-        return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res))), servers });
+        return res.status(400).render('meetings/form', { ...(await this.formPage(body, scheduleErrors(error.problems, scheduleText(res)))), servers });
       if (error instanceof MeetingAlreadyCreated) {
         setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
         return res.redirect(303, `/meetings/${error.meetingId}`);
@@ -136,7 +136,7 @@ export class MeetingsPageController {
       const fieldErrors =
         formErrorsOf(error, formFieldOf) ??
         (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees) ? { participants: [error.message] } : undefined);
-      if (fieldErrors) return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors), servers });
+      if (fieldErrors) return res.status(400).render('meetings/form', { ...(await this.formPage(body, fieldErrors)), servers });
       throw error;
     }
   }
@@ -188,14 +188,16 @@ export class MeetingsPageController {
   @Render('meetings/form')
   async editForm(@Param('id') id: string, @Req() req: Request) {
     const meeting = await this.meetings.get(callerOf(req), id);
-    return { ...this.formPage(formOfMeeting(meeting), {}), meeting };
+    return { ...(await this.formPage(formOfMeeting(meeting), {})), meeting };
   }
 
   @Post(':id')
   async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const meeting = await this.meetings.get(callerOf(req), id);
-    const again = (status: number, errors: Record<string, string[]>) =>
-      res.status(status).render('meetings/form', { ...this.formPage(body, errors), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
+    const again = async (status: number, errors: Record<string, string[]>) =>
+      res
+        .status(status)
+        .render('meetings/form', { ...(await this.formPage(body, errors)), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
@@ -277,8 +279,9 @@ export class MeetingsPageController {
     res.redirect(303, `/meetings/${id}`);
   }
 
-  private formPage(form: MeetingForm, errors: Record<string, string[]>) {
+  private async formPage(form: MeetingForm, errors: Record<string, string[]>) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES };
+    // The participant features the organizer may change, with the organisation's defaults.
+    return { form: { ...form, weekdays }, errors, timeZones: TIME_ZONES, featureChoices: featureChoicesOf((await this.policy.current()).participantFeatures) };
   }
 }
