@@ -9,6 +9,13 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 const featuresIn = (location: string) =>
   JSON.parse(Buffer.from(new URL(location).searchParams.get('jwt')!.split('.')[1], 'base64url').toString()).context.features as Record<string, boolean>;
 const ALL = ['screen-sharing', 'recording', 'livestreaming', 'transcription', 'outbound-call', 'file-upload'];
+/** The same token with context.features taken out (signature no longer valid; not checked without a server). */
+const withoutFeatures = (token: string) => {
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+  delete claims.context.features;
+  return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+};
 const only = (...allowed: string[]) => Object.fromEntries(ALL.map((feature) => [feature, allowed.includes(feature)]));
 
 describe('what participants may do: context.features by role, policy defaults and the meeting override (issue 21 §5)', () => {
@@ -17,10 +24,11 @@ describe('what participants may do: context.features by role, policy defaults an
   let adminCsrf: string;
   let teacher: TestAgent;
   let csrf: string;
+  let serverId: string;
 
   beforeAll(async () => {
     env = await startSignedInApi({ env: { GUEST_ACCESS_ALLOWED: 'true' } });
-    await registerJitsiServer(env.api);
+    serverId = (await registerJitsiServer(env.api)).id;
     admin = await env.signIn('admin@school.test');
     adminCsrf = await env.csrf(admin);
     teacher = await env.signIn('teacher@school.test');
@@ -231,5 +239,64 @@ describe('what participants may do: context.features by role, policy defaults an
       .expect(400);
     expect(refused.text).toContain('your organisation does not let organizers allow recording for participants');
     expect(refused.text).toContain('value="Art 5d"');
+  });
+
+  it('the token inspector shows what a token lets its holder do, on the page and in the API', async () => {
+    const { body: meeting } = await schedule({ features: { 'screen-sharing': false } }).expect(201);
+    const invitations = await env.api.app.get(DataSource).getRepository(Invitation).findBy({ meetingId: meeting.id });
+    const link = `/j/${env.api.app.get(LinkCodes).codeFor(invitations.find((i) => i.email === 'student@school.test')!)}`;
+    const location = (await (await env.signIn('student@school.test')).get(link).expect(302)).headers.location;
+    const token = new URL(location).searchParams.get('jwt')!;
+    const page = await admin.get('/admin/tokens/inspect').set('Accept-Language', 'en').expect(200);
+    const shown = await admin
+      .post('/admin/tokens/inspect')
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), token, serverId })
+      .expect(200);
+    expect(shown.text).toContain('What this person may do (context.features)');
+    expect(shown.text).toMatch(
+      /data-feature="screen-sharing" data-allowed="false">Share their screen <code>screen-sharing: false<\/code> — <strong>no<\/strong>/,
+    );
+    expect(shown.text).toMatch(/data-feature="recording" data-allowed="false">Record the meeting/);
+    const { body } = await admin.post('/api/v1/tokens/inspect').set('x-csrf-token', adminCsrf).send({ token, serverId }).expect(200);
+    expect(body.features).toEqual(ALL.map((name) => ({ name, value: false, allowed: false })));
+    // A token without context.features: Jitsi decides by moderator status.
+    const german = await admin
+      .post('/admin/tokens/inspect')
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), token: withoutFeatures(token) })
+      .expect(200);
+    expect(german.text).toContain('data-features="none">Keine: Jitsi entscheidet nach Moderationsrechten');
+  });
+
+  it('Test this server: the participant link carries the features the policy gives members, and the page and API say so', async () => {
+    const started = await admin.post(`/admin/servers/${serverId}/checks`).type('form').send({ _csrf: adminCsrf }).expect(303);
+    const check = await admin.get(started.headers.location).set('Accept-Language', 'en').expect(200);
+    expect(check.text).toContain('data-feature-check="ok"');
+    expect(check.text).toContain('What the participant link may do (context.features):</strong> as the policy says for participants.');
+    expect(check.text).toContain('data-feature="screen-sharing" data-allowed="true">Share their screen: <strong>yes</strong>');
+    expect(check.text).toContain('data-feature="recording" data-allowed="false">Record the meeting: <strong>no</strong>');
+    const { body } = await admin.post(`/api/v1/servers/${serverId}/checks`).set('x-csrf-token', adminCsrf).send({}).expect(201);
+    expect(body.memberFeatures).toEqual({ ok: true, expected: only('screen-sharing'), found: only('screen-sharing'), problems: [] });
+  });
+
+  it('a permanent room gives the policy defaults of the affiliation its access list names', async () => {
+    await admin
+      .post('/api/v1/admin/rooms')
+      .set('x-csrf-token', adminCsrf)
+      .send({
+        name: 'Homework club',
+        serverId,
+        access: [
+          { kind: 'user', value: 'teacher@school.test', affiliation: 'moderator' },
+          { kind: 'user', value: 'student@school.test', affiliation: 'member' },
+        ],
+      })
+      .expect(201);
+    expect(featuresIn((await teacher.get('/r/homework-club').expect(302)).headers.location)).toEqual(only(...ALL));
+    const student = await env.signIn('student@school.test');
+    expect(featuresIn((await student.get('/r/homework-club').expect(302)).headers.location)).toEqual(only('screen-sharing'));
   });
 });

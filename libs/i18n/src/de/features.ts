@@ -40,4 +40,8 @@ export const features: Translation<typeof en> = {
   'features.inspector.title': 'Was diese Person darf (context.features)',
   'features.inspector.none': 'Keine: Jitsi entscheidet nach Moderationsrechten (die meisten Funktionen nur für Moderierende, Bildschirmfreigabe für alle).',
   'features.inspector.other': 'nicht von Moderato gesetzt',
+  'features.check.title': 'Was der Teilnehmenden-Link darf (context.features)',
+  'features.check.ok': 'wie die Richtlinie es für Teilnehmende vorgibt. In Jitsi sieht die teilnehmende Person keinen Knopf für das, was nicht erlaubt ist.',
+  'features.check.problems': 'nicht, was die Richtlinie für Teilnehmende vorgibt:',
+  'features.check.off': 'nichts: Die Richtlinie schreibt keine Funktionen in die Tokens, Jitsi entscheidet nach Moderationsrechten.',
 };

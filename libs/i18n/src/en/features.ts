@@ -37,4 +37,8 @@ export const features = {
   'features.inspector.title': 'What this person may do (context.features)',
   'features.inspector.none': 'None: Jitsi decides by moderator status (most features for moderators only; screen sharing for everyone).',
   'features.inspector.other': 'not set by Moderato',
+  'features.check.title': 'What the participant link may do (context.features)',
+  'features.check.ok': 'as the policy says for participants. In Jitsi, the participant sees no button for what is not allowed.',
+  'features.check.problems': 'not what the policy says for participants:',
+  'features.check.off': 'nothing: the policy puts no features into tokens, so Jitsi decides by moderator status.',
 } as const;
