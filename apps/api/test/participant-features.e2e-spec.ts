@@ -180,7 +180,7 @@ describe('what participants may do: context.features by role, policy defaults an
       organizerMayAllow: only('screen-sharing'),
     });
     const shown = await admin.get('/admin/policy').set('Accept-Language', 'de').expect(200);
-    expect(shown.text).toContain('aria-label="Teilnehmende: Untertitel und Transkription" checked');
+    expect(shown.text).toContain('aria-label="Teilnehmende: Transkription" checked');
     expect(shown.text).not.toContain('aria-label="Gäste: Bildschirm teilen" checked');
 
     const bad = await admin

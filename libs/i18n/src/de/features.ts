@@ -6,7 +6,7 @@ export const features: Translation<typeof en> = {
   'features.name.screen-sharing': 'Bildschirm teilen',
   'features.name.recording': 'Besprechung aufzeichnen',
   'features.name.livestreaming': 'Livestream',
-  'features.name.transcription': 'Untertitel und Transkription',
+  'features.name.transcription': 'Transkription',
   'features.name.outbound-call': 'Telefonnummer anrufen',
   'features.name.file-upload': 'Dateien teilen',
   'features.role.owner': 'Organisator',

@@ -3,7 +3,7 @@ export const features = {
   'features.name.screen-sharing': 'Share their screen',
   'features.name.recording': 'Record the meeting',
   'features.name.livestreaming': 'Live stream',
-  'features.name.transcription': 'Subtitles and transcription',
+  'features.name.transcription': 'Captions and transcription',
   'features.name.outbound-call': 'Call a phone number',
   'features.name.file-upload': 'Share files',
   'features.role.owner': 'Organizer',
