@@ -282,6 +282,18 @@ describe('what participants may do: context.features by role, policy defaults an
     expect(body.memberFeatures).toEqual({ ok: true, expected: only('screen-sharing'), found: only('screen-sharing'), problems: [] });
   });
 
+  it('the server page shows what Jitsi needs to enforce them (en, de), and the download has the lines', async () => {
+    const page = await admin.get(`/admin/servers/${serverId}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('What participants may do: what Jitsi needs');
+    expect(page.text).toContain('XMPP_MODULES=filter_iq_jibri,filter_iq_rayo');
+    expect(page.text).toContain('    modules_enabled = { &quot;filter_iq_jibri&quot;; &quot;filter_iq_rayo&quot;; }');
+    const german = await admin.get(`/admin/servers/${serverId}`).set('Accept-Language', 'de').expect(200);
+    expect(german.text).toContain('Was Teilnehmende dürfen: was Jitsi dafür braucht');
+    const download = await admin.get(`/admin/servers/${serverId}/jitsi-config.txt`).expect(200);
+    expect(download.text).toContain('# ===== What participants may do: docker-jitsi-meet\n');
+    expect(download.text).toContain('XMPP_MODULES=filter_iq_jibri,filter_iq_rayo\n');
+  });
+
   it('a permanent room gives the policy defaults of the affiliation its access list names', async () => {
     await admin
       .post('/api/v1/admin/rooms')
