@@ -358,9 +358,11 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
             window: { notAfter: new Date(Date.now() + 3600_000) },
             now: new Date(),
             maxTtlSeconds: 600,
+            features: { 'screen-sharing': true, recording: false },
           })
         ).token;
       const good = await runCli(['token', 'inspect', await mint()], env);
+      expect(good.stdout).toContain('May do:      screen-sharing yes, recording no');
       expect(good.code).toBe(0);
       expect(good.stdout).toContain('Token: checked against server "School HS" (its app id is the token\'s iss)');
       expect(good.stdout).toContain('Signature:   valid');
