@@ -97,7 +97,7 @@ describe('what participants may do: context.features by role, policy defaults an
   it('refuses what the policy does not let organizers allow, unknown features and non-booleans, with field messages', async () => {
     const refused = await schedule({ features: { recording: true } }).expect(400);
     expect(refused.body.details).toEqual([
-      { field: 'features.recording', messages: ['your organisation does not let organizers allow recording for participants'] },
+      { field: 'features.recording', messages: ['recording must not be allowed: your organisation does not let organizers allow it for participants'] },
     ]);
     const unknown = await schedule({ features: { whiteboard: true } }).expect(400);
     expect(unknown.body.details).toEqual([{ field: 'features.whiteboard', messages: ['property whiteboard should not exist'] }]);
@@ -237,8 +237,24 @@ describe('what participants may do: context.features by role, policy defaults an
         'feature-recording': 'allow',
       })
       .expect(400);
-    expect(refused.text).toContain('your organisation does not let organizers allow recording for participants');
+    expect(refused.text).toContain('Your organisation does not let organizers allow this for participants: keep the default or choose “Not allowed”.');
     expect(refused.text).toContain('value="Art 5d"');
+    const german = await teacher
+      .post('/meetings')
+      .set('Accept-Language', 'de')
+      .type('form')
+      .send({
+        _csrf: csrfTokenOf(form.text),
+        title: 'Art 5d',
+        date,
+        startTime: '11:00',
+        endTime: '11:45',
+        timezone: 'UTC',
+        repeat: 'none',
+        'feature-recording': 'allow',
+      })
+      .expect(400);
+    expect(german.text).toContain('Ihre Organisation lässt Organisatoren dies für Teilnehmende nicht erlauben');
   });
 
   it('the token inspector shows what a token lets its holder do, on the page and in the API', async () => {

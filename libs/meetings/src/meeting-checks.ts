@@ -73,7 +73,10 @@ export function checkFeatures(given: MeetingFeaturesDto | undefined, policy: Org
     if (value === undefined) continue;
     if (value === null) delete next[feature];
     else if (value && !organizerMayAllow(policy.participantFeatures, feature))
-      problems.push({ field: `features.${feature}`, messages: [`your organisation does not let organizers allow ${feature} for participants`] });
+      problems.push({
+        field: `features.${feature}`,
+        messages: [`${feature} must not be allowed: your organisation does not let organizers allow it for participants`],
+      });
     else next[feature] = value;
   }
   if (problems.length) throw new InvalidInputError(problems);

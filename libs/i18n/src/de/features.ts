@@ -44,4 +44,6 @@ export const features: Translation<typeof en> = {
   'features.check.ok': 'wie die Richtlinie es für Teilnehmende vorgibt. In Jitsi sieht die teilnehmende Person keinen Knopf für das, was nicht erlaubt ist.',
   'features.check.problems': 'nicht, was die Richtlinie für Teilnehmende vorgibt:',
   'features.check.off': 'nichts: Die Richtlinie schreibt keine Funktionen in die Tokens, Jitsi entscheidet nach Moderationsrechten.',
+  'error.fields.featureNotAllowed':
+    'Ihre Organisation lässt Organisatoren dies für Teilnehmende nicht erlauben: Behalten Sie die Voreinstellung oder wählen Sie „Nicht erlaubt“.',
 };

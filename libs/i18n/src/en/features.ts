@@ -1,4 +1,4 @@
-/** What participants may do in the room: the policy grid, the meeting's override, the server page and the inspector (keys features.*). */
+/** What participants may do in the room: the policy grid, the meeting's override, the server page and the inspector (keys features.*, and error.fields.featureNotAllowed). */
 export const features = {
   'features.name.screen-sharing': 'Share their screen',
   'features.name.recording': 'Record the meeting',
@@ -41,4 +41,5 @@ export const features = {
   'features.check.ok': 'as the policy says for participants. In Jitsi, the participant sees no button for what is not allowed.',
   'features.check.problems': 'not what the policy says for participants:',
   'features.check.off': 'nothing: the policy puts no features into tokens, so Jitsi decides by moderator status.',
+  'error.fields.featureNotAllowed': 'Your organisation does not let organizers allow this for participants: keep the default or choose “Not allowed”.',
 } as const;
