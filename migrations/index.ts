@@ -18,6 +18,8 @@ import { MeetingsOrganizerDetachable1796540000000 } from './1796540000000-meetin
 import { CalendarFeeds1796610000000 } from './1796610000000-calendar-feeds';
 
 import { UserTimezoneSource1796600000000 } from './1796600000000-user-timezone-source';
+
+import { MeetingFeatures1796720000000 } from './1796720000000-meeting-features';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -38,4 +40,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MeetingsOrganizerDetachable1796540000000,
   UserTimezoneSource1796600000000,
   CalendarFeeds1796610000000,
+  MeetingFeatures1796720000000,
 ];

@@ -138,6 +138,8 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         /^✔ Jitsi "School HS": config\.js XMPP domain "meet\.jitsi" equals the token's sub/,
         /^✔ Jitsi "School HS": sample HS256 tokens \(owner, member\) pass all \d+ token rules \(docs\/jitsi-tokens\.md\), signature valid/,
         /^✔ Jitsi "School RS": sample RS256 tokens/,
+        /^✔ Jitsi "School HS": a member token carries the policy's participant features \(allowed: screen-sharing; the rest false\); Prosody enforces recording, streaming, subtitles and calls only with filter_iq_jibri and filter_iq_rayo/,
+        /^✔ Jitsi "School RS": a member token carries the policy's participant features/,
         new RegExp(`^✔ Jitsi "School RS": ${env.PUBLIC_URL}/asap/[0-9a-f-]{36}/[0-9a-f]{64}\\.pem serves the current public key`),
         /^✔ No mail is waiting for the SMTP server/,
       ];
@@ -267,6 +269,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
           'oidc.client',
           'jitsi.config-js',
           'jitsi.token',
+          'jitsi.features',
           'jitsi.asap',
         ]),
       );
@@ -355,9 +358,11 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
             window: { notAfter: new Date(Date.now() + 3600_000) },
             now: new Date(),
             maxTtlSeconds: 600,
+            features: { 'screen-sharing': true, recording: false },
           })
         ).token;
       const good = await runCli(['token', 'inspect', await mint()], env);
+      expect(good.stdout).toContain('May do:      screen-sharing yes, recording no');
       expect(good.code).toBe(0);
       expect(good.stdout).toContain('Token: checked against server "School HS" (its app id is the token\'s iss)');
       expect(good.stdout).toContain('Signature:   valid');

@@ -56,6 +56,19 @@ const personLine = (occupant: Occupant) =>
   `<li data-occupant="${escapeHtml(occupant.email ?? occupant.name)}" data-affiliation="${occupant.affiliation}">${escapeHtml(occupant.name)}` +
   `${occupant.email ? ` &lt;${escapeHtml(occupant.email)}&gt;` : ''} — ${ROLE_WORDS[occupant.affiliation]}</li>`;
 
+/**
+ * What the token lets this person do (context.features), as Jitsi reads it: a feature is allowed
+ * when it is true or "true"; in a token that has features, one that is missing is not allowed.
+ */
+function featuresSection(admitted: Admitted): string {
+  if (!admitted.features) return '<p data-features="none">The token has no context.features: Jitsi decides by moderator status.</p>';
+  const items = Object.entries(admitted.features).map(([name, value]) => {
+    const allowed = value === true || value === 'true';
+    return `<li data-feature="${escapeHtml(name)}" data-allowed="${allowed}">${escapeHtml(name)}: ${allowed ? 'allowed' : 'not allowed'}</li>`;
+  });
+  return `<h2>What you may do (context.features)</h2><ul data-features>${items.join('')}</ul>`;
+}
+
 /** In the room: who you are, who else is here, and a Leave button. */
 export function roomPage(admitted: Admitted, me: Occupant, others: readonly Occupant[]): string {
   const role = ROLE_WORDS[admitted.affiliation];
@@ -67,6 +80,7 @@ export function roomPage(admitted: Admitted, me: Occupant, others: readonly Occu
 <p class="note">${escapeHtml(NOTE)}</p>
 <h1>You are in <em>${escapeHtml(admitted.room)}</em> as ${role}</h1>
 <p>Signed in as <strong>${escapeHtml(me.name)}</strong>${me.email ? ` (${escapeHtml(me.email)})` : ''}. ${rights}</p>
+${featuresSection(admitted)}
 <h2>Also in the room now</h2>
 ${list}
 <form method="post" action="/${encodeURIComponent(admitted.room)}/leave">

@@ -198,6 +198,26 @@ describe('the stand-in over HTTP', () => {
     expect(rooms['maths-7b'].map((o) => o.email)).toEqual(['teacher@school.test']);
   });
 
+  it('shows what the token lets the person do (context.features), as Jitsi reads it', async () => {
+    const minted = await mintRoomToken({
+      server: SERVER,
+      signingKey: { alg: 'HS256', secret: SECRET },
+      room: 'art-5c',
+      user: { id: 'u-p', name: 'Pia Pupil', email: 'pia@school.test' },
+      affiliation: 'member',
+      window: { notAfter: new Date((NOW + 3600) * 1000) },
+      now: new Date(NOW * 1000),
+      maxTtlSeconds: 1800,
+      features: { 'screen-sharing': false, recording: false, transcription: true },
+    });
+    const pupil = await open(minted.token, 'art-5c');
+    expect(pupil).toMatchObject({ verdict: 'joined', affiliation: 'member' });
+    expect(pupil.html).toContain('<li data-feature="screen-sharing" data-allowed="false">screen-sharing: not allowed</li>');
+    expect(pupil.html).toContain('<li data-feature="transcription" data-allowed="true">transcription: allowed</li>');
+    const without = await open(await mint({ alg: 'HS256', secret: SECRET }, { room: 'art-5c' }), 'art-5c');
+    expect(without.html).toContain('data-features="none">The token has no context.features');
+  });
+
   it("refuses without a token and with a wrong one, saying what Prosody's log would", async () => {
     expect(await open(null)).toMatchObject({ status: 403, verdict: 'refused', reason: 'token required' });
     const wrongRoom = await open(await mint({ alg: 'HS256', secret: SECRET }), 'history-9a');

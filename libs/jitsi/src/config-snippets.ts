@@ -8,7 +8,7 @@ export interface SnippetLine {
 }
 
 export interface SnippetSection {
-  id: 'docker' | 'plugins' | 'prosody' | 'jicofo' | 'meet';
+  id: 'docker' | 'plugins' | 'prosody' | 'jicofo' | 'meet' | 'features-docker' | 'features-prosody';
   title: string;
   /** How the file comments a line: each line is shown after its `why` as such a comment. */
   comment: '#' | '--' | '//';

@@ -5,6 +5,7 @@ export { RotateSecretDto } from './dto/rotate-secret.dto';
 export { RecordInteropResultDto } from './dto/interop.dto';
 export { JitsiServersService, kidHash, type Actor } from './jitsi-servers.service';
 export { InteropCheckAlreadyRecorded, InteropCheckNotFound, JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
+export { participantFeatureSnippets } from './feature-snippets';
 export { jitsiConfigSnippets, secretLines, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
 export { JitsiModule } from './jitsi.module';
 export { serverView } from './server-view';

@@ -5,7 +5,7 @@ import { Clock } from '@moderato/core';
 import type { User } from '@moderato/identity';
 import { JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/jitsi';
 import { metrics } from '@moderato/metrics';
-import { PolicyService } from '@moderato/policy';
+import { PolicyService, featuresFor } from '@moderato/policy';
 import type { Invitation } from './invitation.entity';
 import { JoinStore } from './join.store';
 import { JoinWindows } from './join-windows';
@@ -166,6 +166,8 @@ export class JoinService {
   ) {
     const { server, signingKey } = await this.servers.forSigning(meeting.serverId);
     const now = this.clock.now();
+    // Cached policy and the meeting's own column (read with the link): no query of its own.
+    const policy = await this.policy.current();
     // Invited members skip the lobby where the server runs token_lobby_bypass; guests never do.
     const lobbyBypass = meeting.options.lobby && server.lobbyBypass ? !guest && affiliation === 'member' : undefined;
     const minted = await mintRoomToken({
@@ -177,8 +179,9 @@ export class JoinService {
       // The organizer starting early still gets a token that ends with the window.
       window: { notAfter: closesAt > now ? closesAt : new Date(now.getTime() + 60_000) },
       now,
-      maxTtlSeconds: (await this.policy.current()).tokenMaxTtlMinutes * 60,
+      maxTtlSeconds: policy.tokenMaxTtlMinutes * 60,
       lobbyBypass,
+      features: featuresFor(policy.participantFeatures, guest ? 'guest' : affiliation, meeting.features),
     });
     const event = {
       action: 'token.issued',

@@ -1,7 +1,8 @@
 import { InvalidInputError, type FieldError } from '@moderato/core';
-import type { OrgPolicy } from '@moderato/policy';
+import { PARTICIPANT_FEATURES, organizerMayAllow, type MeetingFeatures, type OrgPolicy } from '@moderato/policy';
 import type { Caller } from './caller';
 import type { InviteeDto } from './dto/meeting.dto';
+import type { MeetingFeaturesDto } from './dto/meeting-features.dto';
 import type { Meeting, MeetingOptions } from './meeting.entity';
 import { InvalidSchedule, MeetingNotFound, MeetingVersionConflict } from './meetings.errors';
 import { checkSchedule } from './schedule';
@@ -56,4 +57,28 @@ export function checkInviteeList(invitees: InviteeDto[]): void {
     else seen.set(email, index);
   });
   if (problems.length) throw new InvalidInputError(problems);
+}
+
+/**
+ * A meeting's participant features after a change: `given` over `previous` (null: back to the
+ * default). Taking a feature away is always possible; allowing one only where the policy lets
+ * organizers allow it (or its default already allows it), else a 400 naming the feature.
+ */
+export function checkFeatures(given: MeetingFeaturesDto | undefined, policy: OrgPolicy, previous: MeetingFeatures = {}): MeetingFeatures {
+  if (!given) return previous;
+  const next: MeetingFeatures = { ...previous };
+  const problems: FieldError[] = [];
+  for (const feature of PARTICIPANT_FEATURES) {
+    const value = given[feature];
+    if (value === undefined) continue;
+    if (value === null) delete next[feature];
+    else if (value && !organizerMayAllow(policy.participantFeatures, feature))
+      problems.push({
+        field: `features.${feature}`,
+        messages: [`${feature} must not be allowed: your organisation does not let organizers allow it for participants`],
+      });
+    else next[feature] = value;
+  }
+  if (problems.length) throw new InvalidInputError(problems);
+  return next;
 }

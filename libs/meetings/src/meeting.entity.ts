@@ -13,6 +13,7 @@ import {
 } from 'typeorm';
 import { User } from '@moderato/identity';
 import { JitsiServer } from '@moderato/jitsi';
+import type { MeetingFeatures } from '@moderato/policy';
 
 export interface MeetingOptions {
   lobby: boolean;
@@ -112,6 +113,10 @@ export class Meeting {
     default: () => `'{"lobby": false, "startMuted": false, "guestAccess": false, "requireLogin": true, "screenSharing": "everyone"}'`,
   })
   options: MeetingOptions;
+
+  /** What the participants may do, where it differs from the policy's default (false forbids, true allows); {}: the defaults. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  features: MeetingFeatures;
 
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;

@@ -21,7 +21,8 @@ export type NewMeeting = Pick<
   | 'joinBeforeMinutes'
   | 'joinAfterMinutes'
   | 'options'
->;
+> &
+  Partial<Pick<Meeting, 'features'>>;
 
 /** The `meetings` and `meeting_form_submissions` tables. */
 @Injectable()

@@ -9,7 +9,7 @@ import type { ChangeOccurrenceDto, CreateMeetingDto, UpdateMeetingDto } from './
 import { checkOccurrenceRange } from './dto/meetings-query.dto';
 import type { Invitation } from './invitation.entity';
 import { InvitationsService } from './invitations.service';
-import { checkInviteeList, checkOptions, checkTimes, checkVersion, visibleTo } from './meeting-checks';
+import { checkFeatures, checkInviteeList, checkOptions, checkTimes, checkVersion, visibleTo } from './meeting-checks';
 import { DEFAULT_MEETING_OPTIONS, type Meeting, type OccurrenceException } from './meeting.entity';
 import { MeetingsStore } from './meetings.store';
 import { MeetingAlreadyCreated, MeetingCancelled, MeetingScheduleInvalid, NoServerAvailable } from './meetings.errors';
@@ -81,6 +81,7 @@ export class SchedulingService {
           joinBeforeMinutes: dto.joinWindowMinutesBefore ?? policy.joinWindowBeforeMinutes,
           joinAfterMinutes: dto.joinWindowMinutesAfter ?? policy.joinWindowAfterMinutes,
           options: checkOptions({ ...DEFAULT_MEETING_OPTIONS, ...dto.options }, policy),
+          features: checkFeatures(dto.features, policy),
         },
         tx,
       );
@@ -146,6 +147,7 @@ export class SchedulingService {
         timezone: m.timezone,
       });
       const before = announced(meeting);
+      const featuresBefore = JSON.stringify(meeting.features);
       Object.assign(meeting, {
         title: dto.title ?? meeting.title,
         description: dto.description ?? meeting.description,
@@ -156,6 +158,7 @@ export class SchedulingService {
         joinBeforeMinutes: dto.joinWindowMinutesBefore ?? meeting.joinBeforeMinutes,
         joinAfterMinutes: dto.joinWindowMinutesAfter ?? meeting.joinAfterMinutes,
         options: checkOptions({ ...meeting.options, ...dto.options }, policy, meeting.options),
+        features: checkFeatures(dto.features, policy, meeting.features),
       });
       const saved = await this.store.save(meeting, tx);
       const after = announced(saved);
@@ -176,7 +179,7 @@ export class SchedulingService {
           actor: { id: caller.user.id, label: caller.user.email },
           ip: caller.ip,
           subject: { type: 'meeting', id },
-          metadata: { changed },
+          metadata: { changed, ...(JSON.stringify(saved.features) !== featuresBefore ? { features: saved.features } : {}) },
         },
         tx,
       );

@@ -4,6 +4,7 @@ import { AppConfig, type Locale } from '@moderato/config';
 import { InvalidInputError } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
 import type { UpdatePolicyDto } from './dto/policy.dto';
+import { DEFAULT_PARTICIPANT_FEATURES, mergeParticipantFeatures, type ParticipantFeaturesPolicy } from './participant-features';
 import { PolicyStore } from './policy.store';
 import { POLICY_SERVER_DIRECTORY, type PolicyServerDirectory } from './server-directory';
 
@@ -31,6 +32,8 @@ export interface OrgPolicy {
   retentionAuditDays: number;
   /** Invitations are deleted this many days after their meeting's (or series') last date. */
   retentionInvitationDays: number;
+  /** What participants may do in the room per role (context.features in their tokens); see participant-features.ts. */
+  participantFeatures: ParticipantFeaturesPolicy;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -51,6 +54,7 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'retentionSessionDays',
   'retentionAuditDays',
   'retentionInvitationDays',
+  'participantFeatures',
 ];
 
 /**
@@ -101,6 +105,7 @@ export class PolicyService {
       supportContact: '',
       mailFooter: '',
       ...RETENTION_DEFAULTS,
+      participantFeatures: structuredClone(DEFAULT_PARTICIPANT_FEATURES),
     };
   }
 
@@ -125,6 +130,8 @@ export class PolicyService {
         const value = (dto as Record<string, unknown>)[field];
         if (value !== undefined) next[field] = value;
       }
+      // A grid given in part changes only the boxes it names; the complete grid is stored.
+      if (dto.participantFeatures !== undefined) next.participantFeatures = mergeParticipantFeatures(dto.participantFeatures, before.participantFeatures);
       if (dto.organizerServerIds?.length) {
         const ids = [...new Set(dto.organizerServerIds)];
         next.organizerServerIds = ids;
@@ -184,6 +191,7 @@ export class PolicyService {
       const value = values[field];
       if (value !== undefined && value !== null && typeof value === typeof policy[field]) (policy as unknown as Record<string, unknown>)[field] = value;
     }
+    policy.participantFeatures = mergeParticipantFeatures(values.participantFeatures);
     return policy;
   }
 }

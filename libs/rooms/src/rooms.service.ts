@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { AuditService, type Actor } from '@moderato/audit';
-import { PolicyService } from '@moderato/policy';
+import { PolicyService, featuresFor } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock, InvalidInputError } from '@moderato/core';
 import { Transactions, type Tx } from '@moderato/database';
@@ -216,7 +216,8 @@ export class RoomsService {
     }
     const server = room.server;
     const now = this.clock.now();
-    const maxTtlSeconds = (await this.policy.current()).tokenMaxTtlMinutes * 60;
+    const policy = await this.policy.current();
+    const maxTtlSeconds = policy.tokenMaxTtlMinutes * 60;
     const minted = await mintRoomToken({
       server,
       signingKey: await this.servers.signingKey(server),
@@ -227,6 +228,8 @@ export class RoomsService {
       window: { notAfter: new Date(now.getTime() + maxTtlSeconds * 1000) },
       now,
       maxTtlSeconds,
+      // No organizer to narrow them: the policy's defaults for the role.
+      features: featuresFor(policy.participantFeatures, access.affiliation),
     });
     await this.audit.record({
       action: 'token.issued',

@@ -31,6 +31,7 @@ const CONSTRAINTS: [RegExp, (match: RegExpExecArray) => Reading][] = [
   [/^must be an https:\/\/ URL$/, () => ({ constraint: 'httpsUrl' })],
   [/^must be a domain name\b/, () => ({ constraint: 'domain' })],
   [/^must be 1-200 visible ASCII characters without spaces$/, () => ({ constraint: 'visibleAscii' })],
+  [/^must not be allowed: your organisation does not let organizers allow it\b/, () => ({ constraint: 'featureNotAllowed' })],
   [/^may contain only a-z, 0-9 and single hyphens\b/, () => ({ constraint: 'slug' })],
   [/^must be (?:one of (?:the following values: )?.+|\S+ or \S+|none, daily, weekly or monthly)$/, () => ({ constraint: 'choice' })],
 ];

@@ -33,6 +33,7 @@ function testView(test: InteropTest) {
       expiresAt: link.expiresAt ?? null,
     })),
     expectations: test.expectations,
+    memberFeatures: test.memberFeatures ?? null,
   };
 }
 

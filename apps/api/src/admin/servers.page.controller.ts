@@ -12,6 +12,7 @@ import {
   UpdateServerDto,
   WrongSigningMode,
   jitsiConfigSnippets,
+  participantFeatureSnippets,
   snippetsAsText,
   type JitsiServer,
 } from '@moderato/jitsi';
@@ -142,7 +143,9 @@ export class ServersPageController {
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const server = await this.servers.get(id);
     res.attachment(`jitsi-config-${server.name.replace(/[^A-Za-z0-9.-]+/g, '-')}.txt`);
-    res.type('text/plain; charset=utf-8').send(snippetsAsText(jitsiConfigSnippets(server, this.config.publicUrl), server.name));
+    res
+      .type('text/plain; charset=utf-8')
+      .send(snippetsAsText([...jitsiConfigSnippets(server, this.config.publicUrl), ...participantFeatureSnippets(server)], server.name));
   }
 
   private async details(server: JitsiServer, extra: { secret?: string; created?: boolean; rotated?: boolean } = {}) {
@@ -157,7 +160,7 @@ export class ServersPageController {
       created: extra.created ?? false,
       rotated: extra.rotated ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,
-      snippets: jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }),
+      snippets: [...jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }), ...participantFeatureSnippets(server)],
     };
   }
 }

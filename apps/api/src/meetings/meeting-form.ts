@@ -10,6 +10,7 @@ import {
   type ScheduleProblemCode,
 } from '@moderato/meetings';
 import { zoneOfInput } from './time-zone-choices';
+import { PARTICIPANT_FEATURES, organizerMayAllow, type ParticipantFeature, type ParticipantFeaturesPolicy } from '@moderato/policy';
 
 /** What the "New meeting" form posts (all strings, as browsers send them). */
 export interface MeetingForm {
@@ -29,6 +30,18 @@ export interface MeetingForm {
   serverId?: string;
   /** The new-meeting form's one-time id: posting the same form twice creates one meeting. */
   formId?: string;
+  /** What participants may do: `default` (the organisation's), `allow` or `deny`, one field per feature. */
+  [feature: `feature-${string}`]: string | undefined;
+}
+
+const FEATURE_VALUES: Record<string, boolean | null> = { default: null, allow: true, deny: false };
+
+/** The participant features the form offers: each with the organisation's default for participants, and whether the organizer may allow it. */
+export function featureChoicesOf(policy: ParticipantFeaturesPolicy) {
+  return {
+    enabled: policy.enabled,
+    rows: PARTICIPANT_FEATURES.map((feature) => ({ feature, byDefault: policy.member[feature], mayAllow: organizerMayAllow(policy, feature) })),
+  };
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -85,8 +98,11 @@ function textFieldsOf(posted: MeetingForm, add: (field: string, message: string)
  * The form's date, times and zone as ISO instants with the zone's offset (what the API takes).
  * Problems are added beside their fields; without `endTime` (the preview) only the start is read.
  */
+/** The form's schedule fields (the preview's query has only these). */
+type ScheduleFields = Pick<MeetingForm, 'date' | 'startTime' | 'endTime' | 'timezone' | 'repeat' | 'weekdays' | 'count'>;
+
 export function timesOfForm(
-  form: MeetingForm,
+  form: ScheduleFields,
   text: ScheduleText,
   add: (field: string, message: string) => void,
   options: { needEnd: boolean } = { needEnd: true },
@@ -116,7 +132,7 @@ export function timesOfForm(
 }
 
 /** The form's repetition as an RRULE (FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12), undefined for "does not repeat". */
-export function recurrenceOfForm(form: MeetingForm, add: (field: string, message: string) => void): string | undefined {
+export function recurrenceOfForm(form: ScheduleFields, add: (field: string, message: string) => void): string | undefined {
   if (!form.repeat || form.repeat === 'none') return undefined;
   const count = Number(form.count || 0);
   if (!Number.isInteger(count) || count < 2 || count > 500) add('count', 'a series needs 2 to 500 occurrences');
@@ -160,6 +176,13 @@ export function meetingFormToDto(posted: MeetingForm, csv?: string, text: Schedu
     if (parsed.headerError) add('csv', t('meetingForm.csv.header', { found: parsed.headerFound ?? '' }));
     else take(parsed, 'csv');
   }
+  let features: Partial<Record<ParticipantFeature, boolean | null>> | undefined;
+  for (const feature of PARTICIPANT_FEATURES) {
+    const value = form[`feature-${feature}`];
+    if (value === undefined) continue;
+    if (value in FEATURE_VALUES) (features ??= {})[feature] = FEATURE_VALUES[value];
+    else add(`feature-${feature}`, `feature-${feature} must be default, allow or deny`);
+  }
   const joinBefore = form.joinBefore === undefined || form.joinBefore === '' ? undefined : Number(form.joinBefore);
   return {
     errors,
@@ -172,6 +195,7 @@ export function meetingFormToDto(posted: MeetingForm, csv?: string, text: Schedu
       joinWindowMinutesBefore: joinBefore,
       recurrence,
       ...(form.serverId ? { serverId: form.serverId } : {}),
+      ...(features ? { features } : {}),
       invitees: invitees.map((invitee) => ({ email: invitee.email, name: invitee.name, role: invitee.role })),
     },
   };
@@ -184,6 +208,7 @@ export function formFieldOf(apiField: string): string {
   if (apiField === 'joinWindowMinutesBefore') return 'joinBefore';
   if (apiField === 'recurrence') return 'repeat';
   if (apiField.startsWith('invitees')) return 'participants';
+  if (apiField.startsWith('features.')) return `feature-${apiField.slice('features.'.length)}`;
   return apiField;
 }
 
@@ -196,6 +221,7 @@ export function formOfMeeting(meeting: {
   timezone: string;
   rrule: string | null;
   joinBeforeMinutes: number;
+  features?: Partial<Record<ParticipantFeature, boolean>>;
 }): MeetingForm {
   const local = (date: Date) => isoWithOffset(date, meeting.timezone);
   const rule = Object.fromEntries(
@@ -215,5 +241,11 @@ export function formOfMeeting(meeting: {
     weekdays: rule.BYDAY ? rule.BYDAY.split(',') : [],
     count: rule.COUNT ?? '10',
     joinBefore: String(meeting.joinBeforeMinutes),
+    ...Object.fromEntries(
+      PARTICIPANT_FEATURES.map((feature) => {
+        const value = meeting.features?.[feature];
+        return [`feature-${feature}`, value === true ? 'allow' : value === false ? 'deny' : 'default'];
+      }),
+    ),
   };
 }

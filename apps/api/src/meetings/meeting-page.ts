@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
 import type { Locale } from '@moderato/config';
 import { InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import { PARTICIPANT_FEATURES, PolicyService, featuresFor } from '@moderato/policy';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
 import { GroupInvitations } from './group-invitations';
@@ -17,6 +18,7 @@ export class MeetingPage {
     private readonly invitations: InvitationsService,
     private readonly groups: GroupInvitations,
     private readonly windows: JoinWindows,
+    private readonly policy: PolicyService,
   ) {}
 
   /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
@@ -42,9 +44,17 @@ export class MeetingPage {
       scheduleInvalid,
       ended,
       groups,
+      participantFeatures: await this.participantFeatures(meeting.features),
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
     };
+  }
+
+  /** What the meeting's participants may do (their tokens' context.features), and which of it the organizer set; null when the policy puts none into tokens. */
+  private async participantFeatures(overrides: Parameters<typeof featuresFor>[2]) {
+    const effective = featuresFor((await this.policy.current()).participantFeatures, 'member', overrides);
+    if (!effective) return null;
+    return PARTICIPANT_FEATURES.map((feature) => ({ feature, allowed: effective[feature], changed: typeof overrides?.[feature] === 'boolean' }));
   }
 
   /** The meeting page's directory search (people and groups), when a directory is configured. */

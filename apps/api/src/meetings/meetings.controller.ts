@@ -38,6 +38,7 @@ export function meetingView(meeting: Meeting) {
     joinWindowMinutesBefore: meeting.joinBeforeMinutes,
     joinWindowMinutesAfter: meeting.joinAfterMinutes,
     options: meeting.options,
+    features: meeting.features,
     cancelledAt: meeting.cancelledAt?.toISOString() ?? null,
     version: meeting.version,
   };

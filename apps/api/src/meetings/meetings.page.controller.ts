@@ -28,7 +28,7 @@ import { callerOf } from '../common/caller';
 import { AddGroupInvitationDto } from './dto/directory.dto';
 import { GroupInvitations, groupInvitationTexts } from './group-invitations';
 import { MeetingPage } from './meeting-page';
-import { formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
+import { featureChoicesOf, formFieldOf, formOfMeeting, meetingFormToDto, scheduleErrors, type MeetingForm, type ScheduleText } from './meeting-form';
 import { timeZoneChoices } from './time-zone-choices';
 
 /** Schedule problems in the page's language (the schedule.* keys). */
@@ -109,7 +109,7 @@ export class MeetingsPageController {
       count: '10',
       formId: randomUUID(),
     };
-    return { ...this.formPage(form, {}, req.res!), servers: await this.meetings.usableServers(callerOf(req)) };
+    return { ...(await this.formPage(form, {}, req.res!)), servers: await this.meetings.usableServers(callerOf(req)) };
   }
 
   @Post()
@@ -120,7 +120,7 @@ export class MeetingsPageController {
     const validated = await validateForm(CreateMeetingDto, dto);
     if (!validated.ok) addDtoErrors(errors, validated.errors);
     const servers = await this.meetings.usableServers(callerOf(req));
-    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...this.formPage(body, errors, res), servers });
+    if (Object.keys(errors).length || !validated.ok) return res.status(400).render('meetings/form', { ...(await this.formPage(body, errors, res)), servers });
     try {
       // A form re-shown with errors keeps its id, so the corrected one is still the one meeting.
       const formId = typeof body.formId === 'string' && isUUID(body.formId) ? body.formId : undefined;
@@ -134,7 +134,7 @@ export class MeetingsPageController {
       res.redirect(303, `/meetings/${meeting.id}`);
     } catch (error) {
       if (error instanceof InvalidSchedule)
-        return res.status(400).render('meetings/form', { ...this.formPage(body, scheduleErrors(error.problems, scheduleText(res)), res), servers });
+        return res.status(400).render('meetings/form', { ...(await this.formPage(body, scheduleErrors(error.problems, scheduleText(res)), res)), servers });
       if (error instanceof MeetingAlreadyCreated) {
         setFlash(res, this.config, { type: 'info', key: 'flash.meetingAlreadyCreated' });
         return res.redirect(303, `/meetings/${error.meetingId}`);
@@ -143,7 +143,7 @@ export class MeetingsPageController {
       const fieldErrors =
         formErrorsOf(error, formFieldOf) ??
         (error instanceof DomainError && (error.kind === 'invalid' || error instanceof DuplicateInvitees) ? { participants: [error.message] } : undefined);
-      if (fieldErrors) return res.status(400).render('meetings/form', { ...this.formPage(body, fieldErrors, res), servers });
+      if (fieldErrors) return res.status(400).render('meetings/form', { ...(await this.formPage(body, fieldErrors, res)), servers });
       throw error;
     }
   }
@@ -195,16 +195,16 @@ export class MeetingsPageController {
   @Render('meetings/form')
   async editForm(@Param('id') id: string, @Req() req: Request) {
     const meeting = await this.meetings.get(callerOf(req), id);
-    return { ...this.formPage(formOfMeeting(meeting), {}, req.res!), meeting };
+    return { ...(await this.formPage(formOfMeeting(meeting), {}, req.res!)), meeting };
   }
 
   @Post(':id')
   async update(@Param('id') id: string, @Body() body: MeetingForm & { version?: string }, @Req() req: Request, @Res() res: Response): Promise<void> {
     const meeting = await this.meetings.get(callerOf(req), id);
-    const again = (status: number, errors: Record<string, string[]>) =>
+    const again = async (status: number, errors: Record<string, string[]>) =>
       res
         .status(status)
-        .render('meetings/form', { ...this.formPage(body, errors, res), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
+        .render('meetings/form', { ...(await this.formPage(body, errors, res)), meeting: { ...meeting, version: Number(body.version) || meeting.version } });
     const { dto, errors } = meetingFormToDto({ ...body, participants: '', moderators: '' }, undefined, scheduleText(res));
     const { invitees: _invitees, ...changes } = dto;
     const validated = await validateForm(UpdateMeetingDto, { ...changes, version: body.version });
@@ -296,8 +296,14 @@ export class MeetingsPageController {
     return (res.locals.defaultTimeZone as string | undefined) || this.config.defaultTimezone;
   }
 
-  private formPage(form: MeetingForm, errors: Record<string, string[]>, res: Response) {
+  private async formPage(form: MeetingForm, errors: Record<string, string[]>, res: Response) {
     const weekdays = Array.isArray(form.weekdays) ? form.weekdays : form.weekdays ? [form.weekdays] : [];
-    return { form: { ...form, weekdays }, errors, timeZones: timeZoneChoices(this.organisationZone(res), this.clock.now()) };
+    return {
+      form: { ...form, weekdays },
+      errors,
+      timeZones: timeZoneChoices(this.organisationZone(res), this.clock.now()),
+      // The participant features the organizer may change, with the organisation's defaults.
+      featureChoices: featureChoicesOf((await this.policy.current()).participantFeatures),
+    };
   }
 }

@@ -66,6 +66,14 @@ export const tokenInspectCommand: CliCommand = {
     if (inspection.payload) io.out(`Payload: ${JSON.stringify(inspection.payload, null, 2).replace(/\n/g, '\n         ')}`);
     if (inspection.notBefore) io.out(`Valid from:  ${inspection.notBefore.toISOString()}`);
     if (inspection.expiresAt) io.out(`Expires:     ${inspection.expiresAt.toISOString()}`);
+    if (inspection.wellFormed)
+      io.out(
+        `May do:      ${
+          inspection.features
+            ? inspection.features.map((feature) => `${feature.name} ${feature.allowed ? 'yes' : 'no'}`).join(', ') || 'nothing (context.features is empty)'
+            : 'no context.features: Jitsi decides by moderator status'
+        }`,
+      );
     io.out(`Signature:   ${SIGNATURE[inspection.signature]}`);
     io.out('');
     if (inspection.problems.length === 0) {

@@ -6,6 +6,7 @@ import { JitsiServersService, TOKEN_RULES, inspectToken, kidHash, mintRoomToken,
 import { errorText } from '../redact';
 import { TIMEOUT_MS, fail, ok, skip, type Report } from './check';
 import { xmppDomainFromConfigJs } from './config-js';
+import { checkParticipantFeatures } from './features.checks';
 
 /** Where an admin edits servers: "Jitsi servers" in the top bar. */
 const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
@@ -159,6 +160,9 @@ async function checkServer(app: INestApplicationContext, config: AppConfig, serv
       ),
     );
   }
+
+  // What participants may do: a member token carries the policy's features.
+  await checkParticipantFeatures(app, config, server, label, report);
 
   // 4. RS256: Prosody fetches <PUBLIC_URL>/asap/<server id>/<sha256(kid)>.pem and must get this key.
   if (server.signingMode !== 'RS256') return;

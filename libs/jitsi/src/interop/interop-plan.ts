@@ -57,6 +57,8 @@ export interface InteropLink {
   tokenRoom?: string;
   affiliation?: 'owner' | 'member';
   expiresAt?: Date;
+  /** The token's context.features (the policy's defaults for its role); undefined: none. */
+  features?: Record<string, boolean>;
 }
 
 export interface InteropLinksInput {
@@ -71,6 +73,8 @@ export interface InteropLinksInput {
   maxTtlSeconds: number;
   /** Who the organizer token is for (the admin who runs the test). */
   organizer: { id: string; email: string };
+  /** context.features per role, as the policy's defaults give them to a meeting's tokens; none when left out. */
+  features?: { owner?: Record<string, boolean>; member?: Record<string, boolean> };
 }
 
 const TEST_ORGANIZER_NAME = 'Moderato test: organizer';
@@ -94,6 +98,7 @@ export async function mintInteropLinks(input: InteropLinksInput): Promise<Intero
       window: { notAfter: input.expiresAt },
       now: input.now,
       maxTtlSeconds: Math.min(input.maxTtlSeconds, INTEROP_TEST_SECONDS),
+      features: input.features?.[affiliation],
     });
   const participant = { id: `${room}-participant`, name: TEST_PARTICIPANT_NAME, email: '' };
   const organizer = await mint(room, 'owner', { id: input.organizer.id, name: TEST_ORGANIZER_NAME, email: input.organizer.email });
@@ -110,6 +115,7 @@ export async function mintInteropLinks(input: InteropLinksInput): Promise<Intero
       tokenRoom: room,
       affiliation: 'owner',
       expiresAt: organizer.expiresAt,
+      features: input.features?.owner,
     },
     {
       kind: 'participant',
@@ -119,6 +125,7 @@ export async function mintInteropLinks(input: InteropLinksInput): Promise<Intero
       tokenRoom: room,
       affiliation: 'member',
       expiresAt: member.expiresAt,
+      features: input.features?.member,
     },
     { kind: 'noToken', url: roomUrl, room },
     {

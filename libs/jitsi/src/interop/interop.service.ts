@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
 import { Transactions, type Tx } from '@moderato/database';
-import { PolicyService } from '@moderato/policy';
+import { PolicyService, featuresFor } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { Clock } from '@moderato/core';
 import type { RecordInteropResultDto } from '../dto/interop.dto';
@@ -22,6 +22,7 @@ import {
   type InteropOutcomes,
 } from './interop-plan';
 import type { JitsiServerCheck } from './jitsi-server-check.entity';
+import { checkTokenFeatures, tokenPayload, type FeatureCheck } from '../token';
 import { InteropStore } from './interop.store';
 
 /** A check as the admin sees it: the links (while its window is open) and what each must do. */
@@ -32,6 +33,8 @@ export interface InteropTest {
   links: InteropLink[];
   expired: boolean;
   expectations: InteropExpectation[];
+  /** Whether the participant link's token carries the features the policy gives members (while the links exist). */
+  memberFeatures?: FeatureCheck;
 }
 
 /** The latest recorded check of a server, and whether the server's settings changed since. */
@@ -178,6 +181,8 @@ export class JitsiInteropService {
   private async present(server: JitsiServer, check: JitsiServerCheck): Promise<InteropTest> {
     const now = this.clock.now();
     const expired = now.getTime() >= check.expiresAt.getTime() - 1000;
+    const policy = await this.policy.current();
+    const expected = { owner: featuresFor(policy.participantFeatures, 'owner'), member: featuresFor(policy.participantFeatures, 'member') };
     const links = expired
       ? []
       : await mintInteropLinks({
@@ -187,12 +192,22 @@ export class JitsiInteropService {
           otherRoom: check.otherRoom,
           expiresAt: check.expiresAt,
           now,
-          maxTtlSeconds: (await this.policy.current()).tokenMaxTtlMinutes * 60,
+          maxTtlSeconds: policy.tokenMaxTtlMinutes * 60,
+          features: expected,
           organizer: {
             id: check.startedById ?? 'moderato-test-organizer',
             email: check.startedByLabel?.includes('@') ? check.startedByLabel : '',
           },
         });
-    return { server, check, links, expired, expectations: interopExpectations(server, this.config.publicUrl) };
+    const member = links.find((link) => link.kind === 'participant')?.token;
+    return {
+      server,
+      check,
+      links,
+      expired,
+      expectations: interopExpectations(server, this.config.publicUrl),
+      // Read back from the token itself: what Jitsi will see.
+      memberFeatures: member ? checkTokenFeatures(tokenPayload(member), expected.member) : undefined,
+    };
   }
 }

@@ -15,6 +15,12 @@ export interface TokenInspection {
   problems: TokenProblem[];
   expiresAt?: Date;
   notBefore?: Date;
+  /**
+   * What the token lets its holder do (context.features), as Jitsi reads it: a feature is allowed
+   * when its value is true or "true". Undefined when the token has no context.features (Jitsi then
+   * decides by moderator status).
+   */
+  features?: { name: string; value: unknown; allowed: boolean }[];
 }
 
 export interface InspectTokenOptions {
@@ -109,6 +115,13 @@ async function checkSignature(token: string, header: Record<string, unknown>, ke
   }
 }
 
+function featuresOf(payload: Record<string, unknown>): TokenInspection['features'] {
+  const context = payload.context;
+  const features = context && typeof context === 'object' ? (context as Record<string, unknown>).features : undefined;
+  if (!features || typeof features !== 'object' || Array.isArray(features)) return undefined;
+  return Object.entries(features as Record<string, unknown>).map(([name, value]) => ({ name, value, allowed: value === true || value === 'true' }));
+}
+
 /**
  * The token inspector: decodes a pasted token, checks every token rule (docs/jitsi-tokens.md) on it, and verifies its
  * signature against a server's secret or keys separately from the claims, so an expired token
@@ -141,5 +154,14 @@ export async function inspectToken(token: string, options: InspectTokenOptions):
   const { signature, problem, algorithm } = await checkSignature(compact, header, options.key);
   // One defect, one problem: a signature that failed for its algorithm is explained by header.alg(.server) when that was flagged.
   if (problem && !(algorithm && problems.some((p) => p.rule === 'header.alg' || p.rule === 'header.alg.server'))) problems.push(problem);
-  return { wellFormed: true, header, payload, signature, problems, expiresAt: dateFrom(payload.exp), notBefore: dateFrom(payload.nbf) };
+  return {
+    wellFormed: true,
+    header,
+    payload,
+    signature,
+    problems,
+    expiresAt: dateFrom(payload.exp),
+    notBefore: dateFrom(payload.nbf),
+    features: featuresOf(payload),
+  };
 }

@@ -20,6 +20,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { ISO_DATE_TIME_WITH_OFFSET, IsTimeZone, plainText, singleLine } from '@moderato/core';
+import { MeetingFeaturesDto } from './meeting-features.dto';
 
 /** Names and titles: one line without control characters (they end up in mail headers, .ics, tokens). */
 const oneLine = ({ value }: { value: unknown }) => (typeof value === 'string' ? singleLine(value).trim() : value);
@@ -120,6 +121,16 @@ export class CreateMeetingDto {
   @ValidateNested()
   @Type(() => MeetingOptionsDto)
   options?: MeetingOptionsDto;
+
+  @ApiPropertyOptional({
+    type: MeetingFeaturesDto,
+    description: 'What the participants may do where it differs from the organisation\'s defaults, e.g. {"screen-sharing": false}',
+  })
+  @IsOptional()
+  @IsObject({ message: 'features must be an object such as {"screen-sharing": false}' })
+  @ValidateNested()
+  @Type(() => MeetingFeaturesDto)
+  features?: MeetingFeaturesDto;
 
   @ApiPropertyOptional({ type: [InviteeDto] })
   @IsOptional()

@@ -1,7 +1,23 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsTimeZone, ianaTimeZone } from '@moderato/core';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { ParticipantFeaturesDto } from './participant-features.dto';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
@@ -144,4 +160,11 @@ export class UpdatePolicyDto {
   @Min(1)
   @Max(3650)
   retentionInvitationDays?: number;
+
+  @ApiPropertyOptional({ type: ParticipantFeaturesDto, description: 'What participants may do in the room per role (context.features in their tokens)' })
+  @IsOptional()
+  @IsObject({ message: 'participantFeatures must be an object' })
+  @ValidateNested()
+  @Type(() => ParticipantFeaturesDto)
+  participantFeatures?: ParticipantFeaturesDto;
 }
