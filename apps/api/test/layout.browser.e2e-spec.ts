@@ -100,8 +100,8 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
       { name: 'meeting', who: 'teacher', path: `/meetings/${meeting.id}`, nav: /^(Meetings|Besprechungen)$/ },
       { name: 'invitations', who: 'student', path: '/invitations', nav: /^(Invitations|Einladungen)$/ },
       { name: 'waiting', who: 'student', path: link.pathname, nav: /^(Invitations|Einladungen)$/ },
-      { name: 'admin-users', who: 'admin', path: '/admin/users', nav: /^(My sessions|Meine Sitzungen)$/ },
-      { name: 'admin-audit', who: 'admin', path: '/admin/audit', nav: /^(My sessions|Meine Sitzungen)$/ },
+      { name: 'admin-users', who: 'admin', path: '/admin/users', nav: /^(Invitations|Einladungen)$/ },
+      { name: 'admin-audit', who: 'admin', path: '/admin/audit', nav: /^(Invitations|Einladungen)$/ },
     ];
   });
 
@@ -150,9 +150,9 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
         if (p.who === 'admin') {
           // The admin links sit in one Administration menu (at 390 inside the open Menu).
           const nav = page.locator('nav.main-nav');
-          await nav.locator('.nav-sub > summary').click();
+          await nav.locator('.nav-admin .nav-sub > summary').click();
           await nav.getByRole('link', { name: /^(Audit log|Audit-Protokoll)$/ }).waitFor();
-          const boxes = await nav.locator('.nav-sub a').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().right));
+          const boxes = await nav.locator('.nav-admin .nav-sub a').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().right));
           expect(boxes).toHaveLength(8);
           expect(Math.max(...boxes)).toBeLessThanOrEqual(size.width);
           await page.screenshot({ path: join(DIR, `${locale}-${p.name}-${sizeName}-admin-menu.png`) });

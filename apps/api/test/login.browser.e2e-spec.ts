@@ -51,7 +51,8 @@ describe('signing in and out in a real browser (Chromium)', () => {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'dashboard-teacher.png'), fullPage: true });
 
-    // My sessions shows this browser.
+    // My sessions (in the Account menu) shows this browser.
+    await page.locator('.nav-account summary').click();
     await page.getByRole('link', { name: 'My sessions' }).click();
     await page.getByRole('heading', { name: 'My sessions' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);

@@ -46,6 +46,7 @@ describe('a person’s time zone from their browser (Chromium)', () => {
     expect(await userOf('student@school.test')).toMatchObject({ timezone: 'Asia/Tokyo', timezoneSource: 'browser' });
     expect(await page.locator('script[src="/static/zone.js"]').count()).toBe(0);
 
+    await page.locator('.nav-account summary').click(); // the Account menu (a <details>: no JavaScript needed)
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     expect(await page.locator('#f-timezone').inputValue()).toBe('Asia/Tokyo');
@@ -75,6 +76,7 @@ describe('a person’s time zone from their browser (Chromium)', () => {
     const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', javaScriptEnabled: false });
     const page = await signIn(context, 'student2@school.test', '/account/sessions');
     expect(await page.locator('tbody tr').first().textContent()).toContain('(UTC)');
+    await page.locator('.nav-account summary').click(); // the Account menu (a <details>: no JavaScript needed)
     await page.getByRole('link', { name: 'Settings' }).click();
     expect(await page.locator('#f-timezone').inputValue()).toBe('UTC');
     expect((await userOf('student2@school.test')).timezone).toBeNull();

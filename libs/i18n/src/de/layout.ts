@@ -3,6 +3,7 @@ export const layout = {
   'nav.menu': 'Menü',
   'nav.myRooms': 'Räume',
   'nav.adminOverview': 'Übersicht',
+  'nav.account': 'Konto',
   'copy.button': 'Kopieren',
   'copy.done': 'Kopiert',
   'copy.failed': 'Markieren Sie den Text und kopieren Sie ihn',

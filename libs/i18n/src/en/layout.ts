@@ -3,6 +3,7 @@ export const layout = {
   'nav.menu': 'Menu',
   'nav.myRooms': 'Rooms',
   'nav.adminOverview': 'Overview',
+  'nav.account': 'Account',
   'copy.button': 'Copy',
   'copy.done': 'Copied',
   'copy.failed': 'Select the text and copy it',
