@@ -1,4 +1,4 @@
-import type { JitsiServer, JitsiServersService } from '@moderato/jitsi';
+import { SYSTEM_KEY_PATH, mucDomainOf, type JitsiServer, type JitsiServersService } from '@moderato/jitsi';
 import type { JitsiHostSettings } from './judge';
 
 export const DEV_SERVER_NAME = 'Development Jitsi (stand-in)';
@@ -6,8 +6,9 @@ const ACTOR = { id: null, label: 'dev-jitsi (npm run dev)' };
 
 /**
  * The Jitsi server Moderato knows the stand-in as: found by its base URL, or registered once
- * (HS256, a generated secret kept sealed in the database like any server's). Returns what the
- * stand-in's "Prosody" must be configured with to accept that server's tokens.
+ * (RS256 with Moderato's rotating keys, and the stand-in's own address as Prosody HTTP base, so
+ * End meeting works; a server registered earlier keeps its HS256 secret). Returns what the
+ * stand-in's "Prosody" must be configured with to accept that server's tokens and system tokens.
  */
 export async function ensureDevServer(
   servers: JitsiServersService,
@@ -19,18 +20,30 @@ export async function ensureDevServer(
   let created = false;
   if (!server) {
     ({ server, secret } = await servers.create(
-      { name: DEV_SERVER_NAME, baseUrl, xmppDomain: 'meet.jitsi', appId: 'moderato', audience: 'jitsi', signingMode: 'HS256' },
+      {
+        name: DEV_SERVER_NAME,
+        baseUrl,
+        xmppDomain: 'meet.jitsi',
+        appId: 'moderato',
+        audience: 'jitsi',
+        signingMode: 'RS256',
+        prosodyHttpUrl: baseUrl,
+        mucDomain: 'conference.meet.jitsi',
+      },
       ACTOR,
     ));
     created = true;
   } else if (server.signingMode === 'HS256') {
     secret = await servers.revealSecret(server.id, ACTOR);
   }
+  const moderato = publicUrl.replace(/\/+$/, '');
   const settings: JitsiHostSettings = {
     domain: server.xmppDomain,
+    mucDomain: mucDomainOf(server),
+    systemKeyServer: `${moderato}${SYSTEM_KEY_PATH}`,
     appId: server.appId,
     acceptedAudiences: [server.audience],
-    ...(server.signingMode === 'HS256' ? { appSecret: secret } : { asapKeyServer: `${publicUrl.replace(/\/+$/, '')}/asap/${server.id}` }),
+    ...(server.signingMode === 'HS256' ? { appSecret: secret } : { asapKeyServer: `${moderato}/asap/${server.id}` }),
   };
   return { server, settings, created };
 }

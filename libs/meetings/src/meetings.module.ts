@@ -7,6 +7,8 @@ import { MeetingsAdminService } from './administration.service';
 import { InvitationsService } from './invitations.service';
 import { InvitationsStore } from './invitations.store';
 import { JoinService } from './join.service';
+import { EndMeetingService } from './ending/end-meeting.service';
+import { MeetingEndsStore } from './ending/meeting-ends.store';
 import { JoinStore } from './join.store';
 import { JoinWindows } from './join-windows';
 import { LinkCodes } from './link-codes';
@@ -30,8 +32,20 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     SchedulingService,
     MeetingsAdminService,
     JoinService,
+    MeetingEndsStore,
+    EndMeetingService,
     ...OUTBOX_PROVIDERS,
   ],
-  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, ...OUTBOX_EXPORTS],
+  exports: [
+    LinkCodes,
+    JoinWindows,
+    RemindersService,
+    InvitationsService,
+    SchedulingService,
+    MeetingsAdminService,
+    JoinService,
+    EndMeetingService,
+    ...OUTBOX_EXPORTS,
+  ],
 })
 export class MeetingsModule {}

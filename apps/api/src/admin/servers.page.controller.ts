@@ -10,7 +10,9 @@ import {
   JitsiServersService,
   RotateSecretDto,
   UpdateServerDto,
+  SystemKeysService,
   WrongSigningMode,
+  endMeetingSnippets,
   jitsiConfigSnippets,
   snippetsAsText,
   type JitsiServer,
@@ -42,6 +44,7 @@ export class ServersPageController {
     private readonly servers: JitsiServersService,
     private readonly config: AppConfig,
     private readonly interop: JitsiInteropService,
+    private readonly systemKeys: SystemKeysService,
   ) {}
 
   @Get()
@@ -158,6 +161,8 @@ export class ServersPageController {
       rotated: extra.rotated ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,
       snippets: jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }),
+      systemKeyUrl: this.systemKeys.keyUrl(),
+      endMeetingSnippets: endMeetingSnippets(server, this.systemKeys.keyUrl()),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
 import type { Locale } from '@moderato/config';
-import { InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import { EndMeetingService, InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
 import { GroupInvitations } from './group-invitations';
@@ -17,6 +17,7 @@ export class MeetingPage {
     private readonly invitations: InvitationsService,
     private readonly groups: GroupInvitations,
     private readonly windows: JoinWindows,
+    private readonly ending: EndMeetingService,
   ) {}
 
   /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
@@ -41,6 +42,8 @@ export class MeetingPage {
       occurrences,
       scheduleInvalid,
       ended,
+      // End meeting for everyone: offered while a date runs, on servers that can (RS256, Prosody URL).
+      endMeeting: ended || meeting.cancelledAt ? undefined : await this.ending.offer(meeting),
       groups,
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },

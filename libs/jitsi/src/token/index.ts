@@ -1,3 +1,4 @@
 export * from './mint-room-token';
 export * from './token-rules';
 export * from './inspect-token';
+export * from './mint-system-token';
