@@ -6,14 +6,16 @@ const ACTOR = { id: null, label: 'dev-jitsi (npm run dev)' };
 
 /**
  * The Jitsi server Moderato knows the stand-in as: found by its base URL, or registered once
- * (RS256 with Moderato's rotating keys, and the stand-in's own address as Prosody HTTP base, so
- * End meeting works; a server registered earlier keeps its HS256 secret). Returns what the
- * stand-in's "Prosody" must be configured with to accept that server's tokens and system tokens.
+ * (HS256 with a generated secret kept sealed like any server's; or, as `npm run dev` asks, RS256
+ * with Moderato's rotating keys and the stand-in's own address as Prosody HTTP base, so End
+ * meeting works). Returns what the stand-in's "Prosody" must be configured with to accept that
+ * server's tokens and system tokens.
  */
 export async function ensureDevServer(
   servers: JitsiServersService,
   baseUrl: string,
   publicUrl: string,
+  options: { signingMode?: 'HS256' | 'RS256' } = {},
 ): Promise<{ server: JitsiServer; settings: JitsiHostSettings; created: boolean }> {
   let server = (await servers.list()).find((candidate) => candidate.baseUrl === baseUrl);
   let secret: string | undefined;
@@ -26,7 +28,8 @@ export async function ensureDevServer(
         xmppDomain: 'meet.jitsi',
         appId: 'moderato',
         audience: 'jitsi',
-        signingMode: 'RS256',
+        signingMode: options.signingMode ?? 'HS256',
+        // The stand-in answers muc_end_meeting's POST /end-meeting on its own address.
         prosodyHttpUrl: baseUrl,
         mucDomain: 'conference.meet.jitsi',
       },
