@@ -75,7 +75,17 @@ describe('End meeting: the system key URL, HS256 servers, and what Prosody answe
   it('rotation: a new kid signs, the previous system key stays published a few minutes; audited', async () => {
     const systemKeys = env.api.app.get(SystemKeysService);
     const before = await systemKeys.signingKey();
-    const rotated = await systemKeys.rotate({ id: null, label: 'test' });
+    await teacher
+      .post('/api/v1/admin/system-key/rotate')
+      .set('x-csrf-token', await env.csrf(teacher))
+      .expect(403);
+    const { body: rotated } = await admin
+      .post('/api/v1/admin/system-key/rotate')
+      .set('x-csrf-token', await env.csrf(admin))
+      .expect(200);
+    const { body: shown } = await admin.get('/api/v1/admin/system-key').expect(200);
+    expect(shown.keyUrl).toBe('http://localhost:3000/asap/system');
+    expect(shown.keys.map((key: { kid: string }) => key.kid)).toEqual([rotated.kid, before.kid]);
     expect(rotated.kid).not.toBe(before.kid);
     expect((await systemKeys.signingKey()).kid).toBe(rotated.kid);
     expect((await systemKeys.publishedKeys()).map((key) => key.kid)).toEqual(expect.arrayContaining([before.kid, rotated.kid]));

@@ -9,9 +9,9 @@ import { JitsiSystemKey } from './jitsi-system-key.entity';
 export class SystemKeysStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Every system key, newest first. */
+  /** Every system key: the active one first, then the retired ones, last retired first. */
   all(): Promise<JitsiSystemKey[]> {
-    return this.dataSource.getRepository(JitsiSystemKey).find({ order: { createdAt: 'DESC' } });
+    return this.dataSource.getRepository(JitsiSystemKey).find({ order: { retiredAt: { direction: 'DESC', nulls: 'FIRST' }, createdAt: 'DESC' } });
   }
 
   /** The key that signs now, or null before the first one was made. */
