@@ -29,6 +29,10 @@ export interface OrgPolicy {
   retentionAuditDays: number;
   /** Invitations are deleted this many days after their meeting's (or series') last date. */
   retentionInvitationDays: number;
+  /** End each meeting's date for everyone at its scheduled end plus the grace (meetings may say otherwise). */
+  autoEndMeetings: boolean;
+  /** Minutes after the scheduled end before the automatic end. */
+  autoEndGraceMinutes: number;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -48,7 +52,12 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'retentionSessionDays',
   'retentionAuditDays',
   'retentionInvitationDays',
+  'autoEndMeetings',
+  'autoEndGraceMinutes',
 ];
+
+/** Automatic end (End meeting at the scheduled end + grace): off until an admin turns it on. */
+export const AUTO_END_DEFAULTS = { autoEndMeetings: false, autoEndGraceMinutes: 10 } as const;
 
 /**
  * Retention defaults (days). Not environment variables: a school changes them on the policy page,
@@ -97,6 +106,7 @@ export class PolicyService {
       supportContact: '',
       mailFooter: '',
       ...RETENTION_DEFAULTS,
+      ...AUTO_END_DEFAULTS,
     };
   }
 

@@ -31,7 +31,12 @@ export class PolicyPageController {
   @Post()
   async save(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     // An unticked checkbox sends nothing: the form always means "exactly these".
-    const input = { ...body, guestAccessAllowed: body.guestAccessAllowed ?? 'false', organizerServerIds: body.organizerServerIds ?? [] };
+    const input = {
+      ...body,
+      guestAccessAllowed: body.guestAccessAllowed ?? 'false',
+      autoEndMeetings: body.autoEndMeetings ?? 'false',
+      organizerServerIds: body.organizerServerIds ?? [],
+    };
     const form = await validateForm(UpdatePolicyDto, input);
     const rerender = async (errors: Record<string, string[]>) => {
       const described = await this.policy.describe();

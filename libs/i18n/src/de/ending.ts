@@ -40,4 +40,13 @@ export const ending: Translation<typeof en> = {
     'docker-jitsi-meet: muc.meet.jitsi (XMPP_MUC_DOMAIN); Debian-Installation: conference.<Host>. Leer: muc.meet.jitsi bei meet.jitsi, sonst conference.<XMPP-Domain>.',
   'endMeeting.server.off': 'Aus: Es ist keine HTTP-Basisadresse von Prosody eingetragen.',
   'endMeeting.server.ready': 'An: Moderato ruft {url}/end-meeting auf.',
+  'endMeeting.policy.autoEnd': 'Jeden Termin zum geplanten Ende plus Nachlaufzeit für alle beenden',
+  'endMeeting.policy.autoEnd.hint':
+    'Nur auf RS256-Servern mit eingerichtetem „Beenden“. Niemand wird vorher gewarnt (muc_end_meeting kann keine Nachricht in den Raum schicken): Der Raum wird einfach geschlossen. Organisatoren können es je Besprechung aus- oder einschalten.',
+  'endMeeting.policy.grace': 'Nachlaufzeit nach dem geplanten Ende (Minuten)',
+  'endMeeting.option.autoEnd': 'Zum geplanten Ende für alle beenden',
+  'endMeeting.option.autoEnd.policy': 'Wie die Organisation es festlegt',
+  'endMeeting.option.autoEnd.on': 'Ja',
+  'endMeeting.option.autoEnd.off': 'Nein',
+  'endMeeting.automatic': 'Moderato (geplantes Ende)',
 };

@@ -36,4 +36,13 @@ export const ending = {
     'docker-jitsi-meet: muc.meet.jitsi (XMPP_MUC_DOMAIN); Debian install: conference.<host>. Empty: muc.meet.jitsi for meet.jitsi, else conference.<XMPP domain>.',
   'endMeeting.server.off': 'Off: no Prosody HTTP base URL is set.',
   'endMeeting.server.ready': 'On: Moderato calls {url}/end-meeting.',
+  'endMeeting.policy.autoEnd': "End each meeting's date for everyone at its scheduled end plus the grace period",
+  'endMeeting.policy.autoEnd.hint':
+    'Only on RS256 servers with End meeting set up. Nobody is warned beforehand (muc_end_meeting cannot post a message into the room): the room just closes. An organizer may turn it off or on for a meeting.',
+  'endMeeting.policy.grace': 'Grace period after the scheduled end (minutes)',
+  'endMeeting.option.autoEnd': 'End for everyone at the scheduled end',
+  'endMeeting.option.autoEnd.policy': 'As the organisation decides',
+  'endMeeting.option.autoEnd.on': 'Yes',
+  'endMeeting.option.autoEnd.off': 'No',
+  'endMeeting.automatic': 'Moderato (scheduled end)',
 } as const;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { managerOf, type Tx } from '@moderato/database';
 import { Invitation } from '../invitation.entity';
+import { Meeting } from '../meeting.entity';
 import { MeetingEnd } from './meeting-end.entity';
 
 /** How many of a meeting's latest ends the join statement reads (the open window's occurrence is among the latest). */
@@ -39,6 +40,22 @@ export class MeetingEndsStore {
       query.andWhere('(i.boundUserId = :id OR (i.boundUserId IS NULL AND lower(i.email) = lower(:email)))', { id: user.id, email: user.email });
     else query.andWhere('i.boundUserId = :id', { id: user.id });
     return (await query.getCount()) > 0;
+  }
+
+  /**
+   * Meetings whose dates may have to be ended automatically: not cancelled, begun, a series or a
+   * meeting that ended after `since`, and asking for it (`options.autoEnd`, else the policy).
+   */
+  autoEndCandidates(policyOn: boolean, since: Date, now: Date): Promise<Meeting[]> {
+    const query = this.dataSource
+      .getRepository(Meeting)
+      .createQueryBuilder('m')
+      .where('m.cancelledAt IS NULL')
+      .andWhere('m.startsAt <= :now', { now })
+      .andWhere('(m.rrule IS NOT NULL OR m.endsAt >= :since)', { since });
+    if (policyOn) query.andWhere(`COALESCE(m.options->>'autoEnd', '') <> 'false'`);
+    else query.andWhere(`m.options->>'autoEnd' = 'true'`);
+    return query.getMany();
   }
 
   /** Whether `user` holds any invitation to the meeting (a pupil: refused with 403, not 404). */
