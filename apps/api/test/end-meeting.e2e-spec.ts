@@ -74,6 +74,18 @@ describe('End meeting for everyone: muc_end_meeting at the development stand-in'
     clock.advance(-24 * 3600_000);
   });
 
+  it('a meeting may opt in or out of the automatic end (options.autoEnd true/false/null); anything else is a 400', async () => {
+    const { meeting } = await runningMeeting(env, teacher, clock, server, { options: { autoEnd: false } });
+    const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('data-auto-end="off"');
+    const bad = await teacher
+      .patch(`/api/v1/meetings/${meeting.id}`)
+      .set('x-csrf-token', await env.csrf(teacher))
+      .send({ version: 1, options: { autoEnd: 'yes' } })
+      .expect(400);
+    expect(JSON.stringify(bad.body.details)).toContain('autoEnd must be true, false or null');
+  });
+
   it('a co-moderator may end it; a pupil is refused with 403; a stranger gets 404', async () => {
     const { meeting, link } = await runningMeeting(env, teacher, clock, server);
     const student = await env.signIn('student@school.test');
@@ -107,6 +119,7 @@ describe('End meeting for everyone: muc_end_meeting at the development stand-in'
     const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
     expect(page.text).toContain(`href="/meetings/${meeting.id}/end"`);
     expect(page.text).toContain('End meeting for everyone');
+    expect(page.text).toContain('data-auto-end="policy"');
     const confirm = await teacher.get(`/meetings/${meeting.id}/end`).set('Accept-Language', 'de').expect(200);
     expect(confirm.text).toContain('Besprechung für alle beenden?');
     const occurrence = /name="occurrence" value="([^"]+)"/.exec(confirm.text)?.[1];
