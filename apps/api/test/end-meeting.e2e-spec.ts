@@ -4,7 +4,7 @@ import { AuditEvent } from '@moderato/audit';
 import { FixedClock } from '@moderato/core';
 import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import type { JitsiServer } from '@moderato/jitsi';
-import { MeetingEnd } from '@moderato/meetings';
+import { MeetingEnd, PersonDataService } from '@moderato/meetings';
 import { rs256StandIn, runningMeeting } from './end-meeting-stand-in';
 import { landOnStandIn as landOn, startSignedInApi, type SignedInApi } from './signed-in';
 
@@ -108,7 +108,16 @@ describe('End meeting for everyone: muc_end_meeting at the development stand-in'
       .set('x-csrf-token', await env.csrf(coModerator))
       .expect(200);
     expect(body.room).toBe('not_running');
-    await student.get(link).expect(410);
+    expect((await student.get(link).set('Accept-Language', 'en').expect(410)).text).toContain('This meeting was ended by Tina Teacher.');
+
+    // The co-moderator's account is deleted: the link names their pseudonym, never their name.
+    const ds = env.api.app.get(DataSource);
+    const [end] = await ds.getRepository(MeetingEnd).findBy({ meetingId: meeting.id });
+    await env.api.app.get(PersonDataService).delete(end.endedById!, {}, { id: null, label: 'test' });
+    const after = await student.get(link).set('Accept-Language', 'en').expect(410);
+    expect(after.text).not.toContain('Tina Teacher');
+    expect(after.text).toMatch(/This meeting was ended by deleted-user-[0-9a-f]{8}\./);
+    expect((await ds.getRepository(MeetingEnd).findBy({ meetingId: meeting.id }))[0].endedById).toBeNull();
   });
 
   it('the button: a confirmation page (GET), the POST needs the CSRF token, then the flash says it is done', async () => {

@@ -42,6 +42,11 @@ export class MeetingEndsStore {
     return (await query.getCount()) > 0;
   }
 
+  /** A deleted person's ends name their pseudonym instead (the id goes with the account: ON DELETE SET NULL). */
+  async pseudonymise(userId: string, label: string, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(MeetingEnd).update({ endedById: userId }, { endedByName: label });
+  }
+
   /**
    * Meetings whose dates may have to be ended automatically: not cancelled, begun, a series or a
    * meeting that ended after `since`, and asking for it (`options.autoEnd`, else the policy).
