@@ -103,6 +103,11 @@ describe('End meeting for everyone: muc_end_meeting at the development stand-in'
 
     // Nobody is in the room now: Prosody answers 404, the date is ended all the same.
     const coModerator = await env.signIn('teacher2@school.test');
+    // Co-moderators find the button on "My invitations" (they cannot see the meeting page); pupils do not.
+    expect((await coModerator.get('/invitations').expect(200)).text).toContain(`href="/meetings/${meeting.id}/end"`);
+    expect((await student.get('/invitations').expect(200)).text).not.toContain(`/meetings/${meeting.id}/end`);
+    await coModerator.get(`/meetings/${meeting.id}/end`).expect(200);
+    await student.get(`/meetings/${meeting.id}/end`).expect(403);
     const { body } = await coModerator
       .post(`/api/v1/meetings/${meeting.id}/end`)
       .set('x-csrf-token', await env.csrf(coModerator))
