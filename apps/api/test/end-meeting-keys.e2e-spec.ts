@@ -127,6 +127,30 @@ describe('End meeting: the system key URL, HS256 servers, and what Prosody answe
     expect(serverPage.text).toContain('data-end-meeting-unavailable="needs_rs256"');
   });
 
+  it('an RS256 server without a Prosody HTTP base URL: End meeting is not set up (page and 409)', async () => {
+    const { server } = await env.api.app
+      .get(JitsiServersService)
+      .create(
+        {
+          name: 'RS256 without Prosody URL',
+          baseUrl: 'https://meet.rs.test',
+          xmppDomain: 'meet.jitsi',
+          appId: 'moderato',
+          audience: 'jitsi',
+          signingMode: 'RS256',
+        },
+        { id: null, label: 'test' },
+      );
+    const { meeting } = await runningMeeting(env, teacher, clock, server);
+    const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
+    expect(page.text).toContain('data-end-meeting-unavailable="not_configured"');
+    const refused = await teacher
+      .post(`/api/v1/meetings/${meeting.id}/end`)
+      .set('x-csrf-token', await env.csrf(teacher))
+      .expect(409);
+    expect(refused.body.code).toBe('END_MEETING_NOT_CONFIGURED');
+  });
+
   it('Prosody 401 → "Prosody refused the system token" (503, page too); no answer → a clear 503; nothing recorded; never a 500', async () => {
     // A host that accepts another issuer: it refuses Moderato's system token.
     const { server, jitsi } = await rs256StandIn(env, clock, 'Other issuer', { appId: 'someone-else' });

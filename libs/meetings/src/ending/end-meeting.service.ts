@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@moderato/audit';
 import { Clock, ConflictError, DomainError, ForbiddenError, InvalidInputError } from '@moderato/core';
 import { Transactions } from '@moderato/database';
-import { EndMeetingCall, JitsiServersService, endMeetingSupport, type EndMeetingSupport } from '@moderato/jitsi';
+import { EndMeetingCall, EndMeetingNeedsRs256, EndMeetingNotConfigured, JitsiServersService, endMeetingSupport, type EndMeetingSupport } from '@moderato/jitsi';
 import type { Caller } from '../caller';
 import { JoinWindows } from '../join-windows';
 import type { Meeting } from '../meeting.entity';
@@ -95,8 +95,12 @@ export class EndMeetingService {
   async end(caller: Caller, id: string, given?: string): Promise<MeetingEnded> {
     const meeting = await this.endable(caller, id);
     if (meeting.cancelledAt) throw new MeetingCancelled();
-    const occurrence = this.occurrenceToEnd(meeting, given);
     const server = await this.servers.get(meeting.serverId);
+    // Why a server cannot end meetings comes first: it holds for every date.
+    const support = endMeetingSupport(server);
+    if (support === 'needs_rs256') throw new EndMeetingNeedsRs256();
+    if (support === 'not_configured') throw new EndMeetingNotConfigured();
+    const occurrence = this.occurrenceToEnd(meeting, given);
     const actor = { id: caller.user.id, label: caller.user.email };
     let room: 'ended' | 'not_running';
     try {
