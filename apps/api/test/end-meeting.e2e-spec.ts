@@ -58,10 +58,18 @@ describe('End meeting for everyone: muc_end_meeting at the development stand-in'
 
   it("a series: the ended date is refused, the next date opens as usual (the join statement reads the meeting's ends)", async () => {
     const { meeting, link } = await runningMeeting(env, teacher, clock, server, { recurrence: 'FREQ=DAILY;COUNT=3', title: 'Daily stand-up' });
-    await teacher
-      .post(`/api/v1/meetings/${meeting.id}/end`)
-      .set('x-csrf-token', await env.csrf(teacher))
-      .expect(200);
+    const { body: dates } = await teacher.get(`/api/v1/meetings/${meeting.id}/occurrences`).expect(200);
+    const [today, nextDate] = (dates.items ?? dates).map((o: { occurrence: string }) => o.occurrence);
+    const csrf = await env.csrf(teacher);
+    // Tomorrow's date has not begun: it cannot be ended yet; a date that is no date is a 400 too.
+    const early = await teacher
+      .post(`/api/v1/meetings/${meeting.id}/end?occurrence=${encodeURIComponent(nextDate)}`)
+      .set('x-csrf-token', csrf)
+      .expect(400);
+    expect(early.body.details).toEqual([{ field: 'occurrence', messages: [expect.stringContaining('a date of this meeting that has begun')] }]);
+    await teacher.post(`/api/v1/meetings/${meeting.id}/end`).set('x-csrf-token', csrf).send({ occurrence: 'yesterday' }).expect(400);
+    const { body } = await teacher.post(`/api/v1/meetings/${meeting.id}/end`).set('x-csrf-token', csrf).send({ occurrence: today }).expect(200);
+    expect(body.occurrence).toBe(new Date(today).toISOString());
     const student = await env.signIn('student@school.test');
     await student.get(link).expect(410);
     const ends = await env.api.app.get(DataSource).getRepository(MeetingEnd).findBy({ meetingId: meeting.id });
