@@ -128,19 +128,17 @@ describe('End meeting: the system key URL, HS256 servers, and what Prosody answe
   });
 
   it('an RS256 server without a Prosody HTTP base URL: End meeting is not set up (page and 409)', async () => {
-    const { server } = await env.api.app
-      .get(JitsiServersService)
-      .create(
-        {
-          name: 'RS256 without Prosody URL',
-          baseUrl: 'https://meet.rs.test',
-          xmppDomain: 'meet.jitsi',
-          appId: 'moderato',
-          audience: 'jitsi',
-          signingMode: 'RS256',
-        },
-        { id: null, label: 'test' },
-      );
+    const { server } = await env.api.app.get(JitsiServersService).create(
+      {
+        name: 'RS256 without Prosody URL',
+        baseUrl: 'https://meet.rs.test',
+        xmppDomain: 'meet.jitsi',
+        appId: 'moderato',
+        audience: 'jitsi',
+        signingMode: 'RS256',
+      },
+      { id: null, label: 'test' },
+    );
     const { meeting } = await runningMeeting(env, teacher, clock, server);
     const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
     expect(page.text).toContain('data-end-meeting-unavailable="not_configured"');
@@ -206,6 +204,14 @@ describe('End meeting: the system key URL, HS256 servers, and what Prosody answe
     expect(bad.text).toContain('value="xmpp:5280"');
     const page = await admin.get(`/admin/servers/${server.id}`).expect(200);
     expect(page.text).toContain('GLOBAL_MODULES=muc_end_meeting');
+    const kid = /data-system-kid="([^"]+)"/.exec(page.text)?.[1];
+    expect(kid).toMatch(/^moderato\/system\//);
+    await admin.post(`/admin/servers/${server.id}/rotate-system-key`).type('form').send({}).expect(403);
+    const rotated = await admin.post(`/admin/servers/${server.id}/rotate-system-key`).type('form').send({ _csrf: csrf }).expect(303);
+    expect(rotated.headers.location).toBe(`/admin/servers/${server.id}#end-meeting`);
+    const after = await admin.get(`/admin/servers/${server.id}`).set('Accept-Language', 'en').expect(200);
+    expect(after.text).toContain('A new system key is in use for every server.');
+    expect(/data-system-kid="([^"]+)"/.exec(after.text)?.[1]).not.toBe(kid);
     expect(page.text).toContain('prosody_password_public_key_repo_url = &quot;http://localhost:3000/asap/system&quot;');
     expect(page.text).not.toContain(`prosody_password_public_key_repo_url = &quot;http://localhost:3000/asap/${server.id}`);
   });

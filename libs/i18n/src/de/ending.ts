@@ -49,4 +49,7 @@ export const ending: Translation<typeof en> = {
   'endMeeting.option.autoEnd.on': 'Ja',
   'endMeeting.option.autoEnd.off': 'Nein',
   'endMeeting.automatic': 'Moderato (geplantes Ende)',
+  'endMeeting.server.systemKey': 'Verwendeter System-Schlüssel: {kid} (einer für alle Server; beim ersten Beenden erzeugt).',
+  'endMeeting.server.rotate': 'System-Schlüssel erneuern',
+  'endMeeting.server.rotated': 'Für alle Server ist ein neuer System-Schlüssel in Gebrauch. Der alte öffentliche Schlüssel bleibt zehn Minuten veröffentlicht.',
 };

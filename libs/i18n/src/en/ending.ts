@@ -45,4 +45,7 @@ export const ending = {
   'endMeeting.option.autoEnd.on': 'Yes',
   'endMeeting.option.autoEnd.off': 'No',
   'endMeeting.automatic': 'Moderato (scheduled end)',
+  'endMeeting.server.systemKey': 'System key in use: {kid} (one for all servers; made at the first End meeting).',
+  'endMeeting.server.rotate': 'Rotate the system key',
+  'endMeeting.server.rotated': 'A new system key is in use for every server. The old public key stays published for ten minutes.',
 } as const;
