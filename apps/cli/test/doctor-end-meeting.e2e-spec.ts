@@ -69,4 +69,31 @@ describe('moderato doctor: End meeting (muc_end_meeting at the development stand
     expect(run.stdout).toContain(`prosody_password_public_key_repo_url = "${env.PUBLIC_URL}/asap/system"`);
     expect(run.code).toBe(1);
   });
+
+  it('server add --prosody-url/--muc-domain: validated, and the End meeting lines are printed with the system key URL', async () => {
+    const base = [
+      'server',
+      'add',
+      '--name',
+      'CLI RS',
+      '--url',
+      'https://meet.cli.test',
+      '--domain',
+      'meet.jitsi',
+      '--app-id',
+      'moderato',
+      '--signing',
+      'RS256',
+    ];
+    const bad = await runCli([...base, '--prosody-url', 'xmpp:5280'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--prosody-url: prosodyHttpUrl must be an http(s) URL');
+    const added = await runCli([...base, '--prosody-url', 'http://xmpp.meet.jitsi:5280', '--muc-domain', 'muc.meet.jitsi'], env);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Moderato calls http://xmpp.meet.jitsi:5280/end-meeting');
+    expect(added.stdout).toMatch(/^GLOBAL_MODULES=muc_end_meeting$/m);
+    expect(added.stdout).toContain(`GLOBAL_CONFIG=prosody_password_public_key_repo_url = "${env.PUBLIC_URL}/asap/system";`);
+    const server = (await api.app.get(JitsiServersService).list()).find((s) => s.name === 'CLI RS');
+    expect(server).toMatchObject({ prosodyHttpUrl: 'http://xmpp.meet.jitsi:5280', mucDomain: 'muc.meet.jitsi' });
+  });
 });
