@@ -179,8 +179,15 @@ describe('End meeting: the system key URL, HS256 servers, and what Prosody answe
       .expect(503);
     expect(down.body.code).toBe('PROSODY_UNREACHABLE');
     expect(down.body.message).toContain('ECONNREFUSED');
+    const downPage = await teacher
+      .post(`/meetings/${meeting.id}/end`)
+      .set('Accept-Language', 'en')
+      .type('form')
+      .send({ _csrf: await env.csrf(teacher) })
+      .expect(503);
+    expect(downPage.text).toContain('Moderato could not reach Prosody (ECONNREFUSED');
     const ds = env.api.app.get(DataSource);
-    expect(await ds.getRepository(AuditEvent).countBy({ action: 'meeting.end_failed', subjectId: meeting.id })).toBe(3);
+    expect(await ds.getRepository(AuditEvent).countBy({ action: 'meeting.end_failed', subjectId: meeting.id })).toBe(4);
     expect(await ds.getRepository(AuditEvent).countBy({ action: 'meeting.ended', subjectId: meeting.id })).toBe(0);
   });
 

@@ -61,6 +61,6 @@ export class ProsodyRefusedSystemToken extends DomainError {
 /** Prosody could not be reached, or answered something muc_end_meeting never answers. */
 export class ProsodyUnreachable extends DomainError {
   constructor(url: string, reason: string) {
-    super('PROSODY_UNREACHABLE', 'unavailable', `Prosody at ${url} could not end the meeting: ${reason}`);
+    super('PROSODY_UNREACHABLE', 'unavailable', `Prosody at ${url} could not end the meeting: ${reason}`, { url, reason });
   }
 }

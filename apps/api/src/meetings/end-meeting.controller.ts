@@ -79,7 +79,7 @@ export class EndMeetingPageController {
       const meeting = await this.ending.endable(caller, id);
       const t = res.locals.t as Translate;
       const known = `endMeeting.error.${error.code}` as Parameters<Translate>[0];
-      const detail = /could not end the meeting: (.*)$/.exec(error.message)?.[1] ?? error.message;
+      const detail = (error.details as { reason?: string } | undefined)?.reason ?? error.message;
       const message = error.code === 'NO_RUNNING_OCCURRENCE' ? t('endMeeting.noRunning') : t(known, { message: detail });
       res
         .status(error.kind === 'unavailable' ? 503 : 409)
