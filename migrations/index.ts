@@ -20,6 +20,8 @@ import { CalendarFeeds1796610000000 } from './1796610000000-calendar-feeds';
 import { UserTimezoneSource1796600000000 } from './1796600000000-user-timezone-source';
 
 import { MeetingFeatures1796720000000 } from './1796720000000-meeting-features';
+
+import { EndMeeting1796710000000 } from './1796710000000-end-meeting';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -40,5 +42,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MeetingsOrganizerDetachable1796540000000,
   UserTimezoneSource1796600000000,
   CalendarFeeds1796610000000,
+  EndMeeting1796710000000,
   MeetingFeatures1796720000000,
 ];

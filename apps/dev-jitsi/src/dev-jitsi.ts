@@ -2,6 +2,7 @@ import { SystemClock, type Clock } from '@moderato/core';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseSystemToken, roomOfConference } from './end-meeting';
 import { judgeToken, type Admitted, type JitsiHostSettings, type JudgeOptions } from './judge';
 import { PAGE_HEADERS, escapeHtml, indexPage, leftPage, refusedPage, roomPage, type Occupant } from './pages';
 
@@ -91,6 +92,24 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
     return occupant;
   };
 
+  // Jitsi's muc_end_meeting: 400 without conference, 401 for a token it does not accept, 404 for no such room, else the room is closed.
+  const endMeeting = async (req: IncomingMessage, url: URL, res: ServerResponse) => {
+    const answer = (status: number) => res.writeHead(status, { 'content-length': '0' }).end();
+    const conference = url.searchParams.get('conference');
+    if (!conference) return answer(400);
+    const authorization = req.headers.authorization ?? '';
+    if (!authorization.startsWith('Bearer ')) return answer(401);
+    const refusal = await refuseSystemToken(authorization.slice(7), settings, { now: now(), fetchKey: options.fetchKey });
+    if (refusal) {
+      process.stderr.write(`dev-jitsi: end-meeting refused: not a valid token ${refusal}\n`);
+      return answer(401);
+    }
+    const room = roomOfConference(conference, settings);
+    if (room === null || !rooms.has(room)) return answer(404);
+    rooms.delete(room);
+    return answer(200);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const path = url.pathname;
@@ -105,6 +124,10 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
     if (req.method === 'GET' && path === '/api/rooms') {
       const body = JSON.stringify(Object.fromEntries([...snapshot()].map(([room, occupants]) => [room, occupants])));
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    if (req.method === 'POST' && path === '/end-meeting') {
+      await endMeeting(req, url, res);
       return;
     }
     if (req.method === 'GET' && path === '/') {

@@ -19,6 +19,10 @@ export interface JitsiHostSettings {
   appSecret?: string;
   /** `asap_key_server`: RS256/384/512 tokens with a `kid`, key at `<url>/<sha256 hex of kid>.pem`. */
   asapKeyServer?: string;
+  /** `prosody_password_public_key_repo_url`: muc_end_meeting's key server for system tokens (end-meeting is off without it). */
+  systemKeyServer?: string;
+  /** The MUC domain of the rooms (room JIDs `<room>@<mucDomain>`); default `conference.<domain>`. */
+  mucDomain?: string;
 }
 
 /** The person a token let in, as Jitsi's token_affiliation module sees them. */
@@ -52,8 +56,8 @@ export interface JudgeOptions {
   fetchKey?: (url: string) => Promise<string | null>;
 }
 
-const HMAC: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
-const RSA: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
+export const HMAC: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+export const RSA: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
 
 /**
  * Key URL exactly as Prosody builds it: `util.paths.join(asap_key_server, hex(sha256(kid)) .. '.pem')`,
@@ -63,7 +67,7 @@ export function publicKeyUrl(asapKeyServer: string, kid: string): string {
   return `${asapKeyServer}/${createHash('sha256').update(kid, 'utf8').digest('hex')}.pem`;
 }
 
-async function defaultFetchKey(url: string): Promise<string | null> {
+export async function defaultFetchKey(url: string): Promise<string | null> {
   try {
     const res = await fetch(url, { headers: { 'user-agent': 'Prosody (dev-jitsi stand-in)' }, signal: AbortSignal.timeout(10_000) });
     return res.status === 200 || res.status === 204 ? await res.text() : null;
@@ -72,7 +76,7 @@ async function defaultFetchKey(url: string): Promise<string | null> {
   }
 }
 
-function decodeJson(part: string): Record<string, unknown> | null {
+export function decodeJson(part: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(DevJitsiModule.forRoot(quiet), { logger: ['error', 'warn'], abortOnError: false });
   let registered: Awaited<ReturnType<typeof ensureDevServer>>;
   try {
-    registered = await ensureDevServer(app.get(JitsiServersService), baseUrl, config.publicUrl);
+    // RS256: End meeting needs it (an HS256 host refuses every system token).
+    registered = await ensureDevServer(app.get(JitsiServersService), baseUrl, config.publicUrl, { signingMode: 'RS256' });
   } finally {
     await app.close();
   }
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     `Base URL   ${baseUrl} (${registered.created ? 'registered now' : 'registered'} as Jitsi server "${registered.server.name}", ${registered.server.signingMode})`,
   );
   say(`Judges     tokens as Prosody with token authentication and token_affiliation would; who is in which room: ${baseUrl}/`);
+  say(`Ends       meetings as muc_end_meeting does: POST ${baseUrl}/end-meeting with a system token (keys at ${registered.settings.systemKeyServer})`);
 }
 
 main().catch((error: unknown) => {

@@ -7,8 +7,9 @@ import { DatabaseModule } from '@moderato/database';
 import { JobsModule, QUEUES } from '@moderato/jobs';
 import { LoggingModule } from '@moderato/logging';
 import { MAIL_CONCURRENCY, MailModule, type MailModuleOptions } from '@moderato/mail';
-import { PrivacyModule } from '@moderato/meetings';
+import { AutoEndModule, PrivacyModule } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
+import { AUTO_END_OPTIONS, AutoEndJob, type AutoEndOptions } from './auto-end.job';
 import { HealthProcessor } from './health.processor';
 import { LIVENESS_OPTIONS, LivenessService, type LivenessOptions } from './liveness.service';
 import { RETENTION_OPTIONS, RetentionJob, type RetentionOptions } from './retention.job';
@@ -22,6 +23,8 @@ export interface WorkerModuleOptions {
   liveness?: LivenessOptions;
   /** The retention pass (tests turn the timer off and run it themselves). */
   retention?: RetentionOptions;
+  /** The automatic end of meetings (tests turn the timer off and run it themselves). */
+  autoEnd?: AutoEndOptions;
 }
 
 /** The worker: queue processors only, no HTTP. Migrations are the api's job. */
@@ -43,6 +46,8 @@ export class WorkerModule {
         DiscoveryModule,
         // Personal data's retention (issue 18): ended sessions, old audit events, old invitations.
         PrivacyModule,
+        // End meeting at the scheduled end + grace, where the policy or the meeting asks for it (issue 21).
+        AutoEndModule,
       ],
       providers: [
         HealthProcessor,
@@ -50,6 +55,8 @@ export class WorkerModule {
         LivenessService,
         { provide: RETENTION_OPTIONS, useValue: options.retention ?? {} },
         RetentionJob,
+        { provide: AUTO_END_OPTIONS, useValue: options.autoEnd ?? {} },
+        AutoEndJob,
       ],
     };
   }

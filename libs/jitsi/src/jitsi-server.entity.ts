@@ -47,6 +47,17 @@ export class JitsiServer {
   @Column({ name: 'allowed_organizer_roles', type: 'text', array: true, default: () => "'{}'" })
   allowedOrganizerRoles: string[];
 
+  /**
+   * Prosody's HTTP base as Moderato reaches it on the internal network (docker:
+   * http://xmpp.meet.jitsi:5280), for `muc_end_meeting`'s POST /end-meeting; null = End meeting off.
+   */
+  @Column({ name: 'prosody_http_url', type: 'text', nullable: true })
+  prosodyHttpUrl: string | null;
+
+  /** The MUC (conference) domain of the room JIDs; null = docker's muc.meet.jitsi, else conference.<xmppDomain>. */
+  @Column({ name: 'muc_domain', type: 'text', nullable: true })
+  mucDomain: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -91,6 +91,8 @@ export class JitsiServersService implements OnApplicationBootstrap {
           signingMode: input.signingMode,
           enabled: input.enabled ?? true,
           lobbyBypass: input.lobbyBypass ?? false,
+          prosodyHttpUrl: input.prosodyHttpUrl ?? null,
+          mucDomain: input.mucDomain ?? null,
           allowedOrganizerRoles: input.allowedOrganizerRoles ?? [],
         },
         tx,

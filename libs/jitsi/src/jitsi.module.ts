@@ -7,6 +7,9 @@ import { JitsiServersService } from './jitsi-servers.service';
 import { JitsiServersStore } from './jitsi-servers.store';
 import { InteropStore } from './interop/interop.store';
 import { JitsiInteropService } from './interop/interop.service';
+import { EndMeetingCall } from './system-keys/end-meeting.call';
+import { SystemKeysService } from './system-keys/system-keys.service';
+import { SystemKeysStore } from './system-keys/system-keys.store';
 
 /**
  * The servers' store, and the same store as policy's POLICY_SERVER_DIRECTORY ("which of these
@@ -27,8 +30,11 @@ class JitsiServersStoreModule {}
     JitsiServersService,
     InteropStore,
     JitsiInteropService,
+    SystemKeysStore,
+    SystemKeysService,
+    EndMeetingCall,
     { provide: SecretBox, inject: [AppConfig], useFactory: (config: AppConfig) => new SecretBox(config.secrets.secretsKey) },
   ],
-  exports: [JitsiServersService, JitsiInteropService],
+  exports: [JitsiServersService, JitsiInteropService, SystemKeysService, EndMeetingCall],
 })
 export class JitsiModule {}

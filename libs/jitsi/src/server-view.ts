@@ -15,6 +15,8 @@ export function serverView(server: JitsiServer) {
     signingMode: server.signingMode,
     enabled: server.enabled,
     lobbyBypass: server.lobbyBypass,
+    prosodyHttpUrl: server.prosodyHttpUrl,
+    mucDomain: server.mucDomain,
     allowedOrganizerRoles: server.allowedOrganizerRoles,
     createdAt: server.createdAt,
     updatedAt: server.updatedAt,

@@ -1,6 +1,10 @@
 export { Meeting, DEFAULT_MEETING_OPTIONS, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
 export { MeetingFormSubmission } from './meeting-form-submission.entity';
+export { MeetingEnd } from './ending/meeting-end.entity';
+export { AutoEndModule } from './ending/auto-end.module';
+export { AutoEndService, AUTO_END_LOOKBACK_MS, type AutoEndCounts } from './ending/auto-end.service';
+export { EndMeetingService, EndMeetingForbidden, NoRunningOccurrence, type EndMeetingOffer, type MeetingEnded } from './ending/end-meeting.service';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { type MailBacklog } from './outbox/mail-backlog.store';

@@ -7,7 +7,7 @@ import { JitsiServersService, mintRoomToken, type Affiliation } from '@moderato/
 import { metrics } from '@moderato/metrics';
 import { PolicyService, featuresFor } from '@moderato/policy';
 import type { Invitation } from './invitation.entity';
-import { JoinStore } from './join.store';
+import { JoinStore, type EndedOccurrence } from './join.store';
 import { JoinWindows } from './join-windows';
 import { hashLinkCode } from './link-codes';
 import type { Meeting } from './meeting.entity';
@@ -23,6 +23,8 @@ export interface JoinContext {
 export type JoinDecision =
   | { outcome: 'not_found' }
   | ({ outcome: 'revoked' | 'cancelled' | 'ended' } & JoinContext)
+  /** This occurrence was ended for everyone (End meeting): no new tokens for it. */
+  | ({ outcome: 'ended_by'; endedBy: string } & JoinContext)
   /** The series' stored rule cannot be expanded (saved before schedules were checked): the organizer must edit it. */
   | ({ outcome: 'invalid_schedule' } & JoinContext)
   | ({ outcome: 'login_required' } & JoinContext)
@@ -41,6 +43,10 @@ export function maskEmail(email: string): string {
   const [local, domain] = email.split('@');
   return `${local.slice(0, 1)}…@${domain ?? ''}`;
 }
+
+/** Who ended this occurrence for everyone, or undefined. */
+const endedBy = (ends: EndedOccurrence[], occurrence: Occurrence | undefined) =>
+  occurrence ? ends.find((end) => end.occurrence.getTime() === occurrence.occurrence.getTime())?.endedBy : undefined;
 
 const secondsFrom = (now: Date, then: Date) => Math.max(1, Math.ceil((then.getTime() - now.getTime()) / 1000));
 
@@ -64,7 +70,7 @@ export class JoinService {
    * The invitation behind a link code (by its SHA-256), with its meeting and organizer: one
    * prepared statement (every click on a link runs it; see hot-path.ts in @moderato/database).
    */
-  private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
+  private async findLink(code: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User; ends: EndedOccurrence[] } | undefined> {
     if (!/^[A-Za-z0-9_-]{16,128}$/.test(code)) return undefined;
     return this.store.findLink(hashLinkCode(code));
   }
@@ -72,7 +78,7 @@ export class JoinService {
   async viaLink(code: string, user: User | undefined, ip: string | null): Promise<JoinDecision> {
     const link = await this.findLink(code);
     if (!link) return { outcome: 'not_found' };
-    const { invitation, meeting, organizer } = link;
+    const { invitation, meeting, organizer, ends } = link;
     const context = { meeting, organizer };
     const refuse = async (decision: JoinDecision, reason: string) => {
       metrics.joinRefused(reason);
@@ -91,6 +97,8 @@ export class JoinService {
     const window = this.windows.stateOf(meeting, now);
     if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', ...context };
     if (window.state === 'ended') return { outcome: 'ended', ...context };
+    const ender = endedBy(ends, window.occurrence);
+    if (ender !== undefined) return refuse({ outcome: 'ended_by', endedBy: ender, ...context, occurrence: window.occurrence }, 'ended_for_everyone');
     if (!user) return { outcome: (await this.guestAllowed(meeting)) ? 'choose' : 'login_required', ...context, occurrence: window.occurrence };
     const mismatch = (reason: 'email' | 'unverified' | 'bound') =>
       refuse({ outcome: 'wrong_account', reason, invitedEmail: maskEmail(invitation.email), signedInEmail: user.email, ...context }, `identity_${reason}`);
@@ -120,7 +128,7 @@ export class JoinService {
   async asGuest(code: string, displayName: string, ip: string | null): Promise<JoinDecision> {
     const link = await this.findLink(code);
     if (!link) return { outcome: 'not_found' };
-    const { invitation, meeting, organizer } = link;
+    const { invitation, meeting, organizer, ends } = link;
     if (invitation.status === 'revoked') return { outcome: 'revoked', meeting, organizer };
     if (meeting.cancelledAt) return { outcome: 'cancelled', meeting, organizer };
     if (!(await this.guestAllowed(meeting))) return { outcome: 'login_required', meeting, organizer };
@@ -128,6 +136,8 @@ export class JoinService {
     const window = this.windows.stateOf(meeting, now);
     if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', meeting, organizer };
     if (window.state === 'ended') return { outcome: 'ended', meeting, organizer };
+    const ender = endedBy(ends, window.occurrence);
+    if (ender !== undefined) return { outcome: 'ended_by', endedBy: ender, meeting, organizer, occurrence: window.occurrence };
     if (window.state === 'waiting')
       return {
         outcome: 'too_early',
@@ -149,6 +159,8 @@ export class JoinService {
     const window = this.windows.stateOf(meeting);
     if (window.state === 'invalid_schedule') return { outcome: 'invalid_schedule', meeting, organizer };
     if (window.state === 'ended') return { outcome: 'ended', meeting, organizer };
+    const ender = endedBy(await this.store.endsOf(meeting.id), window.occurrence);
+    if (ender !== undefined) return { outcome: 'ended_by', endedBy: ender, meeting, organizer, occurrence: window.occurrence };
     const decision = await this.issue(meeting, user, 'owner', window.closesAt, ip, null);
     return { ...decision, meeting, organizer, occurrence: window.occurrence };
   }

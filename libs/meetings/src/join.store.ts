@@ -5,8 +5,16 @@ import { AuditService } from '@moderato/audit';
 import { EntityColumns, namedStatement, preparedQuery, rowReader, type NamedStatement } from '@moderato/database';
 import { PeopleStore, type User } from '@moderato/identity';
 import { Invitation } from './invitation.entity';
+import { MeetingEnd } from './ending/meeting-end.entity';
+import { ENDS_READ_BY_JOIN } from './ending/meeting-ends.store';
 import { Meeting } from './meeting.entity';
 import { MeetingNotFound } from './meetings.errors';
+
+/** An occurrence ended for everyone, as the join reads it. */
+export interface EndedOccurrence {
+  occurrence: Date;
+  endedBy: string;
+}
 
 /**
  * The join's reads and writes. Every click on a personal link runs `moderato_join_link`, and every
@@ -29,9 +37,13 @@ export class JoinStore {
     this.invitationColumns = new EntityColumns(dataSource, Invitation);
     this.meetingColumns = new EntityColumns(dataSource, Meeting);
     const [i, m] = [this.invitationColumns, this.meetingColumns];
+    const e = new EntityColumns(dataSource, MeetingEnd);
     this.linkStatement = namedStatement(
       'moderato_join_link',
-      `SELECT ${i.select('i')}, ${m.select('m')}, ${people.select('o')}
+      // The meeting's latest ends ("ended for everyone") ride along: no second query per click.
+      `SELECT ${i.select('i')}, ${m.select('m')}, ${people.select('o')},
+              (SELECT json_agg(json_build_array("e"."occurrence", "e"."by")) FROM (SELECT ${e.column('occurrence')} AS "occurrence", ${e.column('endedByName')} AS "by" FROM ${e.table}
+                WHERE ${e.column('meetingId')} = "m".${m.column('id')} ORDER BY ${e.column('occurrence')} DESC LIMIT ${ENDS_READ_BY_JOIN}) "e")
                FROM ${i.table} "i" JOIN ${m.table} "m" ON "m".${m.column('id')} = "i".${i.column('meetingId')} ${people.joinById('o', `"m".${m.column('organizerId')}`)}
               WHERE "i".${i.column('linkCodeHash')} = $1`,
     );
@@ -44,7 +56,7 @@ export class JoinStore {
   }
 
   /** The invitation whose link code has this SHA-256, with its meeting and organizer. */
-  async findLink(codeHash: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User } | undefined> {
+  async findLink(codeHash: string): Promise<{ invitation: Invitation; meeting: Meeting; organizer: User; ends: EndedOccurrence[] } | undefined> {
     const [row] = await preparedQuery(this.dataSource, this.linkStatement, [codeHash]);
     if (!row) return undefined;
     const next = rowReader(row);
@@ -53,12 +65,19 @@ export class JoinStore {
     const organizer = next(this.people.columns);
     if (!invitation || !meeting || !organizer) return undefined;
     invitation.meeting = meeting;
-    return { invitation, meeting, organizer };
+    const ends = ((row[row.length - 1] as [string, string][] | null) ?? []).map(([occurrence, endedBy]) => ({ occurrence: new Date(occurrence), endedBy }));
+    return { invitation, meeting, organizer, ends };
   }
 
   /** The invitation used by `userId` at `now` (bound to them, counted) and the audit event (`AuditService.insertValues`). */
   async recordJoin(invitationId: string, userId: string, now: Date, auditValues: unknown[]): Promise<void> {
     await preparedQuery(this.dataSource, this.recordStatement, [userId, now, invitationId, ...auditValues]);
+  }
+
+  /** The latest ends of one meeting (the Start button; not the hot path). */
+  async endsOf(meetingId: string): Promise<EndedOccurrence[]> {
+    const rows = await this.dataSource.getRepository(MeetingEnd).find({ where: { meetingId }, order: { occurrence: 'DESC' }, take: ENDS_READ_BY_JOIN });
+    return rows.map((end) => ({ occurrence: end.occurrence, endedBy: end.endedByName }));
   }
 
   /** The organizer of a meeting (the Start button's page shows them). */

@@ -25,6 +25,8 @@ export interface MeetingOptions {
   screenSharing: 'everyone' | 'moderators';
   /** Minutes before each occurrence a reminder mail goes out; null = no reminders. Default 15. */
   reminderMinutes?: number | null;
+  /** End each date for everyone at its scheduled end + the policy's grace; absent/null = the policy decides. */
+  autoEnd?: boolean | null;
 }
 
 export const DEFAULT_MEETING_OPTIONS: MeetingOptions = {

@@ -9,6 +9,8 @@ import { AgendaStore } from './agenda.store';
 import { InvitationsService } from './invitations.service';
 import { InvitationsStore } from './invitations.store';
 import { JoinService } from './join.service';
+import { EndMeetingService } from './ending/end-meeting.service';
+import { MeetingEndsStore } from './ending/meeting-ends.store';
 import { JoinStore } from './join.store';
 import { JoinWindows } from './join-windows';
 import { LinkCodes } from './link-codes';
@@ -34,6 +36,8 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     JoinService,
     AgendaStore,
     AgendaService,
+    MeetingEndsStore,
+    EndMeetingService,
     ...OUTBOX_PROVIDERS,
   ],
   exports: [
@@ -45,6 +49,7 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     SchedulingService,
     MeetingsAdminService,
     JoinService,
+    EndMeetingService,
     ...OUTBOX_EXPORTS,
   ],
 })

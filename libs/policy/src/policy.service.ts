@@ -34,6 +34,11 @@ export interface OrgPolicy {
   retentionInvitationDays: number;
   /** What participants may do in the room per role (context.features in their tokens); see participant-features.ts. */
   participantFeatures: ParticipantFeaturesPolicy;
+
+  /** End each meeting's date for everyone at its scheduled end plus the grace (meetings may say otherwise). */
+  autoEndMeetings: boolean;
+  /** Minutes after the scheduled end before the automatic end. */
+  autoEndGraceMinutes: number;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -55,7 +60,13 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'retentionAuditDays',
   'retentionInvitationDays',
   'participantFeatures',
+
+  'autoEndMeetings',
+  'autoEndGraceMinutes',
 ];
+
+/** Automatic end (End meeting at the scheduled end + grace): off until an admin turns it on. */
+export const AUTO_END_DEFAULTS = { autoEndMeetings: false, autoEndGraceMinutes: 10 } as const;
 
 /**
  * Retention defaults (days). Not environment variables: a school changes them on the policy page,
@@ -106,6 +117,8 @@ export class PolicyService {
       mailFooter: '',
       ...RETENTION_DEFAULTS,
       participantFeatures: structuredClone(DEFAULT_PARTICIPANT_FEATURES),
+
+      ...AUTO_END_DEFAULTS,
     };
   }
 

@@ -1,7 +1,7 @@
 import { AuditEvent } from '@moderato/audit';
 import { ApiToken, CalendarFeed, RoleGrant, Session, User } from '@moderato/identity';
-import { JitsiServer, JitsiServerCheck, JitsiSigningKey } from '@moderato/jitsi';
-import { Invitation, Meeting, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
+import { JitsiServer, JitsiServerCheck, JitsiSigningKey, JitsiSystemKey } from '@moderato/jitsi';
+import { Invitation, Meeting, MeetingEnd, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
 import { PermanentRoom } from '@moderato/rooms';
 
@@ -22,4 +22,6 @@ export const ENTITIES = [
   PermanentRoom,
   MeetingFormSubmission,
   CalendarFeed,
+  JitsiSystemKey,
+  MeetingEnd,
 ];

@@ -13,6 +13,7 @@ import { InteropPageController } from './interop.page.controller';
 import { PersonPageController } from './person.page.controller';
 import { PolicyPageController } from './policy.page.controller';
 import { ServersController } from './servers.controller';
+import { SystemKeyController } from './system-key.controller';
 import { ServersPageController } from './servers.page.controller';
 import { TokenInspector } from './token-inspector';
 import { TokensController } from './tokens.controller';
@@ -31,6 +32,7 @@ import { TokensController } from './tokens.controller';
     AuditPageController,
     InteropController,
     InteropPageController,
+    SystemKeyController,
   ],
   providers: [TokenInspector],
 })

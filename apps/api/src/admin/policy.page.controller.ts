@@ -49,6 +49,7 @@ export class PolicyPageController {
     const input = {
       ...body,
       guestAccessAllowed: body.guestAccessAllowed ?? 'false',
+      autoEndMeetings: body.autoEndMeetings ?? 'false',
       organizerServerIds: body.organizerServerIds ?? [],
       participantFeatures: postedFeatures(body.participantFeatures),
     };

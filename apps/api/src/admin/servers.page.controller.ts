@@ -10,7 +10,9 @@ import {
   JitsiServersService,
   RotateSecretDto,
   UpdateServerDto,
+  SystemKeysService,
   WrongSigningMode,
+  endMeetingSnippets,
   jitsiConfigSnippets,
   participantFeatureSnippets,
   snippetsAsText,
@@ -43,6 +45,7 @@ export class ServersPageController {
     private readonly servers: JitsiServersService,
     private readonly config: AppConfig,
     private readonly interop: JitsiInteropService,
+    private readonly systemKeys: SystemKeysService,
   ) {}
 
   @Get()
@@ -112,6 +115,15 @@ export class ServersPageController {
     return this.details(await this.servers.get(id), { secret });
   }
 
+  /** The system key of End meeting (one for all servers), from a server's page: back to that page. */
+  @Post(':id/rotate-system-key')
+  async rotateSystemKey(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const server = await this.servers.get(id);
+    await this.systemKeys.rotate(actorOf(req));
+    setFlash(res, this.config, { type: 'success', key: 'endMeeting.server.rotated' });
+    res.redirect(303, `/admin/servers/${server.id}#end-meeting`);
+  }
+
   @Post(':id/rotate-key')
   async rotate(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.servers.rotateKey(id, actorOf(req));
@@ -161,6 +173,9 @@ export class ServersPageController {
       rotated: extra.rotated ?? false,
       keyServerUrl: `${this.config.publicUrl}/asap/${server.id}`,
       snippets: [...jitsiConfigSnippets(server, this.config.publicUrl, { secret: extra.secret }), ...participantFeatureSnippets(server)],
+      systemKeyUrl: this.systemKeys.keyUrl(),
+      systemKey: await this.systemKeys.active(),
+      endMeetingSnippets: endMeetingSnippets(server, this.systemKeys.keyUrl()),
     };
   }
 }

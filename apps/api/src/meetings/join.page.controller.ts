@@ -15,6 +15,7 @@ const STATUS: Record<JoinDecision['outcome'], number> = {
   revoked: 410,
   cancelled: 410,
   ended: 410,
+  ended_by: 410,
   invalid_schedule: 409,
   login_required: 303,
   choose: 200,

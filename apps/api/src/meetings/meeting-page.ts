@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
 import type { Locale } from '@moderato/config';
-import { InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import { EndMeetingService, InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
 import { PARTICIPANT_FEATURES, PolicyService, featuresFor } from '@moderato/policy';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
@@ -19,6 +19,7 @@ export class MeetingPage {
     private readonly groups: GroupInvitations,
     private readonly windows: JoinWindows,
     private readonly policy: PolicyService,
+    private readonly ending: EndMeetingService,
   ) {}
 
   /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
@@ -43,6 +44,8 @@ export class MeetingPage {
       occurrences,
       scheduleInvalid,
       ended,
+      // End meeting for everyone: offered while a date runs, on servers that can (RS256, Prosody URL).
+      endMeeting: ended || meeting.cancelledAt ? undefined : await this.ending.offer(meeting),
       groups,
       participantFeatures: await this.participantFeatures(meeting.features),
       directory: await this.directorySearch(find),

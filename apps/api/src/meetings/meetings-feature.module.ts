@@ -3,6 +3,7 @@ import { AuditModule } from '@moderato/audit';
 import { IdentityModule } from '@moderato/identity';
 import { MeetingsModule } from '@moderato/meetings';
 import { PolicyModule } from '@moderato/policy';
+import { EndMeetingController, EndMeetingPageController } from './end-meeting.controller';
 import { GroupInvitations } from './group-invitations';
 import { InvitationsPageController } from './invitations.page.controller';
 import { JoinPageController } from './join.page.controller';
@@ -26,6 +27,8 @@ import { MeetingsPageController } from './meetings.page.controller';
     MeetingPreviewController,
     MeetingsPageController,
     MeetingChangesPageController,
+    EndMeetingController,
+    EndMeetingPageController,
     InvitationsPageController,
     MailStatusPageController,
     DirectoryController,

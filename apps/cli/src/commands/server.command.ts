@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { loadConfig } from '@moderato/config';
-import { CreateServerDto, JitsiServerNameTaken, JitsiServersService, jitsiConfigSnippets, serverView, snippetsAsText } from '@moderato/jitsi';
+import {
+  CreateServerDto,
+  JitsiServerNameTaken,
+  JitsiServersService,
+  SYSTEM_KEY_PATH,
+  endMeetingSnippets,
+  jitsiConfigSnippets,
+  serverView,
+  snippetsAsText,
+} from '@moderato/jitsi';
 import { UsageError, type CliCommand } from '../command';
 import { withAppContext } from '../context';
 import { cliActor } from './actor';
@@ -10,7 +19,7 @@ import { cliActor } from './actor';
 export const serverAddCommand: CliCommand = {
   name: 'server add',
   usage:
-    '--name <name> --url <https://meet.school.org> --domain <xmpp domain> --app-id <app id> [--audience jitsi] [--signing HS256|RS256] [--secret-file <file>|-] [--lobby-bypass] [--json]',
+    '--name <name> --url <https://meet.school.org> --domain <xmpp domain> --app-id <app id> [--audience jitsi] [--signing HS256|RS256] [--secret-file <file>|-] [--lobby-bypass] [--prosody-url <http://xmpp.meet.jitsi:5280>] [--muc-domain <muc.meet.jitsi>] [--json]',
   summary: 'register a Jitsi server and print the lines to paste into its configuration',
   options: {
     name: { type: 'string' },
@@ -21,6 +30,8 @@ export const serverAddCommand: CliCommand = {
     signing: { type: 'string' },
     'secret-file': { type: 'string' },
     'lobby-bypass': { type: 'boolean' },
+    'prosody-url': { type: 'string' },
+    'muc-domain': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ options, io, env, readStdin }) {
@@ -42,6 +53,9 @@ export const serverAddCommand: CliCommand = {
       signingMode: ((options.signing as string | undefined) ?? 'HS256').toUpperCase(),
       secret,
       lobbyBypass: options['lobby-bypass'] === true,
+      // End meeting (muc_end_meeting): Prosody's internal HTTP base and the rooms' MUC domain.
+      prosodyHttpUrl: options['prosody-url'],
+      mucDomain: options['muc-domain'],
     });
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) {
@@ -53,6 +67,8 @@ export const serverAddCommand: CliCommand = {
         audience: '--audience',
         signingMode: '--signing',
         secret: '--secret-file',
+        prosodyHttpUrl: '--prosody-url',
+        mucDomain: '--muc-domain',
       };
       throw new UsageError(errors.map((error) => `${flag[error.property] ?? error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`).join('\n'));
     }
@@ -68,6 +84,13 @@ export const serverAddCommand: CliCommand = {
       if (created && !secret) io.out('  A shared secret was generated; it is shown below this once (an admin can reveal it again on the server page).');
       io.out('  Paste the following into the Jitsi side, then check with: moderato doctor (from source: npm run doctor)\n');
       io.out(snippetsAsText(jitsiConfigSnippets(server, config.publicUrl, { secret: created }), server.name));
+      if (server.signingMode === 'RS256' && server.prosodyHttpUrl) {
+        io.out(`\n# End meeting for everyone (muc_end_meeting): Moderato calls ${server.prosodyHttpUrl}/end-meeting`);
+        for (const section of endMeetingSnippets(server, `${config.publicUrl}${SYSTEM_KEY_PATH}`)) {
+          io.out(`\n${section.comment} ${section.title}: ${section.file}`);
+          for (const line of section.lines) io.out(`${section.comment} ${line.why}\n${line.line}`);
+        }
+      }
       return 0;
     } catch (error) {
       if (error instanceof JitsiServerNameTaken) {

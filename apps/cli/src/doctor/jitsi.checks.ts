@@ -6,6 +6,7 @@ import { JitsiServersService, TOKEN_RULES, inspectToken, kidHash, mintRoomToken,
 import { errorText } from '../redact';
 import { TIMEOUT_MS, fail, ok, skip, type Report } from './check';
 import { xmppDomainFromConfigJs } from './config-js';
+import { checkEndMeeting } from './end-meeting.checks';
 import { checkParticipantFeatures } from './features.checks';
 
 /** Where an admin edits servers: "Jitsi servers" in the top bar. */
@@ -30,7 +31,14 @@ export async function checkJitsiServers(app: INestApplicationContext, config: Ap
       continue;
     }
     await checkServer(app, config, server, report);
+    await checkEndMeeting(app, config, server, labelOf(config, server), report);
   }
+}
+
+/** `npm run dev` registers its Jitsi stand-in (apps/dev-jitsi) as a server: say so, it is no Jitsi Meet. */
+function labelOf(config: AppConfig, server: JitsiServer): string {
+  const standIn = !config.isProduction && server.baseUrl === config.devJitsi.url;
+  return `Jitsi "${server.name}"${standIn ? ' (the development stand-in of npm run dev, not a real Jitsi Meet)' : ''}`;
 }
 
 async function fetchText(url: string): Promise<{ status: number; text: string }> {
@@ -40,9 +48,7 @@ async function fetchText(url: string): Promise<{ status: number; text: string }>
 
 async function checkServer(app: INestApplicationContext, config: AppConfig, server: JitsiServer, report: Report): Promise<void> {
   const at = { server: server.name };
-  // `npm run dev` registers its Jitsi stand-in (apps/dev-jitsi) as a server: say so, it is no Jitsi Meet.
-  const standIn = !config.isProduction && server.baseUrl === config.devJitsi.url;
-  const label = `Jitsi "${server.name}"${standIn ? ' (the development stand-in of npm run dev, not a real Jitsi Meet)' : ''}`;
+  const label = labelOf(config, server);
 
   // 1. The base URL answers.
   let reachable = false;

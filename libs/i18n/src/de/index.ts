@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { agenda } from './agenda';
 import { common } from './common';
+import { ending } from './ending';
 import { features } from './features';
 import { jitsi } from './jitsi';
 import { layout } from './layout';
@@ -11,6 +12,6 @@ import { rooms } from './rooms';
 import { settings } from './settings';
 
 /** German (Sie-Form). */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings, ...features };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features, ending };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings, ...features, ...ending };
 export { mail };

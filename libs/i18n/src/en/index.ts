@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { agenda } from './agenda';
 import { common } from './common';
+import { ending } from './ending';
 import { features } from './features';
 import { jitsi } from './jitsi';
 import { layout } from './layout';
@@ -15,6 +16,6 @@ import { settings } from './settings';
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings, ...features };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features, ending };
+export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings, ...features, ...ending };
 export { mail };

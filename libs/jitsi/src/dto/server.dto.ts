@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -65,6 +65,29 @@ export class CreateServerDto {
   @Transform(toBoolean)
   @IsBoolean()
   lobbyBypass?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'http://xmpp.meet.jitsi:5280',
+    nullable: true,
+    description: "Prosody's HTTP base on the internal network, for End meeting (muc_end_meeting); empty = End meeting off",
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? null : typeof value === 'string' ? value.trim().replace(/\/+$/, '') : value))
+  @ValidateIf((_, value) => value !== null)
+  @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, { message: 'prosodyHttpUrl must be an http(s) URL such as http://xmpp.meet.jitsi:5280' })
+  @MaxLength(500)
+  prosodyHttpUrl?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'muc.meet.jitsi',
+    nullable: true,
+    description: 'MUC domain of the rooms (docker XMPP_MUC_DOMAIN); empty = muc.meet.jitsi for meet.jitsi, else conference.<xmppDomain>',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? null : typeof value === 'string' ? value.trim() : value))
+  @ValidateIf((_, value) => value !== null)
+  @Matches(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i, { message: 'mucDomain must be a domain name such as muc.meet.jitsi' })
+  mucDomain?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['teachers'], description: 'Roles/groups whose organizers may use it; empty = all' })
   @IsOptional()

@@ -57,6 +57,13 @@ export class MeetingOptionsDto {
   @Min(1)
   @Max(1440)
   reminderMinutes?: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "End each date for everyone at its scheduled end plus the policy's grace (End meeting); null: as the organisation policy says",
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'autoEnd must be true, false or null (as the organisation policy says)' })
+  autoEnd?: boolean | null;
 }
 
 export class CreateMeetingDto {

@@ -6,6 +6,7 @@ import { PersonRecordsService, UserNotFound, UsersService, type IdentityExport }
 import { JitsiInteropService } from '@moderato/jitsi';
 import { InvitationsStore } from '../invitations.store';
 import type { Meeting } from '../meeting.entity';
+import { MeetingEndsStore } from '../ending/meeting-ends.store';
 import { MeetingsStore } from '../meetings.store';
 import { OutboxWriter } from '../outbox-writer.store';
 import { RemindersService } from '../reminders.service';
@@ -95,6 +96,7 @@ export class PersonDataService {
     private readonly reminders: RemindersService,
     private readonly audit: AuditService,
     private readonly interop: JitsiInteropService,
+    private readonly ends: MeetingEndsStore,
     private readonly clock: Clock,
     // Provided by RoomsModule (rooms depends on meetings); a process that deletes people loads it.
     @Optional() @Inject(PRIVACY_ROOM_ACCESS) private readonly roomAccess?: PrivacyRoomAccess,
@@ -150,6 +152,8 @@ export class PersonDataService {
       const roomAccessLists = await roomAccess.removeUser(user.email, tx);
       const { pseudonym, events } = await this.audit.pseudonymise(user, tx);
       const serverChecks = await this.interop.pseudonymise(user, pseudonym, tx);
+      // "This meeting was ended by …" names the pseudonym from now on.
+      await this.ends.pseudonymise(user.id, pseudonym.label, tx);
       const identity = await this.records.deleteAccount(user, tx);
       const result: PersonDeleted = {
         pseudonym: pseudonym.label,

@@ -4,6 +4,7 @@ import { IdentityModule } from '@moderato/identity';
 import { JitsiModule } from '@moderato/jitsi';
 import { PolicyModule } from '@moderato/policy';
 import { InvitationsStore } from '../invitations.store';
+import { MeetingEndsStore } from '../ending/meeting-ends.store';
 import { MeetingsStore } from '../meetings.store';
 import { OutboxWriter } from '../outbox-writer.store';
 import { RemindersService } from '../reminders.service';
@@ -18,7 +19,7 @@ import { RetentionService } from './retention.service';
  */
 @Module({
   imports: [AuditModule, IdentityModule, JitsiModule, PolicyModule],
-  providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
+  providers: [MeetingsStore, MeetingEndsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
   exports: [PersonDataService, RetentionService],
 })
 export class PrivacyModule {}

@@ -167,4 +167,18 @@ export class UpdatePolicyDto {
   @ValidateNested()
   @Type(() => ParticipantFeaturesDto)
   participantFeatures?: ParticipantFeaturesDto;
+
+  @ApiPropertyOptional({ description: "End each meeting's date for everyone at its scheduled end plus the grace (RS256 servers with End meeting set up)" })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  autoEndMeetings?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 240, description: 'Minutes after the scheduled end before the automatic end' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(0)
+  @Max(240)
+  autoEndGraceMinutes?: number;
 }
