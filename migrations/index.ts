@@ -15,6 +15,7 @@ import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats
 import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-form-submissions';
 import { AuditPseudonymise1796500000000 } from './1796500000000-audit-pseudonymise';
 import { MeetingsOrganizerDetachable1796540000000 } from './1796540000000-meetings-organizer-detachable';
+import { PresenceEvents1796700000000 } from './1796700000000-presence-events';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MeetingFormSubmissions1796404000000,
   AuditPseudonymise1796500000000,
   MeetingsOrganizerDetachable1796540000000,
+  PresenceEvents1796700000000,
 ];

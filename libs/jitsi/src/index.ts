@@ -7,6 +7,8 @@ export { JitsiServersService, kidHash, type Actor } from './jitsi-servers.servic
 export { InteropCheckAlreadyRecorded, InteropCheckNotFound, JitsiServerNameTaken, JitsiServerNotFound, WrongSigningMode } from './jitsi.errors';
 export { jitsiConfigSnippets, secretLines, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
 export { JitsiModule } from './jitsi.module';
+export { JitsiEventsSecrets, eventsApiPrefix, type EventsSecretCheck } from './events-secrets.service';
+export { eventSyncSnippets, eventSyncAsText, EVENT_SYNC_PLUGIN_URL, EVENTS_SECRET_PLACEHOLDER, type EventSyncSnippet } from './event-sync-snippets';
 export { serverView } from './server-view';
 export * from './token';
 export * from './interop';

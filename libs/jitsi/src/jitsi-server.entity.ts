@@ -47,6 +47,13 @@ export class JitsiServer {
   @Column({ name: 'allowed_organizer_roles', type: 'text', array: true, default: () => "'{}'" })
   allowedOrganizerRoles: string[];
 
+  /** SHA-256 (hex) of the bearer secret its event_sync component sends; null until an admin sets one. */
+  @Column({ name: 'events_secret_hash', type: 'char', length: 64, nullable: true })
+  eventsSecretHash: string | null;
+
+  @Column({ name: 'events_secret_set_at', type: 'timestamptz', nullable: true })
+  eventsSecretSetAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

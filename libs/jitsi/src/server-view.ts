@@ -16,6 +16,7 @@ export function serverView(server: JitsiServer) {
     enabled: server.enabled,
     lobbyBypass: server.lobbyBypass,
     allowedOrganizerRoles: server.allowedOrganizerRoles,
+    eventsSecretSet: server.eventsSecretHash !== null,
     createdAt: server.createdAt,
     updatedAt: server.updatedAt,
   };

@@ -1,6 +1,7 @@
 export { Meeting, DEFAULT_MEETING_OPTIONS, type MeetingOptions, type OccurrenceException } from './meeting.entity';
 export { Invitation, type InvitationRole, type InvitationStatus, type Rsvp } from './invitation.entity';
 export { MeetingFormSubmission } from './meeting-form-submission.entity';
+export { PresenceInterval, type PresenceLeftBy } from './presence/presence-interval.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { type MailBacklog } from './outbox/mail-backlog.store';
@@ -61,3 +62,8 @@ export { PrivacyModule } from './privacy/privacy.module';
 export { PersonDataService, type OrganisedMeetings, type PersonDeleted, type PersonExport } from './privacy/person-data.service';
 export { RetentionService, type RetentionCounts } from './privacy/retention.service';
 export { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './privacy/room-access-port';
+// Presence from Jitsi's event_sync component, attendance per date, who is in the room now.
+export { PresenceEventsService, type PresenceEventOutcome } from './presence/presence-events.service';
+export { AttendanceService, AttendanceForbidden, type AttendanceReport } from './presence/attendance.service';
+export { PRESENCE_EVENT_KINDS, parsePresenceEvent, type PresenceEventKind } from './presence/presence-payload';
+export { unionSeconds, type Attendee, type Absentee } from './presence/attendance';

@@ -15,6 +15,9 @@ import { OutboxWriter } from './outbox-writer.store';
 import { RemindersService } from './reminders.service';
 import { SchedulingService } from './scheduling.service';
 import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
+import { AttendanceService } from './presence/attendance.service';
+import { PresenceEventsService } from './presence/presence-events.service';
+import { PresenceStore } from './presence/presence.store';
 
 @Module({
   imports: [AuditModule, JitsiModule, PeopleModule, PolicyModule],
@@ -30,8 +33,11 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     SchedulingService,
     MeetingsAdminService,
     JoinService,
+    PresenceStore,
+    PresenceEventsService,
+    AttendanceService,
     ...OUTBOX_PROVIDERS,
   ],
-  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, ...OUTBOX_EXPORTS],
+  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, PresenceEventsService, AttendanceService, ...OUTBOX_EXPORTS],
 })
 export class MeetingsModule {}

@@ -1,7 +1,7 @@
 import { AuditEvent } from '@moderato/audit';
 import { ApiToken, RoleGrant, Session, User } from '@moderato/identity';
 import { JitsiServer, JitsiServerCheck, JitsiSigningKey } from '@moderato/jitsi';
-import { Invitation, Meeting, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
+import { Invitation, Meeting, MeetingFormSubmission, OutboxMessage, PresenceInterval } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
 import { PermanentRoom } from '@moderato/rooms';
 
@@ -21,4 +21,5 @@ export const ENTITIES = [
   JitsiServerCheck,
   PermanentRoom,
   MeetingFormSubmission,
+  PresenceInterval,
 ];
