@@ -29,6 +29,8 @@ export interface OrgPolicy {
   retentionAuditDays: number;
   /** Invitations are deleted this many days after their meeting's (or series') last date. */
   retentionInvitationDays: number;
+  /** Presence from Jitsi (attendance) is deleted this many days after the connection began. */
+  retentionAttendanceDays: number;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -48,13 +50,14 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
   'retentionSessionDays',
   'retentionAuditDays',
   'retentionInvitationDays',
+  'retentionAttendanceDays',
 ];
 
 /**
  * Retention defaults (days). Not environment variables: a school changes them on the policy page,
  * and these are what a data-protection officer would accept without asking (docs/data-protection.md).
  */
-export const RETENTION_DEFAULTS = { retentionSessionDays: 30, retentionAuditDays: 365, retentionInvitationDays: 730 } as const;
+export const RETENTION_DEFAULTS = { retentionSessionDays: 30, retentionAuditDays: 365, retentionInvitationDays: 730, retentionAttendanceDays: 180 } as const;
 
 /** Who acts (audited). */
 export type PolicyActor = Actor;

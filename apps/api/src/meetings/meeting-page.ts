@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
 import type { Locale } from '@moderato/config';
-import { InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import { AttendanceService, InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller, type Meeting } from '@moderato/meetings';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
 import { GroupInvitations } from './group-invitations';
@@ -17,6 +17,7 @@ export class MeetingPage {
     private readonly invitations: InvitationsService,
     private readonly groups: GroupInvitations,
     private readonly windows: JoinWindows,
+    private readonly attendance: AttendanceService,
   ) {}
 
   /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
@@ -42,9 +43,32 @@ export class MeetingPage {
       scheduleInvalid,
       ended,
       groups,
+      presence: await this.presenceOf(
+        caller,
+        meeting,
+        invitations.map((i) => i.email),
+      ),
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
     };
+  }
+
+  /**
+   * Where the meeting's server sends presence events: who is in the room now, and per invitee
+   * whether they were in the room on the last date that began ("Joined" is real presence). Where
+   * it does not, the page says "Link used" (the personal link was opened) and why.
+   */
+  private async presenceOf(caller: Caller, meeting: Meeting, invitees: string[]) {
+    const reports = await this.attendance.serverReports(meeting.serverId);
+    if (!reports) return { reports, live: null, lastDate: null, attended: [] as string[] };
+    const live = (await this.attendance.liveIn([{ serverId: meeting.serverId, roomName: meeting.roomName }])).get(
+      `${meeting.serverId} ${meeting.roomName.toLowerCase()}`,
+    );
+    const last = this.attendance.pastDates(meeting, 1)[0];
+    const report = last ? await this.attendance.report(caller, meeting.id, last.occurrence.toISOString(), null) : null;
+    const absent = new Set(report?.absent.map((a) => a.email) ?? []);
+    const attended = report ? invitees.filter((email) => !absent.has(email)) : [];
+    return { reports, live: live ?? { count: 0, names: [] }, lastDate: last?.startsAt ?? null, attended };
   }
 
   /** The meeting page's directory search (people and groups), when a directory is configured. */

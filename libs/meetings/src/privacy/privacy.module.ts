@@ -6,6 +6,7 @@ import { PolicyModule } from '@moderato/policy';
 import { InvitationsStore } from '../invitations.store';
 import { MeetingsStore } from '../meetings.store';
 import { OutboxWriter } from '../outbox-writer.store';
+import { PresenceStore } from '../presence/presence.store';
 import { RemindersService } from '../reminders.service';
 import { PersonDataService } from './person-data.service';
 import { RetentionLock } from './retention-lock.store';
@@ -18,7 +19,7 @@ import { RetentionService } from './retention.service';
  */
 @Module({
   imports: [AuditModule, IdentityModule, JitsiModule, PolicyModule],
-  providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
+  providers: [MeetingsStore, InvitationsStore, OutboxWriter, RemindersService, PresenceStore, RetentionLock, PersonDataService, RetentionService],
   exports: [PersonDataService, RetentionService],
 })
 export class PrivacyModule {}

@@ -135,4 +135,12 @@ export class UpdatePolicyDto {
   @Min(1)
   @Max(3650)
   retentionInvitationDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days presence from Jitsi (attendance) is kept' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  retentionAttendanceDays?: number;
 }
