@@ -62,6 +62,20 @@ describe('the development Jitsi stand-in reports presence to Moderato (event_syn
     const page = await teacher.get(`/meetings/${meeting.id}`).set('Accept-Language', 'en').expect(200);
     expect(page.text).toContain('data-live-count="2"');
 
+    // My meetings shows it beside Start; the admin dashboard and its API for every room.
+    const list = await teacher.get('/meetings').set('Accept-Language', 'en').expect(200);
+    expect(list.text).toContain(`data-live="/api/v1/meetings/${meeting.id}/live"`);
+    expect(list.text).toContain('2 people in the room');
+    const admin = await env.signIn('admin@school.test');
+    const everywhere = await admin.get('/api/v1/admin/live').expect(200);
+    expect(everywhere.body.rooms).toEqual([
+      expect.objectContaining({ kind: 'meeting', id: meeting.id, title: 'Maths 7b', roomName: meeting.roomName, count: 2 }),
+    ]);
+    const dashboard = await admin.get('/admin').set('Accept-Language', 'de').expect(200);
+    expect(dashboard.text).toContain('Jetzt im Raum');
+    expect(dashboard.text).toContain(`data-live-room="${meeting.roomName}"`);
+    await teacher.get('/api/v1/admin/live').expect(403);
+
     const occupants = jitsi.rooms().get(meeting.roomName)!;
     const leave = (id: string) => fetch(`${jitsi.url}/${meeting.roomName}/leave`, { method: 'POST', body: new URLSearchParams({ occupant: id }) });
     await leave(occupants.find((o) => o.affiliation === 'member')!.id);

@@ -9,7 +9,7 @@ import { MeetingsStore } from '../meetings.store';
 import { MeetingNotFound } from '../meetings.errors';
 import { occurrencesOf, type Occurrence } from '../occurrences';
 import { attendanceCsv, attendanceOf, type Absentee, type Attendee } from './attendance';
-import { PresenceStore } from './presence.store';
+import { PresenceStore, type PresenceRow } from './presence.store';
 
 export class AttendanceForbidden extends ForbiddenError {
   constructor() {
@@ -85,7 +85,13 @@ export class AttendanceService {
       revoked: i.status === 'revoked',
     }));
     const { attendees, absent } = attendanceOf(rows, invitees, { id: meeting.organizerId, email: '', name: '' }, this.clock.now());
-    const report = { occurrence: occurrence.occurrence.toISOString(), startsAt: occurrence.startsAt.toISOString(), endsAt: occurrence.endsAt.toISOString(), attendees, absent };
+    const report = {
+      occurrence: occurrence.occurrence.toISOString(),
+      startsAt: occurrence.startsAt.toISOString(),
+      endsAt: occurrence.endsAt.toISOString(),
+      attendees,
+      absent,
+    };
     if (exported) {
       await this.audit.record({
         action: 'attendance.exported',
@@ -104,7 +110,22 @@ export class AttendanceService {
 
   /** Who is in these rooms now (open connections), per `serverId roomName`. */
   async liveIn(rooms: { serverId: string; roomName: string }[]): Promise<Map<string, { count: number; names: string[] }>> {
-    const rows = await this.presence.open(rooms, new Date(this.clock.now().getTime() - LIVE_HORIZON_MS));
+    return this.group(await this.presence.open(rooms, new Date(this.clock.now().getTime() - LIVE_HORIZON_MS)));
+  }
+
+  /** Every room with someone in it now (admins' dashboard), with the meeting held there if any. */
+  async liveEverywhere(): Promise<{ serverId: string; roomName: string; count: number; names: string[]; meeting: { id: string; title: string } | null }[]> {
+    const live = this.group(await this.presence.openEverywhere(new Date(this.clock.now().getTime() - LIVE_HORIZON_MS)));
+    const rooms = [...live.keys()].map((key) => ({ serverId: key.split(' ')[0], roomName: key.split(' ')[1] }));
+    const meetings = new Map((await this.presence.meetingsIn(rooms)).map((m) => [`${m.serverId} ${m.roomName}`, { id: m.id, title: m.title }]));
+    return rooms.map((room) => ({
+      ...room,
+      ...live.get(`${room.serverId} ${room.roomName}`)!,
+      meeting: meetings.get(`${room.serverId} ${room.roomName}`) ?? null,
+    }));
+  }
+
+  private group(rows: (PresenceRow & { serverId: string; roomName: string })[]): Map<string, { count: number; names: string[] }> {
     const result = new Map<string, { count: number; names: string[]; keys: Set<string> }>();
     for (const row of rows) {
       const key = `${row.serverId} ${row.roomName}`;
@@ -127,7 +148,8 @@ export class AttendanceService {
 
   private occurrenceOf(meeting: Meeting, iso: string | undefined): Occurrence {
     const at = iso ? new Date(iso) : null;
-    if (!at || Number.isNaN(at.getTime())) throw new InvalidInputError([{ field: 'occurrence', messages: ['occurrence must be the ISO start of one of the meeting’s dates'] }]);
+    if (!at || Number.isNaN(at.getTime()))
+      throw new InvalidInputError([{ field: 'occurrence', messages: ['occurrence must be the ISO start of one of the meeting’s dates'] }]);
     const day = 24 * 3600_000;
     let found: Occurrence | undefined;
     try {

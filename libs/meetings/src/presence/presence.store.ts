@@ -115,6 +115,25 @@ export class PresenceStore {
     );
   }
 
+  /** Every open connection that began after `since`, on every server. */
+  async openEverywhere(since: Date): Promise<(PresenceRow & { serverId: string; roomName: string })[]> {
+    return this.dataSource.query(
+      `SELECT "server_id" AS "serverId", "room_name" AS "roomName", "breakout_room" AS "breakoutRoom", "occupant_jid" AS "occupantJid", "user_id" AS "userId", "name", "email", "joined_at" AS "joinedAt", "left_at" AS "leftAt"
+       FROM "presence_intervals" WHERE "left_at" IS NULL AND "joined_at" >= $1 ORDER BY "joined_at" LIMIT 5000`,
+      [since],
+    );
+  }
+
+  /** The meetings held in these rooms (server and lower-case room name): id and title. */
+  async meetingsIn(rooms: { serverId: string; roomName: string }[]): Promise<{ id: string; title: string; serverId: string; roomName: string }[]> {
+    if (!rooms.length) return [];
+    return this.dataSource.query(
+      `SELECT m."id", m."title", m."server_id" AS "serverId", lower(m."room_name") AS "roomName"
+       FROM "meetings" m JOIN unnest($1::uuid[], $2::text[]) AS r(sid, rn) ON m."server_id" = r.sid AND lower(m."room_name") = r.rn`,
+      [rooms.map((r) => r.serverId), rooms.map((r) => r.roomName)],
+    );
+  }
+
   /** Whether any event ever arrived from this server (then "Joined" means presence, not "link used"). */
   async serverReports(serverId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM "presence_intervals" WHERE "server_id" = $1 LIMIT 1', [serverId]);
