@@ -6,6 +6,7 @@ import { JitsiServersService, TOKEN_RULES, inspectToken, kidHash, mintRoomToken,
 import { errorText } from '../redact';
 import { TIMEOUT_MS, fail, ok, skip, type Report } from './check';
 import { xmppDomainFromConfigJs } from './config-js';
+import { checkEventsSecret } from './presence.checks';
 
 /** Where an admin edits servers: "Jitsi servers" in the top bar. */
 const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
@@ -29,6 +30,7 @@ export async function checkJitsiServers(app: INestApplicationContext, config: Ap
       continue;
     }
     await checkServer(app, config, server, report);
+    checkEventsSecret(config, server, report);
   }
 }
 
