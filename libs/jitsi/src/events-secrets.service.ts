@@ -44,7 +44,13 @@ export class JitsiEventsSecrets {
       if (!server) throw new JitsiServerNotFound(serverId);
       await this.store.setEventsSecretHash(serverId, sha256(secret), this.clock.now(), tx);
       await this.audit.record(
-        { action: 'jitsi.events_secret_set', actor, ip: actor.ip, subject: { type: 'jitsi_server', id: serverId }, metadata: { replaced: server.eventsSecretHash !== null } },
+        {
+          action: 'jitsi.events_secret_set',
+          actor,
+          ip: actor.ip,
+          subject: { type: 'jitsi_server', id: serverId },
+          metadata: { replaced: server.eventsSecretHash !== null },
+        },
         tx,
       );
       return server.eventsSecretHash !== null;

@@ -38,6 +38,17 @@ import { PresenceStore } from './presence/presence.store';
     AttendanceService,
     ...OUTBOX_PROVIDERS,
   ],
-  exports: [LinkCodes, JoinWindows, RemindersService, InvitationsService, SchedulingService, MeetingsAdminService, JoinService, PresenceEventsService, AttendanceService, ...OUTBOX_EXPORTS],
+  exports: [
+    LinkCodes,
+    JoinWindows,
+    RemindersService,
+    InvitationsService,
+    SchedulingService,
+    MeetingsAdminService,
+    JoinService,
+    PresenceEventsService,
+    AttendanceService,
+    ...OUTBOX_EXPORTS,
+  ],
 })
 export class MeetingsModule {}

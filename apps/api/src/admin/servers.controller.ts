@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOpe
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { AppConfig } from '@moderato/config';
-import { CreateServerDto, JitsiEventsSecrets, JitsiServersService, RotateSecretDto, UpdateServerDto, eventSyncSnippets, secretLines, serverView } from '@moderato/jitsi';
+import {
+  CreateServerDto,
+  JitsiEventsSecrets,
+  JitsiServersService,
+  RotateSecretDto,
+  UpdateServerDto,
+  eventSyncSnippets,
+  secretLines,
+  serverView,
+} from '@moderato/jitsi';
 import { actorOf } from '../common/actor';
 
 @ApiTags('servers')
@@ -72,7 +81,8 @@ export class ServersController {
 
   @Post(':id/events-secret')
   @ApiOperation({
-    summary: "Create or replace the bearer secret of the server's event_sync Prosody component (presence events); returned this once with its api_prefix (audited without it)",
+    summary:
+      "Create or replace the bearer secret of the server's event_sync Prosody component (presence events); returned this once with its api_prefix (audited without it)",
   })
   @ApiCreatedResponse({ description: 'apiPrefix, secret, and the Component block to paste (docker-jitsi-meet, Debian)' })
   async eventsSecret(@Param('id') id: string, @Req() req: Request) {

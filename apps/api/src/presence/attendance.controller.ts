@@ -29,7 +29,9 @@ export class AttendanceController {
   @ApiOperation({ summary: 'Who is in the room now (count and names), from Jitsi presence events; polled by the meeting page' })
   async live(@Param('id') id: string, @Req() req: Request) {
     const meeting = await this.attendance.meetingFor(callerOf(req), id);
-    const live = (await this.attendance.liveIn([{ serverId: meeting.serverId, roomName: meeting.roomName }])).get(`${meeting.serverId} ${meeting.roomName.toLowerCase()}`);
+    const live = (await this.attendance.liveIn([{ serverId: meeting.serverId, roomName: meeting.roomName }])).get(
+      `${meeting.serverId} ${meeting.roomName.toLowerCase()}`,
+    );
     return { reports: await this.attendance.serverReports(meeting.serverId), count: live?.count ?? 0, names: live?.names ?? [] };
   }
 

@@ -20,14 +20,16 @@ export const presence = {
   'attendance.role.guest': 'Gast',
   'attendance.role.other': 'nicht eingeladen',
   'attendance.source.events': 'Aus den Anwesenheitsereignissen, die der Jitsi-Server dieser Besprechung sendet (wer wirklich im Raum war, und wie lange).',
-  'attendance.source.none': 'Der Jitsi-Server dieser Besprechung sendet noch keine Anwesenheitsereignisse: Die Anwesenheit bleibt leer, und „Link verwendet“ sagt nur, dass ein persönlicher Link geöffnet wurde. Ein Admin richtet die Ereignisse auf der Seite des Servers ein.',
+  'attendance.source.none':
+    'Der Jitsi-Server dieser Besprechung sendet noch keine Anwesenheitsereignisse: Die Anwesenheit bleibt leer, und „Link verwendet“ sagt nur, dass ein persönlicher Link geöffnet wurde. Ein Admin richtet die Ereignisse auf der Seite des Servers ein.',
   'live.title': 'Jetzt im Raum',
   'live.count': '{count} Personen im Raum',
   'live.count.one': '{count} Person im Raum',
   'live.nobody': 'Niemand ist im Raum.',
   'presence.joined.events': 'Im Raum (letzter Termin)',
   'presence.secret.title': 'Anwesenheitsereignisse (event_sync)',
-  'presence.secret.intro': 'Mit Jitsis Prosody-Komponente event_sync meldet dieser Server Moderato, wer seine Räume betritt und verlässt: Anwesenheit pro Termin und wer gerade im Raum ist.',
+  'presence.secret.intro':
+    'Mit Jitsis Prosody-Komponente event_sync meldet dieser Server Moderato, wer seine Räume betritt und verlässt: Anwesenheit pro Termin und wer gerade im Raum ist.',
   'presence.secret.set': 'Ein Ereignis-Geheimnis ist gesetzt (seit {date}).',
   'presence.secret.unset': 'Noch kein Ereignis-Geheimnis: Die Räume dieses Servers zeigen nur „Link verwendet“.',
   'presence.secret.create': 'Ereignis-Geheimnis erzeugen',

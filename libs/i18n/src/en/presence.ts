@@ -20,14 +20,16 @@ export const presence = {
   'attendance.role.guest': 'guest',
   'attendance.role.other': 'not invited',
   'attendance.source.events': 'From the presence events this meeting’s Jitsi server sends (who really was in the room, and for how long).',
-  'attendance.source.none': 'This meeting’s Jitsi server sends no presence events yet: attendance stays empty, and “Link used” only says a personal link was opened. An admin sets up the events on the server’s page.',
+  'attendance.source.none':
+    'This meeting’s Jitsi server sends no presence events yet: attendance stays empty, and “Link used” only says a personal link was opened. An admin sets up the events on the server’s page.',
   'live.title': 'In the room now',
   'live.count': '{count} people in the room',
   'live.count.one': '{count} person in the room',
   'live.nobody': 'Nobody is in the room.',
   'presence.joined.events': 'In the room (last date)',
   'presence.secret.title': 'Presence events (event_sync)',
-  'presence.secret.intro': 'With Jitsi’s event_sync Prosody component, this server tells Moderato who joins and leaves its rooms: attendance per date and who is in the room now.',
+  'presence.secret.intro':
+    'With Jitsi’s event_sync Prosody component, this server tells Moderato who joins and leaves its rooms: attendance per date and who is in the room now.',
   'presence.secret.set': 'An events secret is set (since {date}).',
   'presence.secret.unset': 'No events secret yet: this server’s rooms show “Link used” only.',
   'presence.secret.create': 'Create events secret',

@@ -73,7 +73,7 @@ export function attendanceOf(
     // A guest's token id names the first 8 characters of the invitation whose link was used.
     const prefixes = list.map((row) => /^guest-([0-9a-f]{8})-/.exec(row.userId ?? '')?.[1]).filter(Boolean);
     const invitation = userId
-      ? invitees.find((i) => i.boundUserId === userId) ?? (email ? invitees.find((i) => i.email === email) : undefined)
+      ? (invitees.find((i) => i.boundUserId === userId) ?? (email ? invitees.find((i) => i.email === email) : undefined))
       : invitees.find((i) => prefixes.some((p) => i.id.startsWith(p!)));
     if (invitation) seen.add(invitation.id);
     const role = userId && userId === organizer.id ? 'organizer' : userId ? (invitation?.role ?? 'other') : 'guest';
@@ -109,7 +109,11 @@ export function attendanceCsv(occurrence: string, result: { attendees: Attendee[
   };
   const lines = [['occurrence', 'status', 'name', 'email', 'role', 'first_joined_at', 'last_left_at', 'seconds', 'connections'].join(',')];
   for (const a of result.attendees) {
-    lines.push([occurrence, a.present ? 'present_now' : 'attended', a.name, a.email, a.role, a.firstJoinedAt, a.lastLeftAt, a.seconds, a.connections].map(cell).join(','));
+    lines.push(
+      [occurrence, a.present ? 'present_now' : 'attended', a.name, a.email, a.role, a.firstJoinedAt, a.lastLeftAt, a.seconds, a.connections]
+        .map(cell)
+        .join(','),
+    );
   }
   for (const a of result.absent) lines.push([occurrence, 'absent', a.name, a.email, a.role, '', '', 0, 0].map(cell).join(','));
   return `${lines.join('\r\n')}\r\n`;
