@@ -178,6 +178,26 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     ]);
   });
 
+  it('a permanent room: who is in it now shows on the admin dashboard, its API and the rooms list', async () => {
+    const room = await admin
+      .post('/api/v1/admin/rooms')
+      .set('x-csrf-token', csrf)
+      .send({ name: 'Staff room', serverId, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] })
+      .expect(201);
+    const tina = { jid: jidOf(randomUUID(), 'staff'), joined: now(), user: { id: randomUUID(), name: 'Tina Teacher', email: 'teacher2@school.test' } };
+    await post(env.api.server, apiPath, 'occupant/joined', joined(room.body.roomName, tina, 1), secret).expect(204);
+    const live = await admin.get('/api/v1/admin/live').expect(200);
+    expect(live.body.rooms).toContainEqual(
+      expect.objectContaining({ kind: 'permanent_room', id: room.body.id, title: 'Staff room', count: 1, names: ['Tina Teacher'] }),
+    );
+    const list = await admin.get('/admin/rooms').set('Accept-Language', 'en').expect(200);
+    expect(list.text).toContain('data-room-live="1">1: Tina Teacher');
+    const dashboard = await admin.get('/admin').set('Accept-Language', 'en').expect(200);
+    expect(dashboard.text).toContain(`href="/admin/rooms/${room.body.id}/edit">Staff room</a>: 1 — Tina Teacher`);
+    await post(env.api.server, apiPath, 'occupant/left', left(room.body.roomName, { ...tina, left: now() + 60 }, 0), secret).expect(204);
+    expect((await admin.get('/api/v1/admin/live').expect(200)).body.rooms).not.toContainEqual(expect.objectContaining({ id: room.body.id }));
+  });
+
   it("the events never need a session or a CSRF token, and a user's session cookie does not help", async () => {
     const student = await env.signIn('student@school.test');
     await student
