@@ -225,6 +225,25 @@ describe('attendance per date from presence events', () => {
     await teacher.get(`/api/v1/meetings/${randomUUID()}/attendance`).query(q).expect(404);
   });
 
+  it("a person's export lists their presence, and deleting them deletes it", async () => {
+    const admin = await env.signIn('admin@school.test');
+    const adminCsrf = await env.csrf(admin);
+    const tinaId = ids['teacher2@school.test'];
+    const exported = await admin.get(`/api/v1/admin/users/${tinaId}/export`).expect(200);
+    expect(exported.body.presence).toEqual([
+      expect.objectContaining({
+        roomName: meeting.roomName,
+        name: 'Tina Teacher',
+        email: 'teacher2@school.test',
+        joinedAt: at(50).toISOString(),
+        leftAt: at(350).toISOString(),
+      }),
+    ]);
+    const deleted = await admin.delete(`/api/v1/admin/users/${tinaId}`).set('x-csrf-token', adminCsrf).send({}).expect(200);
+    expect(deleted.body.presenceIntervals).toBe(1);
+    expect(await dataSource.getRepository(PresenceInterval).countBy({ email: 'teacher2@school.test' })).toBe(0);
+  });
+
   it('the retention pass deletes presence older than retentionAttendanceDays (policy, default 180)', async () => {
     const policy = env.api.app.get(PolicyService);
     expect((await policy.current()).retentionAttendanceDays).toBe(180);
@@ -233,11 +252,11 @@ describe('attendance per date from presence events', () => {
     expect(page.text).toContain('name="retentionAttendanceDays"');
     await policy.update({ retentionAttendanceDays: 30 }, { id: null, label: 'test' });
     const count = () => dataSource.getRepository(PresenceInterval).countBy({ roomName: meeting.roomName });
-    expect(await count()).toBe(9);
+    expect(await count()).toBe(8);
     clock.set(at(29 * 86400));
     expect((await env.api.app.get(RetentionService).runOnce())?.presenceIntervals).toBe(0);
     clock.set(at(31 * 86400));
-    expect((await env.api.app.get(RetentionService).runOnce())?.presenceIntervals).toBe(9);
+    expect((await env.api.app.get(RetentionService).runOnce())?.presenceIntervals).toBe(8);
     expect(await count()).toBe(0);
   });
 });

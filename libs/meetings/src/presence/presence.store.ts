@@ -140,6 +140,24 @@ export class PresenceStore {
     return rows.length > 0;
   }
 
+  /** A person's connections (by Moderato user id, or the email their token carried): their export. */
+  async ofPerson(person: { id: string; email: string }): Promise<(PresenceRow & { serverId: string; roomName: string })[]> {
+    return this.dataSource.query(
+      `SELECT "server_id" AS "serverId", "room_name" AS "roomName", "breakout_room" AS "breakoutRoom", "occupant_jid" AS "occupantJid", "user_id" AS "userId", "name", "email", "joined_at" AS "joinedAt", "left_at" AS "leftAt"
+       FROM "presence_intervals" WHERE "user_id" = $1 OR "email" = $2 ORDER BY "joined_at"`,
+      [person.id, person.email.toLowerCase()],
+    );
+  }
+
+  /** Deleting a person: their connections go too. */
+  async deleteOfPerson(person: { id: string; email: string }, tx: Tx): Promise<number> {
+    const [, affected] = await managerOf(tx, this.dataSource).query('DELETE FROM "presence_intervals" WHERE "user_id" = $1 OR "email" = $2', [
+      person.id,
+      person.email.toLowerCase(),
+    ]);
+    return Number(affected) || 0;
+  }
+
   /** Retention: connections that began before `cutoff`. */
   async deleteBefore(cutoff: Date, tx: Tx): Promise<number> {
     const [, affected] = await managerOf(tx, this.dataSource).query('DELETE FROM "presence_intervals" WHERE "joined_at" < $1', [cutoff]);
