@@ -20,6 +20,8 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
   let serverId: string;
   let secret: string;
   let apiPath: string;
+  /** Jitsi room names of permanent rooms on the server (events for other rooms are refused). */
+  const rooms: Record<'maths' | 'dups' | 'ending', string> = { maths: '', dups: '', ending: '' };
   const clock = new FixedClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const rows = () => dataSource.getRepository(PresenceInterval).count();
   const now = () => Math.floor(clock.now().getTime() / 1000);
@@ -36,13 +38,21 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
       .expect(201);
     serverId = server.body.id;
     apiPath = `/jitsi/${serverId}`;
+    for (const name of ['maths', 'dups', 'ending'] as const) {
+      const room = await admin
+        .post('/api/v1/admin/rooms')
+        .set('x-csrf-token', csrf)
+        .send({ name: `Room ${name}`, serverId, access: [{ kind: 'group', value: 'teachers', affiliation: 'moderator' }] })
+        .expect(201);
+      rooms[name] = room.body.roomName;
+    }
   });
   afterAll(async () => {
     await env?.close();
   });
 
   it('without a secret the server is refused (403); the admin creates one, shown once with api_prefix and the Component block; stored as a hash; audited without it', async () => {
-    await post(env.api.server, apiPath, 'occupant/joined', joined('maths', { jid: jidOf(randomUUID(), 'a1'), joined: now() }, 1), 'anything').expect(403);
+    await post(env.api.server, apiPath, 'occupant/joined', joined(rooms.maths, { jid: jidOf(randomUUID(), 'a1'), joined: now() }, 1), 'anything').expect(403);
     const res = await admin.post(`/api/v1/admin/servers/${serverId}/events-secret`).set('x-csrf-token', csrf).expect(201);
     secret = res.body.secret;
     expect(res.body.apiPrefix).toBe(`http://localhost:3000/jitsi/${serverId}`);
@@ -85,7 +95,7 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     secret = /Bearer ([A-Za-z0-9_-]{43})/.exec(replaced.text)![1];
     expect(secret).not.toBe(old);
     expect(replaced.text).toContain('shown only this once');
-    const body = joined('maths', { jid: jidOf(randomUUID(), 'r1'), joined: now() }, 1);
+    const body = joined(rooms.maths, { jid: jidOf(randomUUID(), 'r1'), joined: now() }, 1);
     await post(env.api.server, apiPath, 'occupant/joined', body, old).expect(401);
     await post(env.api.server, apiPath, 'occupant/joined', body, secret).expect(204);
   });
@@ -126,11 +136,27 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     expect(env.api.logs.text()).not.toContain(secret);
   });
 
+  it('refuses events for a room that is no meeting and no permanent room of the server (404, counted, nothing stored)', async () => {
+    const before = await rows();
+    const res = await post(
+      env.api.server,
+      apiPath,
+      'occupant/joined',
+      joined('somebody-elses-room', { jid: jidOf(randomUUID(), 'u1'), joined: now() }, 1),
+      secret,
+    ).expect(404);
+    expect(res.body.code).toBe('UNKNOWN_ROOM');
+    await post(env.api.server, apiPath, 'room/created', created('somebody-elses-room', now()), secret).expect(404);
+    expect(await rows()).toBe(before);
+    const metrics = (await request(env.api.server).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    expect(metrics).toMatch(/moderato_presence_events_total\{event="occupant_joined",result="unknown_room"\} 1/);
+  });
+
   it('a room nobody joined ends with "all_occupants":{} (accepted); created and destroyed are idempotent', async () => {
     const before = await rows();
     for (let i = 0; i < 2; i++) {
-      await post(env.api.server, apiPath, 'room/created', created('empty-room', now()), secret).expect(204);
-      await post(env.api.server, apiPath, 'room/destroyed', destroyed('empty-room', now(), now() + 5, []), secret).expect(204);
+      await post(env.api.server, apiPath, 'room/created', created(rooms.maths, now()), secret).expect(204);
+      await post(env.api.server, apiPath, 'room/destroyed', destroyed(rooms.maths, now(), now() + 5, []), secret).expect(204);
     }
     expect(await rows()).toBe(before);
   });
@@ -139,12 +165,13 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     const jid = jidOf(randomUUID(), 'dup');
     const user = { id: randomUUID(), name: 'Dora Dup', email: 'dora@school.test', avatar: 'https://x.test/a.png', moderator: false, affiliation: 'member' };
     const t = now();
-    await post(env.api.server, apiPath, 'occupant/left', left('dups', { jid, joined: t, left: t + 90, user }, 0), secret).expect(204);
-    for (let i = 0; i < 3; i++) await post(env.api.server, apiPath, 'occupant/joined', joined('DUPS', { jid, joined: t, user }, 1), secret).expect(204);
-    await post(env.api.server, apiPath, 'occupant/left', left('dups', { jid, joined: t, left: t + 90, user }, 0), secret).expect(204);
+    await post(env.api.server, apiPath, 'occupant/left', left(rooms.dups, { jid, joined: t, left: t + 90, user }, 0), secret).expect(204);
+    for (let i = 0; i < 3; i++)
+      await post(env.api.server, apiPath, 'occupant/joined', joined(rooms.dups.toUpperCase(), { jid, joined: t, user }, 1), secret).expect(204);
+    await post(env.api.server, apiPath, 'occupant/left', left(rooms.dups, { jid, joined: t, left: t + 90, user }, 0), secret).expect(204);
     const lone = jidOf(randomUUID(), 'lone');
-    await post(env.api.server, apiPath, 'occupant/left', left('dups', { jid: lone, left: t + 30 }, 0), secret).expect(204);
-    const found = await dataSource.getRepository(PresenceInterval).find({ where: { serverId, roomName: 'dups' }, order: { joinedAt: 'ASC' } });
+    await post(env.api.server, apiPath, 'occupant/left', left(rooms.dups, { jid: lone, left: t + 30 }, 0), secret).expect(204);
+    const found = await dataSource.getRepository(PresenceInterval).find({ where: { serverId, roomName: rooms.dups }, order: { joinedAt: 'ASC' } });
     expect(found.map((r) => [r.occupantJid, r.name, r.joinedAt.getTime() / 1000, r.leftAt!.getTime() / 1000, r.leftBy])).toEqual([
       [jid, 'Dora Dup', t, t + 90, 'left'],
       [lone, '', t + 30, t + 30, 'left'],
@@ -156,12 +183,12 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     const t = now();
     const last = { jid: jidOf(randomUUID(), 'last'), joined: t, user: { id: randomUUID(), name: 'Lou Last', email: 'lou@school.test' } };
     const lost = { jid: jidOf(randomUUID(), 'lost'), joined: t + 1, user: { id: randomUUID(), name: 'Lia Lost', email: 'lia@school.test' } };
-    await post(env.api.server, apiPath, 'occupant/joined', joined('ending', last, 1), secret).expect(204);
-    await post(env.api.server, apiPath, 'occupant/joined', joined('ending', lost, 2), secret).expect(204);
+    await post(env.api.server, apiPath, 'occupant/joined', joined(rooms.ending, last, 1), secret).expect(204);
+    await post(env.api.server, apiPath, 'occupant/joined', joined(rooms.ending, lost, 2), secret).expect(204);
     // The destroyed event lists only `last` (lost's data lost too), without left_at.
-    await post(env.api.server, apiPath, 'room/destroyed', destroyed('ending', t, t + 600, [last]), secret).expect(204);
+    await post(env.api.server, apiPath, 'room/destroyed', destroyed(rooms.ending, t, t + 600, [last]), secret).expect(204);
     const read = async () =>
-      (await dataSource.getRepository(PresenceInterval).find({ where: { serverId, roomName: 'ending' }, order: { joinedAt: 'ASC' } })).map((r) => [
+      (await dataSource.getRepository(PresenceInterval).find({ where: { serverId, roomName: rooms.ending }, order: { joinedAt: 'ASC' } })).map((r) => [
         r.name,
         r.leftAt!.getTime() / 1000,
         r.leftBy,
@@ -170,8 +197,8 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
       ['Lou Last', t + 600, 'destroyed'],
       ['Lia Lost', t + 600, 'destroyed'],
     ]);
-    await post(env.api.server, apiPath, 'occupant/left', left('ending', { ...last, left: t + 599 }, 0), secret).expect(204);
-    await post(env.api.server, apiPath, 'room/destroyed', destroyed('ending', t, t + 600, [last]), secret).expect(204);
+    await post(env.api.server, apiPath, 'occupant/left', left(rooms.ending, { ...last, left: t + 599 }, 0), secret).expect(204);
+    await post(env.api.server, apiPath, 'room/destroyed', destroyed(rooms.ending, t, t + 600, [last]), secret).expect(204);
     expect(await read()).toEqual([
       ['Lou Last', t + 599, 'left'],
       ['Lia Lost', t + 600, 'destroyed'],

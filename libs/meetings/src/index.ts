@@ -65,5 +65,6 @@ export { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './privacy/room-acce
 // Presence from Jitsi's event_sync component, attendance per date, who is in the room now.
 export { PresenceEventsService, type PresenceEventOutcome } from './presence/presence-events.service';
 export { AttendanceService, AttendanceForbidden, type AttendanceReport } from './presence/attendance.service';
+export { PRESENCE_ROOM_DIRECTORY, type PresenceRoomDirectory } from './presence/presence-room-directory';
 export { PRESENCE_EVENT_KINDS, parsePresenceEvent, type PresenceEventKind } from './presence/presence-payload';
 export { unionSeconds, type Attendee, type Absentee } from './presence/attendance';

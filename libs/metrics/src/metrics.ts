@@ -53,7 +53,7 @@ export class ModeratoMetrics {
 
   private readonly presenceEvents = new Counter({
     name: 'moderato_presence_events_total',
-    help: 'Events from Jitsi event_sync components, by event (room_created, room_destroyed, occupant_joined, occupant_left) and result (recorded, unknown_server, no_secret, bad_secret, malformed).',
+    help: 'Events from Jitsi event_sync components, by event (room_created, room_destroyed, occupant_joined, occupant_left) and result (recorded, unknown_server, unknown_room, no_secret, bad_secret, malformed).',
     labelNames: ['event', 'result'] as const,
     registers: [this.registry],
   });
@@ -121,7 +121,7 @@ export class ModeratoMetrics {
     this.refusedJoins.inc({ reason });
   }
 
-  presenceEvent(event: string, result: 'recorded' | 'unknown_server' | 'no_secret' | 'bad_secret' | 'malformed'): void {
+  presenceEvent(event: string, result: 'recorded' | 'unknown_server' | 'unknown_room' | 'no_secret' | 'bad_secret' | 'malformed'): void {
     this.presenceEvents.inc({ event, result });
   }
 

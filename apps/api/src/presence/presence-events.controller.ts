@@ -38,6 +38,7 @@ export class PresenceEventsController {
     }
     const messages = {
       unknown_server: 'Unknown Jitsi server',
+      unknown_room: 'Not a room of a meeting or permanent room of this server',
       no_secret: 'This server has no events secret yet: an admin creates one on its page',
       bad_secret: 'The bearer secret is missing or wrong',
       malformed: 'The event is malformed',

@@ -134,6 +134,12 @@ export class PresenceStore {
     );
   }
 
+  /** Whether a meeting of this server is held in this room (room names are lower-case: roomNameFor). */
+  async meetingRoomExists(serverId: string, roomName: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM "meetings" WHERE "server_id" = $1 AND "room_name" = $2 LIMIT 1', [serverId, roomName]);
+    return rows.length > 0;
+  }
+
   /** Whether any event ever arrived from this server (then "Joined" means presence, not "link used"). */
   async serverReports(serverId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM "presence_intervals" WHERE "server_id" = $1 LIMIT 1', [serverId]);
