@@ -46,7 +46,8 @@ export class MeetingPage {
       presence: await this.presenceOf(
         caller,
         meeting,
-        invitations.map((i) => i.email),
+        // Revoked invitations are never "absent": they must not count as present either.
+        invitations.filter((i) => i.status !== 'revoked').map((i) => i.email),
       ),
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
