@@ -62,6 +62,7 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
       'Component "event_sync.meet.jitsi" "event_sync_component"',
       '    muc_component = "muc.meet.jitsi"',
       '    breakout_component = "breakout.meet.jitsi"',
+      '    muc_mapper_domain_base = "meet.jitsi"',
       `    api_prefix = "http://localhost:3000/jitsi/${serverId}"`,
       `    api_headers = { ["Authorization"] = "Bearer ${secret}" }`,
       '    include_user_info = false',

@@ -31,6 +31,8 @@ export function eventSyncSnippets(server: Pick<JitsiServer, 'id' | 'xmppDomain'>
     `Component "event_sync.${server.xmppDomain}" "event_sync_component"`,
     `    muc_component = ${luaString(muc)}`,
     `    breakout_component = ${luaString(breakout)}`,
+    // The module builds its default breakout host from this before reading breakout_component.
+    `    muc_mapper_domain_base = ${luaString(server.xmppDomain)}`,
     `    api_prefix = ${luaString(apiPrefix)}`,
     `    api_headers = { ["Authorization"] = ${luaString(bearer)} }`,
     '    include_user_info = false',
