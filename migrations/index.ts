@@ -15,13 +15,11 @@ import { WorkerHeartbeats1796401000000 } from './1796401000000-worker-heartbeats
 import { MeetingFormSubmissions1796404000000 } from './1796404000000-meeting-form-submissions';
 import { AuditPseudonymise1796500000000 } from './1796500000000-audit-pseudonymise';
 import { MeetingsOrganizerDetachable1796540000000 } from './1796540000000-meetings-organizer-detachable';
-import { CalendarFeeds1796610000000 } from './1796610000000-calendar-feeds';
-
 import { UserTimezoneSource1796600000000 } from './1796600000000-user-timezone-source';
-
-import { MeetingFeatures1796720000000 } from './1796720000000-meeting-features';
-
+import { CalendarFeeds1796610000000 } from './1796610000000-calendar-feeds';
+import { PresenceEvents1796700000000 } from './1796700000000-presence-events';
 import { EndMeeting1796710000000 } from './1796710000000-end-meeting';
+import { MeetingFeatures1796720000000 } from './1796720000000-meeting-features';
 import type { MigrationInterface } from 'typeorm';
 
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -42,6 +40,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MeetingsOrganizerDetachable1796540000000,
   UserTimezoneSource1796600000000,
   CalendarFeeds1796610000000,
+  PresenceEvents1796700000000,
   EndMeeting1796710000000,
   MeetingFeatures1796720000000,
 ];

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@moderato/config';
@@ -16,6 +16,7 @@ import { AuthFeatureModule } from './auth/auth-feature.module';
 import { MeetingsFeatureModule } from './meetings/meetings-feature.module';
 import { MetricsFeatureModule } from './metrics/metrics-feature.module';
 import { PagesFeatureModule } from './pages/pages-feature.module';
+import { PresenceFeatureModule } from './presence/presence-feature.module';
 import { RoomsFeatureModule } from './rooms/rooms-feature.module';
 
 export interface ApiModuleOptions {
@@ -50,6 +51,8 @@ export class ApiModule implements NestModule {
         AsapFeatureModule,
         AdminFeatureModule,
         RoomsFeatureModule,
+        // Jitsi's presence events, attendance, who is in the room now: after the pages, the join route stays first.
+        PresenceFeatureModule,
         MetricsFeatureModule, // GET /metrics, and every request's duration
       ],
       // Tests' extra controllers (provoking errors); the features' controllers are in their modules.
@@ -66,6 +69,7 @@ export class ApiModule implements NestModule {
     // In this order: the rate limit counts signed-in people per session, so it needs the session.
     consumer.apply(WebContextMiddleware, SessionMiddleware).forRoutes('{*path}');
     consumer.apply(RateLimitMiddleware).forRoutes('j/{*path}', 'auth/{*path}', 'calendar/{*path}');
-    consumer.apply(CsrfMiddleware).forRoutes('{*path}');
+    // Jitsi's presence events carry a server's bearer secret and no cookie: no CSRF token to check.
+    consumer.apply(CsrfMiddleware).exclude({ path: 'jitsi/{*path}', method: RequestMethod.POST }).forRoutes('{*path}');
   }
 }

@@ -116,7 +116,14 @@ describe('Personal data has a lifecycle: retention, deleting a person, exporting
     expect(pruned).toHaveLength(1);
     expect(pruned[0].metadata).toMatchObject({ sessions: 3, invitations: 3, meetings: 2, days: { sessions: 30, auditEvents: 365, invitations: 730 } });
     // A second pass finds nothing and records nothing.
-    expect(await env.api.app.get(RetentionService).runOnce()).toEqual({ sessions: 0, auditEvents: 0, invitations: 0, meetings: 0, meetingsDeleted: 0 });
+    expect(await env.api.app.get(RetentionService).runOnce()).toEqual({
+      sessions: 0,
+      auditEvents: 0,
+      invitations: 0,
+      meetings: 0,
+      meetingsDeleted: 0,
+      presenceIntervals: 0,
+    });
     expect(await dataSource.getRepository(AuditEvent).countBy({ action: 'retention.pruned' })).toBe(1);
   });
 

@@ -110,6 +110,8 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect(list.code).toBe(0);
       expect(list.stdout).toMatch(/School HS\s+http:\/\/127\.0\.0\.1:\d+\s+meet\.jitsi\s+moderato\s+jitsi\s+HS256\s+yes/);
       expect(list.stdout).toMatch(/School RS\s+.*RS256\s+yes/);
+      // A working stack reports presence too: both servers have an events secret (event_sync).
+      await holder.query(`UPDATE jitsi_servers SET events_secret_hash = repeat('a', 64), events_secret_set_at = now()`);
       const audit = await api.app.get(JitsiServersService).list();
       expect(audit.map((s) => s.name)).toEqual(['School HS', 'School RS']);
     });
@@ -197,7 +199,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
         expect(run.code).toBe(0);
         const warnings = checkLines(run.stdout).filter((line) => line.startsWith('!'));
         // (The worker's heartbeat line may warn too: no worker runs in this test.)
-        expect(warnings.filter((line) => !line.includes('worker'))).toEqual([
+        expect(warnings.filter((line) => !line.includes('worker') && !line.includes('event_sync'))).toEqual([
           `! 2 mails waiting since ${since.toISOString()}: Error: Mailbox busy, try again later`,
         ]);
         expect(run.stdout).toContain('MAIL_RETRY_HOURS');
@@ -240,6 +242,23 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
       expect((await runCli(['doctor'], env)).stdout).not.toContain('development stand-in');
     });
 
+    it('warns (exit 0) for a server without an events secret for presence events (event_sync), and says ✔ once it has one', async () => {
+      await holder.query(`UPDATE jitsi_servers SET events_secret_hash = NULL, events_secret_set_at = NULL WHERE name = 'School RS'`);
+      try {
+        const run = await runCli(['doctor'], env);
+        expect(run.code).toBe(0);
+        expect(checkLines(run.stdout).filter((line) => line.includes('event_sync'))).toEqual([
+          expect.stringMatching(
+            /^✔ Jitsi "School HS": presence events \(event_sync\) have a secret \(set .*\); they post to .*\/jitsi\/[0-9a-f-]{36}\/events\/…$/,
+          ),
+          '! Jitsi "School RS": no events secret for presence events (event_sync): no attendance, nobody shown "in the room now", "Joined" means "link used"',
+        ]);
+        expect(run.stdout).toContain('/events-secret');
+      } finally {
+        await holder.query(`UPDATE jitsi_servers SET events_secret_hash = repeat('a', 64), events_secret_set_at = now() WHERE name = 'School RS'`);
+      }
+    });
+
     it('an OIDC_ISSUER that differs from the announced issuer only by a trailing slash: ✖ naming both and the difference', async () => {
       const run = await runCli(['doctor'], { ...env, OIDC_ISSUER: `${idp.issuer}/` });
       expect(run.code).toBe(1);
@@ -280,6 +299,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
           'jitsi.token',
           'jitsi.features',
           'jitsi.asap',
+          'jitsi.events-secret',
         ]),
       );
       const bad = await runCli(['doctor', '--json'], { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
@@ -345,6 +365,7 @@ describe('moderato doctor and the operator CLI (built, against real services)', 
           failing: [
             '! No worker has ever reported: mails are not being sent',
             expect.stringMatching(/^– Jitsi "Existing": End meeting is not offered: the server signs with HS256/),
+            '! Jitsi "Existing": no events secret for presence events (event_sync): no attendance, nobody shown "in the room now", "Joined" means "link used"',
           ],
         });
       } finally {

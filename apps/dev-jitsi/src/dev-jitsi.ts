@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { refuseSystemToken, roomOfConference } from './end-meeting';
+import { EventSync, type EventSyncOptions } from './event-sync';
 import { judgeToken, type Admitted, type JitsiHostSettings, type JudgeOptions } from './judge';
 import { PAGE_HEADERS, escapeHtml, indexPage, leftPage, refusedPage, roomPage, type Occupant } from './pages';
 
@@ -19,6 +20,8 @@ export interface DevJitsiOptions {
   clock?: Clock;
   /** Key fetcher for RS256 (default fetch). */
   fetchKey?: JudgeOptions['fetchKey'];
+  /** Report joins and leaves as Jitsi's event_sync component would (to Moderato's `/jitsi/<serverId>`). */
+  events?: EventSyncOptions;
 }
 
 export interface RunningDevJitsi {
@@ -26,6 +29,8 @@ export interface RunningDevJitsi {
   url: string;
   /** Who is in which room now (rooms with nobody in them are absent). */
   rooms(): ReadonlyMap<string, readonly Occupant[]>;
+  /** Resolves when every presence event so far was posted (with `events`). */
+  flushEvents(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,8 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
   const clock = options.clock ?? new SystemClock();
   const now = () => Math.floor(clock.now().getTime() / 1000);
   const rooms = new Map<string, Map<string, Occupant>>();
+  const eventSync = options.events ? new EventSync(options.events, settings.domain) : null;
+  const jids = new Map<string, string>();
 
   const snapshot = () => new Map([...rooms].map(([room, occupants]) => [room, [...occupants.values()]] as const));
 
@@ -89,6 +96,7 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
       joinedAt: new Date(now() * 1000),
     };
     occupants.set(occupant.id, occupant);
+    if (eventSync) jids.set(occupant.id, eventSync.joined(admitted.room, admitted.user, now()));
     return occupant;
   };
 
@@ -162,6 +170,8 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
       const occupants = rooms.get(room);
       const id = form?.get('occupant');
       if (occupants && id) {
+        if (eventSync && occupants.has(id)) eventSync.left(room, jids.get(id)!, now());
+        jids.delete(id);
         occupants.delete(id);
         if (!occupants.size) rooms.delete(room);
       }
@@ -193,6 +203,7 @@ export async function startDevJitsi(options: DevJitsiOptions): Promise<RunningDe
   return {
     url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
     rooms: snapshot,
+    flushEvents: () => eventSync?.flush() ?? Promise.resolve(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

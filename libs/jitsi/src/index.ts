@@ -22,6 +22,8 @@ export { endMeetingSnippets, type EndMeetingSnippet } from './system-keys/end-me
 export { participantFeatureSnippets } from './feature-snippets';
 export { jitsiConfigSnippets, secretLines, snippetsAsText, SECRET_PLACEHOLDER, type SnippetLine, type SnippetSection } from './config-snippets';
 export { JitsiModule } from './jitsi.module';
+export { JitsiEventsSecrets, eventsApiPrefix, type EventsSecretCheck } from './events-secrets.service';
+export { eventSyncSnippets, eventSyncAsText, EVENT_SYNC_PLUGIN_URL, EVENTS_SECRET_PLACEHOLDER, type EventSyncSnippet } from './event-sync-snippets';
 export { serverView } from './server-view';
 export * from './token';
 export * from './interop';

@@ -57,6 +57,12 @@ export class JitsiServer {
   /** The MUC (conference) domain of the room JIDs; null = docker's muc.meet.jitsi, else conference.<xmppDomain>. */
   @Column({ name: 'muc_domain', type: 'text', nullable: true })
   mucDomain: string | null;
+  /** SHA-256 (hex) of the bearer secret its event_sync component sends; null until an admin sets one. */
+  @Column({ name: 'events_secret_hash', type: 'char', length: 64, nullable: true })
+  eventsSecretHash: string | null;
+
+  @Column({ name: 'events_secret_set_at', type: 'timestamptz', nullable: true })
+  eventsSecretSetAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -32,6 +32,17 @@ export class JitsiServersStore implements PolicyServerDirectory {
     return managerOf(tx, this.dataSource).getRepository(JitsiServer).findOneBy({ id });
   }
 
+  /** Only the events secret's hash (the presence endpoints' check); null server = unknown id. */
+  async eventsSecretHash(id: string): Promise<{ hash: string | null } | null> {
+    const rows: { hash: string | null }[] = await this.dataSource.query('SELECT "events_secret_hash" AS "hash" FROM "jitsi_servers" WHERE "id" = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Replaces the events secret's hash. */
+  async setEventsSecretHash(id: string, hash: string, at: Date, tx: Tx): Promise<void> {
+    await managerOf(tx, this.dataSource).getRepository(JitsiServer).update({ id }, { eventsSecretHash: hash, eventsSecretSetAt: at });
+  }
+
   count(): Promise<number> {
     return this.dataSource.getRepository(JitsiServer).count();
   }

@@ -3,6 +3,7 @@ import { AuditModule } from '@moderato/audit';
 import { POLICY_SERVER_DIRECTORY, PolicyModule } from '@moderato/policy';
 import { AppConfig } from '@moderato/config';
 import { SecretBox } from '@moderato/core';
+import { JitsiEventsSecrets } from './events-secrets.service';
 import { JitsiServersService } from './jitsi-servers.service';
 import { JitsiServersStore } from './jitsi-servers.store';
 import { InteropStore } from './interop/interop.store';
@@ -28,6 +29,7 @@ class JitsiServersStoreModule {}
   imports: [AuditModule, PolicyModule, JitsiServersStoreModule],
   providers: [
     JitsiServersService,
+    JitsiEventsSecrets,
     InteropStore,
     JitsiInteropService,
     SystemKeysStore,
@@ -35,6 +37,6 @@ class JitsiServersStoreModule {}
     EndMeetingCall,
     { provide: SecretBox, inject: [AppConfig], useFactory: (config: AppConfig) => new SecretBox(config.secrets.secretsKey) },
   ],
-  exports: [JitsiServersService, JitsiInteropService, SystemKeysService, EndMeetingCall],
+  exports: [JitsiServersService, JitsiEventsSecrets, JitsiInteropService, SystemKeysService, EndMeetingCall],
 })
 export class JitsiModule {}

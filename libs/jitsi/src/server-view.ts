@@ -18,6 +18,7 @@ export function serverView(server: JitsiServer) {
     prosodyHttpUrl: server.prosodyHttpUrl,
     mucDomain: server.mucDomain,
     allowedOrganizerRoles: server.allowedOrganizerRoles,
+    eventsSecretSet: server.eventsSecretHash !== null,
     createdAt: server.createdAt,
     updatedAt: server.updatedAt,
   };

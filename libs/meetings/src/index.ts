@@ -5,6 +5,7 @@ export { MeetingEnd } from './ending/meeting-end.entity';
 export { AutoEndModule } from './ending/auto-end.module';
 export { AutoEndService, AUTO_END_LOOKBACK_MS, type AutoEndCounts } from './ending/auto-end.service';
 export { EndMeetingService, EndMeetingForbidden, NoRunningOccurrence, type EndMeetingOffer, type MeetingEnded } from './ending/end-meeting.service';
+export { PresenceInterval, type PresenceLeftBy } from './presence/presence-interval.entity';
 export { OutboxMessage, type OutboxKind, type OutboxStatus } from './outbox-message.entity';
 export { LinkCodes, hashLinkCode } from './link-codes';
 export { type MailBacklog } from './outbox/mail-backlog.store';
@@ -66,3 +67,9 @@ export { PrivacyModule } from './privacy/privacy.module';
 export { PersonDataService, type OrganisedMeetings, type PersonDeleted, type PersonExport } from './privacy/person-data.service';
 export { RetentionService, type RetentionCounts } from './privacy/retention.service';
 export { PRIVACY_ROOM_ACCESS, type PrivacyRoomAccess } from './privacy/room-access-port';
+// Presence from Jitsi's event_sync component, attendance per date, who is in the room now.
+export { PresenceEventsService, type PresenceEventOutcome } from './presence/presence-events.service';
+export { AttendanceService, AttendanceForbidden, type AttendanceReport } from './presence/attendance.service';
+export { PRESENCE_ROOM_DIRECTORY, type PresenceRoomDirectory } from './presence/presence-room-directory';
+export { PRESENCE_EVENT_KINDS, parsePresenceEvent, type PresenceEventKind } from './presence/presence-payload';
+export { unionSeconds, type Attendee, type Absentee } from './presence/attendance';

@@ -19,6 +19,9 @@ import { OutboxWriter } from './outbox-writer.store';
 import { RemindersService } from './reminders.service';
 import { SchedulingService } from './scheduling.service';
 import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
+import { AttendanceService } from './presence/attendance.service';
+import { PresenceEventsService } from './presence/presence-events.service';
+import { PresenceStore } from './presence/presence.store';
 
 @Module({
   imports: [AuditModule, JitsiModule, PeopleModule, PolicyModule],
@@ -38,6 +41,9 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     AgendaService,
     MeetingEndsStore,
     EndMeetingService,
+    PresenceStore,
+    PresenceEventsService,
+    AttendanceService,
     ...OUTBOX_PROVIDERS,
   ],
   exports: [
@@ -50,6 +56,8 @@ import { OUTBOX_EXPORTS, OUTBOX_PROVIDERS } from './outbox/outbox.providers';
     MeetingsAdminService,
     JoinService,
     EndMeetingService,
+    PresenceEventsService,
+    AttendanceService,
     ...OUTBOX_EXPORTS,
   ],
 })

@@ -51,6 +51,13 @@ export class ModeratoMetrics {
     registers: [this.registry],
   });
 
+  private readonly presenceEvents = new Counter({
+    name: 'moderato_presence_events_total',
+    help: 'Events from Jitsi event_sync components, by event (room_created, room_destroyed, occupant_joined, occupant_left) and result (recorded, unknown_server, unknown_room, no_secret, bad_secret, malformed).',
+    labelNames: ['event', 'result'] as const,
+    registers: [this.registry],
+  });
+
   private readonly signIns = new Counter({
     name: 'moderato_sign_ins_total',
     help: 'Sign-ins by method (oidc, ldap) and result (success, failed, refused).',
@@ -112,6 +119,10 @@ export class ModeratoMetrics {
 
   joinRefused(reason: string): void {
     this.refusedJoins.inc({ reason });
+  }
+
+  presenceEvent(event: string, result: 'recorded' | 'unknown_server' | 'unknown_room' | 'no_secret' | 'bad_secret' | 'malformed'): void {
+    this.presenceEvents.inc({ event, result });
   }
 
   signIn(method: SignInMethod, result: SignInResult): void {

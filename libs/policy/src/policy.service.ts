@@ -39,6 +39,8 @@ export interface OrgPolicy {
   autoEndMeetings: boolean;
   /** Minutes after the scheduled end before the automatic end. */
   autoEndGraceMinutes: number;
+  /** Presence from Jitsi (attendance) is deleted this many days after the connection began. */
+  retentionAttendanceDays: number;
 }
 
 export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
@@ -63,6 +65,7 @@ export const POLICY_FIELDS: (keyof OrgPolicy)[] = [
 
   'autoEndMeetings',
   'autoEndGraceMinutes',
+  'retentionAttendanceDays',
 ];
 
 /** Automatic end (End meeting at the scheduled end + grace): off until an admin turns it on. */
@@ -72,7 +75,7 @@ export const AUTO_END_DEFAULTS = { autoEndMeetings: false, autoEndGraceMinutes: 
  * Retention defaults (days). Not environment variables: a school changes them on the policy page,
  * and these are what a data-protection officer would accept without asking (docs/data-protection.md).
  */
-export const RETENTION_DEFAULTS = { retentionSessionDays: 30, retentionAuditDays: 365, retentionInvitationDays: 730 } as const;
+export const RETENTION_DEFAULTS = { retentionSessionDays: 30, retentionAuditDays: 365, retentionInvitationDays: 730, retentionAttendanceDays: 180 } as const;
 
 /** Who acts (audited). */
 export type PolicyActor = Actor;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type DeepPartial } from 'typeorm';
 import { managerOf, type Tx, isUniqueViolation } from '@moderato/database';
-import type { PrivacyRoomAccess } from '@moderato/meetings';
+import type { PresenceRoomDirectory, PrivacyRoomAccess } from '@moderato/meetings';
 import type { AccessKind } from './access-list';
 import { PermanentRoom } from './permanent-room.entity';
 import { RoomSlugTaken } from './rooms.errors';
@@ -12,7 +12,7 @@ import { RoomSlugTaken } from './rooms.errors';
  * come without their server: it belongs to the jitsi lib, RoomsService adds it.
  */
 @Injectable()
-export class RoomsStore implements PrivacyRoomAccess {
+export class RoomsStore implements PrivacyRoomAccess, PresenceRoomDirectory {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   list(): Promise<PermanentRoom[]> {
@@ -82,6 +82,11 @@ export class RoomsStore implements PrivacyRoomAccess {
       .where(`access @> jsonb_build_array(jsonb_build_object('kind', 'user', 'value', CAST(:value AS text)))`, { value })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** Presence events (meetings' PRESENCE_ROOM_DIRECTORY): whether a permanent room of this server uses this Jitsi room name. */
+  async hasRoom(serverId: string, roomName: string): Promise<boolean> {
+    return this.dataSource.getRepository(PermanentRoom).exists({ where: { serverId, roomName } });
   }
 
   async remove(id: string, tx: Tx): Promise<void> {

@@ -1,7 +1,7 @@
 import { AuditEvent } from '@moderato/audit';
 import { ApiToken, CalendarFeed, RoleGrant, Session, User } from '@moderato/identity';
 import { JitsiServer, JitsiServerCheck, JitsiSigningKey, JitsiSystemKey } from '@moderato/jitsi';
-import { Invitation, Meeting, MeetingEnd, MeetingFormSubmission, OutboxMessage } from '@moderato/meetings';
+import { Invitation, Meeting, MeetingEnd, MeetingFormSubmission, OutboxMessage, PresenceInterval } from '@moderato/meetings';
 import { OrgSettings } from '@moderato/policy';
 import { PermanentRoom } from '@moderato/rooms';
 
@@ -24,4 +24,5 @@ export const ENTITIES = [
   CalendarFeed,
   JitsiSystemKey,
   MeetingEnd,
+  PresenceInterval,
 ];

@@ -17,10 +17,11 @@ import { SystemKeyController } from './system-key.controller';
 import { ServersPageController } from './servers.page.controller';
 import { TokenInspector } from './token-inspector';
 import { TokensController } from './tokens.controller';
+import { PresenceFeatureModule } from '../presence/presence-feature.module';
 
 /** Administration: dashboard, users and roles, policy, audit log, Jitsi servers, their checks and tokens. */
 @Module({
-  imports: [AuditModule, IdentityModule, JitsiModule, MeetingsModule, PolicyModule, PrivacyModule, WorkerHeartbeatsModule],
+  imports: [AuditModule, IdentityModule, JitsiModule, MeetingsModule, PolicyModule, PrivacyModule, WorkerHeartbeatsModule, PresenceFeatureModule],
   controllers: [
     ServersController,
     ServersPageController,

@@ -12,6 +12,7 @@ import { actorOf } from '../common/actor';
 import { PageQueryDto, RoleGrantDto, ROLE_FILTERS, UpdateUserDto, UsersQueryDto } from './dto/admin.dto';
 import { PAGE_SIZE, pageLink, pagination } from './admin-views';
 import { describeDevice } from '../account/device';
+import { LiveRooms } from '../presence/live-rooms';
 
 /** Administration pages: dashboard, users and roles, sessions. Policy and audit log: PolicyPageController, AuditPageController. */
 @ApiExcludeController()
@@ -28,6 +29,7 @@ export class AdminPageController {
     private readonly audit: AuditService,
     private readonly heartbeats: WorkerHeartbeatsStore,
     private readonly config: AppConfig,
+    private readonly liveRooms: LiveRooms,
   ) {}
 
   @Get()
@@ -46,6 +48,7 @@ export class AdminPageController {
     const linkable = [...(await this.audit.existingSubjects(events.events))];
     return {
       linkable,
+      live: await this.liveRooms.list(),
       mailBacklog,
       worker,
       counts: {

@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOpe
 import type { Request } from 'express';
 import { RequireRoles, TokenScope } from '@moderato/identity';
 import { AppConfig } from '@moderato/config';
-import { CreateServerDto, JitsiServersService, RotateSecretDto, UpdateServerDto, secretLines, serverView } from '@moderato/jitsi';
+import {
+  CreateServerDto,
+  JitsiEventsSecrets,
+  JitsiServersService,
+  RotateSecretDto,
+  UpdateServerDto,
+  eventSyncSnippets,
+  secretLines,
+  serverView,
+} from '@moderato/jitsi';
 import { actorOf } from '../common/actor';
 
 @ApiTags('servers')
@@ -16,6 +25,7 @@ export class ServersController {
   constructor(
     private readonly servers: JitsiServersService,
     private readonly config: AppConfig,
+    private readonly eventsSecrets: JitsiEventsSecrets,
   ) {}
 
   @Get()
@@ -67,5 +77,17 @@ export class ServersController {
   async rotateSecret(@Param('id') id: string, @Body() dto: RotateSecretDto, @Req() req: Request) {
     const { server, secret } = await this.servers.rotateSecret(id, actorOf(req), dto.secret);
     return { secret, jitsiLines: secretLines(server, this.config.publicUrl, secret) };
+  }
+
+  @Post(':id/events-secret')
+  @ApiOperation({
+    summary:
+      "Create or replace the bearer secret of the server's event_sync Prosody component (presence events); returned this once with its api_prefix (audited without it)",
+  })
+  @ApiCreatedResponse({ description: 'apiPrefix, secret, and the Component block to paste (docker-jitsi-meet, Debian)' })
+  async eventsSecret(@Param('id') id: string, @Req() req: Request) {
+    const { apiPrefix, secret } = await this.eventsSecrets.rotate(id, actorOf(req));
+    const server = await this.servers.get(id);
+    return { apiPrefix, secret, prosody: eventSyncSnippets(server, this.config.publicUrl, secret) };
   }
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '@moderato/config';
 import { RequireRoles } from '@moderato/identity';
 import {
   CreateServerDto,
+  JitsiEventsSecrets,
   JitsiInteropService,
   JitsiServerNameTaken,
   JitsiServersService,
@@ -13,6 +14,7 @@ import {
   SystemKeysService,
   WrongSigningMode,
   endMeetingSnippets,
+  eventSyncSnippets,
   jitsiConfigSnippets,
   participantFeatureSnippets,
   snippetsAsText,
@@ -46,6 +48,7 @@ export class ServersPageController {
     private readonly config: AppConfig,
     private readonly interop: JitsiInteropService,
     private readonly systemKeys: SystemKeysService,
+    private readonly eventsSecrets: JitsiEventsSecrets,
   ) {}
 
   @Get()
@@ -148,6 +151,24 @@ export class ServersPageController {
     const { server: rotated, secret } = await this.servers.rotateSecret(id, actorOf(req), form.value.secret);
     // The new secret is shown this once, with the configuration lines that carry it.
     res.status(200).render('admin/server', await this.details(rotated, { secret, rotated: true }));
+  }
+
+  /** Presence events: the page that creates (or, confirmed, replaces) the events secret; works without JavaScript. */
+  @Get(':id/events-secret')
+  @Render('admin/server-events-secret')
+  async eventsSecretForm(@Param('id') id: string) {
+    const server = await this.servers.get(id);
+    return { server, secret: undefined, apiPrefix: `${this.config.publicUrl}/jitsi/${server.id}`, snippets: eventSyncSnippets(server, this.config.publicUrl) };
+  }
+
+  @Post(':id/events-secret')
+  @HttpCode(200)
+  @Render('admin/server-events-secret')
+  async eventsSecret(@Param('id') id: string, @Req() req: Request) {
+    const { apiPrefix, secret } = await this.eventsSecrets.rotate(id, actorOf(req));
+    const server = await this.servers.get(id);
+    // Shown this once, inside the lines to paste.
+    return { server, secret, apiPrefix, snippets: eventSyncSnippets(server, this.config.publicUrl, secret) };
   }
 
   /** The configuration as a text file (the secret stays a placeholder). */

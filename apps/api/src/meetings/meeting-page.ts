@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryMisconfigured, DirectoryUnavailable } from '@moderato/identity';
 import type { Locale } from '@moderato/config';
-import { EndMeetingService, InvitationsService, JoinWindows, SchedulingService, describeRecurrence, type Caller } from '@moderato/meetings';
+import {
+  AttendanceService,
+  EndMeetingService,
+  InvitationsService,
+  JoinWindows,
+  SchedulingService,
+  describeRecurrence,
+  type Caller,
+  type Meeting,
+} from '@moderato/meetings';
 import { PARTICIPANT_FEATURES, PolicyService, featuresFor } from '@moderato/policy';
 import { validateForm } from '@moderato/web';
 import { DirectorySearchDto } from './dto/directory.dto';
@@ -20,6 +29,7 @@ export class MeetingPage {
     private readonly windows: JoinWindows,
     private readonly policy: PolicyService,
     private readonly ending: EndMeetingService,
+    private readonly attendance: AttendanceService,
   ) {}
 
   /** `locale`: the page's language, for the series' rule in words ("Every Monday, 12 times"). */
@@ -48,6 +58,12 @@ export class MeetingPage {
       endMeeting: ended || meeting.cancelledAt ? undefined : await this.ending.offer(meeting),
       groups,
       participantFeatures: await this.participantFeatures(meeting.features),
+      presence: await this.presenceOf(
+        caller,
+        meeting,
+        // Revoked invitations are never "absent": they must not count as present either.
+        invitations.filter((i) => i.status !== 'revoked').map((i) => i.email),
+      ),
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
     };
@@ -58,6 +74,24 @@ export class MeetingPage {
     const effective = featuresFor((await this.policy.current()).participantFeatures, 'member', overrides);
     if (!effective) return null;
     return PARTICIPANT_FEATURES.map((feature) => ({ feature, allowed: effective[feature], changed: typeof overrides?.[feature] === 'boolean' }));
+  }
+
+  /**
+   * Where the meeting's server sends presence events: who is in the room now, and per invitee
+   * whether they were in the room on the last date that began ("Joined" is real presence). Where
+   * it does not, the page says "Link used" (the personal link was opened) and why.
+   */
+  private async presenceOf(caller: Caller, meeting: Meeting, invitees: string[]) {
+    const reports = await this.attendance.serverReports(meeting.serverId);
+    if (!reports) return { reports, live: null, lastDate: null, attended: [] as string[] };
+    const live = (await this.attendance.liveIn([{ serverId: meeting.serverId, roomName: meeting.roomName }])).get(
+      `${meeting.serverId} ${meeting.roomName.toLowerCase()}`,
+    );
+    const last = this.attendance.pastDates(meeting, 1)[0];
+    const report = last ? await this.attendance.report(caller, meeting.id, last.occurrence.toISOString(), null) : null;
+    const absent = new Set(report?.absent.map((a) => a.email) ?? []);
+    const attended = report ? invitees.filter((email) => !absent.has(email)) : [];
+    return { reports, live: live ?? { count: 0, names: [] }, lastDate: last?.startsAt ?? null, attended };
   }
 
   /** The meeting page's directory search (people and groups), when a directory is configured. */

@@ -10,6 +10,7 @@ import type { MessageKey, Translate } from '@moderato/i18n';
 import { DirectoryGroupUnreadable, RequireRoles } from '@moderato/identity';
 import {
   AddInviteesDto,
+  AttendanceService,
   CreateMeetingDto,
   DuplicateInvitees,
   InvalidSchedule,
@@ -81,6 +82,7 @@ export class MeetingsPageController {
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     private readonly page: MeetingPage,
+    private readonly attendance: AttendanceService,
   ) {}
 
   @Get()
@@ -94,7 +96,11 @@ export class MeetingsPageController {
     // schedules were checked is marked.
     const { openIds, invalidIds } = this.windows.marks(result.items);
     const seriesTexts = Object.fromEntries(result.items.filter((m) => m.rrule).map((m) => [m.id, seriesTextOf(req, m)]));
-    return { tab, q: q ?? '', ...result, openIds, invalidIds, seriesTexts, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
+    // Who is in the room now, for the meetings whose window is open (where the server reports presence).
+    const open = result.items.filter((m) => openIds.includes(m.id));
+    const inRoom = await this.attendance.liveIn(open.map((m) => ({ serverId: m.serverId, roomName: m.roomName })));
+    const live = Object.fromEntries(open.map((m) => [m.id, inRoom.get(`${m.serverId} ${m.roomName.toLowerCase()}`) ?? { count: 0, names: [] }]));
+    return { tab, q: q ?? '', ...result, openIds, invalidIds, seriesTexts, live, pages: Math.max(1, Math.ceil(result.total / result.pageSize)) };
   }
 
   @Get('new')

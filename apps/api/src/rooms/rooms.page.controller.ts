@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { RequireRoles } from '@moderato/identity';
 import { JitsiServersService } from '@moderato/jitsi';
+import { AttendanceService } from '@moderato/meetings';
 import { CreateRoomDto, RoomSlugTaken, RoomVersionConflict, RoomsService, UpdateRoomDto, type PermanentRoom } from '@moderato/rooms';
 import { formErrorsOf, setFlash, validateForm } from '@moderato/web';
 import { actorOf } from '../common/actor';
@@ -24,12 +25,17 @@ export class RoomsPageController {
     private readonly rooms: RoomsService,
     private readonly servers: JitsiServersService,
     private readonly config: AppConfig,
+    private readonly attendance: AttendanceService,
   ) {}
 
   @Get()
   @Render('admin/rooms')
   async list() {
-    return { rooms: await this.rooms.list(), publicUrl: this.config.publicUrl };
+    const rooms = await this.rooms.list();
+    // Who is in each room now (where its server sends presence events).
+    const live = await this.attendance.liveIn(rooms.map((room) => ({ serverId: room.serverId, roomName: room.roomName })));
+    const inRoom = Object.fromEntries(rooms.map((room) => [room.id, live.get(`${room.serverId} ${room.roomName.toLowerCase()}`) ?? { count: 0, names: [] }]));
+    return { rooms, publicUrl: this.config.publicUrl, inRoom };
   }
 
   @Get('new')

@@ -8,6 +8,7 @@ import { TIMEOUT_MS, fail, ok, skip, type Report } from './check';
 import { xmppDomainFromConfigJs } from './config-js';
 import { checkEndMeeting } from './end-meeting.checks';
 import { checkParticipantFeatures } from './features.checks';
+import { checkEventsSecret } from './presence.checks';
 
 /** Where an admin edits servers: "Jitsi servers" in the top bar. */
 const ADMIN_PAGE = 'Jitsi servers (/admin/servers)';
@@ -32,6 +33,7 @@ export async function checkJitsiServers(app: INestApplicationContext, config: Ap
     }
     await checkServer(app, config, server, report);
     await checkEndMeeting(app, config, server, labelOf(config, server), report);
+    checkEventsSecret(config, server, report);
   }
 }
 

@@ -122,6 +122,7 @@ export const admin: Translation<typeof en> = {
   'policy.retentionSessionDays': 'Beendete Sitzungen (mit IP-Adresse, Browser und ID-Token) nach so vielen Tagen löschen',
   'policy.retentionAuditDays': 'Audit-Ereignisse nach so vielen Tagen löschen',
   'policy.retentionInvitationDays': 'Einladungen so viele Tage nach dem letzten Termin der Besprechung (oder Serie) löschen',
+  'policy.retentionAttendanceDays': 'Anwesenheit (wer wann in welchem Jitsi-Raum war) nach so vielen Tagen löschen',
   'tokens.title': 'API-Tokens',
   'tokens.lead':
     'Persönliche Zugangstokens erlauben einem anderen System (z. B. Stundenplan oder Lernplattform Ihrer Schule), die Moderato-API in Ihrem Namen zu nutzen: senden Sie sie als „Authorization: Bearer <Token>“.',

@@ -117,6 +117,7 @@ export const admin = {
   'policy.retentionSessionDays': 'Delete ended sessions (with IP address, browser and ID token) after this many days',
   'policy.retentionAuditDays': 'Delete audit events after this many days',
   'policy.retentionInvitationDays': "Delete invitations this many days after the meeting's (or series') last date",
+  'policy.retentionAttendanceDays': 'Delete attendance (who was in which Jitsi room, when) after this many days',
   'tokens.title': 'API tokens',
   'tokens.lead':
     'Personal access tokens let another system (e.g. your school\'s timetable or learning platform) use the Moderato API as you: send them as "Authorization: Bearer <token>".',

@@ -8,6 +8,7 @@ import { layout } from './layout';
 import { mail } from './mail';
 import { meetingForm } from './meeting-form';
 import { meetings } from './meetings';
+import { presence } from './presence';
 import { rooms } from './rooms';
 import { settings } from './settings';
 
@@ -16,6 +17,19 @@ import { settings } from './settings';
  * (the types and catalogs.spec.ts check). A page key lives in the area file its first segment
  * names (nav.* in common.ts, servers.* in jitsi.ts; each file lists its prefixes).
  */
-export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features, ending };
-export const pages = { ...common, ...meetings, ...rooms, ...admin, ...jitsi, ...meetingForm, ...agenda, ...layout, ...settings, ...features, ...ending };
+export const pageAreas = { common, meetings, rooms, admin, jitsi, meetingForm, agenda, layout, settings, features, ending, presence };
+export const pages = {
+  ...common,
+  ...meetings,
+  ...rooms,
+  ...admin,
+  ...jitsi,
+  ...meetingForm,
+  ...agenda,
+  ...layout,
+  ...settings,
+  ...features,
+  ...ending,
+  ...presence,
+};
 export { mail };

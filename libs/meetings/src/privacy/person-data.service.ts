@@ -5,6 +5,7 @@ import { Transactions, type Tx } from '@moderato/database';
 import { PersonRecordsService, UserNotFound, UsersService, type IdentityExport } from '@moderato/identity';
 import { JitsiInteropService } from '@moderato/jitsi';
 import { InvitationsStore } from '../invitations.store';
+import { PresenceStore } from '../presence/presence.store';
 import type { Meeting } from '../meeting.entity';
 import { MeetingEndsStore } from '../ending/meeting-ends.store';
 import { MeetingsStore } from '../meetings.store';
@@ -33,6 +34,8 @@ export interface PersonDeleted {
   roomAccessLists: number;
   /** Server checks ("Test this server") they started or recorded, now under the pseudonym. */
   serverChecks: number;
+  /** Their connections to Jitsi rooms (attendance). */
+  presenceIntervals: number;
   sessions: number;
   apiTokens: number;
   roleGrants: number;
@@ -56,6 +59,8 @@ export interface PersonExport extends IdentityExport {
     joinCount: number;
     createdAt: Date;
   }[];
+  /** When they were in which Jitsi room (attendance, from the server's presence events). */
+  presence: { serverId: string; roomName: string; breakoutRoom: string; name: string; email: string; joinedAt: Date; leftAt: Date | null }[];
   meetingsOrganised: {
     id: string;
     title: string;
@@ -92,6 +97,7 @@ export class PersonDataService {
     private readonly users: UsersService,
     private readonly meetings: MeetingsStore,
     private readonly invitations: InvitationsStore,
+    private readonly presence: PresenceStore,
     private readonly outbox: OutboxWriter,
     private readonly reminders: RemindersService,
     private readonly audit: AuditService,
@@ -149,6 +155,7 @@ export class PersonDataService {
         }
       }
       const invitations = await this.invitations.deleteOfPerson(user, tx);
+      const presenceIntervals = await this.presence.deleteOfPerson(user, tx);
       const roomAccessLists = await roomAccess.removeUser(user.email, tx);
       const { pseudonym, events } = await this.audit.pseudonymise(user, tx);
       const serverChecks = await this.interop.pseudonymise(user, pseudonym, tx);
@@ -163,6 +170,7 @@ export class PersonDataService {
         invitations,
         roomAccessLists,
         serverChecks,
+        presenceIntervals,
         ...identity,
         auditEventsPseudonymised: events,
       };
@@ -221,6 +229,7 @@ export class PersonDataService {
     const invitations = await this.invitations.allOfPerson(user);
     const organised = await this.meetings.allOrganizedBy(user.id);
     const events = await this.audit.about(user);
+    const presence = await this.presence.ofPerson(user);
     const email = user.email.toLowerCase();
     const result: PersonExport = {
       exportedAt: this.clock.now(),
@@ -246,6 +255,15 @@ export class PersonDataService {
         joinedAt: i.joinedAt,
         joinCount: i.joinCount,
         createdAt: i.createdAt,
+      })),
+      presence: presence.map((p) => ({
+        serverId: p.serverId,
+        roomName: p.roomName,
+        breakoutRoom: p.breakoutRoom,
+        name: p.name,
+        email: p.email,
+        joinedAt: p.joinedAt,
+        leftAt: p.leftAt,
       })),
       meetingsOrganised: organised.map((m) => ({
         id: m.id,

@@ -7,6 +7,7 @@ import { InvitationsStore } from '../invitations.store';
 import { MeetingEndsStore } from '../ending/meeting-ends.store';
 import { MeetingsStore } from '../meetings.store';
 import { OutboxWriter } from '../outbox-writer.store';
+import { PresenceStore } from '../presence/presence.store';
 import { RemindersService } from '../reminders.service';
 import { PersonDataService } from './person-data.service';
 import { RetentionLock } from './retention-lock.store';
@@ -19,7 +20,17 @@ import { RetentionService } from './retention.service';
  */
 @Module({
   imports: [AuditModule, IdentityModule, JitsiModule, PolicyModule],
-  providers: [MeetingsStore, MeetingEndsStore, InvitationsStore, OutboxWriter, RemindersService, RetentionLock, PersonDataService, RetentionService],
+  providers: [
+    MeetingsStore,
+    MeetingEndsStore,
+    InvitationsStore,
+    OutboxWriter,
+    RemindersService,
+    PresenceStore,
+    RetentionLock,
+    PersonDataService,
+    RetentionService,
+  ],
   exports: [PersonDataService, RetentionService],
 })
 export class PrivacyModule {}

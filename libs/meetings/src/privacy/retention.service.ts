@@ -8,6 +8,7 @@ import { InvitationsStore } from '../invitations.store';
 import type { Meeting } from '../meeting.entity';
 import { MeetingsStore } from '../meetings.store';
 import { occurrencesOf } from '../occurrences';
+import { PresenceStore } from '../presence/presence.store';
 import { RetentionLock } from './retention-lock.store';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +20,8 @@ export interface RetentionCounts {
   meetings: number;
   /** Meetings of deleted organizers (cancelled then) deleted with the invitations of their time. */
   meetingsDeleted: number;
+  /** Presence intervals (attendance) older than retentionAttendanceDays. */
+  presenceIntervals: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export class RetentionService {
     private readonly audit: AuditService,
     private readonly meetings: MeetingsStore,
     private readonly invitations: InvitationsStore,
+    private readonly presence: PresenceStore,
     private readonly clock: Clock,
   ) {}
 
@@ -58,8 +62,9 @@ export class RetentionService {
         invitations: await this.invitations.deleteOfMeetings(expired, tx),
         meetings: expired.length,
         meetingsDeleted: await this.meetings.deleteOrphansCancelledBefore(invitationCutoff, tx),
+        presenceIntervals: await this.presence.deleteBefore(before(policy.retentionAttendanceDays), tx),
       };
-      if (counts.sessions || counts.auditEvents || counts.invitations || counts.meetingsDeleted) {
+      if (counts.sessions || counts.auditEvents || counts.invitations || counts.meetingsDeleted || counts.presenceIntervals) {
         await this.audit.record(
           {
             action: 'retention.pruned',
@@ -67,7 +72,12 @@ export class RetentionService {
             subject: { type: 'policy', id: 'retention' },
             metadata: {
               ...counts,
-              days: { sessions: policy.retentionSessionDays, auditEvents: policy.retentionAuditDays, invitations: policy.retentionInvitationDays },
+              days: {
+                sessions: policy.retentionSessionDays,
+                auditEvents: policy.retentionAuditDays,
+                invitations: policy.retentionInvitationDays,
+                attendance: policy.retentionAttendanceDays,
+              },
             },
           },
           tx,

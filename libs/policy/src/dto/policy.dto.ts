@@ -181,4 +181,11 @@ export class UpdatePolicyDto {
   @Min(0)
   @Max(240)
   autoEndGraceMinutes?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days presence from Jitsi (attendance) is kept' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  retentionAttendanceDays?: number;
 }
