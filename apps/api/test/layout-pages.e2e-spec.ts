@@ -64,6 +64,11 @@ describe('pages: audit log details, Rooms in the navigation, the API documentati
       expect(de.text).toContain('Das Enddatum liegt vor dem Anfangsdatum: Wählen Sie ein Enddatum ab dem 10. Dezember 2026');
       // The same day as both ends is one whole day, not an error.
       await admin.get('/admin/audit?from=2026-12-10&to=2026-12-10').expect(200);
+      // The API and the CSV say the same instead of answering with nothing.
+      const api = await admin.get('/api/v1/admin/audit?from=2026-12-10&to=2026-12-01').expect(400);
+      expect(api.body.details).toEqual([{ field: 'to', messages: ['to must be on or after from'] }]);
+      await admin.get('/api/v1/admin/audit.csv?from=2026-12-10&to=2026-12-01').expect(400);
+      await admin.get('/api/v1/admin/audit?from=2026-12-10&to=2026-12-10').expect(200);
     });
   });
 

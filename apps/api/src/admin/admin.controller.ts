@@ -8,7 +8,7 @@ import { InvalidInputError } from '@moderato/core';
 import { MeetingsAdminService, PersonDataService } from '@moderato/meetings';
 import { PolicyService, UpdatePolicyDto } from '@moderato/policy';
 import { actorOf } from '../common/actor';
-import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, csvHeader, csvRow } from './dto/admin.dto';
+import { AuditQueryDto, PageQueryDto, RoleGrantDto, UpdateUserDto, UsersQueryDto, auditFilterOf, auditRangeProblems, csvHeader, csvRow } from './dto/admin.dto';
 import { DeleteUserDto } from './dto/delete-user.dto';
 import { PAGE_SIZE, apiTokenView, auditView, pagination, sessionView, userView } from './admin-views';
 
@@ -149,6 +149,8 @@ export class AdminController {
   @Get('audit')
   @ApiOperation({ summary: 'Audit events, newest first, filtered by actor, action, date range and subject; 50 per page' })
   async listAudit(@Query() query: AuditQueryDto) {
+    const problems = auditRangeProblems(query);
+    if (problems.length) throw new InvalidInputError(problems);
     const page = query.page ?? 1;
     const { events, total } = await this.audit.search(auditFilterOf(query), { page, pageSize: PAGE_SIZE });
     return { items: events.map(auditView), ...pagination(page, total) };
@@ -164,6 +166,8 @@ export class AdminController {
 
 /** Streams the filtered audit log as a CSV download. */
 export async function streamAuditCsv(audit: AuditService, query: AuditQueryDto, res: Response, now: Date): Promise<void> {
+  const problems = auditRangeProblems(query);
+  if (problems.length) throw new InvalidInputError(problems);
   res
     .status(200)
     .type('text/csv; charset=utf-8')

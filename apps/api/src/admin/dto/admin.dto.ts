@@ -131,6 +131,12 @@ export function auditFilterOf(query: AuditQueryDto) {
   };
 }
 
+/** A range whose end is not after its start finds nothing: the API says so instead of an empty list. */
+export function auditRangeProblems(query: AuditQueryDto): { field: string; messages: string[] }[] {
+  const { from, to } = auditFilterOf(query);
+  return from && to && from >= to ? [{ field: 'to', messages: ['to must be on or after from'] }] : [];
+}
+
 const CSV_COLUMNS = ['time', 'actor', 'actor_id', 'action', 'subject_type', 'subject_id', 'ip', 'metadata'] as const;
 
 /** One CSV cell: quoted, and a leading = + - @ neutralised so spreadsheets do not run it. */
