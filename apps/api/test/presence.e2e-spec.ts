@@ -222,8 +222,21 @@ describe('presence events (event_sync): the events secret and the endpoints', ()
     expect(list.text).toContain('data-room-live="1">1: Tina Teacher');
     const dashboard = await admin.get('/admin').set('Accept-Language', 'en').expect(200);
     expect(dashboard.text).toContain(`href="/admin/rooms/${room.body.id}/edit">Staff room</a>: 1 — Tina Teacher`);
+    // The room's moderators (teachers) see it on their start page and /rooms, refreshed from /rooms/<slug>/live;
+    // a pupil, not on the list, does not, and gets 404 from the live address.
+    const teacher = await env.signIn('teacher@school.test');
+    const home = await teacher.get('/').set('Accept-Language', 'en').expect(200);
+    expect(home.text).toContain(`data-live="/rooms/${room.body.slug}/live"`);
+    expect(home.text).toMatch(/data-live-count="1"[^>]*>1 person in the room<\/span>\s*<ul class="live-names" data-live-names><li>Tina Teacher<\/li><\/ul>/);
+    expect((await teacher.get('/rooms').set('Accept-Language', 'de').expect(200)).text).toContain('1 Person im Raum');
+    expect((await teacher.get(`/rooms/${room.body.slug}/live`).expect(200)).body).toEqual({ count: 1, names: ['Tina Teacher'] });
+    const pupil = await env.signIn('student@school.test');
+    await pupil.get(`/rooms/${room.body.slug}/live`).expect(404);
+    expect((await pupil.get('/').expect(200)).text).not.toContain('Tina Teacher');
+
     await post(env.api.server, apiPath, 'occupant/left', left(room.body.roomName, { ...tina, left: now() + 60 }, 0), secret).expect(204);
     expect((await admin.get('/api/v1/admin/live').expect(200)).body.rooms).not.toContainEqual(expect.objectContaining({ id: room.body.id }));
+    expect((await teacher.get(`/rooms/${room.body.slug}/live`).expect(200)).body).toEqual({ count: 0, names: [] });
   });
 
   it("the events never need a session or a CSRF token, and a user's session cookie does not help", async () => {

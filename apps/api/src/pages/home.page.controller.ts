@@ -8,6 +8,7 @@ import { CalendarFeedsService } from '@moderato/identity';
 import { JitsiInteropService } from '@moderato/jitsi';
 import { AgendaService } from '@moderato/meetings';
 import { RoomsService } from '@moderato/rooms';
+import { RoomLive } from '../rooms/room-live';
 import { addDays, itemView, localDay, readerZone, type AgendaItemView } from './agenda-view';
 
 @Public()
@@ -21,6 +22,7 @@ export class HomePageController {
     private readonly feeds: CalendarFeedsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly live: RoomLive,
   ) {}
 
   @Get()
@@ -32,7 +34,14 @@ export class HomePageController {
     const user = req.auth.user;
     // Everyone signed in sees the permanent rooms they may open.
     const myRooms = await this.rooms.roomsFor(user);
-    return { title: 'home.title', unverified, myRooms, days: await this.nextDays(req), feed: await this.feeds.feedOf(user.id) };
+    return {
+      title: 'home.title',
+      unverified,
+      myRooms,
+      roomLive: await this.live.of(myRooms),
+      days: await this.nextDays(req),
+      feed: await this.feeds.feedOf(user.id),
+    };
   }
 
   /** "Today and this week": the next 7 days' dates, grouped by the reader's day, with Start/Join or "opens in …". */

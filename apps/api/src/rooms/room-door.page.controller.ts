@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@moderato/config';
 import { RoomsService } from '@moderato/rooms';
+import { RoomLive, type RoomLiveView } from './room-live';
 
 /**
  * `/r/<slug>`: a permanent room. Sign-in is forced (not @Public: the global guard sends a
@@ -15,6 +16,7 @@ export class RoomDoorPageController {
   constructor(
     private readonly rooms: RoomsService,
     private readonly config: AppConfig,
+    private readonly live: RoomLive,
   ) {}
 
   @Get('r/:slug')
@@ -38,6 +40,15 @@ export class RoomDoorPageController {
   @Get('rooms')
   @Render('rooms/mine')
   async mine(@Req() req: Request) {
-    return { myRooms: await this.rooms.roomsFor(req.auth!.user), publicUrl: this.config.publicUrl };
+    const myRooms = await this.rooms.roomsFor(req.auth!.user);
+    return { myRooms, publicUrl: this.config.publicUrl, roomLive: await this.live.of(myRooms) };
+  }
+
+  /** Who is in a room now (JSON, polled by /static/live.js): for its moderators, where its server reports presence. */
+  @Get('rooms/:slug/live')
+  async roomLive(@Param('slug') slug: string, @Req() req: Request): Promise<RoomLiveView> {
+    const live = (await this.live.of(await this.rooms.roomsFor(req.auth!.user)))[slug];
+    if (!live) throw new NotFoundException();
+    return live;
   }
 }

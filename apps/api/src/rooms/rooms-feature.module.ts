@@ -3,6 +3,7 @@ import { JitsiModule } from '@moderato/jitsi';
 import { MeetingsModule } from '@moderato/meetings';
 import { RoomsModule } from '@moderato/rooms';
 import { RoomDoorPageController } from './room-door.page.controller';
+import { RoomLive } from './room-live';
 import { RoomsController } from './rooms.controller';
 import { RoomsPageController } from './rooms.page.controller';
 
@@ -10,5 +11,6 @@ import { RoomsPageController } from './rooms.page.controller';
 @Module({
   imports: [JitsiModule, MeetingsModule, RoomsModule],
   controllers: [RoomsController, RoomsPageController, RoomDoorPageController],
+  providers: [RoomLive],
 })
 export class RoomsFeatureModule {}
