@@ -1,4 +1,4 @@
-// The new-meeting form: says, before saving, on which date the meeting (or the series) really
+// The meeting form (new and edit): says, before saving, on which date the meeting (or the series) really
 // starts — "First date: Monday 7 December" — as the server works it out (GET /meetings/preview,
 // the same check saving uses), in the page's language. Without JavaScript the meeting page shows
 // the dates after saving.
@@ -29,7 +29,8 @@
     });
     if (!value('date') || !value('startTime') || !value('timezone')) return show('');
     var mine = ++asked;
-    fetch(out.getAttribute('data-url') + '?' + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    var url = out.getAttribute('data-url');
+    fetch(url + (url.indexOf('?') < 0 ? '?' : '&') + params.toString(), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) {
         return res.json().then(function (body) {
           return { ok: res.ok, body: body };

@@ -185,6 +185,29 @@ describe('the new-meeting form', () => {
         .expect(200)
         .expect('Content-Type', /javascript/);
     });
+
+    it('the edit form previews too, and there a date already begun is not refused (saving an edit allows it)', async () => {
+      const start = new Date(Date.now() + 3 * 86_400_000);
+      const meeting = await teacher
+        .post('/api/v1/meetings')
+        .set('x-csrf-token', csrf)
+        .send({
+          title: 'Edited series',
+          timezone: 'Europe/Berlin',
+          startsAt: start.toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+          endsAt: new Date(start.getTime() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+          recurrence: 'FREQ=WEEKLY;COUNT=4',
+        })
+        .expect(201);
+      const html = (await teacher.get(`/meetings/${meeting.body.id}/edit`).set('Accept-Language', 'en').expect(200)).text;
+      expect(html).toContain('data-first-date data-url="/meetings/preview?editing=true"');
+      expect(html).toContain('<script src="/static/meeting-form.js" defer></script>');
+      const past = { ...mondayThursday, date: '2026-11-30' };
+      await preview(teacher, past).expect(400);
+      const { body } = await preview(teacher, { ...past, editing: 'true' }).expect(200);
+      expect(body.text).toMatch(/^First date: /);
+      await preview(teacher, { ...mondayThursday, editing: 'maybe' }).expect(400);
+    });
   });
 
   describe('the lists of invitees', () => {

@@ -75,7 +75,10 @@ export class MeetingPreviewController {
     // Without an end yet, a minute-long meeting: only the start matters for the dates.
     const end = endsAt ?? isoWithOffset(new Date(Date.parse(startsAt) + 60_000), timezone);
     const policy = await this.policy.current();
-    const checked = checkSchedule({ startsAt, endsAt: end, timezone, recurrence }, { now, isNew: true, maxMeetingMinutes: policy.maxMeetingMinutes });
+    const checked = checkSchedule(
+      { startsAt, endsAt: end, timezone, recurrence },
+      { now, isNew: form.editing !== 'true', maxMeetingMinutes: policy.maxMeetingMinutes },
+    );
     if (!checked.ok) {
       for (const problem of checked.problems) add(formFieldOf(problem.field), text(problem.code, problem.params));
       return refuse(errors);

@@ -6,7 +6,7 @@ const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const list = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
 
 /**
- * GET /meetings/preview: the new-meeting form's schedule fields as the browser has them
+ * GET /meetings/preview: the meeting form's schedule fields as the browser has them
  * (all text). The dates themselves are read as the form reads them (timesOfForm): a missing
  * date is "choose a date and a start time", a missing zone is UTC, as when the form is sent.
  */
@@ -43,4 +43,9 @@ export class MeetingPreviewQueryDto {
   @IsOptional()
   @Matches(/^\d{1,4}$/, { message: 'count must be an integer number' })
   count?: string;
+
+  /** `true` from the edit form: a meeting that began in the past may keep its start (as saving an edit allows). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'editing must be true or false' })
+  editing?: string;
 }
