@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AutoEndService } from '@moderato/meetings';
+import { PeriodicJob } from './periodic-job';
 
 export const AUTO_END_OPTIONS = Symbol('AUTO_END_OPTIONS');
 
@@ -16,32 +17,22 @@ const DEFAULT_INTERVAL_MS = 60_000;
  * and Prosody answers a second call for the same room with 404. A failed pass is logged.
  */
 @Injectable()
-export class AutoEndJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AutoEndJob extends PeriodicJob {
   private readonly logger = new Logger('AutoEnd');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly autoEnd: AutoEndService,
     @Inject(AUTO_END_OPTIONS) private readonly options: AutoEndOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
-    if (!interval) return;
-    this.timer = setInterval(() => {
-      // One pass at a time: a slow Prosody never stacks passes.
-      this.running ??= this.runOnce().finally(() => (this.running = undefined));
-    }, interval);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  protected readonly runsAtStart = false;
+
+  protected get intervalMs(): number {
+    return this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
   }
 
-  /** One pass; never throws (logged instead). */
   async runOnce(): Promise<void> {
     try {
       const counts = await this.autoEnd.runOnce();

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RetentionService } from '@moderato/meetings';
+import { PeriodicJob } from './periodic-job';
 
 export const RETENTION_OPTIONS = Symbol('RETENTION_OPTIONS');
 
@@ -17,32 +18,22 @@ const DEFAULT_INTERVAL_MS = 6 * 3600_000;
  * tries again.
  */
 @Injectable()
-export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionJob extends PeriodicJob {
   private readonly logger = new Logger('Retention');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly retention: RetentionService,
     @Inject(RETENTION_OPTIONS) private readonly options: RetentionOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
-    if (!interval) return;
-    this.running = this.runOnce();
-    this.timer = setInterval(() => {
-      this.running = this.runOnce();
-    }, interval);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  protected readonly runsAtStart = true;
+
+  protected get intervalMs(): number {
+    return this.options.intervalMs ?? DEFAULT_INTERVAL_MS;
   }
 
-  /** One pass; never throws (logged instead). */
   async runOnce(): Promise<void> {
     try {
       const counts = await this.retention.runOnce();

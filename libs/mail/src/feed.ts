@@ -1,5 +1,5 @@
 import { singleLine } from '@moderato/core';
-import { buildIcs, type IcsOptions } from './ics';
+import { buildIcs, fold, type IcsOptions } from './ics';
 
 /** One meeting of a calendar feed: what its invitation's .ics is built from. */
 export type FeedEntry = Pick<IcsOptions, 'meeting' | 'organizer' | 'attendee' | 'sequence' | 'link'>;
@@ -22,25 +22,6 @@ const escapeText = (value: string) =>
     .replace(/;/g, '\\;')
     .replace(/,/g, '\\,')
     .replace(/\r\n|\r|\n/g, '\\n');
-
-/** At most 75 octets per line, continuations start with a space, never inside a UTF-8 character. */
-function fold(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char, 'utf8');
-    if (octets + size > (parts.length ? 74 : 75)) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
 
 /** The BEGIN:<name> … END:<name> blocks of an iCalendar text. */
 const blocksOf = (text: string, name: string) => text.match(new RegExp(`^BEGIN:${name}\\r\\n[\\s\\S]*?^END:${name}\\r\\n`, 'gm')) ?? [];

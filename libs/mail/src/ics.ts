@@ -38,7 +38,7 @@ export interface IcsOptions {
  * RFC 5545 line folding: at most 75 octets per line (continuations start with a space), never
  * inside a UTF-8 character.
  */
-function fold(line: string): string {
+export function fold(line: string): string {
   if (line.length <= 75 && Buffer.byteLength(line, 'utf8') <= 75) return line; // most lines
   const parts: string[] = [];
   let current = '';
