@@ -1,16 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { QUEUES, redisOptionsFromUrl } from '@moderato/jobs';
-import { LogCapture, launchChromium, startSmtpSink, testConfig, testRedisUrl, type SmtpSink } from '@moderato/testing';
-// The worker app beside the api, as an operator runs it: the mails really go out.
-// eslint-disable-next-line no-restricted-imports
-import { createWorker } from '../../worker/src/bootstrap';
+import { launchChromium, type SmtpSink } from '@moderato/testing';
+import { mailSettings, startMailWorker } from './mail-stack';
 import { registerJitsiServer, startListeningApi } from './signed-in';
 
-const redisUrl = testRedisUrl(4);
 const screenshots = join(__dirname, '../../../test-results/screenshots');
 
 describe('the dashboard, the week view and the meeting page in Chromium (phone and desktop)', () => {
@@ -21,18 +16,11 @@ describe('the dashboard, the week view and the meeting page in Chromium (phone a
   let baseUrl: string;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-    await queue.obliterate({ force: true });
-    await queue.close();
-    stack = await startListeningApi({ REDIS_URL: redisUrl, SMTP_URL: sink.url });
+    const mail = await mailSettings(4);
+    sink = mail.sink;
+    stack = await startListeningApi(mail.settings);
     baseUrl = stack.baseUrl;
-    worker = await createWorker({
-      config: testConfig(stack.api.db.url, stack.env),
-      logDestination: new LogCapture(),
-      mail: { pollIntervalMs: 100, retryDelayMs: 200 },
-    });
-    await worker.init();
+    worker = await startMailWorker(stack.api.db.url, stack.env);
     await registerJitsiServer(stack.api);
     browser = await launchChromium();
     mkdirSync(screenshots, { recursive: true });

@@ -24,19 +24,9 @@ export interface MailStack {
  * (its worker must not take other files' jobs); `settings` go to both the api and the worker.
  */
 export async function startMailStack(redisDb: number, settings: Record<string, string> = {}): Promise<MailStack> {
-  const redisUrl = testRedisUrl(redisDb);
-  const sink = await startSmtpSink();
-  const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
-  await queue.obliterate({ force: true });
-  await queue.close();
-  const all = { REDIS_URL: redisUrl, SMTP_URL: sink.url, ...settings };
+  const { sink, settings: all } = await mailSettings(redisDb, settings);
   const env = await startSignedInApi({ env: all });
-  const worker = await createWorker({
-    config: testConfig(env.api.db.url, all),
-    logDestination: new LogCapture(),
-    mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
-  });
-  await worker.init();
+  const worker = await startMailWorker(env.api.db.url, all);
   const server = await registerJitsiServer(env.api);
   const stack: MailStack = {
     env,
@@ -50,6 +40,30 @@ export async function startMailStack(redisDb: number, settings: Record<string, s
     },
   };
   return stack;
+}
+
+/**
+ * An SMTP sink and the settings that send the api's and the worker's mail to it through the test
+ * file's own Redis database (`redisDb`), its mail queue emptied of an earlier run's jobs.
+ */
+export async function mailSettings(redisDb: number, settings: Record<string, string> = {}): Promise<{ sink: SmtpSink; settings: Record<string, string> }> {
+  const redisUrl = testRedisUrl(redisDb);
+  const sink = await startSmtpSink();
+  const queue = new Queue(QUEUES.mail, { connection: redisOptionsFromUrl(redisUrl) });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return { sink, settings: { REDIS_URL: redisUrl, SMTP_URL: sink.url, ...settings } };
+}
+
+/** The worker app on the api's database, as an operator runs it beside the api (fast polling and retries). */
+export async function startMailWorker(databaseUrl: string, settings: Record<string, string>): Promise<INestApplicationContext> {
+  const worker = await createWorker({
+    config: testConfig(databaseUrl, settings),
+    logDestination: new LogCapture(),
+    mail: { pollIntervalMs: 100, retryDelayMs: 200, retryMaxDelayMs: 1000 },
+  });
+  await worker.init();
+  return worker;
 }
 
 /** The calendar entry of a mail, parsed by ical.js (the engine in Thunderbird): its METHOD, UID, SEQUENCE and VEVENT. */
