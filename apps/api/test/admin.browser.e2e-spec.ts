@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { launchChromium } from '@moderato/testing';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, startListeningApi, signInAtDevIdp } from './signed-in';
 
 describe('an admin blocks a teacher in Chromium', () => {
   let stack: Awaited<ReturnType<typeof startListeningApi>>;
@@ -24,9 +24,7 @@ describe('an admin blocks a teacher in Chromium', () => {
   async function signIn(context: BrowserContext, email: string, path: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(`${baseUrl}${path}`);
-    await page.getByLabel(/email/i).fill(email);
-    await page.getByLabel(/password/i).fill(email.split('@')[0]);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, email);
     await page.waitForURL(`${baseUrl}${path}`);
     return page;
   }

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, type SmtpSink } from '@moderato/testing';
 import { mailSettings, startMailWorker } from './mail-stack';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, signInAtDevIdp, startListeningApi } from './signed-in';
 
 const screenshots = join(__dirname, '../../../test-results/screenshots');
 
@@ -37,9 +37,7 @@ describe('the dashboard, the week view and the meeting page in Chromium (phone a
     const page = await context.newPage();
     // A page behind sign-in sends the browser to the identity provider and back.
     await page.goto(`${baseUrl}/invitations`);
-    await page.locator('#email').fill('teacher@school.test');
-    await page.locator('#password').fill('teacher');
-    await page.locator('button[type="submit"]').first().click();
+    await signInAtDevIdp(page, 'teacher@school.test');
     await page.waitForURL(`${baseUrl}/invitations`);
     await page.goto(`${baseUrl}/`);
     return { context, page };

@@ -6,7 +6,7 @@ import { AuditEvent } from '@moderato/audit';
 import { JitsiServerCheck } from '@moderato/jitsi';
 import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { launchChromium } from '@moderato/testing';
-import { registerJitsiStandIn, startListeningApi } from './signed-in';
+import { registerJitsiStandIn, startListeningApi, signInAtDevIdp } from './signed-in';
 
 /** The admin's path in Chromium: server page → "Test this server" → four links → result → server list. */
 describe('"Test this server" in a real browser (Chromium)', () => {
@@ -35,9 +35,7 @@ describe('"Test this server" in a real browser (Chromium)', () => {
     const { baseUrl } = stack;
 
     await page.goto(`${baseUrl}/admin/servers`);
-    await page.getByLabel(/email/i).fill('admin@school.test');
-    await page.getByLabel(/password/i).fill('admin');
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, 'admin@school.test');
     await page.waitForURL(`${baseUrl}/admin/servers`);
     const row = page.locator(`tr[data-server="${server.id}"]`);
     expect((await row.locator('[data-check-status]').textContent())?.trim()).toBe('Never verified');

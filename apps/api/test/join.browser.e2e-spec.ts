@@ -5,7 +5,7 @@ import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { Factories, launchChromium } from '@moderato/testing';
 import { DataSource } from 'typeorm';
 import type { RunningApi } from './api-app';
-import { registerJitsiStandIn, startListeningApi } from './signed-in';
+import { registerJitsiStandIn, startListeningApi, signInAtDevIdp } from './signed-in';
 
 /**
  * The student's path in Chromium: personal link → sign-in at the IdP → into the Jitsi room, here
@@ -48,9 +48,7 @@ describe('joining from a personal link in a real browser (Chromium)', () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(link);
     await page.waitForURL((url) => url.origin === new URL(stack.issuer).origin);
-    await page.getByLabel(/email/i).fill('student@school.test');
-    await page.getByLabel(/password/i).fill('student');
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, 'student@school.test');
     await page.waitForURL((url) => url.origin === jitsi.url);
     const room = page.locator('main');
     expect(await room.getAttribute('data-verdict')).toBe('joined');

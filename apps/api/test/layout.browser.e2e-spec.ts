@@ -6,7 +6,7 @@ import { User } from '@moderato/identity';
 import { LinkCodes, SchedulingService } from '@moderato/meetings';
 import { RoomsService } from '@moderato/rooms';
 import { launchChromium } from '@moderato/testing';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, startListeningApi, signInAtDevIdp } from './signed-in';
 
 /**
  * Every everyday page at a phone's width (390×844) and a laptop's (1280×800), in English and German:
@@ -44,9 +44,7 @@ describe('pages that work on a phone (Chromium, 390×844 and 1280×800, en + de)
     const page = await context.newPage();
     await page.goto(`${baseUrl}/`);
     await page.goto(`${baseUrl}/auth/login?returnTo=/`);
-    await page.getByLabel(/email/i).fill(`${who}@school.test`);
-    await page.getByLabel(/password/i).fill(who);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, `${who}@school.test`);
     await page.waitForURL(`${baseUrl}/`);
     contexts[who] = context;
     tabs[who] = page;

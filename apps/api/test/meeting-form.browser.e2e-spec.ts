@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '@moderato/testing';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, startListeningApi, signInAtDevIdp } from './signed-in';
 
 /** The next `weekday` (0 = Sunday) at least `daysAhead` days from now, as YYYY-MM-DD. */
 function nextDay(weekday: number, daysAhead: number): Date {
@@ -42,9 +42,7 @@ describe('the new-meeting form says the first date before saving (Chromium)', ()
   async function signedInForm(locale: string): Promise<Page> {
     const page = await browser.newPage({ locale });
     await page.goto(`${stack.baseUrl}/meetings/new`);
-    await page.getByLabel(/email/i).fill('teacher@school.test');
-    await page.getByLabel(/password/i).fill('teacher');
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, 'teacher@school.test');
     await page.waitForURL(`${stack.baseUrl}/meetings/new`);
     return page;
   }

@@ -4,7 +4,7 @@ import { JitsiEventsSecrets } from '@moderato/jitsi';
 import { launchChromium } from '@moderato/testing';
 import type { RunningApi } from './api-app';
 import { jidOf, joined, left, PROSODY_USER_AGENT } from './presence-events';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, startListeningApi, signInAtDevIdp } from './signed-in';
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
@@ -41,9 +41,7 @@ describe('live presence in a real browser (Chromium)', () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${stack.baseUrl}${path}`);
     await page.waitForURL((url) => url.origin === new URL(stack.issuer).origin);
-    await page.getByLabel(/email/i).fill(email);
-    await page.getByLabel(/password/i).fill(email.split('@')[0]);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, email);
     await page.waitForURL((url) => url.origin === stack.baseUrl);
     return page;
   }

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { RunningDevJitsi } from '@moderato/dev-jitsi';
 import { launchChromium } from '@moderato/testing';
 import type { RunningApi } from './api-app';
-import { registerJitsiStandIn, startListeningApi } from './signed-in';
+import { registerJitsiStandIn, startListeningApi, signInAtDevIdp } from './signed-in';
 
 /** The admin sets up a staff room in Chromium; a teacher walks in, a student is turned away. */
 describe('permanent rooms in a real browser (Chromium)', () => {
@@ -29,9 +29,7 @@ describe('permanent rooms in a real browser (Chromium)', () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${stack.baseUrl}${path}`);
     await page.waitForURL((url) => url.origin === new URL(stack.issuer).origin);
-    await page.getByLabel(/email/i).fill(email);
-    await page.getByLabel(/password/i).fill(email.split('@')[0]);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, email);
     return page;
   }
 

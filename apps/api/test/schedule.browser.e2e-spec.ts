@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
 import { launchChromium, type SmtpSink } from '@moderato/testing';
 import { mailSettings, startMailWorker } from './mail-stack';
-import { registerJitsiServer, startListeningApi } from './signed-in';
+import { registerJitsiServer, startListeningApi, signInAtDevIdp } from './signed-in';
 
 describe('a teacher schedules a weekly meeting in Chromium', () => {
   let stack: Awaited<ReturnType<typeof startListeningApi>>;
@@ -33,9 +33,7 @@ describe('a teacher schedules a weekly meeting in Chromium', () => {
   it('fills the form, sees the meeting page, and the two invitees turn "sent"', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${baseUrl}/meetings/new`);
-    await page.getByLabel(/email/i).fill('teacher@school.test');
-    await page.getByLabel(/password/i).fill('teacher');
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, 'teacher@school.test');
     await page.waitForURL(`${baseUrl}/meetings/new`);
 
     await page.getByLabel('Title').fill('Chemistry 8c');

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { Type } from '@nestjs/common';
+import type { Page } from 'playwright-core';
 import type { Clock } from '@moderato/core';
 import { startDevIdp, type DevIdpUser } from '@moderato/dev-idp';
 import { startDevJitsi, type RunningDevJitsi } from '@moderato/dev-jitsi';
@@ -129,6 +130,13 @@ export async function startListeningApi(env: Record<string, string> = {}) {
       await idp.close();
     },
   };
+}
+
+/** Fills and sends the dev IdP's sign-in form in a browser (a demo user's password is the local part of their address). */
+export async function signInAtDevIdp(page: Page, email: string): Promise<void> {
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/password/i).fill(email.split('@')[0]);
+  await page.getByRole('button', { name: /sign in/i }).click();
 }
 
 /** Signs `agent` in through the LDAP login form (GET for the CSRF token, then POST). */

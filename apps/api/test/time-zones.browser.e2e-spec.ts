@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { User } from '@moderato/identity';
 import { launchChromium } from '@moderato/testing';
-import { startListeningApi } from './signed-in';
+import { startListeningApi, signInAtDevIdp } from './signed-in';
 
 /** The browser's zone on the first visit (/static/zone.js), in Chromium; and without JavaScript. */
 describe('a person’s time zone from their browser (Chromium)', () => {
@@ -26,9 +26,7 @@ describe('a person’s time zone from their browser (Chromium)', () => {
   async function signIn(context: BrowserContext, email: string, path: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(`${baseUrl}${path}`);
-    await page.getByLabel(/email/i).fill(email);
-    await page.getByLabel(/password/i).fill(email.split('@')[0]);
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await signInAtDevIdp(page, email);
     await page.waitForURL(`${baseUrl}${path}`);
     return page;
   }
