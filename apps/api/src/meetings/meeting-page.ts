@@ -9,6 +9,7 @@ import {
   SchedulingService,
   describeRecurrence,
   type Caller,
+  type Invitation,
   type Meeting,
 } from '@moderato/meetings';
 import { PARTICIPANT_FEATURES, PolicyService, featuresFor } from '@moderato/policy';
@@ -58,12 +59,7 @@ export class MeetingPage {
       endMeeting: ended || meeting.cancelledAt ? undefined : await this.ending.offer(meeting),
       groups,
       participantFeatures: await this.participantFeatures(meeting.features),
-      presence: await this.presenceOf(
-        caller,
-        meeting,
-        // Revoked invitations are never "absent": they must not count as present either.
-        invitations.filter((i) => i.status !== 'revoked').map((i) => i.email),
-      ),
+      presence: await this.presenceOf(meeting, invitations),
       directory: await this.directorySearch(find),
       add: { text: '', role: 'participant', errors: [] as string[] },
     };
@@ -81,16 +77,17 @@ export class MeetingPage {
    * whether they were in the room on the last date that began ("Joined" is real presence). Where
    * it does not, the page says "Link used" (the personal link was opened) and why.
    */
-  private async presenceOf(caller: Caller, meeting: Meeting, invitees: string[]) {
+  private async presenceOf(meeting: Meeting, invitations: Invitation[]) {
     const reports = await this.attendance.serverReports(meeting.serverId);
     if (!reports) return { reports, live: null, lastDate: null, attended: [] as string[] };
     const live = (await this.attendance.liveIn([{ serverId: meeting.serverId, roomName: meeting.roomName }])).get(
       `${meeting.serverId} ${meeting.roomName.toLowerCase()}`,
     );
     const last = this.attendance.pastDates(meeting, 1)[0];
-    const report = last ? await this.attendance.report(caller, meeting.id, last.occurrence.toISOString(), null) : null;
+    const report = last ? await this.attendance.reportOf(meeting, last, invitations) : null;
     const absent = new Set(report?.absent.map((a) => a.email) ?? []);
-    const attended = report ? invitees.filter((email) => !absent.has(email)) : [];
+    // Revoked invitations are never "absent": they must not count as present either.
+    const attended = report ? invitations.filter((i) => i.status !== 'revoked' && !absent.has(i.email)).map((i) => i.email) : [];
     return { reports, live: live ?? { count: 0, names: [] }, lastDate: last?.startsAt ?? null, attended };
   }
 

@@ -3,6 +3,7 @@ import { isUUID } from 'class-validator';
 import { AuditService } from '@moderato/audit';
 import { Clock, ForbiddenError, InvalidInputError } from '@moderato/core';
 import type { Caller } from '../caller';
+import type { Invitation } from '../invitation.entity';
 import { InvitationsStore } from '../invitations.store';
 import type { Meeting } from '../meeting.entity';
 import { MeetingsStore } from '../meetings.store';
@@ -72,26 +73,8 @@ export class AttendanceService {
   /** One date's attendance; `exported` (API, CSV) is audited. */
   async report(caller: Caller, id: string, occurrenceIso: string | undefined, exported: 'json' | 'csv' | null): Promise<AttendanceReport> {
     const meeting = await this.meetingFor(caller, id);
-    const occurrence = this.occurrenceOf(meeting, occurrenceIso);
-    const opens = new Date(occurrence.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000);
-    const closes = new Date(occurrence.endsAt.getTime() + meeting.joinAfterMinutes * 60_000);
-    const rows = await this.presence.between(meeting.serverId, meeting.roomName, opens, closes);
-    const invitees = (await this.invitations.ofMeeting(meeting.id)).map((i) => ({
-      id: i.id,
-      email: i.email,
-      name: i.name,
-      role: i.role,
-      boundUserId: i.boundUserId,
-      revoked: i.status === 'revoked',
-    }));
-    const { attendees, absent } = attendanceOf(rows, invitees, { id: meeting.organizerId, email: '', name: '' }, this.clock.now());
-    const report = {
-      occurrence: occurrence.occurrence.toISOString(),
-      startsAt: occurrence.startsAt.toISOString(),
-      endsAt: occurrence.endsAt.toISOString(),
-      attendees,
-      absent,
-    };
+    const report = await this.reportOf(meeting, this.occurrenceOf(meeting, occurrenceIso), await this.invitations.ofMeeting(meeting.id));
+    const { attendees, absent } = report;
     if (exported) {
       await this.audit.record({
         action: 'attendance.exported',
@@ -102,6 +85,32 @@ export class AttendanceService {
       });
     }
     return report;
+  }
+
+  /**
+   * One date's attendance of a meeting the caller already loaded with its invitations, and may
+   * see (the meeting page: organizer and admins): no second read of either.
+   */
+  async reportOf(meeting: Meeting, occurrence: Occurrence, invitations: Invitation[]): Promise<AttendanceReport> {
+    const opens = new Date(occurrence.startsAt.getTime() - meeting.joinBeforeMinutes * 60_000);
+    const closes = new Date(occurrence.endsAt.getTime() + meeting.joinAfterMinutes * 60_000);
+    const rows = await this.presence.between(meeting.serverId, meeting.roomName, opens, closes);
+    const invitees = invitations.map((i) => ({
+      id: i.id,
+      email: i.email,
+      name: i.name,
+      role: i.role,
+      boundUserId: i.boundUserId,
+      revoked: i.status === 'revoked',
+    }));
+    const { attendees, absent } = attendanceOf(rows, invitees, { id: meeting.organizerId, email: '', name: '' }, this.clock.now());
+    return {
+      occurrence: occurrence.occurrence.toISOString(),
+      startsAt: occurrence.startsAt.toISOString(),
+      endsAt: occurrence.endsAt.toISOString(),
+      attendees,
+      absent,
+    };
   }
 
   csv(report: AttendanceReport): string {
