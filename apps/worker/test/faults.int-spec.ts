@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Transactions, buildDataSourceOptions } from '@moderato/database';
 import { QUEUES } from '@moderato/jobs';
-import { MAIL_CONCURRENCY, OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions, type MailJob } from '@moderato/mail';
+import { MAIL_CONCURRENCY, MAIL_LOCK_MS, MAIL_STALLED_CHECK_MS, OUTBOX_ID_HEADER, OutboxRelayService, resolveMailOptions, type MailJob } from '@moderato/mail';
 import { Outbox, OutboxMessage, OutboxStore } from '@moderato/meetings';
 import { SCHEMA } from '@moderato/schema';
 import { Factories, createTestDatabase, freePort, startSmtpSink, until, type SmtpSink, type TestDatabase } from '@moderato/testing';
@@ -125,7 +125,9 @@ describe('worker faults: 400 invitations while a part fails', () => {
       async () =>
         Number((await admin.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [[...ids]]))[0].n) === MAILS,
       `${MAILS} rows marked sent`,
-      10_000,
+      // A mail a killed worker had sent but not marked waits for its lock to run out and the next
+      // stalled check (MAIL_LOCK_MS + MAIL_STALLED_CHECK_MS at most), then is sent again and marked.
+      MAIL_LOCK_MS + 2 * MAIL_STALLED_CHECK_MS + 10_000,
     );
     return [...deliveries()].filter(([id]) => ids.has(id)).reduce((sum, [, count]) => sum + count - 1, 0);
   }

@@ -5,6 +5,8 @@ export { escapeHtml, formatWhen, renderMail, type RenderMailInput, type Rendered
 export { MailTransport, describeMailError, isPermanentMailError, smtpOptionsFromUrl } from './mail-transport';
 export {
   MAIL_CONCURRENCY,
+  MAIL_LOCK_MS,
+  MAIL_STALLED_CHECK_MS,
   MAIL_OPTIONS,
   resolveMailOptions,
   type MailJob,

@@ -26,6 +26,14 @@ export interface MailModuleOptions {
  */
 export const MAIL_CONCURRENCY = 16;
 
+/**
+ * A mail job's lock (renewed every half of it while the job runs) and how often a worker looks
+ * for jobs whose lock ran out: a job whose worker died (SIGKILL, a lost host) goes to another
+ * worker after MAIL_LOCK_MS to MAIL_LOCK_MS + MAIL_STALLED_CHECK_MS, not BullMQ's default 30-60 s.
+ */
+export const MAIL_LOCK_MS = 10_000;
+export const MAIL_STALLED_CHECK_MS = 5_000;
+
 export type ResolvedMailOptions = Required<MailModuleOptions>;
 
 export const MAIL_OPTIONS = Symbol('MAIL_OPTIONS');

@@ -9,7 +9,15 @@ import { PolicyService } from '@moderato/policy';
 import { isLocale as isMailLocale } from '@moderato/i18n';
 import { buildIcs } from './ics';
 import { MailTransport, isPermanentMailError } from './mail-transport';
-import { MAIL_CONCURRENCY, MAIL_OPTIONS, type MailJob, type MailJobResult, type ResolvedMailOptions } from './mail.options';
+import {
+  MAIL_CONCURRENCY,
+  MAIL_LOCK_MS,
+  MAIL_OPTIONS,
+  MAIL_STALLED_CHECK_MS,
+  type MailJob,
+  type MailJobResult,
+  type ResolvedMailOptions,
+} from './mail.options';
 import { renderMail, type RenderMailInput } from './templates';
 
 export const OUTBOX_ID_HEADER = 'X-Moderato-Outbox-Id';
@@ -32,9 +40,8 @@ const isTimeZone = (zone: string | null | undefined): zone is string => {
  * `failed` at once on a permanent failure (5xx for the recipient or message), or after
  * retryForMs of failures.
  */
-// A job whose worker died (SIGKILL, a lost host) goes to another worker after 10-20 s, not BullMQ's
-// default 30-60 s; the lock is renewed every 5 s while a job runs.
-@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000 })
+// A job whose worker died goes to another worker after MAIL_LOCK_MS to MAIL_LOCK_MS + MAIL_STALLED_CHECK_MS.
+@Processor(QUEUES.mail, { concurrency: MAIL_CONCURRENCY, lockDuration: MAIL_LOCK_MS, stalledInterval: MAIL_STALLED_CHECK_MS })
 export class MailProcessor extends WorkerHost {
   private readonly logger = new Logger('MailProcessor');
 
